@@ -1,0 +1,85 @@
+"""One entry point for people and CI. List the sessions with ``python3 -m nox -l``.
+
+Every session installs the project (editable) with the exact pins of ``constraints.txt`` into its
+own virtual environment under ``.nox/``, reused on later calls.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests"]
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+
+CONSTRAINTS = ("-c", "constraints.txt")
+
+
+def install(session: nox.Session, extras: str = "") -> None:
+    target = f".[{extras}]" if extras else "."
+    session.install("-e", target, *CONSTRAINTS)
+
+
+@nox.session
+def reproduce(session: nox.Session) -> None:
+    """Run every notebook on the corpus into a new outputs/<run-id>/.
+
+    nox -s reproduce                                    # the seed corpus, params.yaml
+    nox -s reproduce -- --corpus ../shared/corpora/allsides/allsides_10k.parquet
+    nox -s reproduce -- -p max_bytes=100000
+    nox -s reproduce -- --grid grids/example.yaml --jobs 2
+    """
+    install(session)
+    session.run("python", "-m", "analysis", "run", *session.posargs)
+
+
+@nox.session
+def verify(session: nox.Session) -> None:
+    """Re-hash a run against its manifest: nox -s verify [-- RUN_ID] (default LATEST)."""
+    install(session)
+    session.run("python", "-m", "analysis", "verify", *session.posargs)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite: unit tests, doctests, nbval over notebooks/, lint.
+
+    nox -s tests                     # everything
+    nox -s tests -- tests/test_corpus.py -x
+    """
+    install(session, "test")
+    session.run("ruff", "check", "src", "tests", "notebooks", "noxfile.py")
+    args = session.posargs or ["tests", "notebooks", "src"]
+    session.run("python", "-m", "pytest", "--doctest-modules", *args)
+
+
+@nox.session
+def baseline(session: nox.Session) -> None:
+    """Re-execute the notebooks in place after an intended change (the nbval baseline).
+
+    nox -s baseline                  # all notebooks
+    nox -s baseline -- 00_corpus     # one notebook
+    Review the diff (git diff notebooks/) before committing it.
+    """
+    install(session)
+    session.run("python", "-m", "analysis", "baseline", *session.posargs)
+
+
+@nox.session
+def lab(session: nox.Session) -> None:
+    """Open JupyterLab on the project with the kernel the notebooks use (python3 of this env)."""
+    install(session, "lab")
+    session.run("python", "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3",
+                "--display-name", "Python 3 (analysis)")
+    session.run("jupyter", "lab", "--notebook-dir=.", *session.posargs)
+
+
+@nox.session(reuse_venv=False)
+def lock(session: nox.Session) -> None:
+    """Regenerate constraints.txt from the pins in pyproject.toml (after changing a pin)."""
+    session.install("-e", ".[test,lab]")
+    frozen = session.run("python", "-m", "pip", "freeze", "--exclude-editable", silent=True)
+    lines = sorted(line for line in frozen.splitlines() if line and not line.startswith("#"))
+    with open("constraints.txt", "w", encoding="utf-8") as fh:
+        fh.write("# Every package of the project's environments, pinned. Regenerate: nox -s lock\n")
+        fh.write("\n".join(lines) + "\n")

@@ -1,0 +1,131 @@
+"""Command line: ``python -m analysis run | verify | baseline``.
+
+run       execute every notebook into a new ``outputs/<run-id>/`` (``nox -s reproduce``)
+verify    re-hash a run's files against its manifest
+baseline  re-execute the notebooks in place: the nbval regression baseline (``nox -s baseline``)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from analysis import paths
+
+
+def _run(args: argparse.Namespace) -> int:
+    from analysis import params as P
+    from analysis import runner
+    from analysis.corpus import CorpusError, check_corpus
+
+    notebooks = P.notebook_paths(Path(args.notebooks).resolve())
+    if not notebooks:
+        raise P.ParameterError(f"no notebooks (NN_name.ipynb) in {args.notebooks}")
+    params_file = Path(args.params).resolve()
+    defaults = P.load_yaml(params_file)
+    P.validate(defaults, notebooks, paths.display_path(params_file))
+    overrides = dict(P.parse_assignment(a) for a in args.param)
+    if args.corpus is not None:
+        overrides["corpus"] = args.corpus
+    P.validate(overrides, notebooks, "command line")
+    if "corpus" in overrides:  # paths typed on the command line are relative to the shell's cwd
+        overrides["corpus"] = P.resolve_corpus(overrides["corpus"], Path.cwd())
+    grid = None
+    if args.grid:
+        grid_file = Path(args.grid).resolve()
+        grid = P.load_yaml(grid_file)
+    sets = P.build_sets(defaults, overrides, grid)
+    for s in sets:
+        P.validate(s.values, notebooks, f"parameter set {s.label or ''}".strip())
+        if "corpus" in s.values:
+            s.values["corpus"] = P.resolve_corpus(s.values["corpus"], paths.PROJECT_ROOT)
+            try:
+                check_corpus(s.values["corpus"])
+            except CorpusError as exc:
+                raise P.ParameterError(str(exc)) from exc
+    results = runner.execute_many(
+        sets,
+        notebooks=notebooks,
+        outputs_dir=Path(args.outputs).resolve(),
+        cell_timeout=args.cell_timeout,
+        jobs=args.jobs,
+        progress=not args.no_progress and sys.stderr.isatty(),
+    )
+    failed = [r for r in results if not r.ok]
+    if len(results) < len(sets):
+        print(f"stopped after a failed run; {len(sets) - len(results)} sets not run", file=sys.stderr)
+    return 1 if failed or len(results) < len(sets) else 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from analysis import manifest, runner
+
+    run_dir = runner.find_run(args.run, Path(args.outputs).resolve())
+    result = manifest.verify(run_dir)
+    print(result.report())
+    return 0 if result.ok else 1
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    from analysis import baseline, params
+
+    notebooks = params.notebook_paths(Path(args.notebooks).resolve())
+    if args.names:
+        notebooks = [nb for nb in notebooks if nb.stem in args.names or nb.name in args.names]
+    for nb in notebooks:
+        print(f"executing {paths.display_path(nb)} in place ...", file=sys.stderr, flush=True)
+        seconds = baseline.refresh(nb)
+        print(f"  done in {seconds:.1f} s", file=sys.stderr, flush=True)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="execute every notebook into outputs/<run-id>/")
+    run.add_argument("--corpus", help="corpus folder or table (relative to the current directory)")
+    run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                     help="override a parameter; VALUE is read as YAML (lists, numbers)")
+    run.add_argument("--params", default=str(paths.PARAMS_FILE),
+                     help="YAML file of default parameters (default: params.yaml)")
+    run.add_argument("--grid", help="YAML grid: 'runs' (list of sets) and/or 'matrix' (NAME: [values])")
+    run.add_argument("--jobs", type=int, default=1, help="grid runs executed at once (default 1)")
+    run.add_argument("--cell-timeout", type=int, default=1800, help="seconds per cell (default 1800)")
+    run.add_argument("--notebooks", default=str(paths.NOTEBOOKS), help=argparse.SUPPRESS)
+    run.add_argument("--outputs", default=str(paths.OUTPUTS), help="where runs go (default outputs/)")
+    run.add_argument("--no-progress", action="store_true", help="no per-cell progress bar")
+    run.set_defaults(func=_run)
+
+    verify = sub.add_parser("verify", help="re-hash a run's files against its manifest")
+    verify.add_argument("run", nargs="?", default="LATEST", help="run id, path, or LATEST")
+    verify.add_argument("--outputs", default=str(paths.OUTPUTS))
+    verify.set_defaults(func=_verify)
+
+    base = sub.add_parser("baseline", help="re-execute notebooks in place (nbval baseline)")
+    base.add_argument("names", nargs="*", help="only these notebooks (e.g. 00_corpus)")
+    base.add_argument("--notebooks", default=str(paths.NOTEBOOKS), help=argparse.SUPPRESS)
+    base.set_defaults(func=_baseline)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from analysis.corpus import CorpusError
+    from analysis.params import ParameterError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ParameterError, CorpusError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
