@@ -49,6 +49,7 @@ def tests(session: nox.Session) -> None:
     """
     install(session, "test")
     session.run("ruff", "check", "src", "tests", "notebooks", "noxfile.py")
+    session.run("ruff", "format", "--check", "src", "tests", "notebooks", "noxfile.py")
     args = session.posargs or ["tests", "notebooks", "src"]
     session.run("python", "-m", "pytest", "--doctest-modules", *args)
 
@@ -69,8 +70,17 @@ def baseline(session: nox.Session) -> None:
 def lab(session: nox.Session) -> None:
     """Open JupyterLab on the project with the kernel the notebooks use (python3 of this env)."""
     install(session, "lab")
-    session.run("python", "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3",
-                "--display-name", "Python 3 (analysis)")
+    session.run(
+        "python",
+        "-m",
+        "ipykernel",
+        "install",
+        "--sys-prefix",
+        "--name",
+        "python3",
+        "--display-name",
+        "Python 3 (analysis)",
+    )
     session.run("jupyter", "lab", "--notebook-dir=.", *session.posargs)
 
 

@@ -55,7 +55,9 @@ def _run(args: argparse.Namespace) -> int:
     )
     failed = [r for r in results if not r.ok]
     if len(results) < len(sets):
-        print(f"stopped after a failed run; {len(sets) - len(results)} sets not run", file=sys.stderr)
+        print(
+            f"stopped after a failed run; {len(sets) - len(results)} sets not run", file=sys.stderr
+        )
     return 1 if failed or len(results) < len(sets) else 0
 
 
@@ -82,21 +84,39 @@ def _baseline(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="execute every notebook into outputs/<run-id>/")
     run.add_argument("--corpus", help="corpus folder or table (relative to the current directory)")
-    run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                     help="override a parameter; VALUE is read as YAML (lists, numbers)")
-    run.add_argument("--params", default=str(paths.PARAMS_FILE),
-                     help="YAML file of default parameters (default: params.yaml)")
-    run.add_argument("--grid", help="YAML grid: 'runs' (list of sets) and/or 'matrix' (NAME: [values])")
+    run.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter; VALUE is read as YAML (lists, numbers)",
+    )
+    run.add_argument(
+        "--params",
+        default=str(paths.PARAMS_FILE),
+        help="YAML file of default parameters (default: params.yaml)",
+    )
+    run.add_argument(
+        "--grid", help="YAML grid: 'runs' (list of sets) and/or 'matrix' (NAME: [values])"
+    )
     run.add_argument("--jobs", type=int, default=1, help="grid runs executed at once (default 1)")
-    run.add_argument("--cell-timeout", type=int, default=1800, help="seconds per cell (default 1800)")
+    run.add_argument(
+        "--cell-timeout", type=int, default=1800, help="seconds per cell (default 1800)"
+    )
     run.add_argument("--notebooks", default=str(paths.NOTEBOOKS), help=argparse.SUPPRESS)
-    run.add_argument("--outputs", default=str(paths.OUTPUTS), help="where runs go (default outputs/)")
+    run.add_argument(
+        "--outputs", default=str(paths.OUTPUTS), help="where runs go (default outputs/)"
+    )
     run.add_argument("--no-progress", action="store_true", help="no per-cell progress bar")
     run.set_defaults(func=_run)
 

@@ -33,7 +33,9 @@ def refresh(notebook: Path, *, timeout: int = 1800) -> float:
         record_timing=False,
         resources={"metadata": {"path": str(notebook.parent)}},
     ).execute()
-    nb.metadata = nbformat.NotebookNode({k: nb.metadata[k] for k in KEPT_METADATA if k in nb.metadata})
+    nb.metadata = nbformat.NotebookNode(
+        {k: nb.metadata[k] for k in KEPT_METADATA if k in nb.metadata}
+    )
     for cell in nb.cells:
         for key in ("execution", "papermill"):
             cell.metadata.pop(key, None)

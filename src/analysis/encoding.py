@@ -43,21 +43,26 @@ class Decoded:
 
 
 def _script(ch: str) -> str:
-    name = unicodedata.name(ch, "")
-    if name.startswith("CYRILLIC"):
-        return "cyrillic"
-    if name.startswith("LATIN"):
-        return "latin"
-    return "other"
+    """First word of the character's Unicode name: LATIN, CYRILLIC, GREEK, ..."""
+    return unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
+
+
+def _is_odd(ch: str) -> bool:
+    """A non-ASCII character that is neither a letter, a mark, punctuation, space nor currency.
+
+    Box-drawing and other symbols are what legacy bytes read in the wrong code page look like.
+    """
+    return not ch.isascii() and unicodedata.category(ch)[0] not in "LMPZ" and ch not in "€£$№©®°±"
 
 
 def word_shape_score(text: str) -> float:
     """Share of words containing non-ASCII letters whose shape is plausible.
 
-    A word is plausible when its letters share one script (Latin or Cyrillic), its case pattern
-    is lower, UPPER or Capitalized, and, for Latin script, not every letter is accented (a run of
-    accented Latin letters is what Cyrillic bytes look like when read as cp1252). Text without
-    non-ASCII letters scores 1.0.
+    A word is plausible when its letters share one script, its case pattern is lower, UPPER or
+    Capitalized, and, for Latin script, not every letter is accented (a run of accented Latin
+    letters is what Cyrillic bytes look like when read as cp1252). Each odd symbol (box drawing
+    and the like) counts as one more implausible word. Text without non-ASCII letters or
+    symbols scores 1.0.
 
     >>> word_shape_score("Войти в Казахстан")
     1.0
@@ -65,21 +70,24 @@ def word_shape_score(text: str) -> float:
     0.0
     >>> word_shape_score("Âîéòè")  # cp1251 bytes read as cp1252
     0.0
+    >>> word_shape_score("╩сцсъ")  # Greek cp1253 bytes read as cp866: one word, one symbol
+    0.5
     """
     words = [w for w in _WORD.findall(text) if not w.isascii()]
-    if not words:
+    odd = sum(_is_odd(c) for c in text)
+    if not words and not odd:
         return 1.0
     good = 0
     for w in words:
         scripts = {_script(c) for c in w}
-        if len(scripts) != 1 or "other" in scripts:
+        if len(scripts) != 1:
             continue
         if not (w.islower() or w.isupper() or (w[0].isupper() and w[1:].islower())):
             continue
-        if scripts == {"latin"} and len(w) > 1 and not any(c.isascii() for c in w):
+        if scripts == {"LATIN"} and len(w) > 1 and not any(c.isascii() for c in w):
             continue
         good += 1
-    return good / len(words)
+    return good / (len(words) + odd)
 
 
 def _control_share(raw: bytes) -> float:
@@ -113,7 +121,9 @@ def decode_legacy(raw: bytes) -> Decoded:
         if best is None or key[:2] > best[:2]:
             best = key
     if best is None or best[0] < 0.5:
-        return Decoded(None, None, "unknown text encoding (not UTF-8, no plausible legacy encoding)")
+        return Decoded(
+            None, None, "unknown text encoding (not UTF-8, no plausible legacy encoding)"
+        )
     return Decoded(best[3], best[2])
 
 
@@ -136,7 +146,9 @@ def decode(raw: bytes) -> Decoded:
             try:
                 return Decoded(raw.decode(codec), codec)
             except UnicodeDecodeError as exc:
-                return Decoded(None, None, f"invalid {codec} after its byte-order mark: {exc.reason}")
+                return Decoded(
+                    None, None, f"invalid {codec} after its byte-order mark: {exc.reason}"
+                )
     if b"\x00" in raw or _control_share(raw) > MAX_CONTROL_SHARE:
         return Decoded(None, None, "binary content (NUL or control bytes)")
     try:

@@ -111,10 +111,16 @@ class Verification:
 
     def report(self) -> str:
         lines = [f"run {self.run_dir.name}: {self.checked} files checked"]
-        for label, items in (("changed", self.changed), ("missing", self.missing), ("extra", self.extra)):
+        for label, items in (
+            ("changed", self.changed),
+            ("missing", self.missing),
+            ("extra", self.extra),
+        ):
             lines += [f"  {label}: {item}" for item in items]
         lines += [f"  input differs now (not an error): {item}" for item in self.inputs_changed]
-        lines.append("OK: every output matches the manifest" if self.ok else "FAILED: outputs differ")
+        lines.append(
+            "OK: every output matches the manifest" if self.ok else "FAILED: outputs differ"
+        )
         return "\n".join(lines)
 
 

@@ -99,10 +99,12 @@ class RunOutputs:
         return folder / filename
 
     def table(self, frame: pl.DataFrame, name: str, *, sort_by: Sequence[str]) -> pl.DataFrame:
-        """Sort ``frame`` by ``sort_by`` and write it as Parquet and CSV; return the sorted frame."""
+        """Sort ``frame`` by ``sort_by``, write it as Parquet and CSV, return the sorted frame."""
         _check_name(name)
         if not sort_by:
-            raise ValueError("sort_by must name at least one column: tables are sorted before writing")
+            raise ValueError(
+                "sort_by must name at least one column: tables are sorted before writing"
+            )
         ordered = frame.sort(list(sort_by), nulls_last=True, maintain_order=True)
         parquet = self._target("tables", f"{name}.parquet")
         if parquet is not None:

@@ -170,7 +170,9 @@ def build_sets(
         return [ParameterSet({**defaults, **overrides})]
     unknown_keys = set(grid) - {"runs", "matrix"}
     if unknown_keys:
-        raise ParameterError(f"grid: unknown key {', '.join(sorted(unknown_keys))} (use runs, matrix)")
+        raise ParameterError(
+            f"grid: unknown key {', '.join(sorted(unknown_keys))} (use runs, matrix)"
+        )
     runs = grid.get("runs") or [{}]
     matrix = grid.get("matrix") or {}
     if not isinstance(runs, list) or not all(isinstance(r, dict) for r in runs):

@@ -213,7 +213,12 @@ def execute(
 
 
 def _finish(
-    record: dict[str, Any], tmp_dir: Path, outputs_dir: Path, status: str, error: str | None, log: Log
+    record: dict[str, Any],
+    tmp_dir: Path,
+    outputs_dir: Path,
+    status: str,
+    error: str | None,
+    log: Log,
 ) -> RunResult:
     ended = dt.datetime.now(dt.UTC)
     started = dt.datetime.fromisoformat(record["started_at"])
@@ -232,7 +237,9 @@ def _finish(
         _write_latest(outputs_dir, run_id)
         log(f"run {run_id} succeeded: {paths.display_path(final)}")
     else:
-        log(f"run {run_id} {status}: {error}; kept in {paths.display_path(final)}; LATEST unchanged")
+        log(
+            f"run {run_id} {status}: {error}; kept in {paths.display_path(final)}; LATEST unchanged"
+        )
     return RunResult(run_id, final, status, error, record["notebooks"])
 
 

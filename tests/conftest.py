@@ -1,0 +1,52 @@
+"""Shared fixtures: hostile corpora built from real bytes, and the external corpora in ../shared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis import paths
+
+SHARED = paths.PROJECT_ROOT.parent / "shared"
+PTC = SHARED / "corpora" / "ptc"
+ALLSIDES = SHARED / "corpora" / "allsides" / "allsides_10k.parquet"
+
+#: English page dump with Russian UI strings, as in the seed corpus.
+ENGLISH_WITH_RUSSIAN_UI = (
+    "Войти\n\nKazakhstan keeps its multi-vector course, the president said.\n"
+    "Image source: © Пресс-служба Президента Республики Казахстан\n"
+    "Author column, Elections, Kazakhstan, Russia, Скандал\n"
+)
+RUSSIAN = "Президент Казахстана заявил, что республика продолжит многовекторную политику.\n"
+
+
+def write_hostile_corpus(folder: Path, max_bytes: int = 2_000) -> dict[str, bytes]:
+    """Write one file per kind of hostile input; return name -> raw bytes."""
+    files = {
+        "a_plain.txt": b"Astana hosts the foreign ministers.\n",
+        "b_bom.txt": b"\xef\xbb\xbf" + b"Tokayev met Cleverly in Astana.\n",
+        "c_crlf.txt": b"Line one about Almaty.\r\nLine two about Astana.\r\n",
+        "d_utf16.txt": RUSSIAN.encode("utf-16"),
+        "e_cp1251.txt": ENGLISH_WITH_RUSSIAN_UI.encode("cp1251"),
+        "f_empty.txt": b"",
+        "g_blank.txt": b"  \n\t\r\n   \n",
+        "h_image.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+        "i_oversize.txt": ("Kazakhstan " * 400).encode(),
+        "j_duplicate.txt": b"Astana hosts the foreign ministers.\n",
+        "sub/k_nested.txt": b"A nested article about Shymkent.\n",
+        ".DS_Store": b"Bud1\x00\x00\x10\x00",
+    }
+    for name, raw in files.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(raw)
+    assert len(files["i_oversize.txt"]) > max_bytes
+    return files
+
+
+@pytest.fixture
+def hostile_corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "hostile"
+    write_hostile_corpus(folder)
+    return folder

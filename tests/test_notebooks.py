@@ -1,0 +1,80 @@
+"""The notebooks: parameters, kernel, committed baseline, agreement with params.yaml, and that
+nbval really fails when a result changes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from analysis import params as P
+from analysis import paths
+
+NOTEBOOKS = P.notebook_paths()
+SEED_BYTES = sum(p.stat().st_size for p in paths.SEEDS.iterdir())
+
+
+def test_there_are_notebooks():
+    assert [nb.name for nb in NOTEBOOKS][:1] == ["00_corpus.ipynb"]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_has_parameters_cell_kernel_and_baseline(notebook):
+    nb = nbformat.read(notebook, as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    cell = P.parameters_cell(nb)
+    assert cell is not None
+    declared = P.declared_parameters(notebook)
+    assert "corpus" in declared and declared["output_dir"] is None
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    # nbval compares nothing in cells without an execution count: the baseline must be executed.
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert "papermill" not in nb.metadata  # baselines come from `nox -s baseline`, not papermill
+
+
+def test_params_yaml_matches_notebook_defaults():
+    defaults = P.load_yaml(paths.PARAMS_FILE)
+    P.validate(defaults, NOTEBOOKS, "params.yaml")
+    for notebook in NOTEBOOKS:
+        declared = P.declared_parameters(notebook)
+        for name, value in defaults.items():
+            if name in declared:
+                assert declared[name] == value, f"{notebook.name}: {name}"
+    declared_anywhere = set().union(*(P.declared_parameters(nb) for nb in NOTEBOOKS))
+    assert declared_anywhere - P.RUNNER_PARAMETERS == set(defaults)
+
+
+@pytest.mark.slow
+def test_nbval_fails_when_a_seed_is_added(tmp_path):
+    """Copy the project, add an article to seeds/, and nbval must report the changed outputs."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for item in ("pyproject.toml", "notebooks", "seeds", "tests"):
+        src = paths.PROJECT_ROOT / item
+        if src.is_dir():
+            shutil.copytree(src, root / item, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(src, root / item)
+    (root / "src" / "analysis").mkdir(parents=True)
+    new = b"A new article about Astana and Beijing.\n"
+    (root / "seeds" / "005_new.txt").write_bytes(new)
+    env = {**os.environ, "ANALYSIS_PROJECT_ROOT": str(root)}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "notebooks/00_corpus.ipynb"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stdout[-2000:]
+    assert "failed" in done.stdout.splitlines()[-1]
+    # the intake summary's total bytes, in the baseline and now, and the chart spec, all differ
+    assert f"<td>5</td><td>{SEED_BYTES}</td>" in done.stdout
+    assert f"<td>6</td><td>{SEED_BYTES + len(new)}</td>" in done.stdout
+    assert "mismatch 'application/vnd.vegalite.v6+json'" in done.stdout
