@@ -183,3 +183,24 @@ def test_grid_runs_each_set_as_its_own_run_in_parallel(tmp_path):
         for p in runs
     }
     assert sizes == {"seeds": {"ok": 5}, "small": {"ok": 1}}
+
+
+def test_interrupted_run_is_marked_and_touches_nothing_else(two_seed_runs, monkeypatch):
+    import papermill
+
+    outputs, first, _ = two_seed_runs
+    latest_before = (outputs / LATEST).read_bytes()
+    before = mf.hash_tree(first, exclude=frozenset())
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(papermill, "execute_notebook", interrupt)
+    assert run_cli(outputs) == 130
+    interrupted = [p for p in outputs.iterdir() if p.name.endswith(".interrupted")]
+    assert len(interrupted) == 1
+    m = mf.read_manifest(interrupted[0])
+    assert (m["status"], m["error"]) == ("interrupted", "interrupted by the user")
+    assert m["notebooks"][0]["status"] == "interrupted"
+    assert (outputs / LATEST).read_bytes() == latest_before
+    assert mf.hash_tree(first, exclude=frozenset()) == before

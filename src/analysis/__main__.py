@@ -8,11 +8,27 @@ baseline  re-execute the notebooks in place: the nbval regression baseline (``no
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from analysis import paths
+
+
+@contextlib.contextmanager
+def _interrupt_on_sigterm() -> Iterator[None]:
+    """Treat SIGTERM (a CI timeout, a closed session) like Ctrl-C, so the run is marked."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -45,14 +61,15 @@ def _run(args: argparse.Namespace) -> int:
                 check_corpus(s.values["corpus"])
             except CorpusError as exc:
                 raise P.ParameterError(str(exc)) from exc
-    results = runner.execute_many(
-        sets,
-        notebooks=notebooks,
-        outputs_dir=Path(args.outputs).resolve(),
-        cell_timeout=args.cell_timeout,
-        jobs=args.jobs,
-        progress=not args.no_progress and sys.stderr.isatty(),
-    )
+    with _interrupt_on_sigterm():
+        results = runner.execute_many(
+            sets,
+            notebooks=notebooks,
+            outputs_dir=Path(args.outputs).resolve(),
+            cell_timeout=args.cell_timeout,
+            jobs=args.jobs,
+            progress=not args.no_progress and sys.stderr.isatty(),
+        )
     failed = [r for r in results if not r.ok]
     if len(results) < len(sets):
         print(
