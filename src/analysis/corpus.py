@@ -8,7 +8,8 @@ Every input becomes one row of the frame returned by :func:`read_corpus`, with `
 
 - ``ok``: decoded and kept;
 - ``rejected``: empty, whitespace-only, binary, undecodable, over ``max_bytes``, hidden or
-  unreadable, with the ``reason``;
+  unreadable, with the ``reason`` (the curated-metadata sidecar ``metadata.csv`` is listed here
+  too, as not a document);
 - ``duplicate``: the same bytes (or, for rows, the same text) as an earlier input, which is named
   in ``duplicate_of``. Only the first copy is kept.
 
@@ -61,6 +62,8 @@ CORPUS_SCHEMA: dict[str, pl.DataType] = {
 TABULAR_EXTENSIONS: tuple[str, ...] = (".parquet", ".csv", ".jsonl", ".ndjson")
 #: Optional curated columns carried over from a tabular corpus.
 METADATA_COLUMNS: tuple[str, ...] = ("outlet", "title", "date", "url", "authors")
+#: Curated-metadata sidecar in a corpus folder: read by ``analysis.provenance``, not a document.
+SIDECAR = "metadata.csv"
 #: Default size limit for one document.
 DEFAULT_MAX_BYTES = 5_000_000
 
@@ -148,6 +151,10 @@ def _folder_rows(folder: Path, max_bytes: int) -> Iterator[_Row]:
         row = _Row(rel, hashlib.sha256(raw).hexdigest(), len(raw))
         if any(part.startswith(".") for part in Path(rel).parts):
             row.status, row.reason = "rejected", "hidden file (name starts with '.')"
+            yield row
+            continue
+        if rel == SIDECAR:
+            row.status, row.reason = "rejected", "curated metadata sidecar (read by provenance)"
             yield row
             continue
         decoded = decode(raw) if raw else None
