@@ -103,3 +103,175 @@ def length_bins(documents: pl.DataFrame, bins: int = 40) -> pl.DataFrame:
         .select("bin_start", "bin_end", "status", "inputs")
         .sort("bin_start", "status")
     )
+
+
+UNKNOWN_OUTLET = "(unknown outlet)"
+#: Outlets shown by name in charts of large corpora; the rest are summarised as "other outlets".
+TOP_OUTLETS = 15
+
+
+def top_outlets(outlets: pl.Series, top: int = TOP_OUTLETS) -> pl.Expr:
+    """An expression mapping outlets beyond the ``top`` most frequent to "other outlets"."""
+    counts = outlets.fill_null(UNKNOWN_OUTLET).value_counts(sort=True, name="n")
+    keep = counts.sort(["n", outlets.name], descending=[True, False]).head(top)[outlets.name]
+    return (
+        pl.when(pl.col("outlet").fill_null(UNKNOWN_OUTLET).is_in(keep.to_list()))
+        .then(pl.col("outlet").fill_null(UNKNOWN_OUTLET))
+        .otherwise(pl.lit("other outlets"))
+    )
+
+
+def timeline_frame(provenance: pl.DataFrame) -> pl.DataFrame:
+    """Each document placed in time: its stated date, or the bounds inferred from the text.
+
+    ``kind`` is ``stated date`` (earliest == latest), ``inferred range`` (both bounds),
+    ``written after`` or ``written before`` (one bound), or ``undated`` (no bound; no dates).
+    """
+    return (
+        provenance.select(
+            "doc_id",
+            pl.col("outlet").fill_null(UNKNOWN_OUTLET),
+            pl.coalesce("title", "source").str.slice(0, 60).alias("document"),
+            pl.col("date_earliest").str.to_date(strict=False).alias("start"),
+            pl.col("date_latest").str.to_date(strict=False).alias("end"),
+        )
+        .with_columns(
+            pl.when(pl.col("start").is_not_null() & (pl.col("start") == pl.col("end")))
+            .then(pl.lit("stated date"))
+            .when(pl.col("start").is_not_null() & pl.col("end").is_not_null())
+            .then(pl.lit("inferred range"))
+            .when(pl.col("start").is_not_null())
+            .then(pl.lit("written after"))
+            .when(pl.col("end").is_not_null())
+            .then(pl.lit("written before"))
+            .otherwise(pl.lit("undated"))
+            .alias("kind")
+        )
+        .sort("outlet", "document", "doc_id")
+    )
+
+
+def publication_timeline(provenance: pl.DataFrame) -> alt.Chart | alt.LayerChart:
+    """Documents in time by outlet: stated dates as dots, inferred bounds as bars and arrows.
+
+    Beyond :data:`MAX_BARS` documents: documents per month and outlet (largest outlets).
+    """
+    data = timeline_frame(provenance).filter(pl.col("kind") != "undated")
+    if data.height > MAX_BARS:
+        monthly = (
+            data.with_columns(
+                top_outlets(data["outlet"]).alias("outlet"),
+                pl.coalesce("start", "end").dt.truncate("1mo").alias("month"),
+            )
+            .group_by("outlet", "month")
+            .agg(pl.len().cast(pl.Int64).alias("documents"))
+            .sort("outlet", "month")
+        )
+        return (
+            alt.Chart(monthly, title="Documents per month, by outlet (stated or earliest date)")
+            .mark_rect()
+            .encode(
+                x=alt.X("yearmonth(month):T", title=None),
+                y=alt.Y("outlet:N", title=None),
+                color=alt.Color("documents:Q", scale=alt.Scale(scheme="blues"), title="Documents"),
+                tooltip=[
+                    "outlet:N",
+                    alt.Tooltip("yearmonth(month):T", title="month"),
+                    "documents:Q",
+                ],
+            )
+            .properties(width=520)
+        )
+    base = alt.Chart(data, title="When each document was written, by outlet").encode(
+        y=alt.Y("document:N", title=None, sort=None),
+        color=alt.Color("outlet:N", title="Outlet"),
+        tooltip=["document:N", "outlet:N", "kind:N", "start:T", "end:T"],
+    )
+    ranges = base.transform_filter("datum.kind == 'inferred range'").mark_rule(size=6, opacity=0.6)
+    axis = alt.Axis(format="%b %Y", labelAngle=0)
+    ranges = ranges.encode(x=alt.X("start:T", title="Date", axis=axis), x2="end:T")
+    points = base.mark_point(filled=True, size=90).encode(
+        x="start:T",
+        shape=alt.Shape(
+            "kind:N",
+            title="Date",
+            scale=alt.Scale(
+                domain=["stated date", "inferred range", "written after", "written before"],
+                range=["circle", "triangle-right", "triangle-right", "triangle-left"],
+            ),
+        ),
+    )
+    before = base.transform_filter("datum.kind == 'written before'").mark_point(
+        shape="triangle-left", filled=True, size=90
+    )
+    return alt.layer(
+        ranges, points.transform_filter("datum.start != null"), before.encode(x="end:T")
+    )
+
+
+def boilerplate_share(bodies: pl.DataFrame) -> alt.Chart:
+    """Share of each document's characters that is boilerplate.
+
+    ``bodies`` is the ``bodies`` table with ``source`` and ``outlet`` joined on.
+
+    Beyond :data:`MAX_BARS` documents: the distribution per outlet (largest outlets).
+    """
+    data = bodies.select("source", "outlet", "boilerplate_share", "body_chars", "boilerplate_chars")
+    if data.height > MAX_BARS:
+        data = data.with_columns(top_outlets(data["outlet"]).alias("outlet"))
+        return (
+            alt.Chart(data.sort("outlet", "source"), title="Share of boilerplate per document")
+            .mark_boxplot(extent="min-max")
+            .encode(
+                x=alt.X(
+                    "boilerplate_share:Q", title="Boilerplate share", axis=alt.Axis(format="%")
+                ),
+                y=alt.Y("outlet:N", title=None),
+            )
+            .properties(width=480)
+        )
+    return (
+        alt.Chart(data.sort("source"), title="Share of boilerplate per document")
+        .mark_bar()
+        .encode(
+            x=alt.X("boilerplate_share:Q", title="Boilerplate share", axis=alt.Axis(format="%")),
+            y=alt.Y("source:N", title=None, sort=None),
+            color=alt.Color("outlet:N", title="Outlet"),
+            tooltip=[
+                "source:N",
+                "outlet:N",
+                alt.Tooltip("boilerplate_share:Q", format=".1%"),
+                "body_chars:Q",
+                "boilerplate_chars:Q",
+            ],
+        )
+        .properties(width=480)
+    )
+
+
+def quoted_by_outlet(quotes: pl.DataFrame, top: int = 15) -> alt.Chart:
+    """Who is quoted, by outlet: quotes per speaker (the ``top`` most quoted) and outlet."""
+    counts = (
+        quotes.filter(pl.col("speaker").is_not_null())
+        .with_columns(top_outlets(quotes["outlet"]).alias("outlet"))
+        .group_by("speaker", "outlet")
+        .agg(pl.len().cast(pl.Int64).alias("quotes"))
+    )
+    keep = (
+        counts.group_by("speaker")
+        .agg(pl.col("quotes").sum())
+        .sort(["quotes", "speaker"], descending=[True, False])
+        .head(top)["speaker"]
+    )
+    data = counts.filter(pl.col("speaker").is_in(keep.to_list())).sort("speaker", "outlet")
+    return (
+        alt.Chart(data, title=f"Who is quoted, by outlet (top {top} speakers)")
+        .mark_bar()
+        .encode(
+            x=alt.X("sum(quotes):Q", title="Quotes"),
+            y=alt.Y("speaker:N", title=None, sort="-x"),
+            color=alt.Color("outlet:N", title="Outlet"),
+            tooltip=["speaker:N", "outlet:N", "quotes:Q"],
+        )
+        .properties(width=420)
+    )

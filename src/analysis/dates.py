@@ -14,6 +14,7 @@ Relative dates ("last Monday", "November last year") are not resolved.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -110,21 +111,29 @@ def date_bounds(text: str, spans: Iterable[tuple[int, int]]) -> list[Bound]:
     [('after', '2022-12-01', 'explicit date')]
     """
     _, events = load_events()
+    spans = sorted(spans)
+    starts = [s for s, _ in spans]
+
+    def span_of(m: re.Match[str]) -> tuple[int, int] | None:
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.end() <= spans[i][1]:
+            return spans[i]
+        return None
+
     out: list[Bound] = []
-    for s, e in spans:
-        for m in _EXPLICIT.finditer(text, s, e):
-            before = text[max(s, m.start() - FUTURE_WINDOW) : m.start()]
-            when = _explicit_date(m)
-            if when is None or _FUTURE.search(before):
-                continue
+    for m in _EXPLICIT.finditer(text):
+        span = span_of(m)
+        if span is None:
+            continue
+        before = text[max(span[0], m.start() - FUTURE_WINDOW) : m.start()]
+        when = _explicit_date(m)
+        if when is not None and not _FUTURE.search(before):
             out.append(Bound("after", when, m.start(), m.end(), "explicit date"))
-        for event in events:
-            for m in event.pattern.finditer(text, s, e):
-                out.append(
-                    Bound(
-                        event.relation, event.date, m.start(), m.end(), f"dated event: {event.id}"
-                    )
-                )
+    for event in events:
+        for m in event.pattern.finditer(text):
+            if span_of(m) is not None:
+                method = f"dated event: {event.id}"
+                out.append(Bound(event.relation, event.date, m.start(), m.end(), method))
     return sorted(out, key=lambda b: (b.start, b.end, b.method))
 
 

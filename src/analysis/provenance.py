@@ -35,7 +35,7 @@ from typing import Any
 import polars as pl
 
 from analysis import dates
-from analysis.boilerplate import body_spans, join_spans
+from analysis.boilerplate import join_spans
 from analysis.corpus import SIDECAR
 from analysis.evidence import snippet
 from analysis.registry import Outlet, load_fingerprints, load_patterns, load_registry
@@ -115,6 +115,8 @@ INPUT_COLUMNS: dict[str, str] = {
 }
 #: Body paragraphs searched for primary-source cues.
 LEAD_PARAGRAPHS = 2
+#: Characters of the clean body given to the language identifier (plenty for news prose).
+LANGUAGE_CHARS = 2000
 #: Shortest clean body (characters) whose language is identified.
 MIN_LANGUAGE_CHARS = 40
 
@@ -162,9 +164,16 @@ def _strip_span(text: str, start: int, end: int, chars: str = ".") -> tuple[int,
     return start, end
 
 
-def _lines(segments: pl.DataFrame, reason_prefix: str) -> list[tuple[int, int]]:
-    rows = segments.filter(pl.col("reason").str.starts_with(reason_prefix)).sort("start")
-    return list(rows.select("start", "end").iter_rows())
+#: One document's segments as ``(start, end, label, reason)``, in text order.
+Segs = list[tuple[int, int, str, str | None]]
+
+
+def _lines(segs: Segs, reason_prefix: str) -> list[tuple[int, int]]:
+    return [(s, e) for s, e, _, reason in segs if reason and reason.startswith(reason_prefix)]
+
+
+def _spans(segs: Segs) -> list[tuple[int, int]]:
+    return [(s, e) for s, e, label, _ in segs if label == "body"]
 
 
 @cache
@@ -217,7 +226,7 @@ def detect_outlets(docs: pl.DataFrame) -> dict[str, str | None]:
 # --- per-field extraction ----------------------------------------------------------------------
 
 
-def _header(doc: DocProvenance, segments: pl.DataFrame) -> None:
+def _header(doc: DocProvenance, segments: Segs) -> None:
     text, patterns = doc.text, load_patterns()
     for s, e in _lines(segments, "header: title")[:1]:
         s, e = _strip_span(text, s, e, "")
@@ -228,7 +237,7 @@ def _header(doc: DocProvenance, segments: pl.DataFrame) -> None:
     for s, e in _lines(segments, "byline: signature"):
         s, e = _strip_span(text, s, e)
         doc.add("author", text[s:e], "signature line before the page foot", s, e)
-    header_end = next(iter(body_spans(segments).get(doc.doc_id, [(len(text), 0)])))[0]
+    header_end = next(iter(_spans(segments)), (len(text), 0))[0]
     for entry in patterns["bylines"]:
         for m in entry["regex"].finditer(text, 0, header_end):
             doc.add("author", m["name"], "byline pattern", m.start("name"), m.end("name"))
@@ -251,7 +260,7 @@ def _header(doc: DocProvenance, segments: pl.DataFrame) -> None:
         doc.add("tags", tags, "tag line in the header", s, e)
 
 
-def _header_counters(doc: DocProvenance, segments: pl.DataFrame) -> None:
+def _header_counters(doc: DocProvenance, segments: Segs) -> None:
     """Unlabelled counters after the title, read by the outlet's header layout (outlets.yaml)."""
     outlet = load_registry().resolve(doc.value("outlet") or "")
     if outlet is None or not outlet.header or "views" in doc.found:
@@ -379,8 +388,9 @@ def _language(doc: DocProvenance, spans: list[tuple[int, int]]) -> None:
     if len(body) < MIN_LANGUAGE_CHARS:
         doc.missing("language", f"clean body shorter than {MIN_LANGUAGE_CHARS} characters")
         return
-    code, _ = _identifier().classify(body)
-    doc.add("language", code, "py3langid on the clean body", spans[0][0], spans[-1][1])
+    code, _ = _identifier().classify(body[:LANGUAGE_CHARS])
+    method = f"py3langid on the first {LANGUAGE_CHARS:,} characters of the clean body"
+    doc.add("language", code, method, spans[0][0], spans[-1][1])
 
 
 @cache
@@ -470,10 +480,10 @@ def _gaps(doc: DocProvenance) -> None:
         doc.missing(name, reason)
 
 
-def extract_document(doc_id: str, text: str, segments: pl.DataFrame) -> DocProvenance:
-    """All provenance fields of one document from its text and its ``segments`` rows."""
+def extract_document(doc_id: str, text: str, segments: Segs) -> DocProvenance:
+    """All provenance fields of one document from its text and its segments, in text order."""
     doc = DocProvenance(doc_id, text)
-    spans = body_spans(segments).get(doc_id, [])
+    spans = _spans(segments)
     _outlets(doc)
     _header(doc, segments)
     _primary_author(doc, spans)
@@ -555,12 +565,14 @@ def extract_provenance(
     the corpus frame); ``segments`` is :func:`analysis.boilerplate.segment_corpus`'s table.
     """
     curated = curated_values(docs, sidecar or {})
-    seg_by_doc = {k[0]: v for k, v in segments.partition_by("doc_id", as_dict=True).items()}
-    empty = pl.DataFrame(schema=segments.schema)
+    seg_by_doc: dict[str, Segs] = {}
+    ordered = segments.sort("doc_id", "start").select("doc_id", "start", "end", "label", "reason")
+    for doc_id, start, end, label, reason in ordered.iter_rows():
+        seg_by_doc.setdefault(doc_id, []).append((start, end, label, reason))
     rows, evidence, gaps, conflicts = [], [], [], []
     for row in docs.select("doc_id", "source", "text").iter_rows(named=True):
         doc_id, text = row["doc_id"], row["text"]
-        doc = extract_document(doc_id, text, seg_by_doc.get(doc_id, empty))
+        doc = extract_document(doc_id, text, seg_by_doc.get(doc_id, []))
         for name, given in curated.get(doc_id, {}).items():
             value = _coerce(name, given.value)
             for f in doc.found.get(name, []):

@@ -1,0 +1,69 @@
+"""The corpus prepared for analysis: intake, outlets, boilerplate, clean bodies, provenance.
+
+Every notebook starts here (:func:`prepare`) so each can run on its own (in JupyterLab, under
+nbval, or by the runner) and all work from the same clean bodies.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import polars as pl
+
+from analysis import boilerplate, corpus, paths, provenance
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A corpus ready for analysis.
+
+    Attributes
+    ----------
+    frame
+        Every input (:func:`analysis.corpus.read_corpus`).
+    docs
+        The ``ok`` documents, with the outlet each belongs to (curated, or from signatures).
+    segments, bodies
+        Boilerplate separation (:mod:`analysis.boilerplate`).
+    tables
+        ``provenance``, ``provenance_evidence``, ``provenance_gaps``, ``provenance_conflicts``.
+    """
+
+    frame: pl.DataFrame
+    docs: pl.DataFrame
+    segments: pl.DataFrame
+    bodies: pl.DataFrame
+    tables: dict[str, pl.DataFrame]
+
+    @property
+    def spans(self) -> dict[str, list[tuple[int, int]]]:
+        """Body spans per doc_id: the ranges later analyses read."""
+        return boilerplate.body_spans(self.segments)
+
+
+def prepare(
+    corpus_path: str | os.PathLike[str] = paths.SEEDS, *, max_bytes: int = corpus.DEFAULT_MAX_BYTES
+) -> Prepared:
+    """Read ``corpus_path`` and run every preparation step on its ``ok`` documents."""
+    frame = corpus.read_corpus(corpus_path, max_bytes=max_bytes)
+    docs = corpus.ok_documents(frame)
+    outlets = provenance.detect_outlets(docs)
+    segments = boilerplate.segment_corpus(docs, outlets)
+    sidecar = provenance.read_sidecar(corpus.check_corpus(corpus_path))
+    tables = provenance.extract_provenance(docs, segments, sidecar)
+    bodies = boilerplate.bodies(docs, segments)
+    return Prepared(frame, docs, segments, bodies, tables)
+
+
+def with_outlet(
+    table: pl.DataFrame, prepared: Prepared, unknown: str = "(unknown outlet)"
+) -> pl.DataFrame:
+    """``table`` (keyed by ``doc_id``) with the document's ``source`` and ``outlet`` joined on."""
+    meta = prepared.tables["provenance"].select(
+        "doc_id", "source", pl.col("outlet").fill_null(unknown)
+    )
+    return table.join(meta, on="doc_id", how="left", maintain_order="left")
+
+
+__all__ = ["Prepared", "prepare", "with_outlet"]
