@@ -93,9 +93,45 @@ class Segment:
 
 
 @cache
+def _data() -> dict:
+    return yaml.safe_load((files("analysis") / "data" / "boilerplate.yaml").read_text("utf-8"))
+
+
+@cache
+def name_stopwords() -> frozenset[str]:
+    """Words that never occur in a byline (``name_stopwords`` of ``data/boilerplate.yaml``)."""
+    return frozenset(_data().get("name_stopwords", "").lower().split())
+
+
+def is_name_line(line: str) -> bool:
+    """A line holding only a person's name (2-4 capitalised words, none of them UI words).
+
+    >>> is_name_line("Ainur Kurmanov.  "), is_name_line("Story Continued Below")
+    (True, False)
+    """
+    if not _NAME_LINE.match(line):
+        return False
+    return not any(w.strip(".,").lower() in name_stopwords() for w in line.split())
+
+
+def _is_title(line: str, followed_by_blank: bool) -> bool:
+    """A headline: 2-30 words, one sentence, not a label ("...:") and not a bare name.
+
+    A final full stop is accepted only on a short line set off by a blank line.
+    """
+    stripped = line.strip()
+    n = len(words(stripped))
+    if not 2 <= n <= 30 or stripped.endswith(":") or re.search(r"[.!?]\s+[A-Z]", stripped):
+        return False
+    if n == 2 and is_name_line(stripped):
+        return False
+    return not stripped.endswith(".") or (followed_by_blank and n <= 20)
+
+
+@cache
 def load_rules() -> tuple[int, tuple[Rule, ...]]:
     """The version and rules of ``data/boilerplate.yaml``."""
-    data = yaml.safe_load((files("analysis") / "data" / "boilerplate.yaml").read_text("utf-8"))
+    data = _data()
     rules = tuple(
         Rule(
             r["reason"],
@@ -250,17 +286,19 @@ def label_document(
 def _label_header(text: str, lines: list[tuple[int, int, int]], reasons: dict[int, str]) -> None:
     """Title, byline and tag lines before the first prose paragraph."""
     title_seen = False
+    first = next((n for n, s, e in lines if n not in reasons), None)
     for line_no, start, end in lines:
         line = text[start:end]
-        if is_prose(line):
+        blank_after = line_no < len(lines) and reasons.get(line_no + 1) == "blank line"
+        if is_prose(line) and not (line_no == first and blank_after and _is_title(line, True)):
             return
         if line_no in reasons:
             title_seen = title_seen or reasons[line_no].startswith("header")
             continue
-        if not title_seen and len(words(line)) <= 30 and not line.rstrip().endswith("."):
+        if not title_seen and _is_title(line, blank_after):
             reasons[line_no] = "header: title"
             title_seen = True
-        elif title_seen and _NAME_LINE.match(line):
+        elif title_seen and is_name_line(line):
             reasons[line_no] = "header: byline"
         elif title_seen and _is_tag_list(line):
             reasons[line_no] = "header: tags"
@@ -292,7 +330,7 @@ def _label_names(text: str, lines: list[tuple[int, int, int]], reasons: dict[int
         before = [n for n, _, _ in lines if n < foot and reasons.get(n) != "blank line"]
         if before and before[-1] not in reasons:
             _, start, end = lines[before[-1] - 1]
-            if _NAME_LINE.match(text[start:end]):
+            if is_name_line(text[start:end]):
                 reasons[before[-1]] = "byline: signature"
     for line_no, start, end in lines:
         if line_no not in reasons and _is_caption(text[start:end]):
