@@ -426,3 +426,21 @@ def bodies(docs: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
         share = bp / (b_chars + bp) if b_chars + bp else 0.0
         rows.append((doc_id, body, b_chars, bp, share))
     return pl.DataFrame(rows, schema=BODIES_SCHEMA, orient="row").sort("doc_id")
+
+
+def reason_counts(segments: pl.DataFrame) -> pl.DataFrame:
+    """Boilerplate segments and characters by reason (blank lines left out), most frequent first.
+
+    Reasons that name a line number or a count are grouped by their stem ("duplicated teaser").
+    """
+    return (
+        segments.filter(pl.col("label") == "boilerplate", pl.col("reason") != "blank line")
+        .with_columns(pl.col("reason").str.replace(r"\s*\(of line \d+\)|\s+\d+ documents", ""))
+        .group_by("reason")
+        .agg(
+            pl.len().cast(pl.Int64).alias("segments"),
+            pl.col("doc_id").n_unique().cast(pl.Int64).alias("documents"),
+            (pl.col("end") - pl.col("start")).sum().alias("chars"),
+        )
+        .sort(["segments", "reason"], descending=[True, False])
+    )

@@ -632,3 +632,21 @@ def _snip(text: str, f: Found) -> str | None:
     if f.start is None or f.end is None:
         return None
     return snippet(text, f.start, f.end)
+
+
+def evidence_view(tables: Mapping[str, pl.DataFrame], docs: int | None = None) -> pl.DataFrame:
+    """Provenance evidence for reading: one row per value and method, by document and field.
+
+    ``docs`` limits the view to the first documents (by ``source``).
+    """
+    meta = tables["provenance"].select("doc_id", "source").sort("source")
+    if docs is not None:
+        meta = meta.head(docs)
+    order = {name: i for i, name in enumerate(FIELDS)}
+    return (
+        tables["provenance_evidence"]
+        .join(meta, on="doc_id", how="inner")
+        .with_columns(pl.col("field").replace_strict(order, return_dtype=pl.Int64).alias("_order"))
+        .sort("source", "_order", "start", "method", nulls_last=False)
+        .select("source", "field", "value", "method", "start", "end", "snippet")
+    )

@@ -1,0 +1,73 @@
+"""Time :func:`analysis.reuse.find_reuse` on the seeds and on samples of the AllSides corpus.
+
+    python benchmarks/bench_reuse.py                 # seeds, and 2,000 AllSides articles
+    python benchmarks/bench_reuse.py --sizes 2000 10000
+
+AllSides is read from ``../shared/corpora/allsides/allsides_10k.parquet`` beside the checkout;
+without it only the seeds are timed. Samples are drawn with a fixed seed from the documents that
+corpus intake keeps (``status == "ok"``), so ``doc_id`` is the SHA-256 of the text, as everywhere
+in the project. Reading and intake are not timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+
+import polars as pl
+
+from analysis import paths
+from analysis.corpus import ok_documents, read_corpus
+from analysis.reuse import find_reuse
+
+ALLSIDES = paths.PROJECT_ROOT.parent / "shared" / "corpora" / "allsides" / "allsides_10k.parquet"
+
+
+def timed(docs: pl.DataFrame, repeat: int) -> tuple[float, pl.DataFrame]:
+    """Best wall-clock time of ``repeat`` calls, and the result (checked to be the same)."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = find_reuse(docs)
+        best = min(best, time.perf_counter() - start)
+        assert result is None or out.equals(result), "find_reuse is not deterministic"
+        result = out
+    assert result is not None
+    return best, result
+
+
+def report(name: str, docs: pl.DataFrame, repeat: int) -> None:
+    seconds, result = timed(docs, repeat)
+    within = result.filter(pl.col("doc_a") == pl.col("doc_b"))
+    across = result.filter(pl.col("doc_a") != pl.col("doc_b"))
+    pairs = across.select("doc_a", "doc_b").unique().height
+    chars = docs["text"].str.len_chars().sum()
+    print(
+        f"{name:<22} {docs.height:>6} docs {chars / 1e6:>6.1f} M chars  {seconds:>7.2f} s  "
+        f"rows: {within.height:>6} within, {across.height:>6} across ({pairs} pairs)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[2000], help="AllSides samples")
+    parser.add_argument("--repeat", type=int, default=3, help="calls timed on the seeds")
+    args = parser.parse_args()
+    print(
+        f"python {platform.python_version()} on {platform.machine()}, "
+        f"{os.cpu_count()} CPUs; best of {args.repeat} on the seeds, one call per sample"
+    )
+    report("seeds", ok_documents(read_corpus(paths.SEEDS)), args.repeat)
+    if not ALLSIDES.is_file():
+        print(f"skipped AllSides: {paths.display_path(ALLSIDES)} not found")
+        return
+    allsides = ok_documents(read_corpus(ALLSIDES))
+    for size in args.sizes:
+        sample = allsides.sample(n=min(size, allsides.height), seed=0, shuffle=True)
+        report(f"allsides sample {sample.height}", sample, 1)
+
+
+if __name__ == "__main__":
+    main()
