@@ -693,3 +693,54 @@ def find_reuse(
     )
     rows = _reuse_rows(prepared, pairs, min_words=min_words, shingle=shingle, max_gap=max_gap)
     return _table(rows)
+
+
+def passages(reuse: pl.DataFrame, docs: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
+    """The ``reuse`` table for reading: sources, where each side lies, and the passage itself.
+
+    ``where_a``/``where_b`` is ``body`` when the passage starts in an article paragraph, else the
+    boilerplate reason of the segment it starts in (shared furniture of one outlet, teasers).
+    """
+    text = dict(zip(docs["doc_id"], docs["text"], strict=True))
+    source = dict(zip(docs["doc_id"], docs["source"], strict=True))
+    seg = segments.sort("doc_id", "start")
+    by_doc: dict[str, list[tuple[int, int, str]]] = {}
+    for doc_id, start, end, label, reason in seg.select(
+        "doc_id", "start", "end", "label", "reason"
+    ).iter_rows():
+        by_doc.setdefault(doc_id, []).append((start, end, reason or label))
+
+    def where(doc_id: str, pos: int) -> str | None:
+        return next((r for s, e, r in by_doc.get(doc_id, []) if s <= pos < e), None)
+
+    rows = [
+        (
+            source[a],
+            source[b],
+            words,
+            similarity,
+            where(a, sa),
+            where(b, sb),
+            _shorten(text[a][sa:ea], 120),
+        )
+        for a, b, sa, ea, sb, words, similarity in reuse.select(
+            "doc_a", "doc_b", "start_a", "end_a", "start_b", "words", "similarity"
+        ).iter_rows()
+    ]
+    schema = {
+        "source_a": pl.String(),
+        "source_b": pl.String(),
+        "words": pl.Int64(),
+        "similarity": pl.Float64(),
+        "where_a": pl.String(),
+        "where_b": pl.String(),
+        "passage": pl.String(),
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row").sort(
+        ["words", "source_a", "source_b"], descending=[True, False, False]
+    )
+
+
+def _shorten(passage: str, width: int) -> str:
+    flat = " ".join(passage.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
