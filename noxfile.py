@@ -48,8 +48,8 @@ def tests(session: nox.Session) -> None:
     nox -s tests -- tests/test_corpus.py -x
     """
     install(session, "test")
-    session.run("ruff", "check", "src", "tests", "notebooks", "noxfile.py")
-    session.run("ruff", "format", "--check", "src", "tests", "notebooks", "noxfile.py")
+    session.run("ruff", "check", "src", "tests", "notebooks", "benchmarks", "noxfile.py")
+    session.run("ruff", "format", "--check", "src", "tests", "notebooks", "benchmarks", "noxfile.py")
     args = session.posargs or ["tests", "notebooks", "src"]
     session.run("python", "-m", "pytest", "--doctest-modules", *args)
 

@@ -14,6 +14,7 @@ from conftest import write_hostile_corpus
 from analysis import manifest as mf
 from analysis import paths
 from analysis.__main__ import main
+from analysis.params import load_yaml
 from analysis.runner import LATEST, find_run, latest_run
 
 pytestmark = pytest.mark.slow
@@ -53,7 +54,8 @@ def test_manifest_records_what_produced_the_run(two_seed_runs):
     m = mf.read_manifest(first)
     assert m["run_id"] == first.name and m["status"] == "succeeded"
     assert m["started_at"] <= m["ended_at"]
-    assert m["parameters"] == {"corpus": "seeds", "max_bytes": 5_000_000}
+    assert m["parameters"] == load_yaml(paths.PARAMS_FILE)  # corpus shown relative: "seeds"
+    assert m["parameters"]["corpus"] == "seeds"
     assert [f["path"] for f in m["inputs"]["files"]] == [
         f"seeds/{p.name}" for p in sorted(paths.SEEDS.iterdir())
     ]
@@ -113,7 +115,9 @@ def test_failing_notebook_keeps_earlier_runs_and_latest(two_seed_runs, tmp_path)
     before = {run.name: mf.hash_tree(run, exclude=frozenset()) for run in (first, second)}
     latest_before = (outputs / LATEST).read_bytes()
     notebooks = failing_notebooks(tmp_path / "nbs")
-    assert run_cli(outputs, "--notebooks", str(notebooks)) == 1
+    params = tmp_path / "params.yaml"
+    params.write_text("corpus: seeds\nmax_bytes: 5000000\n")
+    assert run_cli(outputs, "--notebooks", str(notebooks), "--params", str(params)) == 1
     assert (outputs / LATEST).read_bytes() == latest_before
     assert {run.name: mf.hash_tree(run, exclude=frozenset()) for run in (first, second)} == before
     failed = [p for p in outputs.iterdir() if p.name.endswith(".failed")]

@@ -182,7 +182,7 @@ def publication_timeline(provenance: pl.DataFrame) -> alt.Chart | alt.LayerChart
             )
             .properties(width=520)
         )
-    base = alt.Chart(data, title="When each document was written, by outlet").encode(
+    base = alt.Chart(data).encode(
         y=alt.Y("document:N", title=None, sort=None),
         color=alt.Color("outlet:N", title="Outlet"),
         tooltip=["document:N", "outlet:N", "kind:N", "start:T", "end:T"],
