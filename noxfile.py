@@ -49,7 +49,9 @@ def tests(session: nox.Session) -> None:
     """
     install(session, "test")
     session.run("ruff", "check", "src", "tests", "notebooks", "benchmarks", "noxfile.py")
-    session.run("ruff", "format", "--check", "src", "tests", "notebooks", "benchmarks", "noxfile.py")
+    session.run(
+        "ruff", "format", "--check", "src", "tests", "notebooks", "benchmarks", "noxfile.py"
+    )
     args = session.posargs or ["tests", "notebooks", "src"]
     session.run("python", "-m", "pytest", "--doctest-modules", *args)
 
