@@ -59,3 +59,21 @@ def test_boilerplate_share_bars():
     rows = next(iter(spec["datasets"].values()))
     assert len(rows) == 5
     assert max(r["boilerplate_share"] for r in rows) < 0.25
+
+
+def test_boilerplate_share_summarises_large_corpora():
+    n = 9_000
+    bodies = pl.DataFrame(
+        {
+            "source": [f"s{i}" for i in range(n)],
+            "outlet": [f"o{i % 40}" for i in range(n)],
+            "boilerplate_share": [(i % 100) / 100 for i in range(n)],
+            "body_chars": [1] * n,
+            "boilerplate_chars": [1] * n,
+        }
+    )
+    spec = charts.boilerplate_share(bodies).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) == charts.TOP_OUTLETS + 1  # one summary row per outlet shown
+    assert sum(r["documents"] for r in rows) == n
+    assert all(r["min"] <= r["q1"] <= r["median"] <= r["q3"] <= r["max"] for r in rows)

@@ -209,7 +209,7 @@ def publication_timeline(provenance: pl.DataFrame) -> alt.Chart | alt.LayerChart
     )
 
 
-def boilerplate_share(bodies: pl.DataFrame) -> alt.Chart:
+def boilerplate_share(bodies: pl.DataFrame) -> alt.Chart | alt.LayerChart:
     """Share of each document's characters that is boilerplate.
 
     ``bodies`` is the ``bodies`` table with ``source`` and ``outlet`` joined on.
@@ -218,17 +218,32 @@ def boilerplate_share(bodies: pl.DataFrame) -> alt.Chart:
     """
     data = bodies.select("source", "outlet", "boilerplate_share", "body_chars", "boilerplate_chars")
     if data.height > MAX_BARS:
-        data = data.with_columns(top_outlets(data["outlet"]).alias("outlet"))
-        return (
-            alt.Chart(data.sort("outlet", "source"), title="Share of boilerplate per document")
-            .mark_boxplot(extent="min-max")
-            .encode(
-                x=alt.X(
-                    "boilerplate_share:Q", title="Boilerplate share", axis=alt.Axis(format="%")
-                ),
-                y=alt.Y("outlet:N", title=None),
+        stats = (
+            data.with_columns(top_outlets(data["outlet"]).alias("outlet"))
+            .group_by("outlet")
+            .agg(
+                pl.len().cast(pl.Int64).alias("documents"),
+                pl.col("boilerplate_share").min().alias("min"),
+                pl.col("boilerplate_share").quantile(0.25, "linear").alias("q1"),
+                pl.col("boilerplate_share").median().alias("median"),
+                pl.col("boilerplate_share").quantile(0.75, "linear").alias("q3"),
+                pl.col("boilerplate_share").max().alias("max"),
             )
-            .properties(width=480)
+            .sort("outlet")
+        )
+        share = alt.Axis(format="%")
+        base = alt.Chart(stats).encode(y=alt.Y("outlet:N", title=None))
+        whisker = base.mark_rule().encode(
+            x=alt.X("min:Q", title="Boilerplate share (min, quartiles, median, max)", axis=share),
+            x2="max:Q",
+        )
+        box = base.mark_bar(size=12, opacity=0.6).encode(x="q1:Q", x2="q3:Q")
+        middle = base.mark_tick(color="black", size=12).encode(
+            x="median:Q",
+            tooltip=["outlet:N", "documents:Q", alt.Tooltip("median:Q", format=".1%")],
+        )
+        return alt.layer(whisker, box, middle).properties(
+            title="Share of boilerplate per document, by outlet", width=480
         )
     return (
         alt.Chart(data.sort("source"), title="Share of boilerplate per document")
