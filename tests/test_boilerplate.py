@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from conftest import ARTICLE_LINES
 
 from analysis import boilerplate as B
 from analysis.corpus import ok_documents, read_corpus
@@ -21,16 +22,6 @@ def labels_by_line(docs, segments, prefix):
     doc_id = docs.filter(pl.col("source").str.starts_with(prefix))["doc_id"][0]
     seg = segments.filter(pl.col("doc_id") == doc_id, pl.col("reason").ne_missing("blank line"))
     return {(r["line_no"], r["label"]) for r in seg.iter_rows(named=True)}, doc_id
-
-
-# Line numbers of article text, read off each seed by hand (headings kept, captions not).
-ARTICLE_LINES = {
-    "000": set(range(1, 18)),
-    "001": {10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40, 42},
-    "002": {11, 13, *range(20, 47, 2), *range(50, 57, 2), *range(60, 67, 2)},
-    "003": {11, 13, *range(20, 37, 2), *range(40, 55, 2)},
-    "004": set(range(1, 18)),
-}
 
 
 @pytest.mark.parametrize("prefix", sorted(ARTICLE_LINES))

@@ -4,28 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from conftest import ARTICLE_LINES, line_spans
 
 from analysis import quotes as Q
 from analysis.corpus import ok_documents, read_corpus
-
-# Article lines of each seed, read off by hand (the same as tests/test_boilerplate.py), so these
-# tests do not depend on the boilerplate module.
-ARTICLE_LINES = {
-    "000": set(range(1, 18)),
-    "001": {10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40, 42},
-    "002": {11, 13, *range(20, 47, 2), *range(50, 57, 2), *range(60, 67, 2)},
-    "003": {11, 13, *range(20, 37, 2), *range(40, 55, 2)},
-    "004": set(range(1, 18)),
-}
-
-
-def line_spans(text: str, lines: set[int]) -> list[tuple[int, int]]:
-    out, pos = [], 0
-    for n, line in enumerate(text.split("\n"), 1):
-        if n in lines and line.strip():
-            out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
 
 
 @pytest.fixture(scope="module")

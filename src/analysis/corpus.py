@@ -34,6 +34,7 @@ import polars as pl
 
 from analysis import paths
 from analysis.encoding import decode
+from analysis.manifest import sha256_file
 
 Status = Literal["ok", "rejected", "duplicate"]
 
@@ -120,14 +121,6 @@ def _judge_text(row: _Row, text: str | None, max_bytes: int) -> None:
         row.text = normalise_newlines(text)
 
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def corpus_files(folder: Path) -> list[Path]:
     """Every regular file below ``folder``, sorted by relative POSIX path."""
     found = [p for p in folder.rglob("*") if p.is_file()]
@@ -140,7 +133,7 @@ def _folder_rows(folder: Path, max_bytes: int) -> Iterator[_Row]:
         try:
             size = path.stat().st_size
             if size > max_bytes:
-                row = _Row(rel, _sha256_file(path), size)
+                row = _Row(rel, sha256_file(path), size)
                 _judge_text(row, None, max_bytes)
                 yield row
                 continue
