@@ -208,3 +208,32 @@ def test_interrupted_run_is_marked_and_touches_nothing_else(two_seed_runs, monke
     assert m["notebooks"][0]["status"] == "interrupted"
     assert (outputs / LATEST).read_bytes() == latest_before
     assert mf.hash_tree(first, exclude=frozenset()) == before
+
+
+def test_markup_in_documents_never_renders_as_active_html(tmp_path):
+    """A document holding markup shows as text in every executed notebook (issue: escaping)."""
+    folder = tmp_path / "hostile_html"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "<script>alert('title')</script> Kazakhstan and the West\n\n"
+        "Astana said on Monday that <img src=x onerror=alert(1)> its multi-vector policy, "
+        "“the <b>so-called</b> balance”, would continue, according to the press service.\n"
+        "<script>alert('body')</script> The so-called experts said: “We <i>never</i> agreed.”\n",
+        encoding="utf-8",
+    )
+    outputs = tmp_path / "outputs"
+    assert run_cli(outputs, "--corpus", str(folder)) == 0
+    run = latest_run(outputs)
+    checked = 0
+    for path in sorted((run / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                for mime in ("text/html", "image/svg+xml"):
+                    html = output.get("data", {}).get(mime)
+                    if html:
+                        checked += 1
+                        lowered = html.lower()
+                        for tag in ("<script", "<img", "<b>", "<i>"):  # escaped: &lt;script...
+                            assert tag not in lowered, (path.name, tag, cell.source[:60])
+    assert checked >= 10
