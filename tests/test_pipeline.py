@@ -31,3 +31,23 @@ def test_bodies_are_the_joined_spans():
         assert body.startswith(text[doc_id][spans[0][0] : spans[0][1]])
         assert body.endswith(text[doc_id][spans[-1][0] : spans[-1][1]])
     assert p.bodies.filter(pl.col("body_chars") == 0).height == 0
+
+
+def test_later_notebooks_take_over_tables_written_earlier_in_the_run(tmp_path):
+    from analysis.outputs import RunOutputs
+
+    computed = prepare("seeds")
+    out = RunOutputs(tmp_path)
+    out.table(computed.segments, "segments", sort_by=["doc_id", "start"])
+    out.table(computed.bodies, "bodies", sort_by=["doc_id"])
+    for name, frame in computed.tables.items():
+        out.table(frame, name, sort_by=["doc_id"])
+    taken = prepare("seeds", output_dir=tmp_path)
+    assert taken.segments.equals(computed.segments.sort("doc_id", "start"))
+    assert taken.bodies.equals(computed.bodies)
+    for name, frame in computed.tables.items():
+        assert taken.tables[name].equals(frame.sort("doc_id", maintain_order=True)), name
+    # Tables of another document set are not taken over.
+    pl.DataFrame({"doc_id": ["x"]}).write_parquet(tmp_path / "tables" / "bodies.parquet")
+    again = prepare("seeds", output_dir=tmp_path)
+    assert again.bodies.equals(computed.bodies)

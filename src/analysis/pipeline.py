@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
@@ -42,18 +43,54 @@ class Prepared:
         return boilerplate.body_spans(self.segments)
 
 
+#: Tables notebook 01 writes that :func:`prepare` can take over within one run.
+PREPARED_TABLES = ("segments", "bodies", *provenance.TABLES)
+
+
 def prepare(
-    corpus_path: str | os.PathLike[str] = paths.SEEDS, *, max_bytes: int = corpus.DEFAULT_MAX_BYTES
+    corpus_path: str | os.PathLike[str] = paths.SEEDS,
+    *,
+    max_bytes: int = corpus.DEFAULT_MAX_BYTES,
+    output_dir: str | os.PathLike[str] | None = None,
 ) -> Prepared:
-    """Read ``corpus_path`` and run every preparation step on its ``ok`` documents."""
+    """Read ``corpus_path`` and run every preparation step on its ``ok`` documents.
+
+    Within a run (``output_dir`` given), a later notebook takes over the segments, bodies and
+    provenance tables that notebook 01 wrote, instead of computing them again, provided they
+    cover exactly the documents read now.
+    """
     frame = corpus.read_corpus(corpus_path, max_bytes=max_bytes)
     docs = corpus.ok_documents(frame)
+    earlier = _written_tables(output_dir, docs)
+    if earlier is not None:
+        bodies, segments, *rest = (
+            earlier[name] for name in ("bodies", "segments", *provenance.TABLES)
+        )
+        return Prepared(
+            frame, docs, segments, bodies, dict(zip(provenance.TABLES, rest, strict=True))
+        )
     outlets = provenance.detect_outlets(docs)
     segments = boilerplate.segment_corpus(docs, outlets)
     sidecar = provenance.read_sidecar(corpus.check_corpus(corpus_path))
     tables = provenance.extract_provenance(docs, segments, sidecar)
     bodies = boilerplate.bodies(docs, segments)
     return Prepared(frame, docs, segments, bodies, tables)
+
+
+def _written_tables(
+    output_dir: str | os.PathLike[str] | None, docs: pl.DataFrame
+) -> dict[str, pl.DataFrame] | None:
+    if output_dir is None:
+        return None
+    folder = Path(output_dir) / "tables"
+    files = {name: folder / f"{name}.parquet" for name in PREPARED_TABLES}
+    if not all(f.is_file() for f in files.values()):
+        return None
+    tables = {name: pl.read_parquet(f) for name, f in files.items()}
+    wanted = set(docs["doc_id"].to_list())
+    if set(tables["bodies"]["doc_id"].to_list()) != wanted:
+        return None
+    return tables
 
 
 def with_outlet(

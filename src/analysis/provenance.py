@@ -40,6 +40,14 @@ from analysis.corpus import SIDECAR
 from analysis.evidence import snippet
 from analysis.registry import Outlet, load_fingerprints, load_patterns, load_registry
 
+#: The tables :func:`extract_provenance` returns, by name.
+TABLES: tuple[str, ...] = (
+    "provenance",
+    "provenance_evidence",
+    "provenance_gaps",
+    "provenance_conflicts",
+)
+
 FIELDS: tuple[str, ...] = (
     "outlet",
     "author",
