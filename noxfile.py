@@ -48,7 +48,7 @@ def tests(session: nox.Session) -> None:
     nox -s tests -- tests/test_corpus.py -x
     """
     install(session, "test")
-    session.run("ruff", "check", "src", "tests", "notebooks", "benchmarks", "noxfile.py")
+    session.run("ruff", "check", "src", "tests", "notebooks", "benchmarks", "scripts", "noxfile.py")
     session.run(
         "ruff", "format", "--check", "src", "tests", "notebooks", "benchmarks", "noxfile.py"
     )

@@ -290,3 +290,102 @@ def quoted_by_outlet(quotes: pl.DataFrame, top: int = 15) -> alt.Chart:
         )
         .properties(width=420)
     )
+
+
+def readability_by_document(long: pl.DataFrame) -> alt.Chart:
+    """Each document's readability scores, one panel per metric, coloured by outlet.
+
+    ``long`` has ``source``, ``outlet``, ``metric``, ``value``. Beyond :data:`MAX_BARS` documents:
+    the median per outlet (largest outlets) with the interquartile range.
+    """
+    if long.select("source").n_unique() > MAX_BARS:
+        stats = (
+            long.with_columns(top_outlets(long["outlet"]).alias("outlet"))
+            .group_by("outlet", "metric")
+            .agg(
+                pl.len().cast(pl.Int64).alias("documents"),
+                pl.col("value").quantile(0.25, "linear").alias("q1"),
+                pl.col("value").median().alias("median"),
+                pl.col("value").quantile(0.75, "linear").alias("q3"),
+            )
+            .sort("metric", "outlet")
+        )
+        base = alt.Chart(stats).encode(y=alt.Y("outlet:N", title=None))
+        layer = alt.layer(
+            base.mark_rule().encode(x=alt.X("q1:Q", title="Score (median, quartiles)"), x2="q3:Q"),
+            base.mark_point(filled=True).encode(
+                x="median:Q", tooltip=["outlet:N", "metric:N", "documents:Q", "median:Q"]
+            ),
+        )
+        return (
+            layer.properties(width=220)
+            .facet(facet=alt.Facet("metric:N", title=None), columns=2)
+            .resolve_scale(x="independent")
+            .properties(title="Readability by outlet")
+        )
+    return (
+        alt.Chart(long.sort("metric", "source"))
+        .mark_point(filled=True, size=80)
+        .encode(
+            x=alt.X("value:Q", title="Score", scale=alt.Scale(zero=False)),
+            y=alt.Y("source:N", title=None),
+            color=alt.Color("outlet:N", title="Outlet"),
+            tooltip=["source:N", "outlet:N", "metric:N", alt.Tooltip("value:Q", format=".2f")],
+        )
+        .properties(width=220)
+        .facet(facet=alt.Facet("metric:N", title=None), columns=2)
+        .resolve_scale(x="independent")
+        .properties(title="Readability of each document")
+    )
+
+
+def cue_heatmap(rates: pl.DataFrame, by: str = "outlet") -> alt.Chart:
+    """Cues per 1,000 words, rows ``by`` (outlets or documents), columns cue families."""
+    data = rates
+    if data.select(by).n_unique() > MAX_BARS:
+        keep = (
+            data.group_by(by)
+            .agg(pl.col("words").first())
+            .sort(["words", by], descending=[True, False])
+            .head(TOP_OUTLETS)[by]
+        )
+        data = data.filter(pl.col(by).is_in(keep.to_list()))
+    return (
+        alt.Chart(data.sort(by, "family"), title="Cues per 1,000 words")
+        .mark_rect()
+        .encode(
+            x=alt.X("family:N", title=None, axis=alt.Axis(labelAngle=-40)),
+            y=alt.Y(f"{by}:N", title=None),
+            color=alt.Color(
+                "per_1k_words:Q", title="per 1,000 words", scale=alt.Scale(scheme="orangered")
+            ),
+            tooltip=[
+                f"{by}:N",
+                "family:N",
+                "count:Q",
+                "words:Q",
+                alt.Tooltip("per_1k_words:Q", format=".2f"),
+            ],
+        )
+    )
+
+
+def actor_blocs(actors: pl.DataFrame) -> alt.Chart:
+    """Mentions of each actor bloc by outlet (``actors`` with ``outlet`` joined on)."""
+    data = (
+        actors.with_columns(top_outlets(actors["outlet"]).alias("outlet"))
+        .group_by("outlet", "bloc")
+        .agg(pl.col("count").sum().alias("mentions"))
+        .sort("outlet", "bloc")
+    )
+    return (
+        alt.Chart(data, title="Who is talked about: actor-bloc mentions by outlet")
+        .mark_bar()
+        .encode(
+            x=alt.X("mentions:Q", title="Mentions", stack="normalize", axis=alt.Axis(format="%")),
+            y=alt.Y("outlet:N", title=None),
+            color=alt.Color("bloc:N", title="Bloc"),
+            tooltip=["outlet:N", "bloc:N", "mentions:Q"],
+        )
+        .properties(width=420)
+    )

@@ -93,6 +93,19 @@ def _written_tables(
     return tables
 
 
+def quotes(prepared: Prepared, output_dir: str | os.PathLike[str] | None = None) -> pl.DataFrame:
+    """The ``quotes`` table: taken over from notebook 01 within a run, else computed."""
+    from analysis.quotes import quotes_table
+
+    if output_dir is not None:
+        path = Path(output_dir) / "tables" / "quotes.parquet"
+        if path.is_file():
+            taken = pl.read_parquet(path)
+            if set(taken["doc_id"].unique().to_list()) <= set(prepared.docs["doc_id"].to_list()):
+                return taken
+    return quotes_table(prepared.docs, prepared.spans)
+
+
 def with_outlet(
     table: pl.DataFrame, prepared: Prepared, unknown: str = "(unknown outlet)"
 ) -> pl.DataFrame:
@@ -103,4 +116,4 @@ def with_outlet(
     return table.join(meta, on="doc_id", how="left", maintain_order="left")
 
 
-__all__ = ["Prepared", "prepare", "with_outlet"]
+__all__ = ["Prepared", "prepare", "quotes", "with_outlet"]
