@@ -50,7 +50,15 @@ def tests(session: nox.Session) -> None:
     install(session, "test")
     session.run("ruff", "check", "src", "tests", "notebooks", "benchmarks", "scripts", "noxfile.py")
     session.run(
-        "ruff", "format", "--check", "src", "tests", "notebooks", "benchmarks", "noxfile.py"
+        "ruff",
+        "format",
+        "--check",
+        "src",
+        "tests",
+        "notebooks",
+        "benchmarks",
+        "scripts",
+        "noxfile.py",
     )
     args = session.posargs or ["tests", "notebooks", "src"]
     session.run("python", "-m", "pytest", "--doctest-modules", *args)

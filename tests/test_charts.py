@@ -77,3 +77,21 @@ def test_boilerplate_share_summarises_large_corpora():
     assert len(rows) == charts.TOP_OUTLETS + 1  # one summary row per outlet shown
     assert sum(r["documents"] for r in rows) == n
     assert all(r["min"] <= r["q1"] <= r["median"] <= r["q3"] <= r["max"] for r in rows)
+
+
+def test_rhetoric_charts_on_the_seeds():
+    from analysis import readability, rhetoric, summaries
+
+    p = prepare("seeds")
+    prov = p.tables["provenance"]
+    counts = rhetoric.rhetoric_counts(rhetoric.rhetoric_hits(p.docs, p.spans), p.bodies)
+    rates = summaries.cue_rates(counts, rhetoric.word_counts(p.bodies), prov, by="source")
+    heat = next(iter(charts.cue_heatmap(rates, by="source").to_dict()["datasets"].values()))
+    assert {r["source"] for r in heat} == set(p.docs["source"])
+    scores = readability.textstat_readability(p.bodies, min_words=100)
+    long = with_outlet(summaries.readability_long(scores, ["gunning_fog"]), p)
+    spec = charts.readability_by_document(long).to_dict()
+    assert spec["title"] == "Readability of each document"
+    actors = with_outlet(rhetoric.actor_counts(rhetoric.actor_mentions(p.docs, p.spans)), p)
+    blocs = next(iter(charts.actor_blocs(actors).to_dict()["datasets"].values()))
+    assert {r["bloc"] for r in blocs} >= {"west", "russia", "kazakhstan"}
