@@ -78,3 +78,14 @@ def test_nbval_fails_when_a_seed_is_added(tmp_path):
     assert f"<td>5</td><td>{SEED_BYTES}</td>" in done.stdout
     assert f"<td>6</td><td>{SEED_BYTES + len(new)}</td>" in done.stdout
     assert "mismatch 'application/vnd.vegalite.v6+json'" in done.stdout
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_papermill_reads_every_parameter(notebook, caplog):
+    """papermill parses each parameter line (a line it cannot parse is injected blind)."""
+    import papermill
+
+    with caplog.at_level("WARNING", logger="papermill"):
+        found = papermill.inspect_notebook(str(notebook))
+    assert set(found) == set(P.declared_parameters(notebook))
+    assert not [r for r in caplog.records if "Unable to parse" in r.getMessage()]

@@ -1064,3 +1064,20 @@ __all__ = [
     "validate_ptc",
     "word_counts",
 ]
+
+
+def filter_hits(
+    hits: pl.DataFrame, *, families: Iterable[str] | None = None, term: str = ""
+) -> pl.DataFrame:
+    """Hits of the given ``families`` whose term contains ``term`` (case-insensitive).
+
+    >>> hits = pl.DataFrame({"family": ["loaded", "labelling"], "term": ["Kyiv regime", "x"]})
+    >>> filter_hits(hits, families=["loaded", "labelling"], term="REGIME")["term"].to_list()
+    ['Kyiv regime']
+    """
+    out = hits
+    if families is not None:
+        out = out.filter(pl.col("family").is_in(list(families)))
+    if term:
+        out = out.filter(pl.col("term").str.to_lowercase().str.contains(term.lower(), literal=True))
+    return out
