@@ -46,3 +46,18 @@ def test_readability_by_outlet_skips_nulls():
         ("X", "gunning_fog", 1, 10.0, 10.0),
         ("X", "smog_index", 2, 2.0, 2.0),
     ]
+
+
+def test_bloc_pair_totals():
+    pairs = pl.DataFrame(
+        {
+            "doc_id": ["a", "a", "b"],
+            "bloc_a": ["kazakhstan", "russia", "kazakhstan"],
+            "bloc_b": ["west", "west", "west"],
+            "sentences": [3, 1, 2],
+        }
+    )
+    assert summaries.bloc_pair_totals(pairs).rows() == [
+        ("kazakhstan", "west", 5, 2),
+        ("russia", "west", 1, 1),
+    ]

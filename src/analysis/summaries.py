@@ -71,3 +71,15 @@ def cue_rates(
         .select(by, "family", "n_docs", "words", "count", "per_1k_words")
         .sort(by, "family")
     )
+
+
+def bloc_pair_totals(pairs: pl.DataFrame) -> pl.DataFrame:
+    """Sentences and documents in which two blocs are mentioned together, over the corpus."""
+    return (
+        pairs.group_by("bloc_a", "bloc_b")
+        .agg(
+            pl.col("sentences").sum(),
+            pl.col("doc_id").n_unique().cast(pl.Int64).alias("documents"),
+        )
+        .sort(["sentences", "bloc_a", "bloc_b"], descending=[True, False, False])
+    )
