@@ -55,8 +55,6 @@ def candidate_ratio(docs: pl.DataFrame, threshold: float = 0.4, num_perm: int = 
 
     Both get the same sketches; the pairs must be identical, and the ratio is printed.
     """
-    from datasketch import MinHash, MinHashLSH
-
     from analysis import reuse
 
     prepared = reuse._prepare(docs, 5)
@@ -68,18 +66,7 @@ def candidate_ratio(docs: pl.DataFrame, threshold: float = 0.4, num_perm: int = 
     ours = reuse._band_collisions(signatures, owners, bands, rows)
     t_ours = time.perf_counter() - start
     start = time.perf_counter()
-    lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows))
-    sketches = [
-        MinHash(num_perm=num_perm, seed=1, hashvalues=sig, scheme="affine32") for sig in signatures
-    ]
-    for key, sketch in enumerate(sketches):
-        lsh.insert(key, sketch)
-    theirs = {
-        tuple(sorted((int(owners[key]), int(owners[other]))))
-        for key, sketch in enumerate(sketches)
-        for other in lsh.query(sketch)
-        if owners[other] != owners[key]
-    }
+    theirs = reuse.lsh_reference_pairs(signatures, owners, bands, rows, seed=1)
     t_theirs = time.perf_counter() - start
     same = "identical" if set(map(tuple, ours)) == theirs else "DIFFERENT"
     print(

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import polars as pl
 import pytest
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 
 from analysis import reuse
 from analysis.corpus import ok_documents, read_corpus
@@ -351,20 +351,7 @@ def test_banding_gives_the_candidates_of_datasketch_minhashlsh(seeds):
     signatures, owners = reuse._sketches(prepared, chunk=16, min_shared=4, num_perm=64, seed=3)
     bands, rows = reuse._lsh_params(0.4, 64)
     ours = reuse._band_collisions(signatures, owners, bands, rows)
-
-    lsh = MinHashLSH(num_perm=64, params=(bands, rows))
-    sketches = [
-        MinHash(num_perm=64, seed=3, hashvalues=signature, scheme="affine32")
-        for signature in signatures
-    ]
-    for key, sketch in enumerate(sketches):
-        lsh.insert(key, sketch)
-    theirs = {
-        tuple(sorted((int(owners[key]), int(owners[other]))))
-        for key, sketch in enumerate(sketches)
-        for other in lsh.query(sketch)
-        if owners[other] != owners[key]
-    }
+    theirs = reuse.lsh_reference_pairs(signatures, owners, bands, rows, seed=3)
     assert len(ours) >= 10
     assert ours == theirs
 

@@ -396,6 +396,31 @@ def _band_collisions(
     return pairs
 
 
+def lsh_reference_pairs(
+    signatures: np.ndarray, owners: np.ndarray, bands: int, rows: int, *, seed: int
+) -> set[tuple[int, int]]:
+    """The candidate pairs of :class:`datasketch.MinHashLSH` itself, for the same sketches.
+
+    The reference that :func:`_band_collisions` is tested and benchmarked against: each
+    signature is inserted into a ``MinHashLSH(params=(bands, rows))`` and queried; pairs of rows
+    of different documents become pairs of their owners.
+    """
+    num_perm = signatures.shape[1]
+    lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows))
+    sketches = [
+        MinHash(num_perm=num_perm, seed=seed, hashvalues=signature, scheme="affine32")
+        for signature in signatures
+    ]
+    for key, sketch in enumerate(sketches):
+        lsh.insert(key, sketch)
+    return {
+        (min(int(owners[key]), int(owners[other])), max(int(owners[key]), int(owners[other])))
+        for key, sketch in enumerate(sketches)
+        for other in lsh.query(sketch)
+        if owners[other] != owners[key]
+    }
+
+
 def _candidate_pairs(
     docs: Sequence[_Doc],
     *,
