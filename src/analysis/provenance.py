@@ -552,11 +552,18 @@ def _coerce(name: str, value: Any) -> Any:
     return value
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _same(a: Any, b: Any) -> bool:
-    norm = lambda v: " ".join(str(v).lower().split())  # noqa: E731
-    if isinstance(a, str) and isinstance(b, str) and re.match(r"\d{4}-\d{2}-\d{2}", a + b[:0]):
+    """Curated and extracted values agree: same day for two ISO dates, else same text.
+
+    >>> _same("2022-11-19", "2022-11-19T00:19:00+03:00"), _same("PolitNavigator", "politnavigator")
+    (True, True)
+    """
+    if isinstance(a, str) and isinstance(b, str) and _ISO_DATE.match(a) and _ISO_DATE.match(b):
         return a[:10] == b[:10]
-    return norm(a) == norm(b)
+    return " ".join(str(a).lower().split()) == " ".join(str(b).lower().split())
 
 
 # --- the tables --------------------------------------------------------------------------------
