@@ -95,3 +95,94 @@ def test_rhetoric_charts_on_the_seeds():
     actors = with_outlet(rhetoric.actor_counts(rhetoric.actor_mentions(p.docs, p.spans)), p)
     blocs = next(iter(charts.actor_blocs(actors).to_dict()["datasets"].values()))
     assert {r["bloc"] for r in blocs} >= {"west", "russia", "kazakhstan"}
+
+
+def _rows(chart) -> list[dict]:
+    return next(iter(chart.to_dict()["datasets"].values()))
+
+
+def test_group_metric_intervals_mark_small_groups():
+    gm = pl.DataFrame(
+        {
+            "group": ["A", "B"],
+            "metric": ["gunning_fog", "gunning_fog"],
+            "n_docs": [12, 2],
+            "n_words": [9000, 1500],
+            "estimate": [14.2, 16.0],
+            "ci_low": [13.5, 15.1],
+            "ci_high": [15.0, 16.8],
+            "method": ["documents", "sentence blocks"],
+            "small_n": [False, True],
+        }
+    )
+    chart = charts.group_metric_intervals(gm)
+    rows = {r["group"]: r for r in _rows(chart)}
+    assert rows["A"]["label"] == "A (12)" and rows["B"]["label"] == "B (2)"
+    assert rows["A"]["sample"] == "documents resampled"
+    assert rows["B"]["sample"] == "few documents: sentence blocks"
+    layers = chart.to_dict()["spec"]["layer"]
+    assert [layer["mark"]["type"] for layer in layers] == ["rule", "point"]
+    assert layers[0]["encoding"]["x2"]["field"] == "ci_high"
+
+
+def test_keyness_bars_keep_the_top_terms_of_each_group():
+    k = pl.DataFrame(
+        {
+            "group": ["A"] * 4 + ["B"] * 2,
+            "term": ["w", "x", "y", "z", "u", "v"],
+            "count_group": [5, 4, 3, 1, 2, 2],
+            "count_rest": [0, 1, 2, 9, 0, 0],
+            "delta": [1.0, 0.8, 0.5, -0.5, 0.9, 0.9],
+            "z": [3.0, 2.5, 1.0, -1.2, 2.0, 2.0],
+        }
+    )
+    rows = _rows(charts.keyness_bars(k, top_terms=2))
+    assert [(r["group"], r["term"]) for r in rows] == [
+        ("A", "w"),
+        ("A", "x"),
+        ("B", "u"),
+        ("B", "v"),
+    ]
+
+
+def test_similarity_heatmap_is_a_full_symmetric_matrix():
+    s = pl.DataFrame(
+        {
+            "a": ["x", "x", "y"],
+            "b": ["y", "z", "z"],
+            "cosine": [0.5, 0.25, 0.75],
+            "n_a": [1, 1, 1],
+            "n_b": [1, 1, 1],
+        }
+    )
+    rows = _rows(charts.similarity_heatmap(s, "t"))
+    cells = {(r["a"], r["b"]): r["cosine"] for r in rows}
+    assert len(cells) == 6
+    assert cells[("y", "x")] == cells[("x", "y")] == 0.5
+    assert cells[("z", "y")] == 0.75
+    # a group-level frame already lists both orders and the diagonal: nothing is doubled
+    full = pl.concat(
+        [s, s.select(pl.col("b").alias("a"), pl.col("a").alias("b"), "cosine", "n_a", "n_b")]
+    )
+    assert len(_rows(charts.similarity_heatmap(full, "t"))) == 6
+
+
+def test_actor_framing_heatmap_on_the_seeds():
+    from analysis import framing, groups
+    from analysis.pipeline import measures
+
+    p = prepare("seeds")
+    m = measures(p)
+    table = framing.actor_framing(
+        m.mentions, m.hits, groups.groups_for(p.tables["provenance"]), families=["labelling"]
+    )
+    chart = charts.actor_framing_heatmap(table)
+    rows = _rows(chart)
+    assert len(rows) == table.height == 26  # every (group, bloc) the seeds mention
+    assert {r["group"] for r in rows} == {
+        "(unknown outlet)",
+        "PolitNavigator",
+        "The Eastern Herald",
+        "VPK.name",
+    }
+    assert chart.to_dict()["facet"]["field"] == "bloc"

@@ -51,3 +51,36 @@ def test_later_notebooks_take_over_tables_written_earlier_in_the_run(tmp_path):
     pl.DataFrame({"doc_id": ["x"]}).write_parquet(tmp_path / "tables" / "bodies.parquet")
     again = prepare("seeds", output_dir=tmp_path)
     assert again.bodies.equals(computed.bodies)
+
+
+def test_notebook_03_takes_over_the_measures_of_notebook_02(tmp_path):
+    from analysis.outputs import RunOutputs
+    from analysis.pipeline import measures
+
+    p = prepare("seeds")
+    computed = measures(p)
+    assert computed.readability.height == 5
+    assert computed.readability["doc_id"].to_list() == sorted(p.docs["doc_id"].to_list())
+    assert set(computed.hits["doc_id"]) == set(p.docs["doc_id"])
+    assert (
+        computed.counts.group_by("doc_id")
+        .agg(pl.col("count").sum())
+        .sort("doc_id")["count"]
+        .to_list()
+        == computed.hits.group_by("doc_id").len().sort("doc_id")["len"].to_list()
+    )
+    out = RunOutputs(tmp_path)
+    marker = computed.readability.with_columns(pl.lit(-1.0).alias("gunning_fog"))
+    out.table(marker, "readability", sort_by=["doc_id"])
+    out.table(computed.hits, "rhetoric_hits", sort_by=["doc_id", "start", "end", "family", "term"])
+    out.table(computed.counts, "rhetoric", sort_by=["doc_id", "family"])
+    out.table(computed.mentions, "actor_mentions", sort_by=["doc_id", "start"])
+    taken = measures(p, output_dir=tmp_path)
+    assert taken.readability["gunning_fog"].to_list() == [-1.0] * 5  # read, not recomputed
+    assert taken.hits.equals(computed.hits)
+    assert taken.counts.equals(computed.counts)
+    assert taken.mentions.equals(computed.mentions)
+    # A readability table of other documents is not taken over.
+    marker.head(4).write_parquet(tmp_path / "tables" / "readability.parquet")
+    again = measures(p, output_dir=tmp_path)
+    assert again.readability.equals(computed.readability)

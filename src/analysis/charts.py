@@ -389,3 +389,179 @@ def actor_blocs(actors: pl.DataFrame) -> alt.Chart:
         )
         .properties(width=420)
     )
+
+
+def group_metric_intervals(metrics: pl.DataFrame) -> alt.FacetChart:
+    """Dot-and-whisker: each group's estimate and bootstrap interval, one panel per metric.
+
+    ``metrics`` is ``group_metrics`` rows to draw (filter metrics and groups first). Hollow
+    points mark ``small_n`` groups, whose intervals only reflect sentence-level noise within
+    their few documents (see :mod:`analysis.group_metrics`); rows without an interval show the
+    point alone.
+
+    >>> gm = pl.DataFrame({"group": ["X"], "metric": ["m"], "n_docs": [2], "n_words": [900],
+    ...                    "estimate": [1.0], "ci_low": [0.5], "ci_high": [1.5],
+    ...                    "method": ["bootstrap"], "small_n": [True]})
+    >>> group_metric_intervals(gm).to_dict()["facet"]["field"]
+    'metric'
+    """
+    data = metrics.with_columns(
+        label=pl.col("group") + " (" + pl.col("n_docs").cast(pl.String) + ")",
+        sample=pl.when(pl.col("small_n"))
+        .then(pl.lit("few documents: sentence blocks"))
+        .otherwise(pl.lit("documents resampled")),
+    ).sort("metric", "group")
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", title="Group (documents)", sort=None),
+        tooltip=[
+            "group:N",
+            "metric:N",
+            "n_docs:Q",
+            "n_words:Q",
+            alt.Tooltip("estimate:Q", format=".2f"),
+            alt.Tooltip("ci_low:Q", format=".2f"),
+            alt.Tooltip("ci_high:Q", format=".2f"),
+            "method:N",
+        ],
+    )
+    whiskers = base.mark_rule().encode(
+        x=alt.X("ci_low:Q", title="Estimate and interval", scale=alt.Scale(zero=False)),
+        x2="ci_high:Q",
+    )
+    points = base.mark_point(size=60).encode(
+        x="estimate:Q",
+        fill=alt.Fill(
+            "sample:N",
+            title="Interval",
+            scale=alt.Scale(
+                domain=["documents resampled", "few documents: sentence blocks"],
+                range=["#4c78a8", "white"],
+            ),
+        ),
+        color=alt.value("#4c78a8"),
+    )
+    return (
+        alt.layer(whiskers, points)
+        .properties(width=220)
+        .facet(facet=alt.Facet("metric:N", title=None), columns=2)
+        .resolve_scale(x="independent")
+        .properties(title="Group estimates with bootstrap intervals")
+    )
+
+
+def keyness_bars(keyness: pl.DataFrame, top_terms: int = 15) -> alt.FacetChart:
+    """The ``top_terms`` most over-used terms of each group: bars of the Fightin' Words z-score.
+
+    ``keyness`` is the ``keyness`` table filtered to the groups to show.
+
+    >>> k = pl.DataFrame({"group": ["X", "X"], "term": ["a", "b"], "count_group": [3, 2],
+    ...                   "count_rest": [0, 9], "delta": [1.0, 0.1], "z": [2.5, 0.3]})
+    >>> keyness_bars(k, 1).data.shape
+    (1, 6)
+    """
+    data = (
+        keyness.sort(["group", "z", "term"], descending=[False, True, False])
+        .group_by("group", maintain_order=True)
+        .head(top_terms)
+    )
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("z:Q", title="z (log-odds, informative prior)"),
+            y=alt.Y("term:N", title=None, sort="-x"),
+            color=alt.condition("datum.z >= 1.96", alt.value("#4c78a8"), alt.value("#b6b6b6")),
+            tooltip=[
+                "group:N",
+                "term:N",
+                "count_group:Q",
+                "count_rest:Q",
+                alt.Tooltip("delta:Q", format=".3f"),
+                alt.Tooltip("z:Q", format=".2f"),
+            ],
+        )
+        .properties(width=160, height=alt.Step(12))
+        .facet(facet=alt.Facet("group:N", title=None), columns=3)
+        .resolve_scale(y="independent")
+        .properties(title=f"Words that mark each group (top {top_terms}; grey: |z| < 1.96)")
+    )
+
+
+def similarity_heatmap(similarity: pl.DataFrame, title: str) -> alt.LayerChart:
+    """Cosine similarity as a heatmap with the values printed in the cells.
+
+    ``similarity`` has ``a``, ``b`` (labels), ``cosine``, ``n_a``, ``n_b``; pairs given once
+    (``a < b``) are mirrored, and the diagonal is taken as given (null for a group of one
+    document). Values are drawn on a fixed 0-1 scale so charts of different runs compare.
+
+    >>> s = pl.DataFrame({"a": ["x"], "b": ["y"], "cosine": [0.25], "n_a": [1], "n_b": [1]})
+    >>> similarity_heatmap(s, "t").data.height
+    2
+    """
+    data = pl.concat(
+        [
+            similarity.select("a", "b", "cosine", "n_a", "n_b"),
+            similarity.filter(pl.col("a") != pl.col("b")).select(
+                pl.col("b").alias("a"), pl.col("a").alias("b"), "cosine", "n_b", "n_a"
+            ),
+        ],
+        how="diagonal",
+    ).unique(["a", "b"], keep="first", maintain_order=True)
+    data = data.sort("a", "b")
+    base = alt.Chart(data).encode(
+        x=alt.X("b:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
+        y=alt.Y("a:N", title=None, axis=alt.Axis(labelLimit=160)),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("cosine:Q", title="cosine", scale=alt.Scale(domain=[0, 1], scheme="blues")),
+        tooltip=["a:N", "b:N", alt.Tooltip("cosine:Q", format=".3f"), "n_a:Q", "n_b:Q"],
+    )
+    labels = (
+        base.transform_filter("isValid(datum.cosine)")
+        .mark_text(fontSize=9)
+        .encode(
+            text=alt.Text("cosine:Q", format=".2f"),
+            color=alt.condition("datum.cosine > 0.6", alt.value("white"), alt.value("black")),
+        )
+    )
+    return alt.layer(cells, labels).properties(title=title)
+
+
+def actor_framing_heatmap(framing: pl.DataFrame) -> alt.FacetChart:
+    """Share of the sentences naming each bloc that carry a cue of each family, per group.
+
+    ``framing`` is the ``actor_framing`` table filtered to the groups and families to show.
+
+    >>> f = pl.DataFrame({"group": ["X"], "bloc": ["west"], "family": ["labelling"],
+    ...                   "n_docs": [1], "docs_mentioning": [1], "mentions": [2],
+    ...                   "bloc_sentences": [2], "cue_sentences": [1], "cues": [1],
+    ...                   "share": [0.5]})
+    >>> actor_framing_heatmap(f).to_dict()["facet"]["field"]
+    'bloc'
+    """
+    data = framing.sort("bloc", "group", "family")
+    return (
+        alt.Chart(data)
+        .mark_rect()
+        .encode(
+            x=alt.X("family:N", title=None, axis=alt.Axis(labelAngle=-40)),
+            y=alt.Y("group:N", title=None),
+            color=alt.Color(
+                "share:Q",
+                title="share of the bloc's sentences",
+                scale=alt.Scale(scheme="orangered", domain=[0, 1]),
+            ),
+            tooltip=[
+                "group:N",
+                "bloc:N",
+                "family:N",
+                "bloc_sentences:Q",
+                "cue_sentences:Q",
+                "cues:Q",
+                alt.Tooltip("share:Q", format=".0%"),
+            ],
+        )
+        .properties(width=alt.Step(14), height=alt.Step(14))
+        .facet(facet=alt.Facet("bloc:N", title=None), columns=4)
+        .properties(title="How each bloc is framed: sentences naming it that carry a cue")
+    )

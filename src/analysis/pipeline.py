@@ -106,6 +106,77 @@ def quotes(prepared: Prepared, output_dir: str | os.PathLike[str] | None = None)
     return quotes_table(prepared.docs, prepared.spans)
 
 
+@dataclass(frozen=True)
+class Measures:
+    """Per-document measures of notebook 02, which notebook 03 compares across groups.
+
+    Attributes
+    ----------
+    readability
+        :func:`analysis.readability.textstat_readability` of the clean bodies.
+    hits, counts
+        ``rhetoric_hits`` and ``rhetoric`` (:mod:`analysis.rhetoric`).
+    mentions
+        ``actor_mentions``.
+    words
+        :func:`analysis.rhetoric.word_counts` of the clean bodies.
+    """
+
+    readability: pl.DataFrame
+    hits: pl.DataFrame
+    counts: pl.DataFrame
+    mentions: pl.DataFrame
+    words: pl.DataFrame
+
+
+#: Tables notebook 02 writes that :func:`measures` can take over within one run.
+MEASURE_TABLES = ("readability", "rhetoric_hits", "rhetoric", "actor_mentions")
+
+
+def measures(
+    prepared: Prepared,
+    *,
+    lexicon: str = "default",
+    min_words: int = 100,
+    output_dir: str | os.PathLike[str] | None = None,
+) -> Measures:
+    """Readability, rhetorical cues and actor mentions of every clean body.
+
+    Within a run (``output_dir`` given) the tables notebook 02 wrote with the same parameters
+    are taken over, provided ``readability`` covers exactly the documents prepared now;
+    otherwise everything is computed here (about as long as notebook 02 itself).
+    """
+    from analysis import readability, rhetoric
+
+    words = rhetoric.word_counts(prepared.bodies)
+    if output_dir is not None:
+        folder = Path(output_dir) / "tables"
+        files = {name: folder / f"{name}.parquet" for name in MEASURE_TABLES}
+        if all(f.is_file() for f in files.values()):
+            taken = {name: pl.read_parquet(f) for name, f in files.items()}
+            wanted = set(prepared.docs["doc_id"].to_list())
+            if set(taken["readability"]["doc_id"].to_list()) == wanted:
+                return Measures(
+                    taken["readability"],
+                    taken["rhetoric_hits"],
+                    taken["rhetoric"],
+                    taken["actor_mentions"],
+                    words,
+                )
+    hits = rhetoric.rhetoric_hits(
+        prepared.docs, prepared.spans, quotes=quotes(prepared, output_dir), lexicon=lexicon
+    )
+    return Measures(  # sorted as notebook 02 writes them
+        readability.textstat_readability(prepared.bodies, min_words=min_words).sort("doc_id"),
+        hits.sort("doc_id", "start", "end", "family", "term", nulls_last=True),
+        rhetoric.rhetoric_counts(hits, prepared.bodies, lexicon=lexicon).sort("doc_id", "family"),
+        rhetoric.actor_mentions(prepared.docs, prepared.spans, lexicon=lexicon).sort(
+            "doc_id", "start", maintain_order=True
+        ),
+        words,
+    )
+
+
 def with_outlet(
     table: pl.DataFrame, prepared: Prepared, unknown: str = "(unknown outlet)"
 ) -> pl.DataFrame:
@@ -116,4 +187,4 @@ def with_outlet(
     return table.join(meta, on="doc_id", how="left", maintain_order="left")
 
 
-__all__ = ["Prepared", "prepare", "quotes", "with_outlet"]
+__all__ = ["Measures", "Prepared", "measures", "prepare", "quotes", "with_outlet"]
