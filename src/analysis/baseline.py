@@ -4,10 +4,17 @@ The committed notebooks carry the outputs of the seed corpus; ``nox -s tests`` r
 with nbval and fails when any output differs. After an intended change (new seed files, a changed
 helper), ``nox -s baseline`` rewrites them. Unlike papermill, this records no timestamps, so the
 git diff of a refreshed notebook shows only changed results.
+
+The code cells are formatted with ruff (when it is installed) *before* they are executed, never
+after: ``ruff format`` re-serialises the whole notebook and its JSON reader does not round-trip
+every float in the outputs (a chart's 1/11 came back as 0.09090909090909093), which nbval then
+reports as changed outputs.
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -24,6 +31,9 @@ def refresh(notebook: Path, *, timeout: int = 1800) -> float:
     from nbclient import NotebookClient
 
     use_this_environment_kernel()
+    ruff = shutil.which("ruff")
+    if ruff is not None:  # before executing: formatting afterwards would alter output floats
+        subprocess.run([ruff, "format", "--quiet", str(notebook)], check=True)
     nb = nbformat.read(notebook, as_version=4)
     t0 = time.perf_counter()
     NotebookClient(
