@@ -165,6 +165,11 @@ def test_similarity_heatmap_is_a_full_symmetric_matrix():
         [s, s.select(pl.col("b").alias("a"), pl.col("a").alias("b"), "cosine", "n_a", "n_b")]
     )
     assert len(_rows(charts.similarity_heatmap(full, "t"))) == 6
+    # colours span 0 to the largest value (mean similarities of news are small); white labels
+    # only on the darkest cells
+    layers = charts.similarity_heatmap(s, "t").to_dict()["layer"]
+    assert layers[0]["encoding"]["color"]["scale"] == {"domainMin": 0, "scheme": "blues"}
+    assert layers[1]["encoding"]["color"]["condition"]["test"] == "datum.cosine > 0.45"
 
 
 def test_actor_framing_heatmap_on_the_seeds():

@@ -492,7 +492,8 @@ def similarity_heatmap(similarity: pl.DataFrame, title: str) -> alt.LayerChart:
 
     ``similarity`` has ``a``, ``b`` (labels), ``cosine``, ``n_a``, ``n_b``; pairs given once
     (``a < b``) are mirrored, and the diagonal is taken as given (null for a group of one
-    document). Values are drawn on a fixed 0-1 scale so charts of different runs compare.
+    document). The colour scale runs from 0 to the largest value, so differences show even when
+    every value is small; read the printed values to compare runs.
 
     >>> s = pl.DataFrame({"a": ["x"], "b": ["y"], "cosine": [0.25], "n_a": [1], "n_b": [1]})
     >>> similarity_heatmap(s, "t").data.height
@@ -508,12 +509,13 @@ def similarity_heatmap(similarity: pl.DataFrame, title: str) -> alt.LayerChart:
         how="diagonal",
     ).unique(["a", "b"], keep="first", maintain_order=True)
     data = data.sort("a", "b")
+    dark = 0.6 * float(data["cosine"].max() or 0.0)  # labels in white on the darkest cells
     base = alt.Chart(data).encode(
         x=alt.X("b:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
         y=alt.Y("a:N", title=None, axis=alt.Axis(labelLimit=160)),
     )
     cells = base.mark_rect().encode(
-        color=alt.Color("cosine:Q", title="cosine", scale=alt.Scale(domain=[0, 1], scheme="blues")),
+        color=alt.Color("cosine:Q", title="cosine", scale=alt.Scale(domainMin=0, scheme="blues")),
         tooltip=["a:N", "b:N", alt.Tooltip("cosine:Q", format=".3f"), "n_a:Q", "n_b:Q"],
     )
     labels = (
@@ -521,7 +523,9 @@ def similarity_heatmap(similarity: pl.DataFrame, title: str) -> alt.LayerChart:
         .mark_text(fontSize=9)
         .encode(
             text=alt.Text("cosine:Q", format=".2f"),
-            color=alt.condition("datum.cosine > 0.6", alt.value("white"), alt.value("black")),
+            color=alt.condition(
+                f"datum.cosine > {dark:.6g}", alt.value("white"), alt.value("black")
+            ),
         )
     )
     return alt.layer(cells, labels).properties(title=title)
