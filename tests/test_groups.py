@@ -79,3 +79,12 @@ def test_sizes_and_lumping_keep_every_document():
     ]
     assert G.lump(g, 4) is g
     assert G.lump(g, 3)["group"].to_list()[-1] == "(1 other group)"
+
+
+def test_small_group_docs_are_those_resampled_by_sentences(provenance):
+    g = G.groups_for(provenance)
+    small = G.small_group_docs(g, 2)  # PolitNavigator has 2 documents, the others 1
+    sources = dict(zip(provenance["doc_id"], provenance["source"], strict=True))
+    assert sorted(sources[d][:3] for d in small) == ["000", "001", "004"]
+    assert len(G.small_group_docs(g, 5)) == 5
+    assert G.small_group_docs(g, 1) == []

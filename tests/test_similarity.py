@@ -316,3 +316,29 @@ def test_bad_input() -> None:
         group_similarity(ok, pl.DataFrame({"doc_id": ["a", "a"], "group": ["X", "Y"]}))
     ids, x = tfidf(ok.rename({"body": "text"}), text_col="text")
     assert (ids, x.shape) == (["a", "b"], (2, 2))
+
+
+def test_pooled_groups_equal_recomputing_them() -> None:
+    from analysis import similarity
+
+    bodies = _paragraphs(30)
+    names = ["a", "b", "c", "d", "e", "f"]
+    fine = pl.DataFrame(
+        {"doc_id": bodies["doc_id"], "group": [names[i % 6] for i in range(bodies.height)]}
+    )
+    # one document of "f" empty: it counts in no n
+    bodies = bodies.with_columns(
+        pl.when(pl.col("doc_id") == fine.filter(group="f")["doc_id"][0])
+        .then(pl.lit(""))
+        .otherwise(pl.col("body"))
+        .alias("body")
+    )
+    mapping = pl.DataFrame({"group": names, "pooled": ["a", "b", "rest", "rest", "rest", "f"]})
+    pooled_docs = fine.join(mapping, on="group").select("doc_id", pl.col("pooled").alias("group"))
+    rows = similarity.similarity_table(bodies, fine).filter(pl.col("level") == "group")
+    derived = similarity.pool_groups(rows, mapping)
+    recomputed = similarity.group_similarity(bodies, pooled_docs)
+    assert derived.select("a", "b", "n_a", "n_b").equals(recomputed.select("a", "b", "n_a", "n_b"))
+    assert derived.filter(a="rest", b="rest")["n_a"].item() == 15
+    for (x, y), got in _cosines(derived).items():
+        assert got == pytest.approx(_cosines(recomputed)[(x, y)], abs=1e-12)

@@ -16,6 +16,7 @@ __all__ = [
     "group_sizes",
     "groups_for",
     "lump",
+    "small_group_docs",
     "unknown_label",
 ]
 
@@ -130,3 +131,17 @@ def lump(groups: pl.DataFrame, top: int) -> pl.DataFrame:
     return groups.with_columns(
         pl.when(pl.col("group").is_in(keep)).then(pl.col("group")).otherwise(pl.lit(label))
     )
+
+
+def small_group_docs(groups: pl.DataFrame, min_docs: int) -> list[str]:
+    """The documents of groups with fewer than ``min_docs`` documents, sorted.
+
+    They are the ones :func:`analysis.group_metrics.group_metrics` resamples by sentence blocks,
+    so only they need a :func:`analysis.group_metrics.sentence_table`.
+
+    >>> small_group_docs(pl.DataFrame({"doc_id": list("abc"), "group": ["Y", "X", "Y"]}), 2)
+    ['b']
+    """
+    sizes = group_sizes(groups).filter(pl.col("documents") < min_docs)
+    small = groups.filter(pl.col("group").is_in(sizes["group"].to_list()))
+    return sorted(small["doc_id"].to_list())

@@ -466,15 +466,9 @@ def _linsear(text: str, table: _WordTable) -> float:
     return number / 2
 
 
-def _fast_row(text: str, table: _WordTable) -> _Row:
-    """Counts and scores of one text, equal to textstat's (see the module docstring)."""
-    from textstat.backend.counts import count_chars, count_letters, count_sentences, count_words
-    from textstat.backend.selections import list_words
-
-    words = list_words(text)
-    n_words = len(words)
-    n_sentences = count_sentences(text)
-    n_letters = count_letters(text)
+def _word_sums(words: list[str], table: _WordTable) -> tuple[int, int, int, int, set[str]]:
+    """Syllables, polysyllables, not-easy words (Dale-Chall), not-easy words of 3+ syllables
+    (Gunning fog) and the distinct difficult words (``difficult_words()``, threshold 2)."""
     syllables = polysyllables = hard = hard3 = 0
     difficult: set[str] = set()
     for word in words:
@@ -488,6 +482,19 @@ def _fast_row(text: str, table: _WordTable) -> _Row:
                 hard3 += 1  # Gunning fog (syllable threshold 3)
             if n_lower >= 2:
                 difficult.add(word)  # difficult_words(): distinct, threshold 2
+    return syllables, polysyllables, hard, hard3, difficult
+
+
+def _fast_row(text: str, table: _WordTable) -> _Row:
+    """Counts and scores of one text, equal to textstat's (see the module docstring)."""
+    from textstat.backend.counts import count_chars, count_letters, count_sentences, count_words
+    from textstat.backend.selections import list_words
+
+    words = list_words(text)
+    n_words = len(words)
+    n_sentences = count_sentences(text)
+    n_letters = count_letters(text)
+    syllables, polysyllables, hard, hard3, difficult = _word_sums(words, table)
     wps = _ratio(n_words, n_sentences)
     spw = _ratio(syllables, n_words)
     row: _Row = {
@@ -559,16 +566,7 @@ def _text_counts(text: str, table: _WordTable) -> tuple[int, ...]:
     from textstat.backend.selections import list_words
 
     words = list_words(text)
-    syllables = polysyllables = hard = hard3 = 0
-    for word in words:
-        n, not_easy, n_lower = table.word(word)
-        syllables += n
-        if n >= 3:
-            polysyllables += 1
-        if not_easy:
-            hard += 1
-            if n_lower >= 3:
-                hard3 += 1
+    syllables, polysyllables, hard, hard3, _ = _word_sums(words, table)
     return (
         len(words),
         count_sentences(text),

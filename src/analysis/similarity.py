@@ -54,6 +54,8 @@ __all__ = [
     "SimilarityLevel",
     "document_similarity",
     "group_similarity",
+    "labelled_pairs",
+    "pool_groups",
     "similarity_table",
     "tfidf",
 ]
@@ -450,4 +452,93 @@ def similarity_table(
             _group_pairs(ids, x, groups),
             _doc_pairs(ids, x, top_k=top_k, min_similarity=min_similarity, chunk_rows=1000),
         ]
+    )
+
+
+def pool_groups(group_rows: pl.DataFrame, pooled: pl.DataFrame) -> pl.DataFrame:
+    """Group rows for coarser groups, derived from the finer ones without recomputing TF-IDF.
+
+    The mean pairwise cosine is a ratio of sums over document pairs, so pooled groups need only
+    each fine pair's sum: ``n_a n_b cosine`` between groups and ``n_a (n_a - 1) cosine`` within
+    one. For pooled groups ``P != Q`` the figure is the sum over their fine pairs divided by
+    ``N_P N_Q``; within ``P`` the sum over all its fine pairs (within and between) divided by
+    ``N_P (N_P - 1)``. Equal to :func:`group_similarity` on the pooled groups (tested).
+
+    Parameters
+    ----------
+    group_rows
+        The ``level == "group"`` rows of :func:`similarity_table` (every ordered pair).
+    pooled
+        ``group`` (the fine group, as in ``group_rows``) and ``pooled`` (its coarser group),
+        e.g. from :func:`analysis.groups.lump`.
+
+    Examples
+    --------
+    >>> rows = pl.DataFrame({"level": "group", "a": ["x", "x", "y", "y"],
+    ...                      "b": ["x", "y", "x", "y"], "cosine": [0.5, 0.2, 0.2, None],
+    ...                      "n_a": [2, 2, 1, 1], "n_b": [2, 1, 2, 1]})
+    >>> both = pl.DataFrame({"group": ["x", "y"], "pooled": ["xy", "xy"]})
+    >>> pool_groups(rows, both).select("a", "b", "cosine", "n_a").rows()  # (2*0.5 + 2*2*0.2) / 6
+    [('xy', 'xy', 0.3, 3)]
+    """
+    to = dict(zip(pooled["group"].to_list(), pooled["pooled"].to_list(), strict=True))
+    rows = group_rows.filter(pl.col("level") == "group").with_columns(
+        pl.col("a").replace_strict(to, return_dtype=pl.String).alias("pa"),
+        pl.col("b").replace_strict(to, return_dtype=pl.String).alias("pb"),
+        pl.when(pl.col("a") == pl.col("b"))
+        .then(pl.col("n_a") * (pl.col("n_a") - 1))
+        .otherwise(pl.col("n_a") * pl.col("n_b"))
+        .cast(pl.Float64)
+        .mul(pl.col("cosine").fill_null(0.0))
+        .alias("pair_sum"),
+    )
+    sizes = (
+        rows.filter(pl.col("a") == pl.col("b"))
+        .group_by("pa")
+        .agg(pl.col("n_a").sum().cast(pl.Int64).alias("n"))
+    )
+    sums = rows.group_by("pa", "pb").agg(pl.col("pair_sum").sum())
+    out = (
+        sums.join(sizes, on="pa")
+        .join(sizes.rename({"pa": "pb", "n": "n_b"}), on="pb")
+        .rename({"n": "n_a"})
+        .with_columns(
+            pairs=pl.when(pl.col("pa") == pl.col("pb"))
+            .then(pl.col("n_a") * (pl.col("n_a") - 1))
+            .otherwise(pl.col("n_a") * pl.col("n_b"))
+        )
+        .with_columns(
+            cosine=pl.when(pl.col("pairs") > 0).then(pl.col("pair_sum") / pl.col("pairs")),
+            level=pl.lit("group"),
+        )
+    )
+    return (
+        out.rename({"pa": "a", "pb": "b"})
+        .select("level", "a", "b", "cosine", "n_a", "n_b")
+        .cast(SIMILARITY_SCHEMA)  # type: ignore[arg-type]
+        .sort("a", "b")
+    )
+
+
+def labelled_pairs(table: pl.DataFrame, labels: pl.DataFrame) -> pl.DataFrame:
+    """The document rows of a ``similarity`` table with each side's ``source`` and ``group``.
+
+    ``labels`` has ``doc_id``, ``source``, ``group`` (the notebook's ``groups`` table). Columns:
+    ``a``, ``b``, ``cosine``, ``source_a``, ``group_a``, ``source_b``, ``group_b``; sorted by
+    cosine (highest first), then ``a``, ``b``.
+
+    >>> t = pl.DataFrame({"level": ["document"], "a": ["d1"], "b": ["d2"], "cosine": [0.4],
+    ...                   "n_a": [1], "n_b": [1]})
+    >>> lab = pl.DataFrame({"doc_id": ["d1", "d2"], "source": ["x.txt", "y.txt"],
+    ...                     "group": ["X", "Y"]})
+    >>> labelled_pairs(t, lab).select("source_a", "group_b", "cosine").rows()
+    [('x.txt', 'Y', 0.4)]
+    """
+    side = labels.select("doc_id", "source", "group")
+    return (
+        table.filter(pl.col("level") == "document")
+        .select("a", "b", "cosine")
+        .join(side.rename({"doc_id": "a", "source": "source_a", "group": "group_a"}), on="a")
+        .join(side.rename({"doc_id": "b", "source": "source_b", "group": "group_b"}), on="b")
+        .sort(["cosine", "a", "b"], descending=[True, False, False])
     )
