@@ -88,3 +88,39 @@ def test_small_group_docs_are_those_resampled_by_sentences(provenance):
     assert sorted(sources[d][:3] for d in small) == ["000", "001", "004"]
     assert len(G.small_group_docs(g, 5)) == 5
     assert G.small_group_docs(g, 1) == []
+
+
+def test_every_cross_group_function_refuses_a_document_in_two_groups():
+    from analysis import framing, group_metrics, phrases, similarity
+
+    two = pl.DataFrame({"doc_id": ["a", "a", "b"], "group": ["X", "Y", "X"]})
+    assert G.checked(two.tail(2), "f").rows() == [("a", "Y"), ("b", "X")]
+    empty_mentions = pl.DataFrame(
+        schema={"doc_id": pl.String, "bloc": pl.String, "sentence_no": pl.Int64}
+    )
+    empty_hits = pl.DataFrame(
+        schema={
+            "doc_id": pl.String,
+            "family": pl.String,
+            "term": pl.String,
+            "start": pl.Int64,
+            "end": pl.Int64,
+            "sentence_no": pl.Int64,
+            "snippet": pl.String,
+        }
+    )
+    calls = {
+        "actor_framing": lambda: framing.actor_framing(empty_mentions, empty_hits, two),
+        "group_metrics": lambda: group_metrics.group_metrics(
+            pl.DataFrame(schema=group_metrics.PER_DOC_SCHEMA), two
+        ),
+        "group_similarity": lambda: similarity.group_similarity(
+            pl.DataFrame({"doc_id": ["a", "b"], "body": ["oil gas", "gas grain"]}), two
+        ),
+        "shared_phrases": lambda: phrases.shared_phrases(
+            pl.DataFrame({"doc_id": ["a", "b"], "text": ["oil gas", "gas grain"]}), {}, two
+        ),
+    }
+    for name, call in calls.items():
+        with pytest.raises(ValueError, match=rf"{name}: document\(s\) in two groups.*\['a'\]"):
+            call()

@@ -21,6 +21,8 @@ from collections.abc import Iterable
 
 import polars as pl
 
+from analysis.groups import checked
+
 __all__ = ["ACTOR_FRAMING_SCHEMA", "FRAMING_HITS_SCHEMA", "actor_framing", "framing_hits"]
 
 #: One row per cue that occurs in a sentence naming a bloc (a cue in a sentence naming two blocs
@@ -107,7 +109,7 @@ def actor_framing(
     >>> actor_framing(m, h, g).drop("group", "bloc", "family").row(0)
     (2, 2, 3, 2, 1, 2, 0.5)
     """
-    g = groups.select(pl.col("doc_id").cast(pl.String), pl.col("group").cast(pl.String))
+    g = checked(groups, "actor_framing")
     n_docs = g.group_by("group").agg(pl.len().cast(pl.Int64).alias("n_docs"))
     m = mentions.select("doc_id", "bloc", "sentence_no").join(g, on="doc_id", how="inner")
     per_bloc = m.group_by("group", "bloc").agg(

@@ -81,6 +81,7 @@ import numpy as np
 import polars as pl
 
 from analysis import readability, rhetoric
+from analysis.groups import checked
 
 #: One row per (group, metric), sorted by group then metric.
 GROUP_METRICS_SCHEMA: dict[str, pl.DataType] = {
@@ -573,9 +574,9 @@ def group_metrics(
         raise ValueError("n_boot, min_docs and block must be >= 1")
     rng = np.random.default_rng(seed)
     pct = f"{level * 100:g}%"
-    g = groups.select(pl.col("doc_id").cast(pl.String), pl.col("group").cast(pl.String))
+    g = checked(groups, "group_metrics")
     data = (
-        per_doc.join(g.filter(pl.col("group").is_not_null()), on="doc_id", how="inner")
+        per_doc.join(g, on="doc_id", how="inner")
         .with_columns(
             num=pl.when(pl.col("kind") == "rate")
             .then(pl.col("count").cast(pl.Float64) * 1000.0)

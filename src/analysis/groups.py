@@ -13,6 +13,7 @@ import polars as pl
 __all__ = [
     "DERIVED",
     "GROUPS_SCHEMA",
+    "checked",
     "group_sizes",
     "groups_for",
     "lump",
@@ -145,3 +146,38 @@ def small_group_docs(groups: pl.DataFrame, min_docs: int) -> list[str]:
     sizes = group_sizes(groups).filter(pl.col("documents") < min_docs)
     small = groups.filter(pl.col("group").is_in(sizes["group"].to_list()))
     return sorted(small["doc_id"].to_list())
+
+
+def checked(groups: pl.DataFrame, caller: str, group_col: str = "group") -> pl.DataFrame:
+    """``doc_id``, ``group`` (strings) of the documents with a group, one row per document.
+
+    What every cross-group function accepts: repeated identical rows are merged, null groups
+    dropped; a document in two groups is refused.
+
+    >>> checked(pl.DataFrame({"doc_id": ["a", "a", "b"], "group": ["X", "X", None]}), "f").rows()
+    [('a', 'X')]
+    >>> checked(pl.DataFrame({"doc_id": ["a", "a"], "group": ["X", "Y"]}), "f")
+    Traceback (most recent call last):
+    ...
+    ValueError: f: document(s) in two groups (more than one group each): ['a']
+    """
+    for col in ("doc_id", group_col):
+        if col not in groups.columns:
+            raise ValueError(
+                f"{caller}: groups has no column {col!r} (columns: {groups.columns}); "
+                "pass group_col= to name the group column"
+            )
+    members = (
+        groups.select(pl.col("doc_id").cast(pl.String), pl.col(group_col).cast(pl.String))
+        .rename({group_col: "group"} if group_col != "group" else {})
+        .filter(pl.col("doc_id").is_not_null() & pl.col("group").is_not_null())
+        .unique()
+        .sort("doc_id", "group")
+    )
+    clash = members.filter(pl.col("doc_id").is_duplicated())
+    if clash.height:
+        raise ValueError(
+            f"{caller}: document(s) in two groups (more than one group each): "
+            f"{sorted(set(clash['doc_id'].to_list()))[:5]}"
+        )
+    return members

@@ -81,6 +81,7 @@ import polars as pl
 import regex
 
 from analysis.evidence import snippet
+from analysis.groups import checked
 from analysis.keyness import ENGLISH_STOPWORDS, TOKEN_PATTERN
 
 __all__ = [
@@ -187,23 +188,8 @@ def _docs_rows(docs: pl.DataFrame, fname: str) -> list[tuple[str, str]]:
 
 
 def _group_map(groups: pl.DataFrame, group_col: str) -> dict[str, str]:
-    for col in ("doc_id", group_col):
-        if col not in groups.columns:
-            raise ValueError(
-                f"shared_phrases: groups has no column {col!r} (columns: {groups.columns}); "
-                "pass group_col= to name the group column"
-            )
-    out: dict[str, str] = {}
-    for d, g in groups.select(
-        pl.col("doc_id").cast(pl.String), pl.col(group_col).cast(pl.String)
-    ).iter_rows():
-        if d is None or g is None:
-            continue
-        if out.setdefault(d, g) != g:
-            raise ValueError(
-                f"shared_phrases: document {d!r} has two groups in groups: {out[d]!r} and {g!r}"
-            )
-    return out
+    members = checked(groups, "shared_phrases", group_col)
+    return dict(zip(members["doc_id"].to_list(), members["group"].to_list(), strict=True))
 
 
 def _empty() -> pl.DataFrame:

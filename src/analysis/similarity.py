@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import polars as pl
 
+from analysis.groups import checked
 from analysis.keyness import ENGLISH_STOPWORDS
 
 if TYPE_CHECKING:
@@ -321,25 +322,11 @@ def _group_pairs(ids: list[str], x: scipy.sparse.csr_matrix, groups: pl.DataFram
     """Group rows of :data:`SIMILARITY_SCHEMA` from a :func:`tfidf` result."""
     import scipy.sparse as sp
 
-    for col in ("doc_id", "group"):
-        if col not in groups.columns:
-            raise ValueError(f"group_similarity: no column {col!r} in {groups.columns}")
     index = pl.DataFrame(
         {"doc_id": ids, "row": np.arange(len(ids), dtype=np.int64)},
         schema={"doc_id": pl.String(), "row": pl.Int64()},
     )
-    members = (
-        groups.select(pl.col("doc_id").cast(pl.String), pl.col("group").cast(pl.String))
-        .filter(pl.col("group").is_not_null())
-        .unique()
-        .join(index, on="doc_id", how="inner")
-    )
-    clash = members.filter(pl.col("doc_id").is_duplicated())
-    if clash.height:
-        raise ValueError(
-            "group_similarity: document(s) in more than one group: "
-            f"{sorted(set(clash['doc_id'].to_list()))[:5]}"
-        )
+    members = checked(groups, "group_similarity").join(index, on="doc_id", how="inner")
     names = sorted(set(members["group"].to_list()))
     if not names:
         return pl.DataFrame(schema=SIMILARITY_SCHEMA)
