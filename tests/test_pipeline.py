@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from analysis import paths, provenance
 from analysis.pipeline import prepare, with_outlet
 
 
@@ -41,12 +42,14 @@ def test_later_notebooks_take_over_tables_written_earlier_in_the_run(tmp_path):
     out.table(computed.segments, "segments", sort_by=["doc_id", "start"])
     out.table(computed.bodies, "bodies", sort_by=["doc_id"])
     for name, frame in computed.tables.items():
-        out.table(frame, name, sort_by=["doc_id"])
+        out.table(frame, name, sort_by=provenance.SORT_BY[name])
     taken = prepare("seeds", output_dir=tmp_path)
     assert taken.segments.equals(computed.segments.sort("doc_id", "start"))
     assert taken.bodies.equals(computed.bodies)
+    assert set(taken.tables) == set(provenance.TABLES)
     for name, frame in computed.tables.items():
-        assert taken.tables[name].equals(frame.sort("doc_id", maintain_order=True)), name
+        keys = list(provenance.SORT_BY[name])
+        assert taken.tables[name].equals(frame.sort(keys, maintain_order=True)), name
     # Tables of another document set are not taken over.
     pl.DataFrame({"doc_id": ["x"]}).write_parquet(tmp_path / "tables" / "bodies.parquet")
     again = prepare("seeds", output_dir=tmp_path)
@@ -84,3 +87,22 @@ def test_notebook_03_takes_over_the_measures_of_notebook_02(tmp_path):
     marker.head(4).write_parquet(tmp_path / "tables" / "readability.parquet")
     again = measures(p, output_dir=tmp_path)
     assert again.readability.equals(computed.readability)
+
+
+def test_prepare_reports_bad_curated_values(tmp_path):
+    """The sidecar is read and checked against the whole corpus (issue 9, case 4)."""
+    seed = "002_9ab1999b316cd6ca.txt"
+    (tmp_path / seed).write_bytes((paths.SEEDS / seed).read_bytes())
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "metadata.csv").write_text(
+        f"file,published_at,views\n{seed},2026-13-45,lots\nempty.txt,2022-01-01,\n",
+        encoding="utf-8",
+    )
+    p = prepare(tmp_path)
+    row = p.tables["provenance"].row(0, named=True)
+    assert (row["published_at"], row["views"]) == ("2022-11-19T00:19:00+03:00", 2562)
+    assert p.tables["curated_problems"].select("file", "row", "column", "value").rows() == [
+        (seed, 2, "published_at", "2026-13-45"),
+        (seed, 2, "views", "lots"),
+        ("empty.txt", 3, "file", "empty.txt"),
+    ]

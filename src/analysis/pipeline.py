@@ -28,7 +28,8 @@ class Prepared:
     segments, bodies
         Boilerplate separation (:mod:`analysis.boilerplate`).
     tables
-        ``provenance``, ``provenance_evidence``, ``provenance_gaps``, ``provenance_conflicts``.
+        ``provenance``, ``provenance_evidence``, ``provenance_gaps``, ``provenance_conflicts``,
+        ``curated_problems`` (:data:`analysis.provenance.TABLES`).
     """
 
     frame: pl.DataFrame
@@ -72,7 +73,7 @@ def prepare(
     outlets = provenance.detect_outlets(docs)
     segments = boilerplate.segment_corpus(docs, outlets)
     sidecar = provenance.read_sidecar(corpus.check_corpus(corpus_path))
-    tables = provenance.extract_provenance(docs, segments, sidecar)
+    tables = provenance.extract_provenance(docs, segments, sidecar, inputs=frame)
     bodies = boilerplate.bodies(docs, segments)
     return Prepared(frame, docs, segments, bodies, tables)
 
