@@ -110,3 +110,78 @@ def test_load_yaml_errors(tmp_path):
     (tmp_path / "bad.yaml").write_text("a: [1\n")
     with pytest.raises(ParameterError, match="not valid YAML"):
         P.load_yaml(tmp_path / "bad.yaml")
+
+
+# --- the schema --------------------------------------------------------------------------------
+
+
+def test_schema_covers_every_notebook_parameter_and_params_yaml():
+    from analysis import paths
+
+    defaults = P.load_yaml(paths.PARAMS_FILE)
+    declared: dict[str, list] = {}
+    for nb in P.notebook_paths():
+        for name, value in P.declared_parameters(nb).items():
+            if name not in P.RUNNER_PARAMETERS:
+                declared.setdefault(name, []).append(value)
+    assert set(P.SCHEMA) == set(declared) == set(defaults)
+    P.check_values(defaults)  # params.yaml holds only valid values
+    for name, values in declared.items():  # every notebook default is valid on its own
+        for value in values:
+            P.check_values({**defaults, name: value})
+    assert all(spec.meaning.strip() for spec in P.SCHEMA.values())
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"n_boot": "abc"}, "n_boot must be an integer >= 1 (got 'abc')"),
+        ({"n_boot": 0}, "n_boot must be an integer >= 1 (got 0)"),
+        ({"n_boot": 2.5}, "n_boot must be an integer >= 1 (got 2.5)"),
+        ({"max_bytes": True}, "max_bytes must be an integer >= 1 (got True)"),
+        ({"seed": -1}, "seed must be an integer >= 0 (got -1)"),
+        ({"group_by": "nonexistent"}, "group_by must be one of: author, "),
+        ({"lexicon": "nope"}, "lexicon must be one of: default (got 'nope')"),
+        ({"families": "hedges"}, "families must be a non-empty list of: scare_quotes, "),
+        ({"families": []}, "families must be a non-empty list of"),
+        ({"families": ["hedges", "nope"]}, "(got ['hedges', 'nope'])"),
+        ({"kwic_family": "nope"}, "or \"\" (the families shown) (got 'nope')"),
+        ({"chart_metrics": ["gunning_fog", "iq"]}, "chart_metrics must be a non-empty list"),
+        ({"corpus": "no/such/folder"}, "corpus must be the path of an existing file or folder"),
+        ({"corpus": 3}, "corpus must be the path of an existing file or folder (got 3)"),
+        ({"kwic_term": 5}, "kwic_term must be a string (got 5)"),
+    ],
+)
+def test_check_values_refuses_with_what_would_fit(values, message):
+    with pytest.raises(ParameterError) as err:
+        P.check_values(values)
+    assert message in str(err.value)
+
+
+def test_group_by_lists_the_valid_columns():
+    with pytest.raises(ParameterError) as err:
+        P.check_values({"group_by": "nonexistent"})
+    listed = str(err.value).split("one of: ")[1].split(" (got")[0].split(", ")
+    assert {"outlet", "author", "language", "year", "month", "original_outlet"} <= set(listed)
+    assert "doc_id" not in listed and "tags" not in listed  # not single-valued groupings
+
+
+def test_optional_inputs_stay_optional_and_valid_values_pass(tmp_path):
+    P.check_values({"ptc_dir": str(tmp_path / "no_ptc_here")})
+    P.check_values(
+        {
+            "kwic_family": "",
+            "families": ["hedges", "loaded"],
+            "chart_metrics": ["mtld", "smog_index"],
+            "group_by": "year",
+            "corpus": str(tmp_path),
+            "seed": 0,
+        }
+    )
+
+
+def test_families_are_checked_against_the_chosen_lexicon():
+    with pytest.raises(ParameterError, match="lexicon must be one of"):
+        P.check_values({"lexicon": "other", "families": ["hedges"]})
+    with pytest.raises(ParameterError, match="lexicon must be one of"):
+        P.check_values({"families": ["hedges"], "lexicon": "other"})

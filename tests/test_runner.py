@@ -237,3 +237,282 @@ def test_markup_in_documents_never_renders_as_active_html(tmp_path):
                         for tag in ("<script", "<img", "<b>", "<i>"):  # escaped: &lt;script...
                             assert tag not in lowered, (path.name, tag, cell.source[:60])
     assert checked >= 10
+
+
+# --- refused before anything runs, failures that leave nothing behind ---------------------------
+
+
+def tiny_notebooks(folder: Path, body: str = "print('ok')") -> Path:
+    """One small notebook taking the corpus, so a run costs one kernel start."""
+    folder.mkdir()
+    cells = [
+        nbformat.v4.new_code_cell(
+            "corpus = 'seeds'\nmax_bytes = 5_000_000\noutput_dir = None",
+            metadata={"tags": ["parameters"]},
+        ),
+        nbformat.v4.new_code_cell(body),
+    ]
+    nb = nbformat.v4.new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
+    nbformat.write(nb, folder / "00_tiny.ipynb")
+    params = folder / "params.yaml"
+    params.write_text("corpus: seeds\nmax_bytes: 5000000\n")
+    return folder
+
+
+def earlier_run(outputs: Path) -> dict[str, bytes]:
+    """A finished run and LATEST naming it; returns every file's bytes to compare later."""
+    run = outputs / "20260101T000000.000000Z"
+    (run / "tables").mkdir(parents=True)
+    (run / "tables" / "documents.csv").write_text("doc_id\nabc\n")
+    mf.write_manifest(run, {"run_id": run.name, "status": "succeeded"})
+    (outputs / LATEST).write_text(run.name + "\n")
+    return snapshot(outputs)
+
+
+def snapshot(outputs: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(outputs).as_posix(): p.read_bytes()
+        for p in sorted(outputs.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-p", "n_boot=abc"], "error: n_boot must be an integer >= 1 (got 'abc')"),
+        (["-p", "group_by=nonexistent"], "error: group_by must be one of: author, "),
+        (["-p", "families=[hedges, nope]"], "error: families must be a non-empty list of: "),
+        (["-p", "max_bytes=0"], "error: max_bytes must be an integer >= 1 (got 0)"),
+    ],
+)
+def test_bad_value_is_refused_before_any_notebook_and_makes_no_run_folder(
+    tmp_path, capsys, args, message
+):
+    outputs = tmp_path / "outputs"
+    assert run_cli(outputs, *args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and len(err.strip().splitlines()) == 1
+    assert not outputs.exists()
+
+
+def test_a_grid_is_checked_whole_before_its_first_set_runs(tmp_path, capsys):
+    grid = tmp_path / "grid.yaml"
+    grid.write_text("runs:\n  - name: fine\n  - name: broken\n    n_boot: lots\n")
+    outputs = tmp_path / "outputs"
+    assert run_cli(outputs, "--grid", str(grid)) == 2
+    err = capsys.readouterr().err
+    assert "error: parameter set 2 (broken): n_boot must be an integer >= 1 (got 'lots')" in err
+    assert not outputs.exists()
+
+
+def test_missing_optional_input_is_not_an_error(tmp_path):
+    notebooks = tiny_notebooks(tmp_path / "nbs")
+    outputs = tmp_path / "outputs"
+    # ptc_dir is declared by no tiny notebook: check the value alone through the schema
+    from analysis.params import check_values
+
+    check_values({"ptc_dir": str(tmp_path / "no_ptc")})
+    assert (
+        run_cli(outputs, "--notebooks", str(notebooks), "--params", str(notebooks / "params.yaml"))
+        == 0
+    )
+
+
+def test_empty_corpus_is_refused_and_latest_stays(tmp_path, capsys):
+    corpus = tmp_path / "empty_corpus"
+    corpus.mkdir()
+    (corpus / "blank.txt").write_text("   \n\n")
+    (corpus / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+    outputs = tmp_path / "outputs"
+    outputs.mkdir()
+    before = earlier_run(outputs)
+    assert run_cli(outputs, "--corpus", str(corpus)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: no document to analyse in ") and "rejected" in err
+    assert snapshot(outputs) == before
+    empty_folder = tmp_path / "nothing"
+    empty_folder.mkdir()
+    assert run_cli(outputs, "--corpus", str(empty_folder)) == 2
+    assert snapshot(outputs) == before
+
+
+@pytest.mark.parametrize("where", ["write_manifest", "lock"])
+def test_write_failure_exits_1_with_one_error_line_and_keeps_earlier_runs(
+    tmp_path, capsys, monkeypatch, where
+):
+    """Fault injection (always runs): the disk fills while the run is written."""
+    import errno
+
+    from analysis import runner
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    notebooks = tiny_notebooks(tmp_path / "nbs")
+    outputs = tmp_path / "outputs"
+    outputs.mkdir()
+    before = earlier_run(outputs)
+    if where == "write_manifest":
+        monkeypatch.setattr(runner.mf, "write_manifest", no_space)
+    else:
+        monkeypatch.setattr(runner, "_lock", no_space)
+    code = run_cli(
+        outputs, "--notebooks", str(notebooks), "--params", str(notebooks / "params.yaml")
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "No space left on device" in errors[0], err
+    assert "Traceback" not in err
+    assert snapshot(outputs) == before  # no new folder, no .tmp-, LATEST as it was
+
+
+def test_stale_temporary_folders_go_but_a_live_run_keeps_its_own(tmp_path, capsys):
+    import fcntl
+    import os
+    import time
+
+    from analysis import runner
+
+    outputs = tmp_path / "outputs"
+    killed = outputs / ".tmp-20260101T000000.000000Z"
+    killed.mkdir(parents=True)
+    (killed / ".lock").write_text("999999\n")  # nobody holds it: its run was killed
+    (killed / "tables").mkdir()
+    old_style = outputs / ".tmp-20250101T000000.000000Z"  # no lock file, and old
+    old_style.mkdir()
+    os.utime(old_style, (time.time() - 3600, time.time() - 3600))
+    starting = outputs / ".tmp-20270101T000000.000000Z"  # no lock file yet, just made
+    starting.mkdir()
+    live = outputs / ".tmp-20260202T000000.000000Z"
+    live.mkdir()
+    fd = os.open(live / ".lock", os.O_WRONLY | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    try:
+        assert main(["runs", "list", "--outputs", str(outputs)]) == 0
+        listing = capsys.readouterr().out
+        assert f"{live.name}  running" in listing and f"{killed.name}  stale" in listing
+        assert main(["runs", "clean", "--outputs", str(outputs)]) == 0
+        assert "removed 2 leftover folder(s)" in capsys.readouterr().out
+        assert sorted(p.name for p in outputs.iterdir()) == sorted([starting.name, live.name])
+    finally:
+        os.close(fd)
+    assert runner.clean_stale(outputs, log=lambda m: None) == [live.name]
+
+
+def test_a_killed_run_is_cleaned_by_the_next_but_not_while_it_runs(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    notebooks = tiny_notebooks(tmp_path / "nbs", body="import time\ntime.sleep(120)")
+    outputs = tmp_path / "outputs"
+    command = [
+        sys.executable, "-m", "analysis", "run", "--outputs", str(outputs), "--no-progress",
+        "--notebooks", str(notebooks), "--params", str(notebooks / "params.yaml"),
+    ]  # fmt: skip
+    proc = subprocess.Popen(command, start_new_session=True, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(outputs.glob(".tmp-*/.lock")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        (tmp_dir,) = [p.parent for p in outputs.glob(".tmp-*/.lock")]
+        assert main(["runs", "clean", "--outputs", str(outputs)]) == 0
+        assert tmp_dir.is_dir()  # still running: kept
+        assert (tmp_dir / ".lock").read_text().strip() == str(proc.pid)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # kill -9 the run and its kernel
+        proc.wait()
+    assert tmp_dir.is_dir()
+    assert main(["runs", "clean", "--outputs", str(outputs)]) == 0
+    assert not tmp_dir.exists()
+
+
+_MOUNTED_RUN = r"""
+import json, subprocess, sys
+from pathlib import Path
+from analysis import manifest as mf
+
+mnt, mode, nbs = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mnt)], check=True)
+outputs = mnt / "outputs"
+run = outputs / "20260101T000000.000000Z"
+(run / "tables").mkdir(parents=True)
+(run / "tables" / "documents.csv").write_text("doc_id\nabc\n")
+mf.write_manifest(run, {"run_id": run.name, "status": "succeeded"})
+(outputs / "LATEST").write_text(run.name + "\n")
+
+def snapshot():
+    return {str(p.relative_to(outputs)): p.read_bytes().hex()
+            for p in sorted(outputs.rglob("*")) if p.is_file()}
+
+before = snapshot()
+if mode == "ro":
+    subprocess.run(["mount", "--bind", str(mnt), str(mnt)], check=True)
+    subprocess.run(["mount", "-o", "remount,ro,bind", str(mnt)], check=True)
+done = subprocess.run(
+    [sys.executable, "-m", "analysis", "run", "--outputs", str(outputs), "--no-progress",
+     "--notebooks", nbs, "--params", nbs + "/params.yaml"],
+    capture_output=True, text=True, timeout=300,
+)
+names = sorted(p.name for p in outputs.iterdir())
+print(json.dumps({"code": done.returncode, "stderr": done.stderr,
+                  "unchanged": snapshot() == before, "names": names}))
+"""
+
+
+def _can_mount(tmp_path: Path) -> str | None:
+    import shutil
+    import subprocess
+
+    if shutil.which("unshare") is None:
+        return "unshare is not installed"
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    done = subprocess.run(
+        ["unshare", "-m", "mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(probe)],
+        capture_output=True,
+        text=True,
+    )
+    return None if done.returncode == 0 else f"cannot mount in a private namespace: {done.stderr}"
+
+
+@pytest.mark.parametrize(
+    ("mode", "reason"), [("full", "No space left on device"), ("ro", "Read-only file system")]
+)
+def test_real_full_disk_and_read_only_outputs(tmp_path, mode, reason):
+    """A 400 kB tmpfs that a notebook fills, and the same mounted read-only (root ignores
+    permission bits, so a real mount is the only honest read-only test)."""
+    import subprocess
+    import sys
+
+    why_not = _can_mount(tmp_path)
+    if why_not:
+        pytest.skip(why_not)
+    notebooks = tiny_notebooks(
+        tmp_path / "nbs",
+        body="with open(f'{output_dir}/big.bin', 'wb') as fh:\n    fh.write(b'x' * 2_000_000)",
+    )
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    done = subprocess.run(
+        ["unshare", "-m", sys.executable, "-c", _MOUNTED_RUN, str(mnt), mode, str(notebooks)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    errors = [line for line in result["stderr"].splitlines() if line.startswith("error:")]
+    assert result["code"] == 1, result["stderr"]
+    assert len(errors) == 1 and reason in errors[0], result["stderr"]
+    assert "Traceback" not in result["stderr"]
+    assert result["unchanged"] and result["names"] == ["20260101T000000.000000Z", "LATEST"]

@@ -1,8 +1,13 @@
-"""Command line: ``python -m analysis run | verify | baseline``.
+"""Command line: ``python -m analysis run | verify | runs | baseline``.
 
-run       execute every notebook into a new ``outputs/<run-id>/`` (``nox -s reproduce``)
-verify    re-hash a run's files against its manifest
-baseline  re-execute the notebooks in place: the nbval regression baseline (``nox -s baseline``)
+run         execute every notebook into a new ``outputs/<run-id>/`` (``nox -s reproduce``)
+verify      check a run's manifest against its digest and re-hash its files against it
+runs list   list the runs in ``outputs/`` with their status
+runs clean  remove temporary folders left by killed runs (never one still running)
+baseline    re-execute the notebooks in place: the nbval regression baseline (``nox -s baseline``)
+
+Exit status: 0 success; 1 a run failed or could not be written (one ``error:`` line says why);
+2 refused before anything ran (bad parameter, unreadable or empty corpus); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ def _interrupt_on_sigterm() -> Iterator[None]:
 def _run(args: argparse.Namespace) -> int:
     from analysis import params as P
     from analysis import runner
-    from analysis.corpus import CorpusError, check_corpus
+    from analysis.corpus import DEFAULT_MAX_BYTES, CorpusError, check_corpus
 
     notebooks = P.notebook_paths(Path(args.notebooks).resolve())
     if not notebooks:
@@ -53,14 +58,25 @@ def _run(args: argparse.Namespace) -> int:
         grid_file = Path(args.grid).resolve()
         grid = P.load_yaml(grid_file)
     sets = P.build_sets(defaults, overrides, grid)
-    for s in sets:
-        P.validate(s.values, notebooks, f"parameter set {s.label or ''}".strip())
+    checked: set[tuple[str, int]] = set()
+    for i, s in enumerate(sets, 1):  # every set is checked before the first one runs
+        where = f"parameter set {i} ({s.label})" if len(sets) > 1 else ""
+        P.validate(s.values, notebooks, where or "parameters")
         if "corpus" in s.values:
             s.values["corpus"] = P.resolve_corpus(s.values["corpus"], paths.PROJECT_ROOT)
             try:
-                check_corpus(s.values["corpus"])
+                check_corpus(s.values["corpus"])  # its message says what is wrong with the path
             except CorpusError as exc:
-                raise P.ParameterError(str(exc)) from exc
+                raise P.ParameterError(f"{where}: {exc}" if where else str(exc)) from exc
+        P.check_values(s.values, where=where)
+        if "corpus" in s.values:
+            key = (s.values["corpus"], s.values.get("max_bytes", DEFAULT_MAX_BYTES))
+            if key not in checked:
+                try:
+                    runner.refuse_empty(*key)
+                except CorpusError as exc:
+                    raise P.ParameterError(f"{where}: {exc}" if where else str(exc)) from exc
+                checked.add(key)
     with _interrupt_on_sigterm():
         results = runner.execute_many(
             sets,
@@ -71,11 +87,29 @@ def _run(args: argparse.Namespace) -> int:
             progress=not args.no_progress and sys.stderr.isatty(),
         )
     failed = [r for r in results if not r.ok]
+    for r in failed:
+        print(f"error: run {r.run_id} {r.status}: {r.error}", file=sys.stderr)
     if len(results) < len(sets):
         print(
             f"stopped after a failed run; {len(sets) - len(results)} sets not run", file=sys.stderr
         )
     return 1 if failed or len(results) < len(sets) else 0
+
+
+def _runs(args: argparse.Namespace) -> int:
+    from analysis import runner
+
+    outputs = Path(args.outputs).resolve()
+    if args.action == "clean":
+        removed = runner.clean_stale(outputs, log=lambda m: print(m, file=sys.stderr))
+        print(f"removed {len(removed)} leftover folder(s) from {paths.display_path(outputs)}")
+        return 0
+    rows = runner.list_runs(outputs)
+    if not rows:
+        print(f"no runs in {paths.display_path(outputs)}")
+    for row in rows:
+        print("  ".join(row))
+    return 0
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -142,6 +176,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--outputs", default=str(paths.OUTPUTS))
     verify.set_defaults(func=_verify)
 
+    runs = sub.add_parser("runs", help="list runs, or remove the leftovers of killed runs")
+    runs.add_argument("action", choices=["list", "clean"], help="list | clean")
+    runs.add_argument("--outputs", default=str(paths.OUTPUTS))
+    runs.set_defaults(func=_runs)
+
     base = sub.add_parser("baseline", help="re-execute notebooks in place (nbval baseline)")
     base.add_argument("names", nargs="*", help="only these notebooks (e.g. 00_corpus)")
     base.add_argument("--notebooks", default=str(paths.NOTEBOOKS), help=argparse.SUPPRESS)
@@ -152,10 +191,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     from analysis.corpus import CorpusError
     from analysis.params import ParameterError
+    from analysis.runner import OutputError
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except OutputError as exc:
+        print(f"error: {exc.strerror}", file=sys.stderr)
+        return 1
     except (ParameterError, CorpusError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -3,16 +3,21 @@
 Every notebook declares its parameters in the cell tagged ``parameters``. A run passes each
 notebook only the parameters it declares, plus ``output_dir``, which the runner owns. A name no
 notebook declares is refused before anything executes.
+
+:data:`SCHEMA` is the one place where each parameter's type, range and meaning are declared;
+:func:`check_values` checks every value of every set against it before any notebook starts, and
+the test suite checks ``params.yaml`` and the notebooks' ``parameters`` cells against it.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import nbformat
 import yaml
@@ -25,6 +30,168 @@ RUNNER_PARAMETERS: frozenset[str] = frozenset({"output_dir"})
 
 class ParameterError(ValueError):
     """Parameters that cannot be used: unknown names, bad values, malformed files."""
+
+
+Kind = Literal["integer", "text", "choice", "choices", "path"]
+Choices = Callable[[Mapping[str, Any]], Sequence[str]]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """The declared type, range and meaning of one parameter.
+
+    ``kind`` is ``integer`` (at least ``minimum``), ``text`` (any string), ``choice`` (one of
+    ``choices``, or ``""`` when ``empty`` says what an empty value means), ``choices`` (a
+    non-empty list of ``choices``) or ``path`` (a file or folder; ``required`` says whether it
+    must exist). ``choices`` is computed from the other values of the set (the families of the
+    chosen lexicon, say), so the lists are never written down twice.
+    """
+
+    kind: Kind
+    meaning: str
+    minimum: int | None = None
+    choices: Choices | None = None
+    empty: str | None = None
+    required: bool = True
+
+    def expectation(self, values: Mapping[str, Any]) -> str:
+        """What a valid value looks like, for error messages."""
+        if self.kind == "integer":
+            return "an integer" + (f" >= {self.minimum}" if self.minimum is not None else "")
+        if self.kind == "text":
+            return "a string"
+        if self.kind == "path":
+            return "the path of an existing file or folder" if self.required else "a path"
+        options = ", ".join(self.choices(values)) if self.choices else ""
+        if self.kind == "choice":
+            empty = f' or "" ({self.empty})' if self.empty else ""
+            return f"one of: {options}{empty}"
+        return f"a non-empty list of: {options} (e.g. [a, b])"
+
+    def problem(self, value: Any, values: Mapping[str, Any], base: Path) -> str | None:
+        """Why ``value`` is refused, or ``None`` when it is valid."""
+        if self.kind == "integer":
+            ok = isinstance(value, int) and not isinstance(value, bool)
+            return None if ok and (self.minimum is None or value >= self.minimum) else "bad"
+        if not isinstance(value, str) and self.kind != "choices":
+            return "bad"
+        if self.kind == "path":
+            if not value.strip():
+                return "bad"
+            return None if not self.required or paths.resolve(value, base).exists() else "bad"
+        if self.kind == "choice":
+            if value == "" and self.empty:
+                return None
+            return None if self.choices and value in self.choices(values) else "bad"
+        if self.kind == "choices":
+            if not isinstance(value, list) or not value or not self.choices:
+                return "bad"
+            allowed = set(self.choices(values))
+            return None if all(isinstance(v, str) and v in allowed for v in value) else "bad"
+        return None
+
+
+def _lexicon_names(values: Mapping[str, Any]) -> list[str]:
+    names = [p.name for p in files("analysis").joinpath("data").iterdir()]
+    suffixes = [n[len("rhetoric_") : -len(".yaml")] for n in names if n.startswith("rhetoric_")]
+    return sorted({"default", *(s for s in suffixes if s)})
+
+
+def _families(values: Mapping[str, Any]) -> list[str]:
+    from analysis.rhetoric import load_lexicon
+
+    lexicon = values.get("lexicon", "default")
+    if lexicon not in _lexicon_names(values):
+        return []
+    return list(load_lexicon(lexicon).family_names)
+
+
+def _readability_metrics(values: Mapping[str, Any]) -> list[str]:
+    from analysis.readability import DIVERSITY, METRICS
+
+    return [*METRICS, *DIVERSITY]
+
+
+def _group_columns(values: Mapping[str, Any]) -> list[str]:
+    from analysis.groups import DERIVED
+    from analysis.provenance import PROVENANCE_SCHEMA
+
+    columns = {c for c, t in PROVENANCE_SCHEMA.items() if not t.is_nested()} - {"doc_id"}
+    return sorted(columns | set(DERIVED))
+
+
+#: Every parameter a notebook may declare (``output_dir`` aside): type, range and meaning.
+SCHEMA: dict[str, Parameter] = {
+    "corpus": Parameter(
+        "path", "folder of text files, or a .parquet/.csv/.jsonl table with a `text` column"
+    ),
+    "max_bytes": Parameter("integer", "inputs larger than this many bytes are rejected", 1),
+    "show_docs": Parameter("integer", "documents shown in the provenance evidence view", 0),
+    "top_speakers": Parameter("integer", "speakers shown in the 'who is quoted' chart", 1),
+    "min_reuse_words": Parameter("integer", "shortest passage (words) reported as reused", 1),
+    "lexicon": Parameter(
+        "choice", "lexicon set in src/analysis/data (rhetoric*.yaml)", choices=_lexicon_names
+    ),
+    "families": Parameter("choices", "cue families shown", choices=_families),
+    "min_words": Parameter("integer", "readability of shorter bodies (in words) is left null", 1),
+    "chart_metrics": Parameter(
+        "choices", "readability metrics drawn in the charts", choices=_readability_metrics
+    ),
+    "kwic_family": Parameter(
+        "choice",
+        "only this cue family in the evidence table",
+        choices=_families,
+        empty="the families shown",
+    ),
+    "kwic_term": Parameter("text", "only cues whose term contains this text; empty: all"),
+    "show_hits": Parameter("integer", "rows of the cue evidence table shown", 0),
+    "ptc_dir": Parameter(
+        "path",
+        "Propaganda Techniques Corpus folder for validation (optional: skipped when missing)",
+        required=False,
+    ),
+    "group_by": Parameter(
+        "choice", "provenance column the comparisons group by", choices=_group_columns
+    ),
+    "min_docs": Parameter(
+        "integer", "groups with fewer documents are flagged small_n (sentence-block intervals)", 1
+    ),
+    "n_boot": Parameter("integer", "bootstrap replicates per interval", 1),
+    "seed": Parameter("integer", "bootstrap seed: the same seed gives the same intervals", 0),
+    "top_groups": Parameter("integer", "groups drawn by name in the charts (others pooled)", 1),
+    "top_terms": Parameter("integer", "terms per group in the keyness chart", 1),
+    "similar_docs": Parameter(
+        "integer", "most similar documents kept per document beyond 40 documents", 1
+    ),
+    "show_phrases": Parameter("integer", "rows of each shared-phrase table shown", 0),
+    "max_phrases": Parameter("integer", "names and formulations kept in shared_phrases", 1),
+}
+
+
+def check_values(
+    values: Mapping[str, Any], *, base: Path = paths.PROJECT_ROOT, where: str = ""
+) -> None:
+    """Refuse the first value that does not fit its :data:`SCHEMA` entry, with what would.
+
+    Values are checked in schema order, so a bad ``lexicon`` is reported before the families
+    it would offer. Relative paths are resolved against ``base``. Names without a schema entry
+    are left to :func:`validate` (which refuses names no notebook declares).
+
+    >>> check_values({"n_boot": 200, "seed": 0})
+    >>> check_values({"n_boot": "abc"})
+    Traceback (most recent call last):
+    ...
+    analysis.params.ParameterError: n_boot must be an integer >= 1 (got 'abc')
+    """
+    prefix = f"{where}: " if where else ""
+    for name, spec in SCHEMA.items():  # schema order: lexicon is checked before its families
+        if name not in values:
+            continue
+        value = values[name]
+        if spec.problem(value, values, base) is not None:
+            raise ParameterError(
+                f"{prefix}{name} must be {spec.expectation(values)} (got {value!r})"
+            )
 
 
 def notebook_paths(folder: Path = paths.NOTEBOOKS) -> list[Path]:
