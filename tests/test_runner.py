@@ -151,21 +151,30 @@ def test_unknown_parameter_is_refused_before_anything_runs(tmp_path, capsys):
 
 
 def test_hostile_corpus_completes_with_every_file_accounted_for(tmp_path):
+    import os
+
     folder = tmp_path / "hostile"
     files = write_hostile_corpus(folder)
+    (folder / "passwd.txt").symlink_to("/etc/passwd")  # the repro: never read
+    os.mkfifo(folder / "pipe.txt")  # would block a reader forever
     outputs = tmp_path / "outputs"
     assert run_cli(outputs, "--corpus", str(folder), "-p", "max_bytes=2000") == 0
     run = latest_run(outputs)
     docs = pl.read_parquet(run / "tables" / "documents.parquet")
-    assert sorted(docs["source"].to_list()) == sorted(files)
+    assert sorted(docs["source"].to_list()) == sorted([*files, "passwd.txt", "pipe.txt"])
     assert docs.group_by("status").len().sort("status").rows() == [
         ("duplicate", 1),
         ("ok", 6),
-        ("rejected", 5),
+        ("rejected", 7),
     ]
+    reasons = dict(docs.select("source", "reason").rows())
+    assert reasons["passwd.txt"] == "symlink outside the corpus"
+    assert reasons["pipe.txt"] == "not a regular file (fifo)"
     m = mf.read_manifest(run)
     assert m["parameters"]["max_bytes"] == 2000
-    assert len(m["inputs"]["files"]) == len(files)
+    assert len(m["inputs"]["files"]) == len(files)  # the link and the FIFO are not hashed
+    leaked = [p for p in run.rglob("*") if p.is_file() and b"root:x:0:0" in p.read_bytes()]
+    assert leaked == []
 
 
 def test_grid_runs_each_set_as_its_own_run_in_parallel(tmp_path):
