@@ -4,8 +4,9 @@
     python benchmarks/bench_diversity.py --replicates 1000
 
 :mod:`analysis.group_metrics` recomputes MTLD and MATTR on every sentence-block replicate of
-the documents of small groups with its own vectorised :func:`~analysis.group_metrics.mtld_batch`
-and :func:`~analysis.group_metrics.mattr_batch`. The reference is lexicalrichness 0.5.1
+the documents of small groups with its own compiled (numba)
+:func:`~analysis.group_metrics.mtld_batch` and :func:`~analysis.group_metrics.mattr_batch`.
+The reference is lexicalrichness 0.5.1
 (``LexicalRichness(text).mtld(threshold)``, ``.mattr(window_size)``), called on each replicate
 text. Both read the same replicates (sentences of the seed bodies drawn in moving blocks of 5
 with a fixed seed); the values are checked to agree to 1e-9 and the ratio is printed.

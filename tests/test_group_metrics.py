@@ -369,19 +369,20 @@ def test_mtld_mattr_equal_lexicalrichness_on_random_sequences() -> None:
 
 
 def test_resampled_text_is_what_the_libraries_see(seeds) -> None:
-    """Replicate tokens and Linsear equal lexicalrichness / textstat on the replicate's text."""
+    """Replicate MTLD, MATTR and Linsear equal lexicalrichness / textstat on the replicate's text
+    (the drawn sentences joined by spaces), replicate by replicate."""
     from analysis.group_metrics import (
-        _block_sentences,
+        _block_starts,
+        _diversity_replicates,
         _Doc,
         _linsear_replicates,
-        _resampled_tokens,
     )
 
     sentences = seeds[3]
     lex_class = readability._lexical_richness()
     score = readability.linsear_scorer()
-    rng = np.random.default_rng(3)
     bodies = dict(seeds[0].bodies.select("doc_id", "body").iter_rows())
+    checked = 0
     for (doc_id,), part in sentences.group_by("doc_id"):
         texts = part.sort("sentence_no")["text"].to_list()
         doc = _Doc(np.zeros((len(texts) + 1, 1)), ["words"], texts)
@@ -389,22 +390,55 @@ def test_resampled_text_is_what_the_libraries_see(seeds) -> None:
         # the sentences rejoined tokenise like the body: the plug-in is the estimate on the seeds
         assert lex_class(whole).wordlist == lex_class(bodies[doc_id]).wordlist
         assert score(whole) == score(bodies[doc_id])
-        idx = _block_sentences(doc.m, 5, 40, rng)
-        ids, offsets = _resampled_tokens(doc, idx)
+        starts, b = _block_starts(doc.m, 5, 40, np.random.default_rng(3))
+        idx = (starts[:, :, None] + np.arange(b)).reshape(40, -1)
+        mtld = _diversity_replicates(doc, "mtld", 5, 40, np.random.default_rng(3))
+        mattr = _diversity_replicates(doc, "mattr", 5, 40, np.random.default_rng(3))
         linsear = _linsear_replicates(doc, idx, score)
-        vocab_ids = doc.tokens()[0]
-        vocab = {}
-        for toks in readability.diversity_tokens(texts):
-            for tok in toks:
-                vocab.setdefault(tok, len(vocab))
-        assert len(vocab) == vocab_ids.max() + 1
-        inverse = {i: tok for tok, i in vocab.items()}
         for r, row in enumerate(idx.tolist()):
-            text = " ".join(texts[i] for i in row)
-            assert [inverse[i] for i in ids[offsets[r] : offsets[r + 1]]] == lex_class(
-                text
-            ).wordlist
-            assert linsear[r] == score(text)
+            lex = lex_class(" ".join(texts[i] for i in row))
+            assert abs(mtld[r] - lex.mtld(threshold=0.72)) < 1e-9
+            if lex.words >= 100:
+                assert abs(mattr[r] - lex.mattr(window_size=100)) < 1e-9
+            else:
+                assert np.isnan(mattr[r])
+            assert linsear[r] == score(" ".join(texts[i] for i in row))
+            checked += 1
+    assert checked >= 100
+
+
+def test_sentence_bootstrap_memory_does_not_grow_with_n_boot_times_sentences() -> None:
+    """A long document in a small group: the temporary arrays stay bounded (issue 9, case 9).
+
+    Before, each replicate's sentence indices and tokens were materialised at once (n_boot x
+    sentences and n_boot x tokens); with 400 replicates of a 6,000-sentence document that was
+    hundreds of MB, now it is a few MB whatever n_boot is.
+    """
+    import re
+    import tracemalloc
+
+    from analysis import paths
+
+    seed_text = " ".join(p.read_text(encoding="utf-8") for p in sorted(paths.SEEDS.iterdir()))
+    words = sorted(set(re.findall(r"[a-z]{3,}", seed_text)))[:300]
+    rng = np.random.default_rng(0)
+    text = " ".join(
+        " ".join(rng.choice(words, size=int(rng.integers(6, 14)))).capitalize() + "."
+        for _ in range(6000)
+    )
+    docs = pl.DataFrame({"doc_id": ["big"], "text": [text]})
+    sentences = sentence_table(docs, {"big": [(0, len(text))]})
+    assert sentences.height > 5900  # a few "sentences" end in a one-letter word: not cut
+    per_doc = pl.concat(
+        [_mean_rows({"big": 1.0}, metric=m) for m in ("mtld", "mattr", "flesch_reading_ease")]
+    )
+    group_metrics(per_doc, _groups({"big": "g"}), sentences=sentences, n_boot=2)  # compile
+    tracemalloc.start()
+    out = group_metrics(per_doc, _groups({"big": "g"}), sentences=sentences, n_boot=400)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert out["ci_low"].null_count() == 0 and out["ci_high"].null_count() == 0
+    assert peak < 80e6, peak  # the old code peaked at 2.4 GB here
 
 
 def test_short_document_mattr_says_why() -> None:

@@ -390,3 +390,20 @@ def test_lexicon_loads_with_a_version():
     glyphs = set().union(*(f.glyphs for f in lex.families))
     assert set('“”«»"‘’„') <= glyphs
     assert Q.load_attribution() is lex  # cached
+
+
+def test_word_before_a_sentence_end_matches_the_regex_it_replaces() -> None:
+    """The linear scan equals ``re.search(r"([\\w.]+)$", text[lo:p])`` (which rescanned the
+    paragraph at every sentence end: quadratic in a long paragraph)."""
+    import random
+    import re
+
+    from analysis.quotes import _word_before
+
+    rnd = random.Random(1)
+    for _ in range(5000):
+        text = "".join(rnd.choice("ab.\n _1é-’") for _ in range(rnd.randint(0, 12)))
+        p = rnd.randint(0, len(text))
+        lo = rnd.randint(0, p)
+        found = re.search(r"([\w.]+)$", text[lo:p])
+        assert _word_before(text, lo, p) == (found.group(1) if found else "")

@@ -27,6 +27,7 @@ Offsets are character offsets into the decoded original text (see ``analysis.cor
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -263,6 +264,7 @@ def label_document(
     _label_header(text, lines, reasons)
     foreign_ui = _non_cyrillic_document(text)
     seen: dict[str, int] = {}
+    teasers = _TeaserIndex(text, lines)
     for line_no, start, end in lines:
         if line_no in reasons:
             continue
@@ -276,7 +278,7 @@ def label_document(
             reasons[line_no] = f"recurs in {recurring[key]} documents{where}"
         elif n_words >= DUPLICATE_MIN_WORDS and key in seen:
             reasons[line_no] = f"duplicate paragraph (of line {seen[key]})"
-        elif (teaser_of := _teaser_source(text, lines, line_no, key)) is not None:
+        elif (teaser_of := teasers.source(line_no, key)) is not None:
             reasons[line_no] = f"duplicated teaser (of line {teaser_of})"
         seen.setdefault(key, line_no)
     _label_names(text, lines, reasons)
@@ -304,20 +306,38 @@ def _label_header(text: str, lines: list[tuple[int, int, int]], reasons: dict[in
             reasons[line_no] = "header: tags"
 
 
-def _teaser_source(
-    text: str, lines: list[tuple[int, int, int]], line_no: int, key: str
-) -> int | None:
-    stem = key.rstrip()
-    if not (stem.endswith("...") or stem.endswith("…")):
-        return None
-    stem = stem.rstrip(".…").strip()
-    if len(stem.split()) < DUPLICATE_MIN_WORDS:
-        return None
-    for other_no, start, end in lines:
-        other = normalise_line(text[start:end])
-        if other_no != line_no and len(other) > len(stem) and other.startswith(stem):
-            return other_no
-    return None
+class _TeaserIndex:
+    """Finds the full paragraph a teaser ("The first words of it ...") was cut from.
+
+    The document's lines are normalised once and sorted, so a teaser's paragraph is found by
+    bisection on its stem instead of a scan of every line per teaser (quadratic in a long
+    document's length). The answer is the first line, in document order, other than the teaser,
+    that is longer than the stem and starts with it.
+    """
+
+    def __init__(self, text: str, lines: list[tuple[int, int, int]]) -> None:
+        self._text, self._lines = text, lines
+        self._sorted: list[tuple[str, int]] | None = None
+
+    def source(self, line_no: int, key: str) -> int | None:
+        stem = key.rstrip()
+        if not (stem.endswith("...") or stem.endswith("…")):
+            return None
+        stem = stem.rstrip(".…").strip()
+        if len(stem.split()) < DUPLICATE_MIN_WORDS:
+            return None
+        if self._sorted is None:
+            text = self._text
+            self._sorted = sorted((normalise_line(text[a:b]), n) for n, a, b in self._lines)
+        keys = self._sorted
+        i = bisect.bisect_left(keys, (stem, -1))
+        best: int | None = None
+        while i < len(keys) and keys[i][0].startswith(stem):
+            other, other_no = keys[i]
+            if other_no != line_no and len(other) > len(stem):
+                best = other_no if best is None else min(best, other_no)
+            i += 1
+        return best
 
 
 def _label_names(text: str, lines: list[tuple[int, int, int]], reasons: dict[int, str]) -> None:

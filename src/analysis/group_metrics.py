@@ -75,12 +75,13 @@ group is null are ignored. Results are deterministic for a given ``seed``: one
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import polars as pl
 
 from analysis import readability, rhetoric
+from analysis._diversity import mattr_segments, mtld_segments
 from analysis.groups import checked
 
 #: One row per (group, metric), sorted by group then metric.
@@ -209,22 +210,21 @@ def formula(metric: str, counts: Mapping[str, np.ndarray | float]) -> np.ndarray
 
 # --- MTLD and MATTR on integer token sequences (lexicalrichness 0.5.1's definitions) -----------
 
+#: Largest number of elements in a temporary array of the sentence-block bootstrap: replicates
+#: are drawn and scored in chunks of lanes, so memory does not grow with n_boot x sentences.
+CHUNK_ELEMENTS = 1 << 22
 
-def _concat_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """``concatenate([arange(a, a + n) for a, n in zip(starts, lengths)])``, vectorised."""
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    ends = np.cumsum(lengths)
-    return np.repeat(starts - (ends - lengths), lengths) + np.arange(total)
+
+def _one_segment_each(offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    offsets = np.asarray(offsets, dtype=np.int64)
+    return offsets[:-1, None], np.diff(offsets)[:, None]
 
 
 def mattr_batch(ids: np.ndarray, offsets: np.ndarray, window: int = readability.MATTR_WINDOW):
     """lexicalrichness's ``mattr(window_size=window)`` of each sequence (nan if shorter).
 
     ``ids`` concatenates the sequences (integer token ids >= 0), ``offsets`` (n + 1) bounds
-    them. O(total length) apart from one sort: a token adds 1 to the type count of every window
-    that holds it and not its previous occurrence, so each window's types need not be counted.
+    them. Compiled (:func:`analysis._diversity.mattr_segments`): O(total length) time.
 
     Examples
     --------
@@ -232,57 +232,7 @@ def mattr_batch(ids: np.ndarray, offsets: np.ndarray, window: int = readability.
     >>> mattr_batch(ids, offsets, window=2).tolist()  # (2/2 + 2/2 + 2/2) / 3, 1/2, too short
     [1.0, 0.5, nan]
     """
-    ids = np.asarray(ids, dtype=np.int64)
-    offsets = np.asarray(offsets, dtype=np.int64)
-    lengths = np.diff(offsets)
-    out = np.full(lengths.size, np.nan)
-    if ids.size == 0:
-        return out
-    seq = np.repeat(np.arange(lengths.size), lengths)
-    key = seq * (int(ids.max()) + 1) + ids
-    order = np.argsort(key, kind="stable")
-    same = key[order[1:]] == key[order[:-1]]
-    prev = np.full(ids.size, -1, dtype=np.int64)
-    prev[order[1:][same]] = order[:-1][same]
-    start = offsets[:-1][seq]
-    pos = np.arange(ids.size) - start
-    n = lengths[seq]
-    lo = np.maximum(np.where(prev >= 0, prev - start + 1, 0), pos - window + 1)
-    lo = np.maximum(lo, 0)
-    hi = np.minimum(pos, n - window)
-    total = np.bincount(seq, weights=np.maximum(hi - lo + 1, 0), minlength=lengths.size)
-    ok = lengths >= window
-    out[ok] = total[ok] / window / (lengths[ok] - window + 1)
-    return out
-
-
-def _mtld_pass(steps: np.ndarray, active: np.ndarray, n_types: int, threshold: float):
-    """One MTLD pass over (length, n) token ids, sequences in columns, longest first."""
-    n_steps, n = steps.shape
-    last = np.full(n * n_types, -1, dtype=np.int64)
-    base = np.arange(n, dtype=np.int64) * n_types
-    seg = np.zeros(n, dtype=np.int64)
-    distinct = np.zeros(n, dtype=np.int64)
-    counter = np.zeros(n, dtype=np.int64)
-    factors = np.zeros(n)
-    for t in range(n_steps):
-        k = int(active[t])
-        flat = base[:k] + steps[t, :k]
-        d = distinct[:k]
-        c = counter[:k]
-        d += last[flat] < seg[:k]
-        last[flat] = t
-        c += 1
-        hit = np.flatnonzero(d / c <= threshold)
-        if hit.size:
-            d[hit] = 0
-            c[hit] = 0
-            seg[hit] = t + 1
-            factors[hit] += 1
-    with np.errstate(divide="ignore", invalid="ignore"):
-        partial = (1 - distinct / counter) / (1 - threshold)
-    factors = np.where(counter > 0, factors + partial, factors)
-    return factors, last.reshape(n, n_types)
+    return mattr_segments(ids, *_one_segment_each(offsets), window)
 
 
 def mtld_batch(
@@ -290,41 +240,15 @@ def mtld_batch(
 ) -> np.ndarray:
     """lexicalrichness's ``mtld(threshold=threshold)`` of each sequence (nan if empty).
 
-    The forward and backward passes with partial factors, run on all sequences at once (one
-    step per token position, vectorised over sequences).
+    The forward and backward passes with partial factors
+    (:func:`analysis._diversity.mtld_segments`, compiled): O(total length) time.
 
     Examples
     --------
     >>> mtld_batch(np.array([0, 1, 0, 1, 2, 3]), np.array([0, 4, 6, 6])).round(6).tolist()
     [4.0, 2.0, nan]
     """
-    ids = np.asarray(ids, dtype=np.int64)
-    offsets = np.asarray(offsets, dtype=np.int64)
-    lengths = np.diff(offsets)
-    out = np.full(lengths.size, np.nan)
-    ok = np.flatnonzero(lengths > 0)
-    if ok.size == 0:
-        return out
-    order = ok[np.argsort(-lengths[ok], kind="stable")]
-    lens = lengths[order]
-    n_types = int(ids.max()) + 1
-    t = np.arange(int(lens[0]))
-    active = lens.size - np.searchsorted(np.sort(lens), t, side="right")
-    valid = t[:, None] < lens[None, :]
-    measures = []
-    for reverse in (False, True):
-        pos = (lens[None, :] - 1 - t[:, None]) if reverse else t[:, None]
-        flat_pos = np.where(valid, offsets[order][None, :] + pos, 0)
-        steps = np.where(valid, ids[flat_pos], 0)
-        factors, last = _mtld_pass(steps, active, n_types, threshold)
-        if not reverse:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                whole = (last >= 0).sum(axis=1) / lens
-            fallback = np.where(whole == 1, 1.0, (1 - whole) / (1 - threshold))
-        factors = np.where(factors == 0, fallback, factors)
-        measures.append(lens / factors)
-    out[order] = (measures[0] + measures[1]) / 2
-    return out
+    return mtld_segments(ids, *_one_segment_each(offsets), threshold)
 
 
 def per_doc_table(
@@ -457,19 +381,36 @@ def _block_starts(
     return rng.integers(0, m - b + 1, size=(n_boot, nb)), b
 
 
-def _block_sums(cs: np.ndarray, block: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+def _block_chunks(
+    m: int, block: int, n_boot: int, rng: np.random.Generator, per_block: int = 1
+) -> Iterator[tuple[slice, np.ndarray, int]]:
+    """The draws of :func:`_block_starts`, in chunks of replicates of at most
+    :data:`CHUNK_ELEMENTS` x ``per_block`` elements: ``(rows, starts, b)``.
+
+    numpy's generator yields the same numbers whether (n_boot, k) integers are drawn at once
+    or row chunk by row chunk, so chunking changes no interval.
+    """
+    nb = math.ceil(m / min(block, m))
+    step = max(1, CHUNK_ELEMENTS // max(nb * per_block, 1))
+    for r0 in range(0, n_boot, step):
+        c = min(step, n_boot - r0)
+        starts, b = _block_starts(m, block, c, rng)
+        yield slice(r0, r0 + c), starts, b
+
+
+def _block_sums(
+    cs: np.ndarray, block: int, n_boot: int, rng: np.random.Generator, cols: Sequence[int]
+) -> np.ndarray:
     """Moving-block resample of one document: ``cs`` is the (m + 1, k) cumulative count table.
 
-    Returns (n_boot, k) sums of ceil(m / b) blocks of b = min(block, m) consecutive sentences.
+    Returns (n_boot, len(cols)) sums, for columns ``cols``, of ceil(m / b) blocks of
+    b = min(block, m) consecutive sentences (counts are integers: sums are exact).
     """
-    starts, b = _block_starts(cs.shape[0] - 1, block, n_boot, rng)
-    return (cs[starts + b] - cs[starts]).sum(axis=1)
-
-
-def _block_sentences(m: int, block: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """(n_boot, ceil(m / b) * b) sentence indices of each replicate, blocks in drawn order."""
-    starts, b = _block_starts(m, block, n_boot, rng)
-    return (starts[:, :, None] + np.arange(b)).reshape(n_boot, -1)
+    cs = cs[:, list(cols)]
+    out = np.empty((n_boot, cs.shape[1]))
+    for rows, starts, b in _block_chunks(cs.shape[0] - 1, block, n_boot, rng, cs.shape[1]):
+        out[rows] = (cs[starts + b] - cs[starts]).sum(axis=1)
+    return out
 
 
 def _quantiles(stats: np.ndarray, level: float) -> tuple[float | None, float | None]:
@@ -657,27 +598,43 @@ def group_metrics(
     return pl.DataFrame(rows, schema=GROUP_METRICS_SCHEMA, orient="row").sort("group", "metric")
 
 
-def _resampled_tokens(doc: _Doc, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Token ids and offsets of each replicate: the drawn sentences' tokens, concatenated."""
+def _diversity_replicates(
+    doc: _Doc, metric: str, block: int, n_boot: int, rng: np.random.Generator
+) -> np.ndarray:
+    """MTLD or MATTR of each replicate: its drawn sentence blocks' tokens, concatenated.
+
+    A block of sentences is one run of tokens, so a replicate is a list of segments of the
+    document's token array; nothing of size n_boot x tokens is built.
+    """
     ids, off = doc.tokens()
-    lens = np.diff(off)[idx]
-    flat = _concat_ranges(off[idx].ravel(), lens.ravel())
-    offsets = np.concatenate([[0], np.cumsum(lens.sum(axis=1))])
-    return ids[flat], offsets
+    stats = np.empty(n_boot)
+    for rows, starts, b in _block_chunks(doc.m, block, n_boot, rng):
+        seg_start, seg_len = off[starts], off[starts + b] - off[starts]
+        if metric == "mtld":
+            stats[rows] = mtld_segments(ids, seg_start, seg_len, readability.MTLD_THRESHOLD)
+        else:
+            stats[rows] = mattr_segments(ids, seg_start, seg_len, readability.MATTR_WINDOW)
+    return stats
 
 
-def _linsear_replicates(doc: _Doc, idx: np.ndarray, score: Callable[[str], float]) -> np.ndarray:
+def _linsear_replicates(
+    doc: _Doc,
+    idx: np.ndarray,
+    score: Callable[[str], float],
+    memo: dict[tuple[int, ...], float] | None = None,
+) -> np.ndarray:
     """Linsear Write of each replicate text (drawn sentences joined by spaces), exactly.
 
     Only the sentences up to the one that completes more than 100 tokens and 100 words matter
-    (textstat reads the first 100 words), so replicates sharing those share one computation.
+    (textstat reads the first 100 words), so replicates sharing those share one computation
+    (``memo``, kept across chunks of replicates).
     """
     assert doc.texts is not None
     texts = doc.texts
     tokens, words = doc.linsear_counts()
     done = (np.cumsum(tokens[idx], axis=1) > 100) & (np.cumsum(words[idx], axis=1) >= 100)
     k = np.where(done.any(axis=1), done.argmax(axis=1) + 1, idx.shape[1])
-    memo: dict[tuple[int, ...], float] = {}
+    memo = {} if memo is None else memo
     out = np.empty(idx.shape[0])
     for r, (row, kr) in enumerate(zip(idx.tolist(), k.tolist(), strict=True)):
         key = tuple(row[:kr])
@@ -716,12 +673,13 @@ def _sentence_interval(
         for doc in docs:
             cs, names = doc.cs, doc.names
             cols = [names.index("words")]
-            cols.append(names.index(family) if family in names else -1)
-            sums = _block_sums(cs, block, n_boot, rng)
-            words += sums[:, cols[0]]
+            if family in names:
+                cols.append(names.index(family))
+            sums = _block_sums(cs, block, n_boot, rng, cols)
+            words += sums[:, 0]
             w_obs += cs[-1, cols[0]]
-            if cols[1] >= 0:
-                cues += sums[:, cols[1]]
+            if len(cols) > 1:
+                cues += sums[:, 1]
                 c_obs += cs[-1, cols[1]]
         if w_obs <= 0:
             return None, None, "its sentences have no words"
@@ -736,21 +694,24 @@ def _sentence_interval(
             if metric in FORMULA_COUNTS:
                 names = FORMULA_COUNTS[metric]
                 cols = [doc.names.index(f"ts_{c}") for c in names]
-                sums = _block_sums(doc.cs, block, n_boot, rng)[:, cols]
+                sums = _block_sums(doc.cs, block, n_boot, rng, cols)
                 per_doc_stats.append(formula(metric, dict(zip(names, sums.T, strict=True))))
                 obs = dict(zip(names, doc.cs[-1, cols], strict=True))
                 per_doc_obs.append(float(formula(metric, obs)))
                 continue
-            idx = _block_sentences(doc.m, block, n_boot, rng)
             if score is not None:
                 # The estimate reads the opening 100 words, one sentence-aligned 100-word window;
                 # a replicate reads a random one. Centre on the windows' mean, not the opening.
-                reps = _linsear_replicates(doc, idx, score)
+                reps = np.empty(n_boot)
+                memo: dict[tuple[int, ...], float] = {}
+                for rows, starts, b in _block_chunks(doc.m, block, n_boot, rng, block):
+                    idx = (starts[:, :, None] + np.arange(b)).reshape(starts.shape[0], -1)
+                    reps[rows] = _linsear_replicates(doc, idx, score, memo)
                 per_doc_stats.append(reps)
                 per_doc_obs.append(float(reps.mean()))
                 continue
+            per_doc_stats.append(_diversity_replicates(doc, metric, block, n_boot, rng))
             batch = mtld_batch if metric == "mtld" else mattr_batch
-            per_doc_stats.append(batch(*_resampled_tokens(doc, idx)))
             ids, _ = doc.tokens()
             per_doc_obs.append(float(batch(ids, np.array([0, ids.size]))[0]))
         stats = np.mean(per_doc_stats, axis=0)
@@ -774,6 +735,7 @@ def _sentence_interval(
 
 
 __all__ = [
+    "CHUNK_ELEMENTS",
     "COUNT_FORMULAS",
     "FORMULA_COUNTS",
     "GROUP_METRICS_SCHEMA",

@@ -516,11 +516,15 @@ def _marks(text: str, lo: int, hi: int) -> list[_Mark]:
     rules = _rules()
     glyphs = rules.family_of
     out: list[_Mark] = []
-    tags = [m.span() for m in _HTML_TAG.finditer(text, lo, hi)]
+    tags = [m.span() for m in _HTML_TAG.finditer(text, lo, hi)]  # sorted, not overlapping
+    tag_starts = [a for a, _ in tags]
     for i in range(lo, hi):
         fam = glyphs.get(text[i])
-        if fam is None or any(a <= i < b for a, b in tags):
+        if fam is None:
             continue
+        k = bisect.bisect_right(tag_starts, i) - 1
+        if k >= 0 and i < tags[k][1]:
+            continue  # inside an HTML tag
         left = text[i - 1] if i > lo else " "
         right = text[i + 1] if i + 1 < hi else " "
         if left.isalnum() and right.isalnum():
@@ -556,21 +560,29 @@ def pair_quotes(text: str, lo: int, hi: int) -> list[Pair]:
     [(0, 59, 0), (28, 50, 1)]
     """
     stack: list[_Mark] = []
+    by_family: dict[str, list[int]] = {}  # stack positions of each family's open marks
     pairs: list[tuple[int, int]] = []
     reversed_openers: set[int] = set()
+
+    def push(mark: _Mark) -> None:
+        by_family.setdefault(mark.family, []).append(len(stack))
+        stack.append(mark)
+
     for mark in _marks(text, lo, hi):
-        same = [k for k, m in enumerate(stack) if m.family == mark.family]
+        same = by_family.get(mark.family)
         role = mark.role
         if role == "either":
             role = "close" if same else "open"
         if role == "open":
-            stack.append(mark)
+            push(mark)
         elif same:
             k = same[-1]
             pairs.append((stack[k].pos, mark.pos))
-            del stack[k:]  # openers left inside are strays
+            for m in stack[k:]:  # openers left inside are strays
+                by_family[m.family].pop()
+            del stack[k:]
         elif mark.loose:
-            stack.append(mark)  # ” used as an opening mark
+            push(mark)  # ” used as an opening mark
             reversed_openers.add(mark.pos)
     unclosed: list[tuple[int, int, bool]] = []
     for m in stack:
@@ -581,10 +593,25 @@ def pair_quotes(text: str, lo: int, hi: int) -> list[Pair]:
         elif m.pos not in reversed_openers:
             unclosed.append((m.pos, hi, False))
     found = sorted([(o, c, True) for o, c in pairs] + unclosed)
+    # depth = earlier pairs (smaller open) that close at or after this one's close, counted
+    # with a Fenwick tree over close positions instead of a scan of every earlier pair.
+    closes = sorted({c for _, c, _ in found})
+    rank = {c: i + 1 for i, c in enumerate(closes)}
+    tree = [0] * (len(closes) + 1)
     out: list[Pair] = []
-    for o, c, closed in found:
-        depth = sum(1 for p in out if p.open < o and c <= p.close)
+    for n, (o, c, closed) in enumerate(found):
+        i, below = rank[c] - 1, 0  # earlier pairs closing before c
+        while i > 0:
+            below += tree[i]
+            i -= i & -i
+        depth = n - below
+        if n and found[n - 1][0] == o:  # (an open shared with earlier pairs: not before this)
+            depth -= sum(1 for p in out if p.open == o and c <= p.close)
         out.append(Pair(o, c, closed, depth))
+        i = rank[c]
+        while i <= len(closes):
+            tree[i] += 1
+            i += i & -i
     return out
 
 
@@ -620,21 +647,51 @@ def sentences(text: str, lo: int, hi: int, pairs: Sequence[Pair] = ()) -> list[t
     ['He said: "Yes. No." ', 'Mr. Smith left. ', 'Then J. Doe came.']
     """
     abbreviations = _rules().classes["abbreviations"]
-    top = [p for p in pairs if p.depth == 0]
+    top = sorted((q.open, q.close) for q in pairs if q.depth == 0)
+    opens = [o for o, _ in top]
+    reach = list(itertools.accumulate((c for _, c in top), max))  # largest close so far
+    first_open_at_close: dict[int, int] = {}
+    for o, c in top:
+        first_open_at_close.setdefault(c, o)
     cuts = [lo]
     for m in _SENTENCE_END.finditer(text, lo, hi):
-        p = m.start()
-        if any(q.open < p and q.close >= m.end() - 1 and q.close > p for q in top):
-            inside_closed = any(q.open < p < q.close and q.close < m.end() for q in top)
+        p, e = m.start(), m.end()
+        # Inside a top-level quote that runs past this sentence end? (Indexes instead of a scan
+        # of every quote: a long document must not cost time quadratic in its length.)
+        k = bisect.bisect_left(opens, p)  # quotes opened before p: top[:k]
+        if k and reach[k - 1] > p and reach[k - 1] >= e - 1:
+            inside_closed = any(
+                first_open_at_close.get(c, p) < p for c in range(p + 1, e)
+            )  # a quote opened before p closes inside the match
             if not inside_closed:
                 continue
-        word = re.search(r"([\w.]+)$", text[lo:p])
-        before = word.group(1).lower() if word else ""
+        before = _word_before(text, lo, p).lower()
         if before in abbreviations or (len(before) == 1 and before.isalpha()):
             continue
-        cuts.append(m.end())
+        cuts.append(e)
     cuts.append(hi)
     return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_" or ch == "."
+
+
+def _word_before(text: str, lo: int, p: int) -> str:
+    """``re.search(r"([\\w.]+)$", text[lo:p])``'s group, or "": the run of word characters and
+    dots ending at ``p`` (or before a final newline, as ``$`` allows), found without rescanning
+    ``text[lo:p]`` (which made sentence splitting quadratic in a paragraph's length).
+
+    >>> _word_before("See Mr. Smith", 0, 6), _word_before("a\\nU.S.\\n", 0, 7)
+    ('Mr', 'U.S.')
+    >>> _word_before("a b ", 0, 4)
+    ''
+    """
+    end = p - 1 if p - 1 >= lo and text[p - 1] == "\n" else p
+    start = end
+    while start > lo and _is_word_char(text[start - 1]):
+        start -= 1
+    return text[start:end]
 
 
 # --------------------------------------------------------------------------------------------
@@ -707,16 +764,63 @@ class _Doc:
     pairs: dict[int, list[Pair]] = field(default_factory=dict)
     sents: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     _mentions: list[_Mention] | None = None
+    # Indexes built once per document, so that no lookup scans the whole document (a long
+    # document would otherwise cost time quadratic in its length).
+    _sent_starts: dict[int, list[int]] = field(default_factory=dict)
+    _mention_ends: list[int] | None = None
+    _roles_by_key: dict[str, tuple[list[int], list[tuple[int, int]]]] | None = None
+    _known: set[str] | None = None
+    _role_cache: dict[tuple[int, int], tuple[frozenset[str], set[str]]] = field(
+        default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         for s, e in self.spans:
             self.pairs[s] = pair_quotes(self.text, s, e)
             self.sents[s] = sentences(self.text, s, e, self.pairs[s])
+            self._sent_starts[s] = [a for a, _ in self.sents[s]]
 
     def sentence_at(self, span: tuple[int, int], pos: int) -> tuple[int, int]:
         sents = self.sents[span[0]]
-        i = bisect.bisect_right([a for a, _ in sents], pos) - 1
+        i = bisect.bisect_right(self._sent_starts[span[0]], pos) - 1
         return sents[max(i, 0)]
+
+    def mentions_ending_by(self, at: int) -> list[_Mention]:
+        """``[m for m in self.mentions if m.end <= at]``, by bisection when ends are sorted."""
+        mentions = self.mentions
+        if self._mention_ends is None:
+            ends = [m.end for m in mentions]
+            self._mention_ends = ends if all(a <= b for a, b in itertools.pairwise(ends)) else []
+        if not self._mention_ends and mentions:
+            return [m for m in mentions if m.end <= at]
+        return mentions[: bisect.bisect_right(self._mention_ends, at)]
+
+    def known_keys(self) -> set[str]:
+        """Surname keys of every person mention (computed once)."""
+        if self._known is None:
+            self._known = {m.key for m in self.mentions}
+        return self._known
+
+    def roles_of(self, key: str) -> tuple[list[int], list[tuple[int, int]]]:
+        """Starts and roles of the mentions of surname ``key`` that carry a role, in order."""
+        if self._roles_by_key is None:
+            index: dict[str, tuple[list[int], list[tuple[int, int]]]] = {}
+            for m in self.mentions:
+                if m.role:
+                    starts, roles = index.setdefault(m.key, ([], []))
+                    starts.append(m.start)
+                    roles.append(m.role)
+            self._roles_by_key = index
+        return self._roles_by_key.get(key, ([], []))
+
+    def role_words(self, role: tuple[int, int]) -> tuple[frozenset[str], set[str]]:
+        """Role groups and name stems of a role's text (computed once per role)."""
+        found = self._role_cache.get(role)
+        if found is None:
+            role_text = self.text[role[0] : role[1]]
+            found = (_role_groups(role_text), _stems(tokens(role_text, 0, len(role_text))))
+            self._role_cache[role] = found
+        return found
 
     def consecutive(self, a: tuple[int, int], b: tuple[int, int]) -> bool:
         return a[1] <= b[0] and not self.text[a[1] : b[0]].strip()
@@ -831,11 +935,11 @@ def _person_mentions(doc: _Doc) -> list[_Mention]:
 
 def _role_for(doc: _Doc, key: str, at: int) -> tuple[int, int] | None:
     """The role of the person with surname ``key``: nearest mention before ``at``, else after."""
-    with_role = [m for m in doc.mentions if m.key == key and m.role]
-    before = [m for m in with_role if m.start <= at]
-    if before:
-        return before[-1].role
-    return with_role[0].role if with_role else None
+    starts, roles = doc.roles_of(key)
+    if not roles:
+        return None
+    i = bisect.bisect_right(starts, at)  # mentions are sorted by start
+    return roles[i - 1] if i else roles[0]
 
 
 def _role_groups(text: str) -> frozenset[str]:
@@ -860,14 +964,18 @@ def _resolve_description(doc: _Doc, phrase: Phrase, at: int) -> _Mention | None:
     groups = _role_groups(roles[0].text)
     r_index = phrase.toks.index(roles[0])
     complement = _stems(phrase.toks[r_index + 1 :])
-    for m in reversed([m for m in doc.mentions if m.end <= at]):
+    tried: set[str] = set()  # the role, hence the outcome, depends only on the key and `at`
+    for m in reversed(doc.mentions_ending_by(at)):
+        if m.key in tried:
+            continue
+        tried.add(m.key)
         role = _role_for(doc, m.key, at)
         if role is None:
             continue
-        role_text = doc.text[role[0] : role[1]]
-        if not groups & _role_groups(role_text):
+        role_groups, role_stems = doc.role_words(role)
+        if not groups & role_groups:
             continue
-        if complement and not complement & _stems(tokens(role_text, 0, len(role_text))):
+        if complement and not complement & role_stems:
             continue
         return m
     return None
@@ -890,7 +998,7 @@ def resolve_speaker(doc: _Doc, phrase: Phrase, at: int) -> Speaker:
     """Turn a speaker phrase into a :class:`Speaker`, resolving pronouns and descriptions."""
     text = doc.text
     if phrase.kind == "pronoun":
-        before = [m for m in doc.mentions if m.end <= phrase.start]
+        before = doc.mentions_ending_by(phrase.start)
         if before:
             return _person_speaker(doc, before[-1], at, "pronoun resolved")
         return Speaker(text[phrase.start : phrase.end], phrase.start, phrase.end)
@@ -916,7 +1024,7 @@ def resolve_speaker(doc: _Doc, phrase: Phrase, at: int) -> Speaker:
             text[phrase.start : phrase.end], phrase.start, phrase.end, text[rs:re_], rs, re_
         )
     words = [t.text for t in phrase.toks if t.cls == "C"]
-    known = {m.key for m in doc.mentions}
+    known = doc.known_keys()
     person = _looks_like_person(words) or (len(words) == 1 and _surname_key(words[0]) in known)
     if person and len(words) == len(phrase.toks):
         role = _role_for(doc, _surname_key(words[-1]), at)
