@@ -140,6 +140,7 @@ def test_schema_covers_every_notebook_parameter_and_params_yaml():
         ({"n_boot": 2.5}, "n_boot must be an integer >= 1 (got 2.5)"),
         ({"max_bytes": True}, "max_bytes must be an integer >= 1 (got True)"),
         ({"seed": -1}, "seed must be an integer >= 0 (got -1)"),
+        ({"max_reuse_pairs_docs": 1}, "max_reuse_pairs_docs must be an integer >= 2 (got 1)"),
         ({"group_by": "nonexistent"}, "group_by must be one of: author, "),
         ({"lexicon": "nope"}, "lexicon must be one of: default (got 'nope')"),
         ({"families": "hedges"}, "families must be a non-empty list of: scare_quotes, "),

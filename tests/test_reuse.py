@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 
@@ -12,7 +13,13 @@ from datasketch import MinHash
 
 from analysis import reuse
 from analysis.corpus import ok_documents, read_corpus
-from analysis.reuse import REUSE_SCHEMA, find_reuse, normalise_words
+from analysis.reuse import (
+    CLUSTERS_SCHEMA,
+    REUSE_SCHEMA,
+    find_reuse,
+    find_shared_passages,
+    normalise_words,
+)
 
 TEASER_002 = (
     "On Sunday, November 20, early presidential elections will be held in Kazakhstan, "
@@ -387,3 +394,177 @@ def test_allsides_sample_rows_are_valid():
     assert result.height > 50
     assert (result["doc_a"] != result["doc_b"]).any() and (result["doc_a"] == result["doc_b"]).any()
     assert_valid(result, texts)
+
+
+# --- passages shared by many documents: clusters, not pairs -------------------------------------
+
+FOOTER = "Read the latest news from Astana and Almaty on our Telegram channel every single day"
+
+
+def one_line_docs(n: int, *, footer: str = FOOTER, seed: int = 0) -> dict[str, str]:
+    """``n`` one-line documents: 15 random made-up words each (no two share a shingle), then the
+    footer (then a full stop)."""
+    rng = np.random.default_rng(seed)
+    syllables = ["ka", "za", "akh", "stan", "ro", "me", "li", "tor", "an", "ve", "nu", "pol", "is"]
+    # 13**4 = 28,561 made-up words; two documents share a 5-word shingle by chance about never.
+    vocabulary = ["".join(w) for w in itertools.product(syllables, repeat=4)]
+    bodies = rng.integers(0, len(vocabulary), size=(n, 15)).tolist()
+    return {
+        f"d{i:05d}": " ".join(vocabulary[w] for w in body).capitalize() + f". {footer}."
+        for i, body in enumerate(bodies)
+    }
+
+
+def assert_valid_clusters(clusters: pl.DataFrame, texts: dict[str, str]) -> None:
+    """Invariants of every reuse_clusters table: schema, order, offsets, one passage a cluster."""
+    assert clusters.schema == pl.Schema(CLUSTERS_SCHEMA)
+    assert clusters.equals(clusters.sort("cluster", "doc_id", "start"))
+    for (cluster,), rows in clusters.group_by(["cluster"], maintain_order=True):
+        assert rows["passage"].n_unique() == 1 and rows["n_docs"].n_unique() == 1
+        passage = rows["passage"][0]
+        assert rows["n_docs"][0] == rows["doc_id"].n_unique()
+        for doc_id, start, end in rows.select("doc_id", "start", "end").iter_rows():
+            assert normalise_words(texts[doc_id][start:end]) == normalise_words(passage)
+        digest = hashlib.sha256(" ".join(normalise_words(passage)).encode("utf-8")).hexdigest()
+        assert cluster == digest[:16]
+
+
+def test_footer_shared_by_300_documents_is_one_cluster_not_44850_pairs():
+    texts = one_line_docs(300)
+    found = find_shared_passages(frame(texts))
+    assert found.reuse.is_empty()
+    clusters = found.clusters
+    assert_valid_clusters(clusters, texts)
+    assert clusters.height == 300
+    assert clusters["cluster"].n_unique() == 1
+    assert clusters["doc_id"].to_list() == sorted(texts)
+    assert set(clusters["n_docs"]) == {300}
+    assert set(clusters["passage"]) == {FOOTER}
+    assert set(clusters["words"]) == {len(normalise_words(FOOTER))}
+    for doc_id, start, end in clusters.select("doc_id", "start", "end").iter_rows():
+        assert texts[doc_id][start:end] == FOOTER
+        assert start == texts[doc_id].index(FOOTER)
+    # find_reuse (what the notebook used to call) pairs nothing either.
+    assert find_reuse(frame(texts)).is_empty()
+
+
+def test_passages_shared_by_few_documents_stay_pairwise_beside_a_cluster():
+    texts = one_line_docs(120)
+    rare = "Officials in Astana said the first pilot plants could open within three years"
+    for doc_id in ("d00007", "d00050", "d00111"):
+        texts[doc_id] = texts[doc_id].replace(". Read", f". {rare}. Read", 1)
+    found = find_shared_passages(frame(texts))
+    assert_valid(found.reuse, texts)
+    assert found.reuse.select("doc_a", "doc_b").rows() == [
+        ("d00007", "d00050"),
+        ("d00007", "d00111"),
+        ("d00050", "d00111"),
+    ]
+    # The rare passage, and the shingles that straddle it and the footer (found in 3 documents).
+    assert set(passages(found.reuse, texts)) == {(rare + ". Read the latest news",) * 2}
+    assert_valid_clusters(found.clusters, texts)
+    assert found.clusters.height == 120 and set(found.clusters["passage"]) == {FOOTER}
+    # Without the limit every pair of the 120 documents is a row (the three: rare passage and
+    # footer in one).
+    unlimited = find_reuse(frame(texts), max_pairs_docs=None)
+    assert unlimited.height == 120 * 119 // 2
+
+
+def test_at_most_max_pairs_docs_documents_are_paired_as_before():
+    texts = one_line_docs(12)
+    found = find_shared_passages(frame(texts), max_pairs_docs=12)
+    assert found.clusters.is_empty() and found.clusters.schema == pl.Schema(CLUSTERS_SCHEMA)
+    assert found.reuse.equals(find_reuse(frame(texts), max_pairs_docs=None))
+    assert found.reuse.height == 12 * 11 // 2
+    assert set(passages(found.reuse, texts)) == {(FOOTER, FOOTER)}
+    # One document more than the limit: one cluster of 12 occurrences, no pair.
+    found = find_shared_passages(frame(texts), max_pairs_docs=11)
+    assert found.reuse.is_empty() and found.clusters.height == 12
+
+
+def test_seed_reuse_unchanged_and_no_cluster(seeds, seed_reuse):
+    found = find_shared_passages(seeds)
+    assert found.reuse.equals(seed_reuse)
+    assert found.reuse.equals(find_reuse(seeds, max_pairs_docs=None))
+    assert found.clusters.is_empty()
+    # With a limit of 2 the PolitNavigator boilerplate of 002 and 003 is still paired.
+    assert find_reuse(seeds, max_pairs_docs=2).equals(seed_reuse)
+
+
+@pytest.mark.parametrize("n", [1_000, 3_000])
+def test_rows_grow_linearly_with_the_documents_sharing_a_line(n):
+    texts = one_line_docs(n, seed=n)
+    found = find_shared_passages(frame(texts))
+    # One row per occurrence: n rows, not n * (n - 1) / 2.
+    assert found.reuse.height == 0
+    assert found.clusters.height == n
+    assert found.clusters["cluster"].n_unique() == 1
+    assert found.clusters["n_docs"].to_list() == [n] * n
+
+
+def test_clusters_are_deterministic_and_independent_of_row_order():
+    texts = one_line_docs(80)
+    texts["d00003"] = texts["d00003"].replace("every single day", "EVERY single day!")
+    docs = frame(texts)
+    found = find_shared_passages(docs)
+    assert_valid_clusters(found.clusters, texts)
+    assert found.clusters.height == 80
+    again = find_shared_passages(docs.reverse())
+    assert again.clusters.equals(found.clusters) and again.reuse.equals(found.reuse)
+    # The passage is read from the first occurrence, by doc_id: another case there changes only
+    # the text shown, not the cluster id.
+    swapped = dict(texts)
+    swapped["d00000"] = swapped["d00000"].replace("Read the latest", "READ the latest")
+    other = find_shared_passages(frame(swapped)).clusters
+    assert other["cluster"].equals(found.clusters["cluster"])
+    assert other["passage"][0] == FOOTER.replace("Read", "READ")
+
+
+def test_max_pairs_docs_is_checked():
+    for value in (1, 0, True, 2.5, "3"):
+        with pytest.raises(ValueError, match="max_pairs_docs"):
+            find_shared_passages(frame({"a": BODY}), max_pairs_docs=value)
+
+
+def stock_phrase_docs(n_reporters: int, per_reporter: int, seed: int = 3) -> dict[str, str]:
+    """One-line documents ending in a reporter's name and a 7-word wire credit: the credit is in
+    every document (too short for a cluster), each name in ``per_reporter`` documents."""
+    rng = np.random.default_rng(seed)
+    syllables = ["ka", "za", "akh", "stan", "ro", "me", "li", "tor", "an", "ve", "nu", "pol", "is"]
+    vocabulary = sorted({"".join(rng.choice(syllables, size=4)) for _ in range(20_000)})
+    names = [" ".join(rng.choice(vocabulary, size=2)).title() for _ in range(n_reporters)]
+    return {
+        f"d{i:05d}": " ".join(rng.choice(vocabulary, size=15)).capitalize()
+        + f". {names[i % n_reporters]}. The Associated Press contributed to this report."
+        for i in range(n_reporters * per_reporter)
+    }
+
+
+def test_a_short_common_phrase_makes_no_pairs_in_bulk():
+    # 400 documents, 40 reporters with 10 each. "The Associated Press contributed to this report"
+    # (7 words) is in all 400: too short for a cluster, so it stays shared, and a document's
+    # chunk set is the credit's 3 shingles and the 2 of its reporter's name.
+    texts = stock_phrase_docs(40, 10)
+    docs = frame(texts)
+    found = find_shared_passages(docs)
+    assert found.clusters.is_empty()
+    assert_valid(found.reuse, texts)
+    # Every pair of documents by one reporter, and no other: name and credit, 9 words.
+    same_reporter = [
+        (a, b)
+        for a, b in itertools.combinations(sorted(texts), 2)
+        if int(a[1:]) % 40 == int(b[1:]) % 40
+    ]
+    assert found.reuse.select("doc_a", "doc_b").rows() == same_reporter
+    credit = "The Associated Press contributed to this report"
+    for a, b in passages(found.reuse, texts):
+        # The name and the credit (and a last word of the bodies that happens to be the same).
+        assert a.endswith(credit) and len(normalise_words(a)) >= 9 and a == b
+    # Without the limit the credit alone makes candidates of most pairs (all aligned, for
+    # nothing); with it an LSH bucket holding more than 50 documents makes no pairs.
+    prepared = reuse._prepare(docs, reuse.DEFAULT_SHINGLE, 50)
+    options = {"chunk": 32, "min_shared": 4, "threshold": 0.4, "num_perm": 128, "seed": 1}
+    unlimited = reuse._candidate_pairs(prepared, **options)
+    limited = reuse._candidate_pairs(prepared, **options, max_docs=50)
+    assert set(same_reporter) <= {(f"d{x:05d}", f"d{y:05d}") for x, y in limited}
+    assert len(unlimited) > 20_000 and len(limited) < 4 * len(same_reporter)

@@ -129,6 +129,11 @@ SCHEMA: dict[str, Parameter] = {
     "show_docs": Parameter("integer", "documents shown in the provenance evidence view", 0),
     "top_speakers": Parameter("integer", "speakers shown in the 'who is quoted' chart", 1),
     "min_reuse_words": Parameter("integer", "shortest passage (words) reported as reused", 1),
+    "max_reuse_pairs_docs": Parameter(
+        "integer",
+        "most documents sharing a passage that are paired in `reuse` (more: one cluster)",
+        2,
+    ),
     "lexicon": Parameter(
         "choice", "lexicon set in src/analysis/data (rhetoric*.yaml)", choices=_lexicon_names
     ),

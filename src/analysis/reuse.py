@@ -3,7 +3,9 @@
 Republications, translations of one press release, an outlet's boilerplate and teasers that repeat
 the opening of an article all show up as rows of the ``reuse`` table (:data:`REUSE_SCHEMA`): two
 character spans, ``text[start_a:end_a]`` of ``doc_a`` and ``text[start_b:end_b]`` of ``doc_b``,
-that hold the same passage, word for word or give or take a few words.
+that hold the same passage, word for word or give or take a few words. A passage found in more
+than ``max_pairs_docs`` documents (an outlet's footer) is not paired: it is one cluster in the
+``reuse_clusters`` table (:data:`CLUSTERS_SCHEMA`), one row per occurrence (step 5).
 
 Method
 ------
@@ -41,6 +43,18 @@ Method
    the same pair. Within one document the two sides never overlap: a run longer than its own
    shift (text repeated back to back) is cut into consecutive copies.
 
+5. **Common passages: clusters, not pairs.** A passage in ``n`` documents is ``n * (n - 1) / 2``
+   pairs: an outlet's footer on 5,000 pages would be 12.5 million rows, and aligning them takes
+   hours. So a shingle found in more than ``max_pairs_docs`` documents (counted in the same sort
+   as step 2) is *common*; a run of common shingles in one document spanning at least
+   ``min_words`` words is one occurrence in the ``reuse_clusters`` table
+   (:data:`CLUSTERS_SCHEMA`, :func:`find_shared_passages`), and occurrences with the same words
+   are one cluster. Those shingles are left out of steps 3 and 4, so no pair is formed for them:
+   rows, time and memory grow with the occurrences. Shorter common runs (a stock phrase, the
+   common end of a rarer passage) stay in steps 3 and 4, but an LSH bucket holding more than
+   ``max_pairs_docs`` documents makes no candidate pairs: only common shingles can fill it, and
+   the candidates stay below ``bands * chunks * max_pairs_docs / 2``.
+
 ``similarity`` is the exact Jaccard similarity ``|S_a ∩ S_b| / |S_a ∪ S_b|`` of the sets ``S_a``
 and ``S_b`` of ``shingle``-word shingles of the two passages (normalised words): 1.0 for a
 verbatim copy, lower when words were changed, inserted or dropped. Values below about 0.3 mostly
@@ -51,7 +65,8 @@ Recall. Alignment is exact, so every row is real reuse; candidate pairs are prob
 2,000 AllSides articles, compared with aligning every pair of documents that shares four
 shingles, the defaults find about 80 % of the 8-15-word passages shared by at most three pairs of
 documents, 94 % of the 16-23-word ones and 99-100 % of longer ones; of passages shared by many
-documents (an outlet's footer, one row per pair of documents), about 70 % of the rows.
+documents (an outlet's footer, one row per pair of documents), about 70 % of the rows (measured
+without ``max_pairs_docs``). Clusters are exact: every occurrence of a common run is found.
 
 Word and shingle identity use 64-bit hashes; the chance of a false match is about ``n**2 / 2**65``
 for ``n`` distinct shingles (below 1e-5 for 10 million).
@@ -60,10 +75,12 @@ for ``n`` distinct shingles (below 1e-5 for 10 million).
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
@@ -79,6 +96,18 @@ REUSE_SCHEMA: dict[str, pl.DataType] = {
     "end_b": pl.Int64(),
     "words": pl.Int64(),  # words in the shorter of the two passages
     "similarity": pl.Float64(),  # exact Jaccard similarity of the passages' shingle sets
+}
+
+#: Column order and types of the ``reuse_clusters`` table: one row per occurrence of a passage
+#: found in more than ``max_pairs_docs`` documents (:func:`find_shared_passages`).
+CLUSTERS_SCHEMA: dict[str, pl.DataType] = {
+    "cluster": pl.String(),  # id of the passage: 16 hex digits of the SHA-256 of its words
+    "passage": pl.String(),  # its text, as in its first occurrence (by doc_id, start)
+    "n_docs": pl.Int64(),  # documents with an occurrence in this cluster
+    "words": pl.Int64(),  # words of the passage
+    "doc_id": pl.String(),  # one occurrence: text[start:end] of doc_id
+    "start": pl.Int64(),
+    "end": pl.Int64(),
 }
 
 #: Default minimum passage length in words. Boilerplate lines have 8-40 ("Click here to get the
@@ -97,6 +126,10 @@ DEFAULT_MAX_GAP = 4
 #: A shingle occurring more often than this in one document is not used as an alignment anchor
 #: there (long repeated tables would otherwise make the matches quadratic).
 MAX_OCCURRENCES = 64
+#: Default largest number of documents sharing a passage that is still reported pairwise in
+#: ``reuse``; a passage in more documents is one cluster in ``reuse_clusters``. 50 documents are
+#: 1,225 pairs; an outlet's footer on 5,000 pages would be 12.5 million.
+DEFAULT_MAX_PAIRS_DOCS = 50
 
 _Row = tuple[str, str, int, int, int, int, int, float]
 
@@ -114,6 +147,8 @@ _LENGTH_SALT = _U64(0x9E3779B97F4A7C15)
 _WEIGHTS_SEED = 20221120
 _NO_HASHES = np.zeros(0, dtype=_U64)
 _NO_HASHES.setflags(write=False)
+_NO_POSITIONS = np.zeros(0, dtype=np.int32)
+_NO_POSITIONS.setflags(write=False)
 
 
 def _fold_char(char: str) -> str:
@@ -238,10 +273,40 @@ class _Doc:
     shared_val: np.ndarray  # sorted hashes of its shingles that occur in another document too
     shared_pos: np.ndarray  # their positions (word indices), in the same order
     repeats: bool  # some shingle occurs twice in this document
+    # Positions (ascending) of its shingles found in more than ``max_pairs_docs`` documents, in
+    # runs long enough to hold a passage: not in shared_val/shared_pos, reported as clusters.
+    common_pos: np.ndarray
 
 
-def _prepare(docs: pl.DataFrame, shingle: int) -> list[_Doc]:
-    """Tokenise and shingle every document, and find the shingles that occur in two documents."""
+def _in_sorted(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Element-wise: is each of ``values`` in the sorted array ``table``."""
+    found = np.searchsorted(table, values)
+    inside = found < len(table)
+    inside[inside] = table[found[inside]] == values[inside]
+    return inside
+
+
+def _long_runs(positions: np.ndarray, length: int) -> np.ndarray:
+    """Which of the ascending ``positions`` lie in a run of at least ``length`` consecutive ones."""
+    starts = np.flatnonzero(np.concatenate(([True], np.diff(positions) != 1)))
+    sizes = np.diff(np.append(starts, len(positions)))
+    return np.repeat(sizes >= length, sizes)
+
+
+def _prepare(
+    docs: pl.DataFrame,
+    shingle: int,
+    max_pairs_docs: int | None = None,
+    min_words: int = DEFAULT_MIN_WORDS,
+) -> list[_Doc]:
+    """Tokenise and shingle every document, and find the shingles that occur in two documents.
+
+    With ``max_pairs_docs``, shingles found in more documents than that are common. Runs of
+    consecutive common shingles spanning at least ``min_words`` words are set apart
+    (:attr:`_Doc.common_pos`): they make clusters, not pairs. Shorter runs cannot be a passage on
+    their own and stay shared (they can be the common end of a rarer passage); the candidate
+    pairs they would make in bulk are cut off by :func:`_band_collisions`.
+    """
     missing = {"doc_id", "text"} - set(docs.columns)
     if missing:
         raise ValueError(f"docs lacks column(s) {sorted(missing)}")
@@ -271,22 +336,34 @@ def _prepare(docs: pl.DataFrame, shingle: int) -> list[_Doc]:
         orders.append(order)
         distinct.append(len(unique))
         every.append(unique)
-    # Distinct shingles of all documents, pooled: a value seen twice occurs in two documents.
+    # Distinct shingles of all documents, pooled: how often a value is seen is the number of
+    # documents it occurs in (its document frequency).
     pooled = np.concatenate(every)
     del every
     pooled.sort()
-    in_two = pooled[1:][pooled[1:] == pooled[:-1]]
-    del pooled
-    if len(in_two):
-        in_two = in_two[np.concatenate(([True], in_two[1:] != in_two[:-1]))]
+    firsts = np.flatnonzero(np.concatenate((pooled[:1] == pooled[:1], pooled[1:] != pooled[:-1])))
+    doc_freq = np.diff(np.append(firsts, len(pooled)))
+    values = pooled[firsts]
+    del pooled, firsts
+    in_two = values[doc_freq >= 2]
+    common = values[doc_freq > max_pairs_docs] if max_pairs_docs is not None else _NO_HASHES
+    del values, doc_freq
     prepared = []
     for doc_id, (starts, ends), hashes, order, n_distinct in zip(
         ids.to_list(), spans, shingles, orders, distinct, strict=True
     ):
         ordered = hashes[order]
-        found = np.searchsorted(in_two, ordered)
-        shared = found < len(in_two)
-        shared[shared] = in_two[found[shared]] == ordered[shared]
+        shared = _in_sorted(ordered, in_two)
+        common_pos = _NO_POSITIONS
+        if len(common) and shared.any():
+            is_common = _in_sorted(ordered, common)
+            if is_common.any():
+                positions = np.sort(order[is_common])
+                common_pos = positions[_long_runs(positions, min_words - shingle + 1)]
+                if len(common_pos):
+                    clustered = np.zeros(len(hashes), dtype=bool)
+                    clustered[common_pos] = True
+                    shared &= ~clustered[order]
         prepared.append(
             _Doc(
                 doc_id=doc_id,
@@ -296,6 +373,7 @@ def _prepare(docs: pl.DataFrame, shingle: int) -> list[_Doc]:
                 shared_val=ordered[shared],
                 shared_pos=order[shared],
                 repeats=n_distinct < len(hashes),
+                common_pos=common_pos,
             )
         )
     return prepared
@@ -368,12 +446,19 @@ def _sketches(
 
 
 def _band_collisions(
-    signatures: np.ndarray, owners: np.ndarray, bands: int, rows: int
+    signatures: np.ndarray,
+    owners: np.ndarray,
+    bands: int,
+    rows: int,
+    max_docs: int | None = None,
 ) -> set[tuple[int, int]]:
     """Pairs ``(x, y)``, ``x < y``, of owners of two signatures equal on all rows of some band.
 
     This is the candidate rule of :class:`datasketch.MinHashLSH` with ``params=(bands, rows)``:
-    the ``rows`` hash values of a band are compared exactly.
+    the ``rows`` hash values of a band are compared exactly. With ``max_docs``, a bucket (one
+    band's values) holding more documents than that gives no pairs: its values are minima over
+    shingles found in all of those documents, common ones, so at most ``max_docs`` documents
+    per bucket pair up (at most ``bands * len(owners) * max_docs / 2`` pairs in all).
     """
     pairs: set[tuple[int, int]] = set()
     for band in range(bands):
@@ -390,6 +475,8 @@ def _band_collisions(
         first[1:] = (labels[1:] != labels[:-1]) | (docs[1:] != docs[:-1])
         labels, docs = labels[first], docs[first]
         for group in np.split(docs, np.flatnonzero(np.diff(labels)) + 1):
+            if max_docs is not None and len(group) > max_docs:
+                continue
             members = group.tolist()
             for n, x in enumerate(members):
                 pairs.update((x, y) for y in members[n + 1 :])
@@ -429,6 +516,7 @@ def _candidate_pairs(
     threshold: float,
     num_perm: int,
     seed: int,
+    max_docs: int | None = None,
 ) -> set[tuple[int, int]]:
     """Pairs ``(x, y)``, ``x < y``, of document indices with two chunks in one LSH bucket."""
     signatures, owners = _sketches(
@@ -437,7 +525,7 @@ def _candidate_pairs(
     if not len(owners):
         return set()
     bands, rows = _lsh_params(threshold, num_perm)
-    return _band_collisions(signatures, owners, bands, rows)
+    return _band_collisions(signatures, owners, bands, rows, max_docs)
 
 
 def _matches(
@@ -622,6 +710,77 @@ def _table(rows: list[_Row]) -> pl.DataFrame:
     return frame.sort("doc_a", "doc_b", "start_a", "start_b", "end_a", "end_b")
 
 
+def _clusters(docs: Sequence[_Doc], texts: Sequence[str | None], *, shingle: int) -> pl.DataFrame:
+    """The ``reuse_clusters`` table from the common shingles of every document.
+
+    An occurrence is a run of consecutive common shingles in one document (:attr:`_Doc.common_pos`
+    holds only runs long enough); occurrences with the same shingles, hence the same normalised
+    words, are one cluster. Linear in the number of common-shingle positions, plus one sort of
+    the occurrences: no pair of documents is ever formed.
+    """
+    rows = []
+    for index, doc in enumerate(docs):
+        pos = doc.common_pos
+        if not len(pos):
+            continue
+        breaks = np.flatnonzero(np.diff(pos) != 1) + 1
+        for run in np.split(pos, breaks):
+            first, last = int(run[0]), int(run[-1])
+            rows.append(
+                (
+                    doc.shingles[first : last + 1].tobytes(),
+                    doc.doc_id,
+                    int(doc.starts[first]),
+                    int(doc.ends[last + shingle - 1]),
+                    last - first + shingle,
+                    index,
+                )
+            )
+    if not rows:
+        return pl.DataFrame(schema=CLUSTERS_SCHEMA)
+    occurrences = pl.DataFrame(
+        rows,
+        schema={
+            "sequence": pl.Binary,
+            "doc_id": pl.String,
+            "start": pl.Int64,
+            "end": pl.Int64,
+            "words": pl.Int64,
+            "doc_index": pl.Int64,
+        },
+        orient="row",
+    ).sort("sequence", "doc_id", "start")
+    # One row per passage: its first occurrence (by doc_id, start) and its number of documents.
+    passages_ = (
+        occurrences.group_by("sequence")
+        .agg(
+            pl.col("doc_index").first(),
+            pl.col("start").first(),
+            pl.col("end").first(),
+            pl.col("doc_id").n_unique().cast(pl.Int64).alias("n_docs"),
+        )
+        .sort("sequence")
+    )
+    cluster, passage = [], []
+    for doc_index, start, end in passages_.select("doc_index", "start", "end").iter_rows():
+        text = (texts[doc_index] or "")[start:end]
+        digest = hashlib.sha256(" ".join(normalise_words(text)).encode("utf-8")).hexdigest()
+        cluster.append(digest[:16])
+        passage.append(text)
+    per_passage = passages_.select(
+        "sequence",
+        "n_docs",
+        pl.Series("cluster", cluster, dtype=pl.String),
+        pl.Series("passage", passage, dtype=pl.String),
+    )
+    return (
+        occurrences.join(per_passage, on="sequence", how="left")
+        .select(list(CLUSTERS_SCHEMA))
+        .cast(CLUSTERS_SCHEMA)
+        .sort("cluster", "doc_id", "start")
+    )
+
+
 def find_reuse(
     docs: pl.DataFrame,
     *,
@@ -632,12 +791,14 @@ def find_reuse(
     seed: int = 1,
     chunk: int = DEFAULT_CHUNK,
     max_gap: int = DEFAULT_MAX_GAP,
+    max_pairs_docs: int | None = DEFAULT_MAX_PAIRS_DOCS,
 ) -> pl.DataFrame:
     """Find passages shared within and across documents: the ``reuse`` table.
 
     Word shingles; MinHash LSH over content-defined chunks for candidate document pairs; exact
     alignment of the shared shingle runs of candidates, across small gaps (see the module
-    docstring for details and measured recall).
+    docstring for details and measured recall). Passages found in more than ``max_pairs_docs``
+    documents are not paired: :func:`find_shared_passages` returns them as clusters.
 
     Parameters
     ----------
@@ -661,6 +822,10 @@ def find_reuse(
         for certain once it spans a whole chunk in both copies, and mostly when shorter.
     max_gap
         Most unmatched words, on either side, between two exact runs of one passage.
+    max_pairs_docs
+        Shingles found in more documents than this (at least 2) anchor no pair across
+        documents: a passage shared by that many documents is one cluster, not ``n**2 / 2``
+        rows (see :func:`find_shared_passages`). ``None`` pairs every passage, however common.
 
     Returns
     -------
@@ -700,14 +865,101 @@ def find_reuse(
     >>> reuse["similarity"].to_list()
     [1.0, 1.0, 1.0]
     """
+    return find_shared_passages(
+        docs,
+        min_words=min_words,
+        shingle=shingle,
+        threshold=threshold,
+        num_perm=num_perm,
+        seed=seed,
+        chunk=chunk,
+        max_gap=max_gap,
+        max_pairs_docs=max_pairs_docs,
+        clusters=False,
+    ).reuse
+
+
+class SharedPassages(NamedTuple):
+    """What :func:`find_shared_passages` returns: the ``reuse`` and ``reuse_clusters`` tables."""
+
+    reuse: pl.DataFrame  # pairs of spans (:data:`REUSE_SCHEMA`)
+    clusters: pl.DataFrame  # occurrences of passages in many documents (:data:`CLUSTERS_SCHEMA`)
+
+
+def find_shared_passages(
+    docs: pl.DataFrame,
+    *,
+    min_words: int = DEFAULT_MIN_WORDS,
+    shingle: int = DEFAULT_SHINGLE,
+    threshold: float = DEFAULT_THRESHOLD,
+    num_perm: int = 128,
+    seed: int = 1,
+    chunk: int = DEFAULT_CHUNK,
+    max_gap: int = DEFAULT_MAX_GAP,
+    max_pairs_docs: int | None = DEFAULT_MAX_PAIRS_DOCS,
+    clusters: bool = True,
+) -> SharedPassages:
+    """The ``reuse`` table (:func:`find_reuse`) and the ``reuse_clusters`` table.
+
+    A shingle found in more than ``max_pairs_docs`` documents (an outlet's subscription footer,
+    a wire credit line) is *common*. A run of consecutive common shingles in one document that
+    spans at least ``min_words`` words is reported once, as an occurrence in ``clusters``
+    (:data:`CLUSTERS_SCHEMA`), and anchors no pair across documents; occurrences with the same
+    words (normalised, :func:`normalise_words`) are one cluster. Rows, time and memory then grow
+    with the number of occurrences, not with its square. When no shingle is that common,
+    ``reuse`` is exactly what ``max_pairs_docs=None`` gives (every passage pairwise).
+
+    What to expect. A footer that documents write in variants (another year, a word more or
+    less, a common word before it) gives one cluster per variant whose every shingle is common;
+    a variant found in few documents is still a cluster (``n_docs`` is then ``max_pairs_docs``
+    or fewer: its shingles are common, its whole word sequence is not). The parts of a passage
+    that at most ``max_pairs_docs`` documents share stay pairwise in ``reuse``, so a rarer
+    passage next to a common one is reported in ``reuse`` without the common part, or across it
+    when that part is shorter than ``min_words``. Such short common runs are no cluster; an LSH
+    bucket they fill with more than ``max_pairs_docs`` documents makes no candidate pair, so a
+    passage that is mostly such text (``"Jane Doe and The Associated Press contributed to this
+    report"``, the last seven words common) is found somewhat less often. Repeats within one
+    document stay in ``reuse``. Rows of ``reuse`` for two documents that have no common shingle
+    are the same as without the limit.
+
+    ``cluster`` is the first 16 hex digits of the SHA-256 of the passage's normalised words
+    joined by spaces: the same passage has the same id in every run and corpus. ``passage`` is
+    the text of its first occurrence (by ``doc_id``, then ``start``); the other occurrences have
+    the same words and may differ in case, punctuation and spacing.
+
+    ``clusters=False`` skips building that table (it is then empty). Other parameters: see
+    :func:`find_reuse`.
+
+    >>> footer = "Subscribe to our channel on Telegram for the latest news from Astana and Almaty"
+    >>> docs = pl.DataFrame({
+    ...     "doc_id": [f"d{n}" for n in range(4)],
+    ...     "text": [f"Report filed on day {n}. {footer}." for n in range(4)],
+    ... })
+    >>> found = find_shared_passages(docs, max_pairs_docs=3)
+    >>> found.reuse.height
+    0
+    >>> found.clusters.select("doc_id", "start", "end", "n_docs", "words").rows()
+    [('d0', 23, 102, 4, 14), ('d1', 23, 102, 4, 14), ('d2', 23, 102, 4, 14), ('d3', 23, 102, 4, 14)]
+    >>> found.clusters["passage"][0] == footer == docs["text"][3][23:102]
+    True
+    >>> find_shared_passages(docs, max_pairs_docs=4).reuse.height  # 4 documents: 6 pairs
+    6
+    """
     if min_words < 1 or shingle < 1 or num_perm < 2 or chunk < 2 or max_gap < 0:
         raise ValueError(
             "need min_words >= 1, shingle >= 1, num_perm >= 2, chunk >= 2 and max_gap >= 0"
         )
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+    if max_pairs_docs is not None and (
+        isinstance(max_pairs_docs, bool)
+        or not isinstance(max_pairs_docs, int | np.integer)
+        or max_pairs_docs < 2
+    ):
+        raise ValueError(f"max_pairs_docs must be an integer >= 2 or None, got {max_pairs_docs!r}")
     min_words = max(min_words, shingle)
-    prepared = _prepare(docs, shingle)
+    limit = None if max_pairs_docs is None else int(max_pairs_docs)
+    prepared = _prepare(docs, shingle, limit, min_words)
     pairs = _candidate_pairs(
         prepared,
         chunk=chunk,
@@ -715,9 +967,13 @@ def find_reuse(
         threshold=threshold,
         num_perm=num_perm,
         seed=seed,
+        max_docs=limit,
     )
     rows = _reuse_rows(prepared, pairs, min_words=min_words, shingle=shingle, max_gap=max_gap)
-    return _table(rows)
+    if not clusters:
+        return SharedPassages(_table(rows), pl.DataFrame(schema=CLUSTERS_SCHEMA))
+    texts = docs.get_column("text").cast(pl.String).to_list() if prepared else []
+    return SharedPassages(_table(rows), _clusters(prepared, texts, shingle=shingle))
 
 
 def passages(reuse: pl.DataFrame, docs: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
