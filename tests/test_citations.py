@@ -260,3 +260,55 @@ def test_every_alias_finds_its_own_entry():
         for alias in aliases:
             found = C.find_mentions(f"x {alias} x")
             assert [m.source.name for m in found] == [name], alias
+
+
+class _CountingQuotes(list):
+    """A list of quotes that counts how many items are read from it."""
+
+    reads = 0
+
+    def __iter__(self):
+        for q in super().__iter__():
+            type(self).reads += 1
+            yield q
+
+
+def test_speaker_rule_reads_each_quote_once_however_long_the_document():
+    """A long document with N quotes and N mentions: the speaker rule must not scan every quote
+    for every mention (issue 9, case 9: that is N^2 reads, minutes for a 20 MB document)."""
+    n = 300
+    lines = [
+        f"“We agree on item {i},” the minister said. We saw Reuters at noon." for i in range(n)
+    ]
+    text = "\n".join(lines)
+    spans = Q.line_spans(text)
+    quotes = Q.extract_quotes(text, spans, "d")
+    assert len(quotes) == n
+    counting = _CountingQuotes(quotes)
+    _CountingQuotes.reads = 0
+    found = C.extract_citations(text, spans, "d", counting)
+    assert len(C.find_mentions(text)) == n and found == []  # each mention reached rule 6
+    assert _CountingQuotes.reads <= 2 * n  # before: n reads per mention, n * n in all
+
+
+def test_speaker_rule_as_before_on_overlapping_speakers():
+    """The index answers what the scan did: a mention inside a speaker span counts when that
+    quote has no role or its speaker is just the mention; spans may nest and repeat."""
+    text = "the State Department, through its envoy, and Reuters staff said it: x"
+
+    def quote(s: int, e: int, role: str | None, speaker: str | None = None) -> Q.Quote:
+        return Q.Quote("d", "x", speaker or text[s:e], role, None, "direct", 0, 1, s, e)
+
+    reuters = C.find_mentions(text)[-1]
+    assert text[reuters.start : reuters.end] == "Reuters"
+    cases = [
+        ([], False),
+        ([quote(45, 58, "staff")], False),  # "Reuters staff" with a role: a person's title
+        ([quote(45, 58, "staff"), quote(45, 58, None)], True),  # the same span, no role
+        ([quote(45, 52, "agency", "Reuters")], True),  # the speaker is just the mention
+        ([quote(0, 58, None)], True),  # a long span holding it
+        ([quote(0, 50, None)], False),  # ends inside the mention
+        ([quote(46, 58, None)], False),  # starts inside the mention
+    ]
+    for quotes, expected in cases:
+        assert C._speaker_rule(text, reuters, quotes) is expected, quotes

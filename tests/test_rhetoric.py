@@ -471,3 +471,55 @@ def test_ptc_precision_and_recall_do_not_fall():
         assert r["precision"] >= precision, (technique, r["precision"])
         assert r["recall"] >= recall, (technique, r["recall"])
         assert r["correct_hits"] <= r["hits"] and r["found_spans"] <= r["annotated_spans"]
+
+
+class _CountingList(list):
+    """A list that counts how many items are read from it."""
+
+    reads = 0
+
+    def __iter__(self):
+        for item in super().__iter__():
+            type(self).reads += 1
+            yield item
+
+
+def test_scare_quotes_read_each_attributed_quote_once_however_long_the_document():
+    """A long document with N scare quotes and N attributed quotes: each quote-mark pair must not
+    be checked against every attributed quote (issue 9, case 9: N^2 for a 20 MB document)."""
+    n = 300
+    line = "The so-called «experts» met. “We agree on everything here,” the minister said."
+    text = "\n".join([line] * n)
+    spans = [(i * (len(line) + 1), i * (len(line) + 1) + len(line)) for i in range(n)]
+    docs = pl.DataFrame({"doc_id": ["d"], "text": [text]})
+    quotes = quotes_table(docs, {"d": spans})
+    attributed = R._attributed(quotes)["d"]
+    assert len(attributed) == n
+    counting = _CountingList(attributed)
+    _CountingList.reads = 0
+    found = R._scare_quotes(R._body(text, spans), R.load_lexicon().scare_quotes, counting)
+    assert len(found) == n  # every «experts», none of the attributed quotes
+    assert _CountingList.reads <= 2 * n  # before: n reads per pair, n * n in all
+
+
+def test_scare_quote_speech_index_as_before():
+    """The index says what the scan said: a direct quote inside the marks overlapping the
+    content, or a reported clause holding the opening mark, makes the pair speech."""
+    speech = R._Speech
+    # pair: open 10, close 20, content 11:20
+    cases = [
+        ([], False),
+        ([(11, 20, "direct")], True),
+        ([(10, 21, "direct")], True),
+        ([(11, 22, "direct")], False),  # ends beyond the closing mark
+        ([(9, 15, "direct")], False),  # starts before the opening mark
+        ([(20, 21, "direct")], False),  # starts at the closing mark
+        ([(10, 11, "direct")], False),  # ends where the content starts
+        ([(5, 11, "reported")], True),
+        ([(10, 12, "reported")], True),
+        ([(5, 10, "reported")], False),  # ends at the opening mark
+        ([(11, 30, "reported")], False),  # starts after it
+        ([(0, 30, "reported"), (3, 4, "reported")], True),  # a later start, a shorter reach
+    ]
+    for attributed, expected in cases:
+        assert speech(attributed).covers(10, 20, 11, 20) is expected, attributed

@@ -35,6 +35,7 @@ not reported.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -257,24 +258,69 @@ def _bare(s: str) -> str:
     return _alias_key(_DETERMINER.sub("", s), False)
 
 
-def _speaker_rule(text: str, m: Mention, quotes: Sequence[Q.Quote]) -> bool:
-    for q in quotes:
-        if q.speaker_start is None or q.speaker_end is None:
-            continue
-        if not (q.speaker_start <= m.start and m.end <= q.speaker_end):
-            continue
-        if q.speaker_role is None or _bare(text[m.start : m.end]) == _bare(q.speaker or ""):
-            return True
-    return False
+class _Speakers:
+    """The speaker spans of a document's quotes, indexed for :func:`_speaker_rule`.
+
+    A mention is looked up among the distinct spans that start at most the longest span's length
+    before it, so a document with many quotes costs no more per mention than one with a few.
+    """
+
+    def __init__(self, quotes: Sequence[Q.Quote]) -> None:
+        spans: dict[tuple[int, int], tuple[list[bool], set[str]]] = {}
+        for q in quotes:
+            if q.speaker_start is None or q.speaker_end is None:
+                continue
+            no_role, bares = spans.setdefault((q.speaker_start, q.speaker_end), ([False], set()))
+            if q.speaker_role is None:
+                no_role[0] = True
+            else:
+                bares.add(_bare(q.speaker or ""))
+        self._spans = sorted(spans.items())
+        self._starts = [s for (s, _e), _ in self._spans]
+        self._longest = max((e - s for (s, e), _ in self._spans), default=0)
+
+    def cites(self, text: str, m: Mention) -> bool:
+        """Whether ``m`` lies in a speaker span whose quote has no role or names just ``m``."""
+        lo = bisect.bisect_left(self._starts, m.start - self._longest)
+        hi = bisect.bisect_right(self._starts, m.start)
+        bare: str | None = None
+        for (_s, e), (no_role, bares) in self._spans[lo:hi]:
+            if m.end > e:
+                continue
+            if no_role[0]:
+                return True
+            if bare is None:
+                bare = _bare(text[m.start : m.end])
+            if bare in bares:
+                return True
+        return False
+
+
+def _speaker_rule(text: str, m: Mention, quotes: Sequence[Q.Quote] | _Speakers) -> bool:
+    """``m`` is (part of) the speaker of one of ``quotes`` (see the module docstring, rule 6)."""
+    speakers = quotes if isinstance(quotes, _Speakers) else _Speakers(quotes)
+    return speakers.cites(text, m)
 
 
 def _rule_for(
-    text: str, span: tuple[int, int], sentence_start: int, m: Mention, quotes: Sequence[Q.Quote]
+    text: str,
+    span: tuple[int, int],
+    sentence_start: int,
+    m: Mention,
+    quotes: Sequence[Q.Quote] | _Speakers,
+    span_text_start: int | None = None,
 ) -> Rule | None:
+    """The rule by which ``m`` is a citation, if any. ``span_text_start``: the span's first
+    non-space offset (``text[span[0] : m.start]`` is blank iff ``m.start`` is at or before it)."""
     cues = _cues()
     left = text[max(sentence_start, m.start - 300) : m.start]
     right = text[m.end : min(span[1], m.end + 200)]
-    if not text[span[0] : m.start].strip() and re.match(r"\s*:", right):
+    opens_span = (
+        not text[span[0] : m.start].strip()
+        if span_text_start is None
+        else m.start <= span_text_start
+    )
+    if opens_span and re.match(r"\s*:", right):
         return "outlet label"
     if _ACCORDING.search(left):
         return "according to"
@@ -322,13 +368,17 @@ def extract_citations(
     body = Q.clean_spans(text, Q.line_spans(text) if spans is None else spans)
     if quotes is None:
         quotes = Q.extract_quotes(text, body, doc_id)
+    speakers = _Speakers(quotes)
     out: list[Citation] = []
     for span in body:
         sents = Q.sentences(text, *span, Q.pair_quotes(text, *span))
-        starts = [a for a, _ in sents]
+        starts = [a for a, _ in sents]  # in text order
+        chunk = text[span[0] : span[1]]
+        first = span[0] + len(chunk) - len(chunk.lstrip())  # the span's first non-space
         for m in find_mentions(text, *span):
-            sentence_start = max([a for a in starts if a <= m.start], default=span[0])
-            rule = _rule_for(text, span, sentence_start, m, quotes)
+            i = bisect.bisect_right(starts, m.start)
+            sentence_start = starts[i - 1] if i else span[0]
+            rule = _rule_for(text, span, sentence_start, m, speakers, first)
             if rule:
                 out.append(Citation(doc_id, m.source.name, m.source.kind, m.start, m.end, rule))
     return out

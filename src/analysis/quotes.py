@@ -773,6 +773,8 @@ class _Doc:
     _role_cache: dict[tuple[int, int], tuple[frozenset[str], set[str]]] = field(
         default_factory=dict
     )
+    _keys_by_group: dict[str, set[str]] | None = None
+    _indices_by_key: dict[str, list[int]] | None = None
 
     def __post_init__(self) -> None:
         for s, e in self.spans:
@@ -788,12 +790,53 @@ class _Doc:
     def mentions_ending_by(self, at: int) -> list[_Mention]:
         """``[m for m in self.mentions if m.end <= at]``, by bisection when ends are sorted."""
         mentions = self.mentions
+        i = self.count_ending_by(at)
+        if i is None:
+            return [m for m in mentions if m.end <= at]
+        return mentions[:i]
+
+    def count_ending_by(self, at: int) -> int | None:
+        """How many mentions, from the first, end at or before ``at``: ``mentions[:i]`` are
+        those that do, found by bisection. None when ends are not in order (never seen: mentions
+        are disjoint), and then callers scan."""
+        mentions = self.mentions
         if self._mention_ends is None:
             ends = [m.end for m in mentions]
             self._mention_ends = ends if all(a <= b for a, b in itertools.pairwise(ends)) else []
         if not self._mention_ends and mentions:
-            return [m for m in mentions if m.end <= at]
-        return mentions[: bisect.bisect_right(self._mention_ends, at)]
+            return None
+        return bisect.bisect_right(self._mention_ends, at)
+
+    def mention_before(self, at: int) -> _Mention | None:
+        """The last mention ending at or before ``at`` (no list is built)."""
+        i = self.count_ending_by(at)
+        if i is None:
+            before = self.mentions_ending_by(at)
+            return before[-1] if before else None
+        return self.mentions[i - 1] if i else None
+
+    def keys_with_role_groups(self, groups: frozenset[str]) -> set[str]:
+        """Surname keys with at least one mention whose role is in one of ``groups``."""
+        if self._keys_by_group is None:
+            index: dict[str, set[str]] = {}
+            for m in self.mentions:
+                if m.role:
+                    for group in self.role_words(m.role)[0]:
+                        index.setdefault(group, set()).add(m.key)
+            self._keys_by_group = index
+        out: set[str] = set()
+        for group in groups:
+            out |= self._keys_by_group.get(group, set())
+        return out
+
+    def mention_indices(self, key: str) -> list[int]:
+        """Positions in :attr:`mentions` of the mentions of surname ``key``, in order."""
+        if self._indices_by_key is None:
+            index: dict[str, list[int]] = {}
+            for i, m in enumerate(self.mentions):
+                index.setdefault(m.key, []).append(i)
+            self._indices_by_key = index
+        return self._indices_by_key.get(key, [])
 
     def known_keys(self) -> set[str]:
         """Surname keys of every person mention (computed once)."""
@@ -964,21 +1007,34 @@ def _resolve_description(doc: _Doc, phrase: Phrase, at: int) -> _Mention | None:
     groups = _role_groups(roles[0].text)
     r_index = phrase.toks.index(roles[0])
     complement = _stems(phrase.toks[r_index + 1 :])
-    tried: set[str] = set()  # the role, hence the outcome, depends only on the key and `at`
-    for m in reversed(doc.mentions_ending_by(at)):
-        if m.key in tried:
-            continue
-        tried.add(m.key)
-        role = _role_for(doc, m.key, at)
+
+    def fits(key: str) -> bool:  # the role, hence the outcome, depends only on the key and `at`
+        role = _role_for(doc, key, at)
         if role is None:
-            continue
+            return False
         role_groups, role_stems = doc.role_words(role)
         if not groups & role_groups:
-            continue
-        if complement and not complement & role_stems:
-            continue
-        return m
-    return None
+            return False
+        return not complement or bool(complement & role_stems)
+
+    # The nearest mention before `at` whose key fits. Only keys with a role in one of the
+    # description's groups can fit, so look at those rather than at every earlier mention.
+    n_before = doc.count_ending_by(at)
+    if n_before is None:
+        tried: set[str] = set()
+        for m in reversed(doc.mentions_ending_by(at)):
+            if m.key not in tried:
+                tried.add(m.key)
+                if fits(m.key):
+                    return m
+        return None
+    best = -1
+    for key in doc.keys_with_role_groups(groups):
+        indices = doc.mention_indices(key)
+        k = bisect.bisect_left(indices, n_before)  # mentions of `key` among the first n_before
+        if k and indices[k - 1] > best and fits(key):
+            best = indices[k - 1]
+    return doc.mentions[best] if best >= 0 else None
 
 
 def _person_speaker(doc: _Doc, m: _Mention, at: int, how: str) -> Speaker:
@@ -998,9 +1054,9 @@ def resolve_speaker(doc: _Doc, phrase: Phrase, at: int) -> Speaker:
     """Turn a speaker phrase into a :class:`Speaker`, resolving pronouns and descriptions."""
     text = doc.text
     if phrase.kind == "pronoun":
-        before = doc.mentions_ending_by(phrase.start)
-        if before:
-            return _person_speaker(doc, before[-1], at, "pronoun resolved")
+        last = doc.mention_before(phrase.start)
+        if last is not None:
+            return _person_speaker(doc, last, at, "pronoun resolved")
         return Speaker(text[phrase.start : phrase.end], phrase.start, phrase.end)
     if phrase.kind == "named":
         name_s, name_e = phrase.name[0].start, phrase.name[-1].end
@@ -1396,7 +1452,10 @@ def _reported_in_sentence(
         if found is None:
             continue
         phrase, cs, rule, stop = found
-        ce = min([stop or hi, *[d for d in direct_starts if cs <= d < hi]])
+        ce = stop or hi  # the clause stops at the first direct quote after its start
+        k = bisect.bisect_left(direct_starts, cs)  # direct_starts is sorted
+        if k < len(direct_starts) and direct_starts[k] < hi:
+            ce = min(ce, direct_starts[k])
         ce = _clause_end(text, cs, ce)
         while cs < ce and text[cs].isspace():
             cs += 1

@@ -606,6 +606,7 @@ def _scare_quotes(
     body: _Body, settings: ScareQuoteSettings, attributed: Sequence[tuple[int, int, str]]
 ) -> list[tuple[int, int]]:
     text = body.text
+    speech = _Speech(attributed)
     out: list[tuple[int, int]] = []
     for (lo, _hi), pairs in zip(body.spans, body.pairs, strict=True):
         for p in pairs:
@@ -619,14 +620,37 @@ def _scare_quotes(
             before = re.search(r"([\w-]+)[^\w]*$", text[max(lo, p.open - 40) : p.open])
             if before and before.group(1).lower() in settings.name_words:
                 continue
-            speech = any(
-                (kind == "direct" and p.open <= qs and qe <= p.close + 1 and qs < e and s < qe)
-                or (kind == "reported" and qs <= p.open < qe)
-                for qs, qe, kind in attributed
-            )
-            if not speech:
+            if not speech.covers(p.open, p.close, s, e):
                 out.append((p.open, p.close + 1))
     return out
+
+
+class _Speech:
+    """Attributed quotes of one document, indexed so that a quote-mark pair is checked against
+    the few that can concern it rather than all of them (a long document has thousands)."""
+
+    def __init__(self, attributed: Sequence[tuple[int, int, str]]) -> None:
+        direct = sorted((qs, qe) for qs, qe, kind in attributed if kind == "direct")
+        self._direct_starts = [qs for qs, _ in direct]
+        self._direct_ends = [qe for _, qe in direct]
+        reported = sorted((qs, qe) for qs, qe, kind in attributed if kind == "reported")
+        self._reported_starts = [qs for qs, _ in reported]
+        self._reported_reach: list[int] = []  # the furthest end among reported[: i + 1]
+        for _, qe in reported:
+            self._reported_reach.append(
+                max(qe, self._reported_reach[-1] if self._reported_reach else qe)
+            )
+
+    def covers(self, open_: int, close: int, s: int, e: int) -> bool:
+        """Whether the pair ``open_ .. close`` (content ``s:e``) is attributed speech: a direct
+        quote inside its marks overlapping its content, or a reported clause holding its opening
+        mark."""
+        lo = bisect.bisect_left(self._direct_starts, open_)
+        hi = bisect.bisect_left(self._direct_starts, e)  # direct quotes with open_ <= qs < e
+        if any(s < qe <= close + 1 for qe in self._direct_ends[lo:hi]):
+            return True
+        i = bisect.bisect_right(self._reported_starts, open_)  # reported with qs <= open_
+        return i > 0 and self._reported_reach[i - 1] > open_
 
 
 def _lexicon_hits(
