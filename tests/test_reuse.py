@@ -568,3 +568,68 @@ def test_a_short_common_phrase_makes_no_pairs_in_bulk():
     limited = reuse._candidate_pairs(prepared, **options, max_docs=50)
     assert set(same_reporter) <= {(f"d{x:05d}", f"d{y:05d}") for x, y in limited}
     assert len(unlimited) > 20_000 and len(limited) < 4 * len(same_reporter)
+
+
+def _long_document(n: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One document of 2n lines: n distinct 12-word passages, each written twice, every copy
+    followed by its own 20 filler words (so no two passages chain). And its segments, a line
+    each."""
+    rnd = np.random.default_rng(0)
+    vocabulary = [f"w{i}x" for i in range(50_000)]
+
+    def words(k: int) -> str:
+        return " ".join(rnd.choice(vocabulary, size=k))
+
+    passages = [words(12) for _ in range(n)]
+    lines = [f"{p}. {words(20)}." for p in passages] + [f"{p}. {words(20)}." for p in passages]
+    text = "\n".join(lines)
+    starts = np.cumsum([0] + [len(line) + 1 for line in lines[:-1]])
+    docs = pl.DataFrame({"doc_id": ["d"], "source": ["d.txt"], "text": [text]})
+    segments = pl.DataFrame(
+        {
+            "doc_id": "d",
+            "start": starts,
+            "end": starts + np.array([len(line) for line in lines]),
+            "label": "body",
+            "reason": None,
+        },
+        schema_overrides={"reason": pl.String},
+    )
+    return docs, segments
+
+
+def _reuse_lines_executed(n: int) -> int:
+    """Lines of reuse.py executed for the within-document reuse and the readable passages of
+    :func:`_long_document` (an operation count, unlike a wall-clock time)."""
+    import sys
+
+    docs, segments = _long_document(n)
+    count = 0
+    target = reuse.__file__
+
+    def trace(frame, event, arg):
+        nonlocal count
+        if frame.f_code.co_filename != target:
+            return None
+        if event == "line":
+            count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        table = find_shared_passages(docs, min_words=8).reuse
+        shown = reuse.passages(table, docs, segments)
+    finally:
+        sys.settrace(None)
+    assert table.height == n and shown.height == n and set(shown["where_a"]) == {"body"}
+    return count
+
+
+def test_one_long_document_costs_work_linear_in_its_passages():
+    """Issue 9, case 9: within one document, dropping contained passages compared each passage
+    with every kept one, and ``passages`` scanned every segment for every row: both quadratic
+    (minutes for a 20 MB document). Four times the passages must cost about four times the
+    work, not sixteen."""
+    _reuse_lines_executed(10)  # caches filled (character tables, lexicon) before counting
+    small, large = _reuse_lines_executed(100), _reuse_lines_executed(400)
+    assert large / small < 6, (small, large)

@@ -74,6 +74,7 @@ for ``n`` distinct shingles (below 1e-5 for 10 million).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import itertools
@@ -654,12 +655,24 @@ def _align(
         for c in _chain(runs, shingle=shingle, max_gap=max_gap, same=same)
         if min(c[1] - c[0], c[3] - c[2]) >= min_words
     ]
-    # Drop passages contained, on both sides, in a longer passage of this pair.
+    # Drop passages contained, on both sides, in a longer passage of this pair. A container
+    # starts on side a at most the longest kept side-a span before the passage ends, so only
+    # the kept passages starting in that window are compared (not all of them: a long document
+    # has thousands of passages with itself).
     chains.sort(key=lambda c: (c[0] - c[1] + c[2] - c[3], c[0], c[2]))
     kept: list[list[int]] = []
+    by_start: list[tuple[int, int]] = []  # (side-a start, index in kept), sorted
+    longest = 0
     for c in chains:
-        if not any(k[0] <= c[0] and c[1] <= k[1] and k[2] <= c[2] and c[3] <= k[3] for k in kept):
+        lo = bisect.bisect_left(by_start, (c[1] - longest, -1))
+        hi = bisect.bisect_right(by_start, (c[0], len(kept)))
+        if not any(
+            c[1] <= k[1] and k[2] <= c[2] and c[3] <= k[3]
+            for k in (kept[i] for _, i in by_start[lo:hi])
+        ):
+            bisect.insort(by_start, (c[0], len(kept)))
             kept.append(c)
+            longest = max(longest, c[1] - c[0])
     rows = []
     for a0, a1, b0, b1, n_runs in kept:
         # One exact run is a verbatim copy: identical shingle sets.
@@ -991,8 +1004,20 @@ def passages(reuse: pl.DataFrame, docs: pl.DataFrame, segments: pl.DataFrame) ->
     ).iter_rows():
         by_doc.setdefault(doc_id, []).append((start, end, reason or label))
 
+    # The first segment (in that order) holding ``pos``, found by bisection rather than by a
+    # scan of every segment of the document for every row (rows x segments for a long one).
+    starts: dict[str, list[int]] = {}
+    reach: dict[str, list[int]] = {}  # the furthest end among the document's segments [: i + 1]
+    for doc_id, segs in by_doc.items():
+        starts[doc_id] = [s for s, _, _ in segs]
+        reach[doc_id] = list(itertools.accumulate((e for _, e, _ in segs), max))
+
     def where(doc_id: str, pos: int) -> str | None:
-        return next((r for s, e, r in by_doc.get(doc_id, []) if s <= pos < e), None)
+        if doc_id not in by_doc:
+            return None
+        n = bisect.bisect_right(starts[doc_id], pos)  # segments starting at or before pos
+        i = bisect.bisect_right(reach[doc_id], pos, 0, n)  # the first of them ending after it
+        return by_doc[doc_id][i][2] if i < n else None
 
     rows = [
         (
