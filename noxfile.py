@@ -94,10 +94,35 @@ def lab(session: nox.Session) -> None:
     session.run("jupyter", "lab", "--notebook-dir=.", *session.posargs)
 
 
+@nox.session
+def train_lines(session: nox.Session) -> None:
+    """Rebuild the line classifier and its model card from pages-dev (bit for bit).
+
+    nox -s train_lines                        # rewrite src/analysis/data/line_model.{json,md}
+    nox -s train_lines -- --check             # exit 1 if a rebuild differs from the shipped file
+    nox -s train_lines -- --date 2027-01-15   # a new model version (after changing features)
+    """
+    install(session)
+    session.run(
+        "python", "-m", "analysis.linetrain", "../shared/corpora/pages-dev", *session.posargs
+    )
+
+
+@nox.session
+def bench_extraction(session: nox.Session) -> None:
+    """Article bodies and metadata from page dumps, scored on pages-dev beside two baselines.
+
+    nox -s bench_extraction
+    nox -s bench_extraction -- --no-trafilatura      # skip the (slow) HTML baseline
+    """
+    install(session, "bench")
+    session.run("python", "benchmarks/bench_extraction.py", *session.posargs)
+
+
 @nox.session(reuse_venv=False)
 def lock(session: nox.Session) -> None:
     """Regenerate constraints.txt from the pins in pyproject.toml (after changing a pin)."""
-    session.install("-e", ".[test,lab]")
+    session.install("-e", ".[test,lab,bench]")
     frozen = session.run("python", "-m", "pip", "freeze", "--exclude-editable", silent=True)
     lines = sorted(line for line in frozen.splitlines() if line and not line.startswith("#"))
     with open("constraints.txt", "w", encoding="utf-8") as fh:

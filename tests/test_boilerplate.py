@@ -117,7 +117,7 @@ def test_recurring_lines_are_learned_per_outlet():
     assert last["reason"].to_list() == [
         "recurs in 2 documents of X",
         "recurs in 2 documents of X",
-        None,
+        "classifier",
     ]
 
 

@@ -16,12 +16,17 @@ order (the first that applies wins):
 6. a paragraph repeated later in the same document, or a teaser cut with "..." that repeats the
    start of another paragraph (``duplicated teaser``);
 7. short name-only lines: a signature right before the page foot (``byline: signature``) or a
-   caption (``image caption``: mostly capitalised words, or "With X").
+   caption (``image caption``: mostly capitalised words, or "With X");
+8. the line classifier (:mod:`analysis.linemodel`, reason ``classifier``): a model of what
+   article text looks like in a page dump, learned from pages of many sites with hand-made
+   article bodies, so it holds on outlets none of the rules above knows. Its score for every
+   line with a letter or digit is in the ``score`` column, also where a rule decided.
 
 HTML tags inside a paragraph (``< p class="">In this regard, ...``) are cut out as their own
 ``html residue`` segment, so the paragraph itself stays in the body.
 
-Everything else is ``body``: when in doubt a line is kept, so no article paragraph is lost.
+The rules win where they apply; the classifier decides the rest (``body`` at a score of at least
+the model's threshold). Lines without a letter or digit that no rule names stay ``body``.
 Offsets are character offsets into the decoded original text (see ``analysis.corpus``).
 """
 
@@ -36,8 +41,11 @@ from functools import cache
 from importlib.resources import files
 from typing import Literal
 
+import numpy as np
 import polars as pl
 import yaml
+
+from analysis import linemodel
 
 Label = Literal["body", "boilerplate"]
 
@@ -47,7 +55,8 @@ SEGMENTS_SCHEMA: dict[str, pl.DataType] = {
     "start": pl.Int64(),  # character offsets into the decoded text
     "end": pl.Int64(),
     "label": pl.String(),  # body | boilerplate
-    "reason": pl.String(),  # null for body
+    "reason": pl.String(),  # why: a rule, "classifier", or null (body no method decided)
+    "score": pl.Float64(),  # the line classifier's article score; null for lines it skips
 }
 
 BODIES_SCHEMA: dict[str, pl.DataType] = {
@@ -58,6 +67,8 @@ BODIES_SCHEMA: dict[str, pl.DataType] = {
     "boilerplate_share": pl.Float64(),  # boilerplate / (body + boilerplate) characters
 }
 
+#: The reason of lines the line classifier decided (body or boilerplate).
+CLASSIFIER = "classifier"
 #: Lines with at least this many words that end like a sentence are prose, which ends the header.
 PROSE_WORDS = 12
 #: Longest line (in words) that can be learned as recurring boilerplate.
@@ -91,6 +102,7 @@ class Segment:
     end: int
     label: Label
     reason: str | None = None
+    score: float | None = None
 
 
 @cache
@@ -235,11 +247,11 @@ def label_document(
     >>> doc = "Title of the piece\\n\\nThe first paragraph of the article, long enough to be prose."
     >>> doc += "\\nSubscribe to our news on Telegram"
     >>> for s in label_document(doc):
-    ...     print(s.line_no, s.label, s.reason)
-    1 boilerplate header: title
-    2 boilerplate blank line
-    3 body None
-    4 boilerplate subscription
+    ...     print(s.line_no, s.label, s.reason, s.score)
+    1 boilerplate header: title 0.4717
+    2 boilerplate blank line None
+    3 body classifier 0.9696
+    4 boilerplate subscription 0.2367
     """
     _, rules = load_rules()
     recurring = recurring or {}
@@ -282,7 +294,18 @@ def label_document(
             reasons[line_no] = f"duplicated teaser (of line {teaser_of})"
         seen.setdefault(key, line_no)
     _label_names(text, lines, reasons)
-    return _segments(text, lines, reasons)
+    scores = linemodel.score_lines(text)
+    threshold = linemodel.load_model().threshold
+    body_lines: set[int] = set()
+    for line_no, _, _ in lines:
+        score = scores[line_no - 1]
+        if line_no in reasons or np.isnan(score):
+            continue
+        if score >= threshold:
+            body_lines.add(line_no)
+        else:
+            reasons[line_no] = CLASSIFIER
+    return _segments(text, lines, reasons, scores, body_lines)
 
 
 def _label_header(text: str, lines: list[tuple[int, int, int]], reasons: dict[int, str]) -> None:
@@ -358,21 +381,28 @@ def _label_names(text: str, lines: list[tuple[int, int, int]], reasons: dict[int
 
 
 def _segments(
-    text: str, lines: list[tuple[int, int, int]], reasons: dict[int, str]
+    text: str,
+    lines: list[tuple[int, int, int]],
+    reasons: dict[int, str],
+    scores: np.ndarray,
+    body_lines: set[int],
 ) -> list[Segment]:
     out: list[Segment] = []
     for line_no, start, end in lines:
+        raw = scores[line_no - 1]
+        score = None if np.isnan(raw) else float(raw)
         if line_no in reasons:
-            out.append(Segment(line_no, start, end, "boilerplate", reasons[line_no]))
+            out.append(Segment(line_no, start, end, "boilerplate", reasons[line_no], score))
             continue
+        why = CLASSIFIER if line_no in body_lines else None
         cursor = start
         for m in _TAG.finditer(text, start, end):
             if m.start() > cursor:
-                out.append(Segment(line_no, cursor, m.start(), "body"))
-            out.append(Segment(line_no, m.start(), m.end(), "boilerplate", "html residue"))
+                out.append(Segment(line_no, cursor, m.start(), "body", why, score))
+            out.append(Segment(line_no, m.start(), m.end(), "boilerplate", "html residue", score))
             cursor = m.end()
         if cursor < end:
-            out.append(Segment(line_no, cursor, end, "body"))
+            out.append(Segment(line_no, cursor, end, "body", why, score))
     return out
 
 
@@ -397,6 +427,7 @@ def segment_corpus(
                 ("end", seg.end),
                 ("label", seg.label),
                 ("reason", seg.reason),
+                ("score", seg.score),
             ):
                 rows[key].append(value)
     return pl.DataFrame(rows, schema=SEGMENTS_SCHEMA).sort("doc_id", "start", "end")

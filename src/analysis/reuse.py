@@ -1002,7 +1002,9 @@ def passages(reuse: pl.DataFrame, docs: pl.DataFrame, segments: pl.DataFrame) ->
     for doc_id, start, end, label, reason in seg.select(
         "doc_id", "start", "end", "label", "reason"
     ).iter_rows():
-        by_doc.setdefault(doc_id, []).append((start, end, reason or label))
+        by_doc.setdefault(doc_id, []).append(
+            (start, end, "body" if label == "body" else (reason or label))
+        )
 
     # The first segment (in that order) holding ``pos``, found by bisection rather than by a
     # scan of every segment of the document for every row (rows x segments for a long one).
