@@ -33,7 +33,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from analysis import paths, pipeline
+from analysis import linemodel, paths, pipeline
 from analysis.linetrain import TRAIN_DATASETS
 
 DEFAULT_PAGES = paths.PROJECT_ROOT.parent / "shared" / "corpora" / "pages-dev"
@@ -160,8 +160,15 @@ def main(argv: list[str] | None = None) -> int:
     gold = scorer.load_gold(folder / "gold.jsonl")
     mb = sum((folder / "dumps" / f"{r['id']}.txt").stat().st_size for r in gold) / 1e6
     preds, seconds = ours(folder, gold)
+    texts = [(folder / "dumps" / f"{r['id']}.txt").read_text("utf-8") for r in gold]
+    linemodel.score_lines(texts[0])  # load the model and stoplists first
+    start = time.perf_counter()
+    for text in texts:
+        linemodel.score_lines(text)
+    classify = time.perf_counter() - start
     print(f"pages-dev: {len(gold)} pages, {mb:.1f} MB of dumps")
     print(f"ours: pipeline.prepare in {seconds:.1f} s ({mb / seconds:.2f} MB/s, one process)")
+    print(f"line classifier alone (features, both stages, page by page): {mb / classify:.2f} MB/s")
     print()
     header = "| method | pages | seen | n | body P | body R | body F1 | title | author | date |"
     print(header)

@@ -40,11 +40,17 @@ from urllib.parse import urlsplit
 
 import polars as pl
 
-from analysis import dates
+from analysis import dates, pagemeta
 from analysis.boilerplate import join_spans
 from analysis.corpus import SIDECAR, NotRegularFile, read_regular_file
 from analysis.evidence import snippet
-from analysis.registry import Outlet, load_fingerprints, load_patterns, load_registry
+from analysis.registry import (
+    Outlet,
+    find_outlet,
+    load_fingerprints,
+    load_patterns,
+    load_registry,
+)
 
 #: The tables :func:`extract_provenance` returns, by name.
 TABLES: tuple[str, ...] = (
@@ -183,8 +189,9 @@ class DocProvenance:
         return self.found[name][0].value if name in self.found else None
 
     def missing(self, name: str, reason: str) -> None:
+        """Say why ``name`` stays empty (a reason given earlier stands)."""
         if name not in self.found:
-            self.gaps[name] = reason
+            self.gaps.setdefault(name, reason)
 
 
 def _strip_span(text: str, start: int, end: int, chars: str = ".") -> tuple[int, int]:
@@ -247,25 +254,48 @@ def detect_outlet(text: str) -> tuple[str | None, list[tuple[int, int]]]:
 
 
 def detect_outlets(docs: pl.DataFrame) -> dict[str, str | None]:
-    """Publishing outlet per document: the input column when given, else signatures."""
+    """Publishing outlet per document: the input column when given, else signatures, else the
+    publisher the page names (:func:`named_publisher`)."""
     curated = docs["outlet"].to_list() if "outlet" in docs.columns else [None] * docs.height
     return {
-        doc_id: (given or detect_outlet(text)[0])
+        doc_id: (given or detect_outlet(text)[0] or _named(text))
         for doc_id, text, given in zip(docs["doc_id"], docs["text"], curated, strict=True)
     }
+
+
+def _named(text: str) -> str | None:
+    found = named_publisher(text)
+    return found[0] if found else None
 
 
 # --- per-field extraction ----------------------------------------------------------------------
 
 
+#: Fields read by :mod:`analysis.pagemeta` and the provenance field each fills.
+_PAGE_FIELDS = {
+    "title": "title",
+    "authors": "author",
+    "published": "published_at",
+    "dateline": "dateline",
+}
+
+
+def _page_header(doc: DocProvenance, segments: Segs) -> None:
+    """Headline, byline, date and dateline near the start of the article body, on any page."""
+    body = _spans(segments)
+    found = pagemeta.read_page(doc.text, body[0][0] if body else None)
+    for key, name in _PAGE_FIELDS.items():
+        meta = found[key]
+        if isinstance(meta, pagemeta.Gap):
+            doc.gaps.setdefault(name, meta.reason)
+            continue
+        value = ", ".join(meta.value) if isinstance(meta.value, tuple) else meta.value
+        doc.add(name, value, f"page header: {meta.method}", meta.start, meta.end)
+
+
 def _header(doc: DocProvenance, segments: Segs) -> None:
     text, patterns = doc.text, load_patterns()
-    for s, e in _lines(segments, "header: title")[:1]:
-        s, e = _strip_span(text, s, e, "")
-        doc.add("title", text[s:e], "header line before the first paragraph", s, e)
-    for s, e in _lines(segments, "header: byline"):
-        s, e = _strip_span(text, s, e)
-        doc.add("author", text[s:e], "byline in the header", s, e)
+    _page_header(doc, segments)
     for s, e in _lines(segments, "byline: signature"):
         s, e = _strip_span(text, s, e)
         doc.add("author", text[s:e], "signature line before the page foot", s, e)
@@ -338,11 +368,65 @@ def _published(doc: DocProvenance, start: int, end: int) -> None:
         return
 
 
+_CORPORATE = re.compile(
+    r"(?:[,.]?\s+(?:LLC|L\.L\.C\.|Inc|Ltd|Limited|Corp|Corporation|GmbH|S\.A|PLC|Co)\.?)+$"
+)
+
+
+def _clean_name(raw: str) -> str:
+    """An outlet name as a page writes it, cut at a sentence end and company suffixes.
+
+    >>> _clean_name("The Astana Times. All rights reserved")
+    'The Astana Times'
+    >>> _clean_name("The Washington Times, LLC.")
+    'The Washington Times'
+    """
+    name = re.split(r"[.,;:]\s", raw + " ", maxsplit=1)[0].strip()
+    return _CORPORATE.sub("", name).strip(" .,-")
+
+
+def named_publisher(text: str) -> tuple[str, str, int, int] | None:
+    """The publisher a page names in its footer, credit or a domain: (name, method, start, end).
+
+    Used when no outlet signature applies. The first kind of mention in ``publisher_mentions``
+    (provenance_patterns.yaml) that occurs decides, its last occurrence in the page (footers come
+    last). A name in no list is still reported, as named in the text.
+
+    >>> named_publisher("Story.\\n© 2024 The Astana Times. All rights reserved.")[:2]
+    ('The Astana Times', 'copyright footer (named in the text)')
+    >>> named_publisher("Text.\\nRead more at lefigaro.fr")[:2]
+    ('Le Figaro', 'domain in the text (outlet list: fundus)')
+    """
+    patterns = load_patterns()
+    refuse = re.compile(patterns["not_publishers"], re.IGNORECASE)
+    for entry in patterns["publisher_mentions"]:
+        found = None
+        for m in entry["regex"].finditer(text):
+            if not m["outlet"]:
+                continue
+            name = _clean_name(m["outlet"])
+            if len(name) < 3 or refuse.match(name):
+                continue
+            listed = find_outlet(name)
+            if entry["name"] == "domain in the text" and listed is None:
+                continue  # a domain counts only when it is a listed outlet
+            start = m.start("outlet")
+            if listed is not None:
+                found = (listed[0].name, f"{entry['name']} ({listed[1]})", start, start + len(name))
+            else:
+                found = (name, f"{entry['name']} (named in the text)", start, start + len(name))
+        if found is not None:
+            return found
+    return None
+
+
 def _outlets(doc: DocProvenance) -> list[tuple[Outlet, str, int, int]]:
     hits = signature_hits(doc.text)
     publisher, ranges = detect_outlet(doc.text)
     for s, e in ranges:
         doc.add("outlet", publisher, f"outlet signature ({_versions().split(',')[0]})", s, e)
+    if publisher is None and (named := named_publisher(doc.text)) is not None:
+        doc.add("outlet", *named)
     for outlet, means, s, e in hits:
         if means == "intermediary":
             doc.add("intermediary", outlet.name, "translator/republisher signature", s, e)
@@ -352,7 +436,7 @@ def _outlets(doc: DocProvenance) -> list[tuple[Outlet, str, int, int]]:
 
 
 def _translation(doc: DocProvenance, spans: list[tuple[int, int]]) -> None:
-    text, patterns, registry = doc.text, load_patterns(), load_registry()
+    text, patterns = doc.text, load_patterns()
     notes = [(n, m) for n in patterns["translation_notes"] for m in n["regex"].finditer(text)]
     translator = [f for f in doc.found.get("intermediary", [])]
     fingerprints = [(fp, m) for fp in load_fingerprints()[1] for m in fp.pattern.finditer(text)]
@@ -363,11 +447,13 @@ def _translation(doc: DocProvenance, spans: list[tuple[int, int]]) -> None:
         for entry in patterns["credits"]:
             for s, e in spans[: LEAD_PARAGRAPHS + 1]:
                 for m in entry["regex"].finditer(text, s, e):
-                    outlet = registry.resolve(m["outlet"])
+                    listed = find_outlet(m["outlet"])
+                    outlet = listed[0] if listed else None
                     name = outlet.name if outlet else m["outlet"].strip()
                     target = "original_outlet" if entry["means"] == "original" else "intermediary"
+                    how = "credit line" if outlet else "credit line (named in the text)"
                     if doc.value("intermediary") != name:
-                        doc.add(target, name, "credit line", m.start("outlet"), m.end("outlet"))
+                        doc.add(target, name, how, m.start("outlet"), m.end("outlet"))
     if translator or notes or strong or len(weak_kinds) >= 2:
         for f in translator:
             doc.add(
@@ -392,13 +478,14 @@ def _translation(doc: DocProvenance, spans: list[tuple[int, int]]) -> None:
             "no translator signature, credit note or machine-translation fingerprint",
         )
     original = doc.value("original_outlet")
-    outlet = registry.resolve(original) if original else None
+    listed = find_outlet(original) if original else None
+    outlet, where = listed if listed else (None, "")
     if outlet is not None and outlet.language:
         for f in doc.found["original_outlet"][:1]:
             doc.add(
                 "original_language",
                 outlet.language,
-                f"language of {outlet.name} (outlets.yaml)",
+                f"language of {outlet.name} ({where})",
                 f.start,
                 f.end,
             )
@@ -510,6 +597,8 @@ def _gaps(doc: DocProvenance) -> None:
         )
     for name, reason in reasons.items():
         doc.missing(name, reason)
+    for name in [n for n in doc.gaps if n in doc.found]:  # found later by another method
+        del doc.gaps[name]
 
 
 def extract_document(doc_id: str, text: str, segments: Segs) -> DocProvenance:
@@ -897,7 +986,11 @@ def extract_provenance(
         doc = extract_document(doc_id, text, seg_by_doc.get(doc_id, []))
         for name, given in curated.values.get(doc_id, {}).items():
             value = given.value
+            listed: set[tuple[int | None, int | None]] = set()
             for f in doc.found.get(name, []):
+                if (f.start, f.end) in listed and f.start is not None:
+                    continue  # the same words found by a second method: one conflict
+                listed.add((f.start, f.end))
                 if not _same(f.value, value):
                     conflicts.append(
                         (

@@ -7,6 +7,8 @@ All live in ``src/analysis/data/`` as YAML that researchers extend without touch
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -89,6 +91,63 @@ def load_registry() -> Registry:
     )
     spellings = {s.lower(): o for o in outlets for s in o.spellings}
     return Registry(int(data["version"]), outlets, spellings)
+
+
+@dataclass(frozen=True)
+class ListedOutlet:
+    """One row of ``data/outlet_list.csv`` (built by ``scripts/build_outlet_list.py``)."""
+
+    domain: str
+    name: str  # the domain itself when the list gives no name
+    language: str | None
+    country: str | None
+    source: str  # fundus, allsides or idiap (``data/outlet_list.yaml`` gives licences)
+
+
+@cache
+def load_outlet_list() -> dict[str, ListedOutlet]:
+    """The broad outlet list by lower-cased domain and by lower-cased name (first row wins).
+
+    >>> load_outlet_list()["lefigaro.fr"].name, load_outlet_list()["le figaro"].language
+    ('Le Figaro', 'fr')
+    """
+    text = (files("analysis") / "data" / "outlet_list.csv").read_text("utf-8")
+    out: dict[str, ListedOutlet] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        entry = ListedOutlet(
+            row["domain"],
+            row["name"] or row["domain"],
+            row["language"] or None,
+            row["country"] or None,
+            row["source"],
+        )
+        out.setdefault(entry.domain.lower(), entry)
+        if row["name"]:
+            out.setdefault(row["name"].lower(), entry)
+    return out
+
+
+def find_outlet(mention: str) -> tuple[Outlet, str] | None:
+    """The outlet a name or domain names, and where it is listed; None when in no list.
+
+    The curated registry (``outlets.yaml``) comes first, then the broad outlet list; a leading
+    "The" and a ``www.`` are ignored.
+
+    >>> outlet, where = find_outlet("The Le Figaro")
+    >>> outlet.name, outlet.language, where
+    ('Le Figaro', 'fr', 'outlet list: fundus')
+    >>> find_outlet("atlantico")[1]
+    'outlets.yaml'
+    """
+    key = mention.strip().strip(".,;:").lower().removeprefix("www.")
+    registry = load_registry()
+    listed = load_outlet_list()
+    for k in (key, key.removeprefix("the ")):
+        if (o := registry.resolve(k)) is not None:
+            return o, "outlets.yaml"
+        if (e := listed.get(k)) is not None:
+            return Outlet(e.name, e.language, domains=(e.domain,)), f"outlet list: {e.source}"
+    return None
 
 
 @dataclass(frozen=True)
