@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from analysis.linefeatures import FEATURES, line_features, stoplist_language
+from analysis.linefeatures import FEATURES, char_counts, line_features, stoplist_language
 
 PAGE = "\n".join(
     [
@@ -93,3 +96,77 @@ def test_unusual_characters_do_not_break_the_offsets():
 )
 def test_stoplist_language(text, language):
     assert stoplist_language(text.split()) == language
+
+
+def reference_counts(text: str) -> dict[str, list[float]]:
+    """What ``char_counts`` computes, written line by line in plain Python (slow, obvious)."""
+    from analysis import linefeatures as F
+
+    def kind(ch: str) -> str:
+        if ord(ch) > 0xFFFF:
+            return "symbol"
+        cat = unicodedata.category(ch)
+        if ch.isspace():
+            return "space"
+        if cat in ("Lu", "Lt"):
+            return "upper"
+        return {"L": "lower", "M": "lower", "N": "digit", "P": "punct", "S": "symbol"}.get(
+            cat[0], "other"
+        )
+
+    scripts = {1: "latin", 2: "cyrillic", 3: "cjk", 4: "arabic"}
+    out: dict[str, list[float]] = {name: [] for name in F._ROWS}
+    for line in text.split("\n"):
+        row = dict.fromkeys(F._ROWS, 0.0)
+        row["chars"] = float(len(line))
+        prev_letter = False
+        visible = [ch for ch in line if kind(ch) != "space"]
+        for i, ch in enumerate(line):
+            k = kind(ch)
+            letter = k in ("upper", "lower")
+            script = int(F._script_table()[ord(ch)]) if ord(ch) <= 0xFFFF and letter else 0
+            if k != "space":
+                row[k] += 1
+            if script:
+                row[scripts[script]] += 1
+            if (letter and not prev_letter) or script == 3:
+                row["words"] += 1
+                row["capitalised"] += k == "upper"
+            prev_letter = letter
+            nxt = line[i + 1] if i + 1 < len(line) else " "
+            if ch in F._SENTENCE_END and (kind(nxt) == "space" or ord(ch) >= 0x3000):
+                row["sentence_ends"] += 1
+            row["commas"] += ch in ",，、"
+            row["separators"] += ch in F._SEPARATORS
+        row["tokens"] = float(len(line.split()))
+        if visible:
+            first = line.lstrip()
+            numbered = kind(first[0]) == "digit" and first[1:2] in (".", ")")
+            row["starts_bullet"] = float(first[0] in F._BULLETS or numbered)
+            last = [ch for ch in visible if ch not in F._CLOSERS]
+            if last:
+                row["ends_sentence"] = float(last[-1] in F._SENTENCE_END)
+                row["ends_colon"] = float(last[-1] == ":")
+        for name in F._ROWS:
+            out[name].append(float(row[name]))
+    return out
+
+
+TRICKY = (
+    "  • Home | News › Sport\n1. First item\n\n«Он сказал: „да“.» Дальше — текст!\n"
+    "政府今天宣布了新的预算。明天，会议。\nİstanbul 😀 emoji, tabs\tand\u00a0spaces...\n"
+    'He said "yes."\nLabel:\n\u2028x'
+)
+
+
+@pytest.mark.parametrize("text", [TRICKY, PAGE, "", "\n\n", "a"])
+def test_char_counts_equal_a_plain_python_reference(text):
+    counts = char_counts(text)
+    assert {k: v.tolist() for k, v in counts.items()} == reference_counts(text)
+
+
+def test_char_counts_on_the_seeds():
+    for path in sorted(Path("seeds").glob("*.txt")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        counts = char_counts(text)
+        assert {k: v.tolist() for k, v in counts.items()} == reference_counts(text), path.name

@@ -30,6 +30,7 @@ from collections import Counter
 from functools import cache
 from importlib.resources import files
 from itertools import repeat
+from typing import Any
 
 import numpy as np
 
@@ -240,24 +241,16 @@ def stoplist_language(words: list[str]) -> str:
     return names[best]
 
 
-def _lines_with(needles: tuple[str, ...], text: str, line_of: np.ndarray, n: int) -> np.ndarray:
-    """1.0 for every line holding one of ``needles``."""
-    out = np.zeros(n)
+def _lines_with(needles: tuple[str, ...], text: str, line_starts: np.ndarray) -> np.ndarray:
+    """1.0 for every line holding one of ``needles`` (``line_starts``: each line's offset)."""
+    out = np.zeros(line_starts.size)
     for needle in needles:
         at = text.find(needle)
         while at >= 0:
-            line = line_of[at]
-            out[line] = 1.0
+            out[int(np.searchsorted(line_starts, at, side="right")) - 1] = 1.0
             at = text.find("\n", at)  # the next line
             at = -1 if at < 0 else text.find(needle, at)
     return out
-
-
-def _per_line(values: np.ndarray, line_of: np.ndarray, n_lines: int) -> np.ndarray:
-    """Sum of ``values`` per line (a boolean ``values`` counts each line's true entries)."""
-    if values.dtype == bool:
-        return np.bincount(line_of[values], minlength=n_lines)[:n_lines].astype(np.float64)
-    return np.bincount(line_of, weights=values, minlength=n_lines)[:n_lines]
 
 
 def _shift(values: np.ndarray, order: np.ndarray, by: int, fill: float) -> np.ndarray:
@@ -283,6 +276,96 @@ def _window_mean(values: np.ndarray, order: np.ndarray, half: int) -> np.ndarray
     return out
 
 
+#: Rows of :func:`_char_kernel`'s output, one column per line.
+_ROWS = (
+    *("other", "upper", "lower", "digit", "punct", "symbol", "chars", "words", "capitalised"),
+    *("sentence_ends", "commas", "separators", "latin", "cyrillic", "cjk", "arabic"),
+    *("starts_bullet", "ends_sentence", "ends_colon", "tokens"),
+)
+
+
+@cache
+def _char_kernel() -> Any:
+    """One pass over a text's code points that counts, per line, what the features need.
+
+    Compiled with numba (a loop over characters, not ~40 array passes: most pages are short, and
+    per-call overhead is what costs); ``tests/test_linefeatures.py`` checks it against a plain
+    Python reference.
+    """
+    import numba
+
+    @numba.njit(cache=False, nogil=True)  # type: ignore[misc]
+    def run(codes, cls_table, script_table, flag_table, n_lines):  # type: ignore[no-untyped-def]
+        out = np.zeros((20, n_lines))
+        seen_first = np.zeros(n_lines, dtype=np.bool_)
+        line = 0
+        prev_letter = False
+        prev_space = True
+        size = codes.size
+        for i in range(size):
+            c = int(codes[i])
+            if c == 10:
+                line += 1
+                prev_letter = False
+                prev_space = True
+                continue
+            if c > 0xFFFF:
+                k, sc, fl = 5, 0, 0  # astral characters: symbols (emoji and the like)
+            else:
+                k, sc, fl = int(cls_table[c]), int(script_table[c]), int(flag_table[c])
+            out[6, line] += 1.0
+            if k == 6:  # white space
+                prev_letter = False
+                prev_space = True
+                continue
+            out[k, line] += 1.0
+            letter = k == 1 or k == 2
+            if letter and sc > 0:
+                out[11 + sc, line] += 1.0
+            if (letter and not prev_letter) or sc == 3:
+                out[7, line] += 1.0
+                if k == 1:
+                    out[8, line] += 1.0
+            prev_letter = letter
+            if prev_space:
+                out[19, line] += 1.0
+            prev_space = False
+            nxt_space = True
+            nxt_code = 0
+            if i + 1 < size:
+                nxt_code = int(codes[i + 1])
+                nxt_space = nxt_code == 10 or (nxt_code <= 0xFFFF and cls_table[nxt_code] == 6)
+            if fl & 1 and (nxt_space or c >= 0x3000):
+                out[9, line] += 1.0
+            if c == 44 or c == 0xFF0C or c == 0x3001:
+                out[10, line] += 1.0
+            if fl & 8:
+                out[11, line] += 1.0
+            if not seen_first[line]:
+                seen_first[line] = True
+                numbered = k == 3 and (nxt_code == 46 or nxt_code == 41)
+                out[16, line] = 1.0 if (fl & 4 or numbered) else 0.0
+            if not fl & 2:  # the last visible character that is not a closing quote or bracket
+                out[17, line] = 1.0 if fl & 1 else 0.0
+                out[18, line] = 1.0 if c == 58 else 0.0
+        return out
+
+    return run
+
+
+def char_counts(text: str) -> dict[str, np.ndarray]:
+    """Per-line counts of one text (:data:`_ROWS`), from one compiled pass over its characters.
+
+    >>> counts = char_counts("Home | News\\nThe law passed.")
+    >>> counts["words"].tolist(), counts["separators"].tolist(), counts["ends_sentence"].tolist()
+    ([2.0, 3.0], [1.0, 0.0], [0.0, 1.0])
+    """
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    n = text.count("\n") + 1
+    out = _char_kernel()(codes, _class_table(), _script_table(), _flag_table(), n)
+    return dict(zip(_ROWS, out, strict=True))
+
+
 def line_features(text: str) -> np.ndarray:
     """A ``(lines, len(FEATURES))`` float array: the features of every line of ``text``.
 
@@ -290,74 +373,36 @@ def line_features(text: str) -> np.ndarray:
     """
     lines = text.split("\n")
     n = len(lines)
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    newline = codes == 10
-    line_of = np.cumsum(newline) - newline  # the line of each character
-    bmp = np.minimum(codes, 0xFFFF)
-    cls = _class_table()[bmp]
-    cls[codes > 0xFFFF] = _SYMBOL
-    cls[newline] = _SPACE
-    script = _script_table()[bmp]
-    flags = _flag_table()[bmp]
-    cls_counts = np.bincount(cls.astype(np.intp) * n + line_of, minlength=7 * n).reshape(7, n)
-    upper, lower, digit, punct, symbol = (cls_counts[c] for c in range(1, 6))
+    k = char_counts(text)
+    upper, lower, digit, punct, symbol = k["upper"], k["lower"], k["digit"], k["punct"], k["symbol"]
     letters = upper + lower
-    visible = letters + digit + punct + symbol + cls_counts[_OTHER]
-    line_end = np.concatenate([np.flatnonzero(newline), [codes.size]])
-    chars = (line_end - np.concatenate([[-1], line_end[:-1]]) - 1).astype(np.float64)
+    visible = letters + digit + punct + symbol + k["other"]
+    chars = k["chars"]
+    n_words, capitalised = k["words"], k["capitalised"]
+    sentence_ends, commas, separators = k["sentence_ends"], k["commas"], k["separators"]
+    scripts = np.vstack([k["latin"], k["cyrillic"], k["cjk"], k["arabic"]])
+    foreign = letters - scripts[int(np.argmax(scripts.sum(axis=1)))]
+    ends_sentence, ends_colon, starts_bullet = (
+        k["ends_sentence"],
+        k["ends_colon"],
+        k["starts_bullet"],
+    )
+    line_starts = np.concatenate([[0], np.cumsum(chars[:-1] + 1)]).astype(np.int64)
 
-    is_letter = (cls == _UPPER) | (cls == _LOWER)
-    prev_letter = np.concatenate([[False], is_letter[:-1]])
-    # A word starts at a letter after a non-letter; in Chinese and Japanese every character counts.
-    word_start = (is_letter & ~prev_letter) | (script == _SCRIPT_CJK)
-    n_words = _per_line(word_start, line_of, n)
-    capitalised = _per_line((word_start & (cls == _UPPER)), line_of, n)
-    nxt = np.concatenate([cls[1:], [_SPACE]])
-    is_end = (flags & _END) > 0
-    # A sentence ends at . ! ? … before a space, or at a full-width 。！？ anywhere.
-    sentence_end = is_end & ((nxt == _SPACE) | (codes >= 0x3000))
-    sentence_ends = _per_line(sentence_end, line_of, n)
-    comma = (codes == ord(",")) | (codes == 0xFF0C) | (codes == 0x3001)
-    commas = _per_line(comma, line_of, n)
-    is_sep = (flags & _SEPARATOR) > 0
-    separators = _per_line(is_sep, line_of, n)
-
-    script_counts = np.bincount(script.astype(np.intp) * n + line_of, minlength=5 * n)
-    script_counts = script_counts.reshape(5, n)
-    doc_script = int(np.argmax(script_counts[1:].sum(axis=1))) + 1
-    foreign = letters - script_counts[doc_script]
-
-    # Whitespace-separated tokens, in the order of their first characters (``token_start``).
+    # Whitespace-separated tokens: as many per line as the kernel counted, in order.
     tokens = text.split()
-    prev_space = np.concatenate([[True], cls[:-1] == _SPACE])
-    token_start = np.flatnonzero((cls != _SPACE) & prev_space)
     stop = _token_stoplist("English")
     head = tokens[:LANGUAGE_WORDS]
     if sum(map(stop.__contains__, head)) < ENGLISH_SHARE * len(head):
         sample = [t.lower() for t in map(str.strip, head, repeat(_TOKEN_PUNCT))]
         stop = _token_stoplist(stoplist_language(sample))
-    is_stop = np.fromiter(map(stop.__contains__, tokens), dtype=bool, count=len(tokens))
-    stop_counts = _per_line(is_stop, line_of[token_start], n)
-
-    # First and last visible character of each line (closing quotes and brackets skipped).
-    visible_at = np.flatnonzero(cls != _SPACE)
-    vis_line = line_of[visible_at]
-    first_at = visible_at[np.concatenate([[True], vis_line[1:] != vis_line[:-1]])[: vis_line.size]]
-    closer = (flags & _CLOSER) > 0
-    final_at = np.flatnonzero((cls != _SPACE) & ~closer)
-    fin_line = line_of[final_at]
-    last_at = final_at[np.concatenate([fin_line[1:] != fin_line[:-1], [True]])[: fin_line.size]]
-    last_code = np.zeros(n, dtype=np.uint32)
-    last_code[line_of[last_at]] = codes[last_at]
-    ends_sentence = np.zeros(n)
-    ends_sentence[line_of[last_at]] = (flags[last_at] & _END) > 0
-    ends_colon = (last_code == ord(":")).astype(np.float64)
-    starts_bullet = np.zeros(n)
-    after = codes[np.minimum(first_at + 1, codes.size - 1)]
-    numbered = (cls[first_at] == _DIGIT) & ((after == ord(".")) | (after == ord(")")))
-    starts_bullet[line_of[first_at]] = ((flags[first_at] & _BULLET) > 0) | numbered
-    has_copyright = _lines_with(_COPYRIGHT, text, line_of, n)
-    has_url = _lines_with(_URL, text, line_of, n)
+    is_stop = np.fromiter(map(stop.__contains__, tokens), dtype=np.float64, count=len(tokens))
+    token_line = np.repeat(np.arange(n), k["tokens"].astype(np.int64))
+    if token_line.size != is_stop.size:  # never, while str.split and the table agree on spaces
+        raise AssertionError("line_features: tokens and their lines disagree")
+    stop_counts = np.bincount(token_line, weights=is_stop, minlength=n)[:n]
+    has_copyright = _lines_with(_COPYRIGHT, text, line_starts)
+    has_url = _lines_with(_URL, text, line_starts)
     seen = Counter(lines)
     repeats = (np.fromiter(map(seen.__getitem__, lines), dtype=np.int64, count=n) > 1) * 1.0
 
