@@ -170,3 +170,11 @@ def test_char_counts_on_the_seeds():
         text = path.read_text(encoding="utf-8", errors="replace")
         counts = char_counts(text)
         assert {k: v.tolist() for k, v in counts.items()} == reference_counts(text), path.name
+
+
+def test_lines_after_a_comment_heading_are_flagged():
+    prose = "The lower house passed the budget on Tuesday after a long debate in the night."
+    text = f"Comments\n{prose}\n\n12 comments\nGreat article!\nI disagree with this."
+    assert col(line_features(text), "after_comments") == [0, 0, 0, 0, 1, 1]
+    # a heading before any prose (a menu item) flags nothing
+    assert col(line_features(f"Comments\n{prose}"), "after_comments") == [0, 0]

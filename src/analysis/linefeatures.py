@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import re
 import string
 import unicodedata
 from collections import Counter
@@ -80,6 +81,8 @@ FEATURES: tuple[str, ...] = (
     "next_capitalised_share",
     "window_prose",
     "window_log_words",
+    "short_in_prose",
+    "after_comments",
     # the document
     "doc_log_words",
 )
@@ -97,6 +100,16 @@ _BULLETS = frozenset("•·*-–—»›>|◦▪►✓✔→")
 _SEPARATORS = frozenset("|•·/›»")
 #: Strings that mark a copyright line and a link or address (found with str.find: fast).
 _COPYRIGHT = ("©", "opyright", "OPYRIGHT", "ights reserved", "ights Reserved", "IGHTS RESERVED")
+#: A short line that opens a comment thread ("12 comments", "Leave a reply", "Комментарии").
+_COMMENTS = re.compile(
+    r"^[^\w\n]{0,3}(?:\d[\d,. ]*(?:of \d[\d,. ]*)?(?:comments?|responses?|replies)\b[^\n]{0,40}"
+    r"|(?:reader |user )?comments?(?: \(\d+\))?:?|leave a (?:comment|reply)\b[^\n]{0,40}"
+    r"|post (?:a |your )?comment\b[^\n]{0,30}|add (?:a |your )?comment\b[^\n]{0,30}"
+    r"|join the (?:discussion|conversation)\b[^\n]{0,30}|discussion(?: \(\d+\))?"
+    r"|\d* ?комментари\w*(?: \(\d+\))?:?|оставьте комментарий\b[^\n]{0,30}"
+    r"|\d+ responses? to\b[^\n]{0,80})[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _URL = ("http://", "https://", "HTTP", "www.", "WWW.", ".com", ".org", ".net", ".ru", ".kz", "@")
 #: Characters stripped from a whitespace-separated token before the stoplist lookup.
 _TOKEN_PUNCT = string.punctuation + "«»“”„‘’‚…—–·•|©®™"
@@ -250,6 +263,18 @@ def _lines_with(needles: tuple[str, ...], text: str, line_starts: np.ndarray) ->
             out[int(np.searchsorted(line_starts, at, side="right")) - 1] = 1.0
             at = text.find("\n", at)  # the next line
             at = -1 if at < 0 else text.find(needle, at)
+    return out
+
+
+def _after_comments(text: str, line_starts: np.ndarray, prose: np.ndarray) -> np.ndarray:
+    """1.0 for the lines after the first comment-thread heading that follows some prose."""
+    out = np.zeros(line_starts.size)
+    first_prose = int(np.argmax(prose)) if prose.any() else line_starts.size
+    for m in _COMMENTS.finditer(text):
+        line = int(np.searchsorted(line_starts, m.start(), side="right")) - 1
+        if line > first_prose:
+            out[line + 1 :] = 1.0
+            break
     return out
 
 
@@ -475,6 +500,8 @@ def line_features(text: str) -> np.ndarray:
         "next_capitalised_share": _shift(capitalised / safe_words, order, 1, 0.0),
         "window_prose": _window_mean(prose.astype(np.float64), order, WINDOW),
         "window_log_words": _window_mean(log_words, order, WINDOW),
+        "short_in_prose": (n_words <= SHORT_WORDS) * _window_mean(prose * 1.0, order, WINDOW),
+        "after_comments": _after_comments(text, line_starts, prose),
         "doc_log_words": np.full(n, np.log1p(float(n_words.sum()))),
     }
     out = np.column_stack([cols[name] for name in FEATURES])
