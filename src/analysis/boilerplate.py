@@ -248,10 +248,10 @@ def label_document(
     >>> doc += "\\nSubscribe to our news on Telegram"
     >>> for s in label_document(doc):
     ...     print(s.line_no, s.label, s.reason, s.score)
-    1 boilerplate header: title 0.3705
+    1 boilerplate header: title 0.5258
     2 boilerplate blank line None
-    3 body classifier 0.769
-    4 boilerplate subscription 0.161
+    3 body classifier 0.9773
+    4 boilerplate subscription 0.115
     """
     _, rules = load_rules()
     recurring = recurring or {}

@@ -43,6 +43,8 @@ from analysis.linemodel import CONTEXT_FEATURES, DECIMALS, LineModel, Stage
 
 #: Datasets of pages-dev whose terms allow training a model that ships with the project.
 TRAIN_DATASETS = ("cleaneval-dev", "cleaneval-final", "cleanportaleval", "readability")
+#: Datasets whose gold body is schema.org articleBody (the article's paragraphs only).
+ARTICLE_BODY_GOLD = ("readability",)
 #: Datasets of pages-dev used only to measure the model on unseen pages (their terms forbid more).
 UNSEEN_DATASETS = ("dragnet", "l3s-gn1")
 #: A line is article text when at least this share of its tokens align with the gold body.
@@ -142,15 +144,33 @@ class Rows:
     page: np.ndarray
 
 
+def page_weights(pages: Sequence[Page]) -> np.ndarray:
+    """Weight of each page: pages whose gold is articleBody proper (:data:`ARTICLE_BODY_GOLD`)
+    weigh, all together, as much as all the other pages together.
+
+    CleanEval's gold keeps all main content (headings, lists, several posts); readability's is
+    the article's paragraphs, the definition this model serves.
+
+    >>> pages = [Page(str(i), d, "", "", "") for i, d in enumerate(["readability", "x", "x"])]
+    >>> page_weights(pages).tolist()
+    [2.0, 1.0, 1.0]
+    """
+    article = np.array([p.dataset in ARTICLE_BODY_GOLD for p in pages])
+    n_article, n_other = int(article.sum()), int((~article).sum())
+    ratio = n_other / n_article if n_article and n_other else 1.0
+    return np.where(article, ratio, 1.0)
+
+
 def training_rows(pages: Sequence[Page]) -> Rows:
     xs, ys, ws, gs = [], [], [], []
+    page_weight = page_weights(pages)
     for k, page in enumerate(pages):
         features = line_features(page.text)
         index = linemodel.scored_lines(features)
         n, label = line_labels(page.text, page.gold)
         xs.append(features[index])
         ys.append(label[index])
-        ws.append(np.maximum(n[index], 1).astype(np.float64))
+        ws.append(np.maximum(n[index], 1).astype(np.float64) * page_weight[k])
         gs.append(np.full(index.size, k))
     return Rows(np.vstack(xs), np.concatenate(ys), np.concatenate(ws), np.concatenate(gs))
 
@@ -306,7 +326,9 @@ def model_card(model: LineModel) -> str:
         "",
         f"{t['lines']:,} scored lines, {t['article_lines']:,} of them article text. Labels: a line",
         f"is article text when at least {t['match_share']:.0%} of its `\\w+` tokens align",
-        "(difflib) with the gold body. Each line weighs its number of tokens.",
+        "(difflib) with the gold body. Each line weighs its number of tokens; readability's pages,",
+        "whose gold is articleBody proper (CleanEval's keeps all main content), weigh together as",
+        "much as all the other pages together.",
         f"Training data sha256: `{t['data_sha256']}`.",
         "",
         "**Measured** (bag-of-words precision / recall / F1 per page, macro-averaged; the",
