@@ -312,3 +312,17 @@ def test_speaker_rule_as_before_on_overlapping_speakers():
     ]
     for quotes, expected in cases:
         assert C._speaker_rule(text, reuters, quotes) is expected, quotes
+
+
+def test_publishers_of_the_broad_outlet_list_are_cited_media():
+    text = "The Taipei Times reported that the talks stalled, according to the Lesotho Times, too."
+    docs = pl.DataFrame({"doc_id": ["a"], "text": [text]})
+    table = C.citations_table(docs, {"a": [(0, len(text))]})
+    assert table.select("name", "kind", "rule").rows() == [
+        ("Taipei Times", "news outlet", "verb"),
+        ("Lesotho Times", "news outlet", "according to"),
+    ]
+    # case-sensitive: the words in lower case are not the outlet
+    plain = "they read the taipei times daily."
+    docs = pl.DataFrame({"doc_id": ["b"], "text": [plain]})
+    assert C.citations_table(docs, {"b": [(0, len(plain))]}).height == 0

@@ -1,11 +1,13 @@
 """Sources a document cites: media, agencies, institutions and platforms, with offsets.
 
 The registry is ``data/sources.yaml`` (:func:`load_sources`): canonical names, aliases (Latin and
-Cyrillic spellings) and kinds. Every registered mention in the body spans is found (the longest
-alias wins where aliases overlap), but only mentions that the document *cites as a source* become
-rows of the ``citations`` table: a statement, report, interview, channel or publication is
-attributed to them. ``start``/``end`` are the mention's character offsets in the decoded text
-(``text[start:end]`` is the mention as written); ``rule`` says why it counts.
+Cyrillic spellings) and kinds, plus the named publishers of the broad outlet list
+(``data/outlet_list.csv``, fundus) not in it, kind ``news outlet``, matched case-sensitively. Every
+registered mention in the body spans is found (the longest alias wins where aliases overlap), but
+only mentions that the document *cites as a source* become rows of the ``citations`` table: a
+statement, report, interview, channel or publication is attributed to them. ``start``/``end`` are
+the mention's character offsets in the decoded text (``text[start:end]`` is the mention as
+written); ``rule`` says why it counts.
 
 A mention is a citation when the first of these rules applies (the phrase lists are
 ``citation_cues`` in ``data/sources.yaml``):
@@ -47,8 +49,12 @@ import polars as pl
 import yaml
 
 from analysis import quotes as Q
+from analysis.registry import load_outlet_list
 
 Rule = Literal["outlet label", "according to", "before phrase", "source noun", "verb", "speaker"]
+
+#: Kind of the publishers added from the broad outlet list (``data/outlet_list.csv``).
+LISTED_KIND = "news outlet"
 
 #: Columns of the ``citations`` table, in order.
 CITATIONS_SCHEMA: dict[str, pl.DataType] = {
@@ -137,6 +143,14 @@ def _registry() -> Registry:
                 bool(entry.get("case_sensitive")),
             )
         )
+    known = {a.lower() for source in sources for a in source.aliases}
+    for entry in sorted(set(load_outlet_list().values()), key=lambda e: e.domain):
+        # Named publishers of the broad outlet list (fundus), matched case-sensitively.
+        if entry.source == "fundus" and entry.name.lower() not in known:
+            known.add(entry.name.lower())
+            sources.append(
+                Source(entry.name, LISTED_KIND, (entry.name,), "outlet_list.csv (fundus)", True)
+            )
     by_key: dict[str, Source] = {}
     groups: dict[bool, list[str]] = {False: [], True: []}
     for source in sources:
