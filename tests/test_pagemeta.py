@@ -301,3 +301,70 @@ def test_only_a_window_around_the_body_start_is_read() -> None:
 def test_empty_and_headerless_pages() -> None:
     assert all(isinstance(v, Gap) for v in read_page("").values())
     assert all(isinstance(v, Gap) for v in read_page(LEAD).values())
+
+
+def test_headline_shares_words_with_the_lead_and_beats_section_names() -> None:
+    page = (
+        "Home\nWorld\nAlso in the news\nRegional Politics And Public Affairs\n\n"
+        "Rail Link Between Kazakhstan and China Opens to Freight\n\n"
+        "Kazakhstan and China opened a rail link for freight on Thursday, the transport ministry "
+        "said, adding that the line would cut travel times between the two countries by a third.\n"
+        + LEAD
+    )
+    body = page.index("Kazakhstan and China opened")
+    title = find_title(page, body)
+    assert isinstance(title, Meta)
+    assert title.value == "Rail Link Between Kazakhstan and China Opens to Freight"
+
+
+def test_headline_below_a_body_start_on_furniture() -> None:
+    page = (
+        "Menu\n\ue095\n\ue093\nSearch the site\n\n"
+        "How to Plant a Spring Vegetable Garden\n\nBy Gina Porter\nLast updated March 14, 2016\n\n"
+        "A spring vegetable garden needs a sunny spot, loose soil and a plan for what to plant "
+        "first, because peas and lettuce like the cool weeks that tomatoes cannot stand at all.\n"
+        + LEAD
+    )
+    found = read_page(page, page.index("\ue095"))
+    assert found["title"].value == "How to Plant a Spring Vegetable Garden"  # type: ignore[union-attr]
+    assert found["authors"].value == ("Gina Porter",)  # type: ignore[union-attr]
+
+
+def test_lower_case_tag_lines_and_domains_are_not_headlines() -> None:
+    page = (
+        "examplenews.com.au\n\nfreight rail kazakhstan china transport\n\n"
+        "Freight Trains Start Running on the New China Line\n\n"
+        "Freight trains started running on the new line to China on Thursday, the operator said, "
+        "and the first train carried grain and machinery across the border.\n" + LEAD
+    )
+    title = find_title(page, page.index("Freight trains started"))
+    assert title.value == "Freight Trains Start Running on the New China Line"  # type: ignore[union-attr]
+
+
+def test_a_name_line_opening_the_body_above_a_relative_time_is_the_byline() -> None:
+    page = (
+        "Sport\n\nWest Ham Keep Winning Away From Home\n\nJana Novakova\n2 hours ago\n\n"
+        "West Ham won again on Sunday, their fifth straight win, and moved up to fourth place "
+        "in the league table after a goal in the last minute of the game.\n" + LEAD
+    )
+    authors = find_authors(page, page.index("Jana Novakova"))
+    assert authors.value == ("Jana Novakova",)  # type: ignore[union-attr]
+
+
+def test_co_authors_in_brackets_and_glued_bylines() -> None:
+    page = (
+        "News\n\nPipeline Talks Resume in Baku\n\n"
+        "Par Jean Dupont (avec Marie Curie et Paul Martin) | 04.05.2015\n\n" + LEAD
+    )
+    authors = find_authors(page)
+    assert authors.value == ("Jean Dupont", "Marie Curie", "Paul Martin")  # type: ignore[union-attr]
+    garbled = "News\n\nPipeline Talks Resume in Baku\n\nBy Jean Dupont22 Dec 2016\n\n" + LEAD
+    assert isinstance(find_authors(garbled), Gap)
+
+
+def test_a_quote_introduction_after_the_body_start_is_not_a_headline() -> None:
+    page = (
+        "An analyst said in his channel that activity had increased in recent weeks.\n"
+        "Here is what the analyst wrote (edited):\n" + LEAD
+    )
+    assert isinstance(find_title(page, 0), Gap)

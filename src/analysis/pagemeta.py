@@ -67,6 +67,19 @@ LINES_BEFORE_BODY = 6
 DISTANCE_PENALTY = 0.2
 #: Non-empty lines before the body start searched for byline and date when no headline is found.
 HEADER_LINES = 12
+#: Non-empty lines after the body start that may still hold the headline (the body start a
+#: classifier gives is sometimes the headline itself or a caption or standfirst above it).
+TITLE_LINES_AFTER = 4
+#: Prose words after a candidate headline compared with its words (the article's lead).
+LEAD_WORDS = 250
+#: Title score gained when every word of a candidate headline recurs in the lead.
+LEAD_BONUS = 4.0
+#: Title score gained by a line followed by a byline or a date line.
+META_BONUS = 3.0
+#: Title score gained by a line repeated in the page head (the site's title bar, breadcrumbs).
+REPEAT_BONUS = 2.5
+#: Title score lost by a line after the body start.
+AFTER_PENALTY = 1.0
 
 
 @dataclass(frozen=True)
@@ -375,6 +388,8 @@ def _names(rest: str, whole: bool = False, cjk: bool = False) -> tuple[tuple[str
     r = rules()
     cut = r.name_cut.search(rest)
     head = rest[: cut.start()] if cut else rest
+    if cut and cut.start() > 0 and rest[cut.start()].isdigit() and rest[cut.start() - 1].isalpha():
+        return None  # a name glued to digits ("Jane Roe22 Dec"): a garbled byline, not read
     if whole and cut and _is_tail_noise(rest[cut.start() :]) is False:
         return None
     names: list[str] = []
@@ -392,7 +407,18 @@ def _names(rest: str, whole: bool = False, cjk: bool = False) -> tuple[tuple[str
             return None
         else:
             break
+    if names and cut and end == len(head.rstrip()):
+        co = _CO_AUTHORS.match(rest, cut.start())
+        found = _names(co["names"], whole=True) if co else None
+        if found:  # "Jane Roe (with John Doe and Ann Poe)": the co-authors count too
+            return (*names, *found[0]), co.end()  # type: ignore[union-attr]
     return (tuple(names), end) if names else None
+
+
+#: Co-authors in brackets after a byline's names: "(with X and Y)", "(avec X et Y)".
+_CO_AUTHORS = re.compile(
+    r"\s*\(\s*(?:with|avec|con|mit|com|и|с)\s+(?P<names>[^()]{3,120})\)", re.IGNORECASE
+)
 
 
 def _is_tail_noise(tail: str) -> bool:
@@ -412,6 +438,14 @@ _TAIL_NOISE = re.compile(
     r"\b(?:on|at|\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\.?)?|min(?:ute)?s?\s+read|\d+)\b|(?-i:\b[A-Z]{2,4}\b)",
     re.IGNORECASE,
 )
+
+
+_DOMAIN = re.compile(r"\w\.(?:com|net|org|co|gov|edu|info|tv)(?:\.[a-z]{2})?\b", re.I)
+
+
+def _keys(line: str) -> set[str]:
+    """Content words of a line (four letters or more), by their first five letters."""
+    return {w.casefold()[:5] for w in words(line) if len(w) >= 4 and not w.isdigit()}
 
 
 _OUTLET_TAIL = re.compile(r"\s*(?:,|\||/|[-–—•·])\s*(?P<outlet>[^\W\d_][\w.&'’ -]{1,40})$")
@@ -490,7 +524,7 @@ class _Page:
 
     def is_date_line(self, i: int) -> bool:
         """A short line carrying a date (or a relative time): header metadata."""
-        return self.date_flags[i]
+        return 0 <= i < len(self.lines) and self.date_flags[i]
 
     @cached_property
     def date_flags(self) -> list[bool]:
@@ -565,13 +599,15 @@ class _Page:
         )
 
     def meta_follows(self, i: int) -> bool:
-        """A byline or date line within the three lines after line ``i``, before the body."""
-        return any(self.is_meta_line(j) for j in range(i + 1, min(i + 4, self.body)))
+        """A byline or date line within the three lines after line ``i`` (before the body when
+        ``i`` is above it)."""
+        stop = min(i + 4, self.body if i < self.body else len(self.lines))
+        return any(self.is_meta_line(j) for j in range(i + 1, stop))
 
     def name_line(self, i: int) -> tuple[int, tuple[str, ...], int, int, str] | None:
         """A line that is only a name (with a date or a handle at most), placed like a byline."""
         line = self.lines[i]
-        if i >= self.body + LINES_AFTER_START or _word_count(line.text) > 12:
+        if i >= self.text_start + LINES_AFTER_START or _word_count(line.text) > 12:
             return None
         found = _byline_like(line.text)
         if not found:
@@ -584,8 +620,8 @@ class _Page:
             kind = "name and outlet line"
         if self.dates[i] or rules().relative_time.search(line.text):
             return 2, names, *span, f"{kind} with the date"
-        if i >= self.body:
-            return None
+        if i > self.text_start or (i == self.text_start and not self.is_date_line(i + 1)):
+            return None  # in the body, only a name line that opens it right above a date
         if any(self.is_date_line(j) for j in (i - 1, i + 1) if 0 <= j < len(self.lines)):
             return 2, names, *span, f"{kind} next to the date"
         if title is not None and (i == title + 1 or (i == title + 2 and self.is_deck(title + 1))):
@@ -629,22 +665,30 @@ class _Page:
         if any(p.match(line.lstrip("/-–—•·|>»*#: ")) for _, p in rules().prefixes):
             return None
         if line.endswith((".", ",", ";", ":")) and not line.endswith("..."):
-            if n > 12:
+            if n > 12 or i > self.body:
                 return None
             score = -2.0
         elif is_prose(line) and not line.endswith(("?", "!", '"', "”", "»", "'", "’")):
             return None
         else:
             score = 0.0
-        score -= DISTANCE_PENALTY * min(self.body - i, 15)
+        if i <= self.body:
+            score -= DISTANCE_PENALTY * min(self.body - i, 15)
+        else:
+            score -= AFTER_PENALTY + DISTANCE_PENALTY * min(abs(self.lead - i), 15)
         if self.meta_follows(i):
-            score += 3.0
+            score += META_BONUS
+        score += LEAD_BONUS * self.lead_overlap(i)
+        if _DOMAIN.search(line):
+            score -= 2.5
+        if line == line.casefold() and line != line.upper():
+            score -= 2.0  # all lower case: a tag list or a slug, not a headline
         if any(self.is_date_line(j) for j in range(max(0, i - 2), i)):
             score += 1.0
         whole, parts = self.repeats
         norm = _norm(line)
         if whole[norm] >= 2 or norm in parts:
-            score += 2.5
+            score += REPEAT_BONUS
         if 4 <= n <= 18:
             score += 0.5
         if "|" in line or line.count(" - ") > 1:
@@ -659,6 +703,38 @@ class _Page:
         if n <= 4 and len(caps) == n and whole[norm] < 2:
             score -= 0.5
         return score
+
+    @cached_property
+    def lead(self) -> int:
+        """The first prose line from the body start on (within ``TITLE_LINES_AFTER`` * 4 lines):
+        where the article's text starts when the body start falls on icons or furniture."""
+        stop = min(len(self.lines), self.body + 4 * TITLE_LINES_AFTER)
+        return next((j for j in range(self.body, stop) if self.prose_flags[j]), self.body)
+
+    @cached_property
+    def prose_flags(self) -> list[bool]:
+        return [is_prose(ln.text) for ln in self.lines]
+
+    def lead_overlap(self, i: int) -> float:
+        """Share of the content words of line ``i`` that recur in the prose that follows it.
+
+        A headline names what its article's lead is about; a menu item, a section name or a
+        related headline mostly does not. Words are compared by their first five letters.
+        """
+        own = _keys(self.lines[i].text)
+        if not own:
+            return 0.0
+        lead: set[str] = set()
+        count = 0
+        for j in range(i + 1, min(len(self.lines), i + 1 + TITLE_LINES)):
+            if not self.prose_flags[j]:
+                continue
+            ws = words(self.lines[j].text)
+            lead.update(_keys(" ".join(ws[: LEAD_WORDS - count])))
+            count += len(ws)
+            if count >= LEAD_WORDS:
+                break
+        return len(own & lead) / max(len(own), 4)
 
     def in_list(self, i: int) -> bool:
         """Line ``i`` looks like an item of a list of headlines with dates (related articles)."""
@@ -697,7 +773,7 @@ class _Page:
     @cached_property
     def title(self) -> tuple[int, Meta] | Gap:
         first = max(0, self.body - TITLE_LINES)
-        last = min(self.body + 1, len(self.lines))
+        last = min(max(self.body, self.lead) + 1 + TITLE_LINES_AFTER, len(self.lines))
         scored = [
             (score, i)
             for i in range(first, last)
@@ -722,8 +798,9 @@ class _Page:
     @cached_property
     def zone(self) -> tuple[int, int]:
         """Line indices ``lo:hi`` of the article header (headline to the first body lines)."""
-        hi = min(len(self.lines), self.body + BYLINE_LINES_AFTER)
         title = self.title
+        top = self.body if isinstance(title, Gap) else max(self.body, title[0])
+        hi = min(len(self.lines), top + BYLINE_LINES_AFTER)
         if isinstance(title, Gap):
             return max(0, self.body - HEADER_LINES), hi
         return max(0, min(title[0] - LINES_BEFORE_TITLE, self.body - LINES_BEFORE_BODY)), hi
@@ -731,6 +808,13 @@ class _Page:
     def zone_indices(self) -> Iterator[int]:
         lo, hi = self.zone
         return iter(range(lo, hi))
+
+    @cached_property
+    def text_start(self) -> int:
+        """The body start, or the line after the headline when the headline lies below it (the
+        body start then fell on furniture or on the headline itself)."""
+        t = self.title_index()
+        return self.body if t is None or t < self.body else t + 1
 
     def title_index(self) -> int | None:
         return None if isinstance(self.title, Gap) else self.title[0]
@@ -805,14 +889,28 @@ def find_authors(text: str, body_start: int | None = None) -> Meta | Gap:
 
 
 def _authors(page: _Page) -> Meta | Gap:
+    candidates = _byline_candidates(page, page.zone_indices())
+    if not candidates:
+        # Some headers put the byline and date above the headline, a few lines higher than
+        # usual (app chrome, a deck or a photo in between): look higher, up to HEADER_LINES.
+        lo = page.zone[0]
+        candidates = _byline_candidates(page, range(max(0, min(lo, page.body - HEADER_LINES)), lo))
+    if not candidates:
+        return Gap("no byline near the headline")
+    _, _, names, s, e, method = min(candidates, key=lambda c: (-c[0], *c[1]))
+    return Meta(names, method, s, e)
+
+
+def _byline_candidates(
+    page: _Page, indices: Iterator[int] | range
+) -> list[tuple[int, tuple[int, int], tuple[str, ...], int, int, str]]:
     candidates: list[tuple[int, tuple[int, int], tuple[str, ...], int, int, str]] = []
     title = page.title_index()
-    for i in page.zone_indices():
+    for i in indices:
         if i == title:
             continue
-        if i in page.byline_lines and (
-            i < page.body + LINES_AFTER_START or page.byline_lines[i][3] != '"by" in a header line'
-        ):
+        inline = page.byline_lines.get(i, ((), 0, 0, ""))[3] == '"by" in a header line'
+        if i in page.byline_lines and (i < page.text_start + LINES_AFTER_START or not inline):
             names, s, e, method = page.byline_lines[i]
             candidates.append((3, page.order(i), names, s, e, method))
             continue
@@ -820,10 +918,7 @@ def _authors(page: _Page) -> Meta | Gap:
         if found is not None:
             rank, names, s, e, method = found
             candidates.append((rank, page.order(i), names, s, e, method))
-    if not candidates:
-        return Gap("no byline near the headline")
-    _, _, names, s, e, method = min(candidates, key=lambda c: (-c[0], *c[1]))
-    return Meta(names, method, s, e)
+    return candidates
 
 
 def find_published(text: str, body_start: int | None = None) -> Meta | Gap:
@@ -852,12 +947,13 @@ def _published(page: _Page) -> Meta | Gap:
     hits: list[tuple[int, tuple[int, int], _Date, str]] = []
     rank = {"published": 0, None: 1, "dateline": 1, "updated": 2}
     for i in page.zone_indices():
-        if i >= page.body + LINES_AFTER_START:
+        if i >= page.text_start + LINES_AFTER_START:
             break
         line = page.lines[i].text
-        if i >= page.body and not (page.is_date_line(i) or any(d.label for d in page.dates[i])):
+        labelled = any(d.label for d in page.dates[i])
+        if i >= page.text_start and not (page.is_date_line(i) or labelled):
             continue
-        if i < page.body and is_prose(line) and not any(d.label for d in page.dates[i]):
+        if i < page.text_start and is_prose(line) and not labelled:
             continue
         for d in page.dates[i]:
             hits.append((rank[d.label], page.order(i), d, f"{d.label or 'header'} date"))
