@@ -72,3 +72,22 @@ def hostile_corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "hostile"
     write_hostile_corpus(folder)
     return folder
+
+
+class CountingList(list):
+    """A list that counts the items read from it (iteration, indexing, slicing): tests of long
+    documents use it to check that an algorithm reads each item a bounded number of times."""
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self.reads = 0
+
+    def __iter__(self):
+        for item in super().__iter__():
+            self.reads += 1
+            yield item
+
+    def __getitem__(self, key):
+        found = super().__getitem__(key)
+        self.reads += len(found) if isinstance(key, slice) else 1
+        return found

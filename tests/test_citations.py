@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from conftest import ARTICLE_LINES, line_spans
+from conftest import ARTICLE_LINES, CountingList, line_spans
 
 from analysis import citations as C
 from analysis import quotes as Q
@@ -262,17 +262,6 @@ def test_every_alias_finds_its_own_entry():
             assert [m.source.name for m in found] == [name], alias
 
 
-class _CountingQuotes(list):
-    """A list of quotes that counts how many items are read from it."""
-
-    reads = 0
-
-    def __iter__(self):
-        for q in super().__iter__():
-            type(self).reads += 1
-            yield q
-
-
 def test_speaker_rule_reads_each_quote_once_however_long_the_document():
     """A long document with N quotes and N mentions: the speaker rule must not scan every quote
     for every mention (issue 9, case 9: that is N^2 reads, minutes for a 20 MB document)."""
@@ -284,11 +273,10 @@ def test_speaker_rule_reads_each_quote_once_however_long_the_document():
     spans = Q.line_spans(text)
     quotes = Q.extract_quotes(text, spans, "d")
     assert len(quotes) == n
-    counting = _CountingQuotes(quotes)
-    _CountingQuotes.reads = 0
+    counting = CountingList(quotes)
     found = C.extract_citations(text, spans, "d", counting)
     assert len(C.find_mentions(text)) == n and found == []  # each mention reached rule 6
-    assert _CountingQuotes.reads <= 2 * n  # before: n reads per mention, n * n in all
+    assert counting.reads <= 2 * n  # before: n reads per mention, n * n in all
 
 
 def test_speaker_rule_as_before_on_overlapping_speakers():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from conftest import ARTICLE_LINES, line_spans
+from conftest import ARTICLE_LINES, CountingList, line_spans
 
 from analysis import quotes as Q
 from analysis.corpus import ok_documents, read_corpus
@@ -409,32 +409,15 @@ def test_word_before_a_sentence_end_matches_the_regex_it_replaces() -> None:
         assert _word_before(text, lo, p) == (found.group(1) if found else "")
 
 
-class _CountingList(list):
-    """A list that counts the items read from it (iteration, indexing and slicing)."""
-
-    reads = 0
-
-    def __iter__(self):
-        for item in super().__iter__():
-            type(self).reads += 1
-            yield item
-
-    def __getitem__(self, key):
-        found = super().__getitem__(key)
-        type(self).reads += len(found) if isinstance(key, slice) else 1
-        return found
-
-
 def _quotes_reading_mentions(text: str) -> tuple[list[Q.Quote], int]:
     """Quotes of ``text`` (every line body) and the mentions read while finding them."""
     doc = Q._Doc(text, Q.line_spans(text))
-    doc._mentions = _CountingList(Q._person_mentions(doc))
-    _CountingList.reads = 0
+    doc._mentions = mentions = CountingList(Q._person_mentions(doc))
     direct: list[Q.Quote] = []
     for index in range(len(doc.spans)):
         direct += Q._direct_in_span(doc, "d", index)
     found = direct + Q._reported(doc, "d", direct)
-    return found, _CountingList.reads
+    return found, mentions.reads
 
 
 def test_speaker_resolution_reads_each_mention_a_few_times_however_long_the_document():
@@ -468,8 +451,7 @@ def test_reported_clauses_do_not_rescan_every_direct_quote():
     )
     doc = Q._Doc(text, Q.line_spans(text))
     direct = [q for index in range(len(doc.spans)) for q in Q._direct_in_span(doc, "d", index)]
-    starts = _CountingList(sorted(q.start - 1 for q in direct))
-    _CountingList.reads = 0
+    starts = CountingList(sorted(q.start - 1 for q in direct))
     reported = []
     for span in doc.spans:
         quoted = [(p.open, p.close + 1) for p in doc.pairs[span[0]] if p.depth == 0]
@@ -477,4 +459,4 @@ def test_reported_clauses_do_not_rescan_every_direct_quote():
             reported += Q._reported_in_sentence(doc, "d", span, sent, quoted, starts)
     assert len(direct) == n and len(reported) == n
     assert all(q.quote == f"talks {i} failed" for i, q in enumerate(reported))
-    assert _CountingList.reads <= 40 * n  # a bisection per clause; before: n reads per clause
+    assert starts.reads <= 40 * n  # a bisection per clause; before: n reads per clause

@@ -9,7 +9,7 @@ from importlib.resources import files
 import polars as pl
 import pytest
 import yaml
-from conftest import PTC
+from conftest import PTC, CountingList
 
 from analysis import rhetoric as R
 from analysis.evidence import SNIPPET_CHARS
@@ -473,17 +473,6 @@ def test_ptc_precision_and_recall_do_not_fall():
         assert r["correct_hits"] <= r["hits"] and r["found_spans"] <= r["annotated_spans"]
 
 
-class _CountingList(list):
-    """A list that counts how many items are read from it."""
-
-    reads = 0
-
-    def __iter__(self):
-        for item in super().__iter__():
-            type(self).reads += 1
-            yield item
-
-
 def test_scare_quotes_read_each_attributed_quote_once_however_long_the_document():
     """A long document with N scare quotes and N attributed quotes: each quote-mark pair must not
     be checked against every attributed quote (issue 9, case 9: N^2 for a 20 MB document)."""
@@ -495,11 +484,10 @@ def test_scare_quotes_read_each_attributed_quote_once_however_long_the_document(
     quotes = quotes_table(docs, {"d": spans})
     attributed = R._attributed(quotes)["d"]
     assert len(attributed) == n
-    counting = _CountingList(attributed)
-    _CountingList.reads = 0
+    counting = CountingList(attributed)
     found = R._scare_quotes(R._body(text, spans), R.load_lexicon().scare_quotes, counting)
     assert len(found) == n  # every «experts», none of the attributed quotes
-    assert _CountingList.reads <= 2 * n  # before: n reads per pair, n * n in all
+    assert counting.reads <= 2 * n  # before: n reads per pair, n * n in all
 
 
 def test_scare_quote_speech_index_as_before():

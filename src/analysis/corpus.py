@@ -387,6 +387,27 @@ def _csv_header(path: Path) -> list[str]:
             ) from exc
 
 
+def csv_lines(reader: Any) -> Iterator[tuple[int, list[str] | csv.Error]]:
+    """Each record of a ``csv.reader`` with the line it starts on; a malformed record is its
+    ``csv.Error`` and the reading goes on, so one bad row never ends a table.
+
+    >>> import io
+    >>> rows = csv.reader(io.StringIO('a,b\\n"x"y,1\\nc,d\\n'), strict=True)
+    >>> [(n, f if isinstance(f, list) else "error") for n, f in csv_lines(rows)]
+    [(1, ['a', 'b']), (2, 'error'), (3, ['c', 'd'])]
+    """
+    while True:
+        line = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield line, exc
+            continue
+        yield line, fields
+
+
 def _csv_records(path: Path) -> Iterator[_Record]:
     width = _row_width(path)
     header = _csv_header(path)
@@ -397,15 +418,10 @@ def _csv_records(path: Path) -> Iterator[_Record]:
             reader = csv.reader(fh, strict=True)
             next(reader, None)
             n = 0
-            while True:
-                line = reader.line_num + 1
-                try:
-                    fields = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as exc:
+            for line, fields in csv_lines(reader):
+                if isinstance(fields, csv.Error):
                     n += 1
-                    yield f"{path.name}#line={line}", None, f"malformed CSV: {exc}"
+                    yield f"{path.name}#line={line}", None, f"malformed CSV: {fields}"
                     continue
                 if not fields:
                     continue  # blank line

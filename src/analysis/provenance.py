@@ -42,7 +42,7 @@ import polars as pl
 
 from analysis import dates, pagemeta
 from analysis.boilerplate import join_spans
-from analysis.corpus import SIDECAR, NotRegularFile, read_regular_file
+from analysis.corpus import SIDECAR, NotRegularFile, csv_lines, read_regular_file
 from analysis.evidence import snippet
 from analysis.registry import (
     Outlet,
@@ -822,14 +822,9 @@ def read_sidecar(corpus: Path) -> Sidecar:
         reason = f"{SIDECAR} has no 'file' column (columns: {named})"
         return Sidecar(problems=(Problem(None, 1, None, None, _whole(reason)),))
     records: list[tuple[int, list[str]]] = []
-    while True:
-        line = reader.line_num + 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append(Problem(None, line, None, None, f"malformed CSV: {exc}{_NOT_READ}"))
+    for line, fields in csv_lines(reader):
+        if isinstance(fields, csv.Error):
+            problems.append(Problem(None, line, None, None, f"malformed CSV: {fields}{_NOT_READ}"))
             continue
         if any(f.strip() for f in fields):  # blank lines and rows of empty cells hold nothing
             records.append((line, fields))
