@@ -6,6 +6,7 @@ import json
 from importlib.resources import files
 
 import numpy as np
+import polars as pl
 import pytest
 
 from analysis import linemodel as M
@@ -115,3 +116,20 @@ def test_context_features_of_a_run_of_article_lines():
 def test_main_run_without_any_gain():
     assert M._main_run(np.array([-1.0, -2.0])) == (0, -1)
     assert M._main_run(np.array([])) == (0, -1)
+
+
+def test_measured_is_the_model_cards_record():
+    table = M.measured()
+    training = M.load_model().training
+    row = table.filter(pl.col("pages") == "cross-validated", pl.col("dataset") == "all").row(0)
+    cv = training["cross_validated"]["all"]
+    assert list(row[2:]) == [cv["pages"], *cv["precision_recall_f1"]]
+    assert set(table["dataset"]) == {
+        "all",
+        "cleaneval-dev",
+        "cleaneval-final",
+        "cleanportaleval",
+        "readability",
+        "dragnet",
+        "l3s-gn1",
+    }

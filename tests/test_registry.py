@@ -26,4 +26,6 @@ def test_fingerprints_have_explanations():
 def test_patterns_compile():
     patterns = load_patterns()
     assert patterns["version"] >= 1
-    assert patterns["datelines"][0]["regex"].search("  (Moscow time), Almaty")["place"] == "Almaty"
+    credit = patterns["credits"][0]["regex"]
+    found = credit.search("The journalist of the Le Figaro analytical portal writes")
+    assert found["outlet"] == "Le Figaro"

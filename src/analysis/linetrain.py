@@ -136,12 +136,14 @@ def load_pages(folder: Path, datasets: Iterable[str]) -> list[Page]:
 
 @dataclass
 class Rows:
-    """The scored lines of many pages: features, labels, token weights, page of each row."""
+    """The scored lines of many pages: features, labels, token weights, page of each row, and
+    each row's line number in its page."""
 
     x: np.ndarray
     y: np.ndarray
     weight: np.ndarray
     page: np.ndarray
+    line: np.ndarray
 
 
 def page_weights(pages: Sequence[Page]) -> np.ndarray:
@@ -162,7 +164,7 @@ def page_weights(pages: Sequence[Page]) -> np.ndarray:
 
 
 def training_rows(pages: Sequence[Page]) -> Rows:
-    xs, ys, ws, gs = [], [], [], []
+    xs, ys, ws, gs, ls = [], [], [], [], []
     page_weight = page_weights(pages)
     for k, page in enumerate(pages):
         features = line_features(page.text)
@@ -172,7 +174,14 @@ def training_rows(pages: Sequence[Page]) -> Rows:
         ys.append(label[index])
         ws.append(np.maximum(n[index], 1).astype(np.float64) * page_weight[k])
         gs.append(np.full(index.size, k))
-    return Rows(np.vstack(xs), np.concatenate(ys), np.concatenate(ws), np.concatenate(gs))
+        ls.append(index)
+    return Rows(
+        np.vstack(xs),
+        np.concatenate(ys),
+        np.concatenate(ws),
+        np.concatenate(gs),
+        np.concatenate(ls),
+    )
 
 
 def fit_stage(x: np.ndarray, y: np.ndarray, weight: np.ndarray, names: Sequence[str]) -> Stage:
@@ -255,8 +264,8 @@ def _page_scores(pages: Sequence[Page], rows: Rows, values: np.ndarray) -> list[
     out = []
     for k, page in enumerate(pages):
         full = np.full(page.text.count("\n") + 1, np.nan)
-        index = linemodel.scored_lines(line_features(page.text))
-        full[index] = values[rows.page == k]
+        mine = rows.page == k
+        full[rows.line[mine]] = values[mine]
         out.append(full)
     return out
 

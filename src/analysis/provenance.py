@@ -11,10 +11,13 @@ fails its check is never used, the text-derived value stands, and ``curated_prob
 
 Methods (the data files are in ``src/analysis/data/``):
 
-- ``outlet``: outlet signatures of ``outlets.yaml`` (lines only that outlet's pages carry).
-- ``title``, ``author``, ``published_at``, ``dateline``, ``views``, ``tags``: the page header as
-  labelled by :mod:`analysis.boilerplate`, read with ``provenance_patterns.yaml``; a signature
-  line before the page foot; the author of a reproduced Telegram post.
+- ``outlet``: outlet signatures of ``outlets.yaml`` (lines only that outlet's pages carry), else
+  the publisher the page names (:func:`named_publisher`: ``publisher_mentions`` of
+  ``provenance_patterns.yaml``, resolved against ``outlets.yaml`` and ``outlet_list.csv``).
+- ``title``, ``author``, ``published_at``, ``dateline``: the article header just above the first
+  body line (:mod:`analysis.pagemeta`, ``page_metadata.yaml``); a signature line before the page
+  foot; the author of a reproduced Telegram post.
+- ``views``, ``tags``: the page header as labelled by :mod:`analysis.boilerplate`.
 - ``date_earliest``/``date_latest``: the publication date when stated, else :mod:`analysis.dates`.
 - ``language``: py3langid on the clean body.
 - ``translated``, ``original_language``, ``original_outlet``, ``intermediary``: translator
@@ -294,20 +297,11 @@ def _page_header(doc: DocProvenance, segments: Segs) -> None:
 
 
 def _header(doc: DocProvenance, segments: Segs) -> None:
-    text, patterns = doc.text, load_patterns()
+    text = doc.text
     _page_header(doc, segments)
     for s, e in _lines(segments, "byline: signature"):
         s, e = _strip_span(text, s, e)
         doc.add("author", text[s:e], "signature line before the page foot", s, e)
-    header_end = next(iter(_spans(segments)), (len(text), 0))[0]
-    for entry in patterns["bylines"]:
-        for m in entry["regex"].finditer(text, 0, header_end):
-            doc.add("author", m["name"], "byline pattern", m.start("name"), m.end("name"))
-    for s, e in _lines(segments, "header: date"):
-        _published(doc, s, e)
-    for entry in patterns["datelines"]:
-        for m in entry["regex"].finditer(text, 0, header_end):
-            doc.add("dateline", m["place"], "dateline pattern", m.start("place"), m.end("place"))
     for s, e in _lines(segments, "header: views"):
         m = re.search(r"\d[\d\s,.]*", text[s:e])
         if m:
@@ -336,36 +330,6 @@ def _header_counters(doc: DocProvenance, segments: Segs) -> None:
             doc.add(
                 "views", int(doc.text[s:e]), f"header counter of {outlet.name} (outlets.yaml)", s, e
             )
-
-
-def _published(doc: DocProvenance, start: int, end: int) -> None:
-    text, patterns = doc.text, load_patterns()
-    line = text[start:end]
-    for entry in patterns["published"]:
-        m = entry["regex"].search(line)
-        if not m:
-            continue
-        when = dt.datetime.strptime(" ".join(m["when"].split()), entry["format"])
-        nearby = text[start : min(len(text), end + 120)]
-        zone = next(
-            ((tz, z) for tz in patterns["timezones"] if (z := tz["regex"].search(nearby))), None
-        )
-        timed = "%H" in entry["format"]
-        iso = when.strftime("%Y-%m-%dT%H:%M:%S") if timed else when.date().isoformat()
-        if zone is not None and timed:
-            tz, z = zone
-            doc.add(
-                "published_at",
-                f"{iso}{tz['offset']}",
-                f"header date with time zone ({tz['name']})",
-                start + m.start("when"),
-                start + z.end(),
-            )
-        else:
-            doc.add(
-                "published_at", iso, "header date", start + m.start("when"), start + m.end("when")
-            )
-        return
 
 
 _CORPORATE = re.compile(
