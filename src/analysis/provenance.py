@@ -214,6 +214,9 @@ def _lines(segs: Segs, reason_prefix: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e, _, reason in segs if reason and reason.startswith(reason_prefix)]
 
 
+_WORD = re.compile(r"\w")
+
+
 def _spans(segs: Segs) -> list[tuple[int, int]]:
     return [(s, e) for s, e, label, _ in segs if label == "body"]
 
@@ -285,8 +288,10 @@ _PAGE_FIELDS = {
 
 def _page_header(doc: DocProvenance, segments: Segs) -> None:
     """Headline, byline, date and dateline near the start of the article body, on any page."""
-    body = _spans(segments)
-    found = pagemeta.read_page(doc.text, body[0][0] if body else None)
+    # The first body line with a word: a lone "|" or "*" kept as body is no article start.
+    text = doc.text
+    start = next((s for s, e in _spans(segments) if _WORD.search(text, s, e)), None)
+    found = pagemeta.read_page(text, start)
     for key, name in _PAGE_FIELDS.items():
         meta = found[key]
         if isinstance(meta, pagemeta.Gap):
@@ -309,7 +314,16 @@ def _header(doc: DocProvenance, segments: Segs) -> None:
                 "views", int(re.sub(r"\D", "", m.group())), "views line", s + m.start(), s + m.end()
             )
     _header_counters(doc, segments)
+    # A line the page header read as headline, byline or date is no tag list.
+    taken = [
+        (f.start, f.end)
+        for name in _PAGE_FIELDS.values()
+        for f in doc.found.get(name, [])
+        if f.start is not None and f.end is not None
+    ]
     for s, e in _lines(segments, "header: tags"):
+        if any(a < e and s < b for a, b in taken):
+            continue
         line = text[s:e]
         body = line.split(":", 1)[1] if re.match(r"\s*(tags|теги|метки)\s*:", line, re.I) else line
         tags = [t.strip() for t in body.split(",") if t.strip()]
