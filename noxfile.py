@@ -42,10 +42,10 @@ def verify(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole test suite: unit tests, doctests, nbval over notebooks/, lint.
+    """The whole test suite: lint, import layers, unit tests, doctests, nbval over notebooks/.
 
     nox -s tests                     # everything
-    nox -s tests -- tests/test_corpus.py -x
+    nox -s tests -- tests/corpus/test_intake.py -x
     """
     install(session, "test")
     session.run("ruff", "check", "src", "tests", "notebooks", "benchmarks", "scripts", "noxfile.py")
@@ -60,6 +60,7 @@ def tests(session: nox.Session) -> None:
         "scripts",
         "noxfile.py",
     )
+    session.run("lint-imports", "--no-cache")  # the stage layers of pyproject.toml
     args = session.posargs or ["tests", "notebooks", "src"]
     session.run("python", "-m", "pytest", "--doctest-modules", *args)
 
@@ -104,7 +105,11 @@ def train_lines(session: nox.Session) -> None:
     """
     install(session)
     session.run(
-        "python", "-m", "analysis.linetrain", "../shared/corpora/pages-dev", *session.posargs
+        "python",
+        "-m",
+        "analysis.provenance.linetrain",
+        "../shared/corpora/pages-dev",
+        *session.posargs,
     )
 
 

@@ -3,9 +3,10 @@
     python benchmarks/bench_diversity.py                 # seed bodies, 200 replicates each
     python benchmarks/bench_diversity.py --replicates 1000
 
-:mod:`analysis.group_metrics` recomputes MTLD and MATTR on every sentence-block replicate of
+:mod:`analysis.compare.group_metrics` recomputes MTLD and MATTR on every sentence-block replicate of
 the documents of small groups with its own compiled (numba)
-:func:`~analysis.group_metrics.mtld_batch` and :func:`~analysis.group_metrics.mattr_batch`.
+:func:`~analysis.compare.group_metrics.mtld_batch` and
+:func:`~analysis.compare.group_metrics.mattr_batch`.
 The reference is lexicalrichness 0.5.1
 (``LexicalRichness(text).mtld(threshold)``, ``.mattr(window_size)``), called on each replicate
 text. Both read the same replicates (sentences of the seed bodies drawn in moving blocks of 5
@@ -19,8 +20,8 @@ import time
 
 import numpy as np
 
-from analysis import group_metrics as gm
-from analysis import readability
+from analysis.compare import group_metrics as gm
+from analysis.metrics import readability
 from analysis.pipeline import prepare
 
 

@@ -33,8 +33,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from analysis import linemodel, paths, pipeline
-from analysis.linetrain import TRAIN_DATASETS
+from analysis import pipeline
+from analysis.core import paths
+from analysis.provenance import linemodel
+from analysis.provenance.linetrain import TRAIN_DATASETS
 
 DEFAULT_PAGES = paths.PROJECT_ROOT.parent / "shared" / "corpora" / "pages-dev"
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import psutil  # installed with ipykernel
 
-from analysis import paths
+from analysis.core import paths
 
 SHARED = paths.PROJECT_ROOT.parent / "shared" / "corpora"
 VOCABULARY = (  # noqa: SIM905 (a sentence is easier to read than 48 quoted words)

@@ -1,4 +1,4 @@
-"""Time :func:`analysis.readability.textstat_readability` against plain textstat, same documents.
+"""Time :func:`~analysis.metrics.readability.textstat_readability` against plain textstat.
 
     python benchmarks/bench_readability.py                  # seeds, and 1,000 AllSides articles
     python benchmarks/bench_readability.py --sizes 1000 10000
@@ -27,8 +27,9 @@ from collections.abc import Callable
 
 import polars as pl
 
-from analysis import paths, readability
-from analysis.corpus import ok_documents, read_corpus
+from analysis.core import paths
+from analysis.corpus.intake import ok_documents, read_corpus
+from analysis.metrics import readability
 from analysis.pipeline import prepare
 
 ALLSIDES = paths.PROJECT_ROOT.parent / "shared" / "corpora" / "allsides" / "allsides_10k.parquet"

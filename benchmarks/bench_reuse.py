@@ -1,4 +1,4 @@
-"""Time :func:`analysis.reuse.find_reuse` on the seeds and on samples of the AllSides corpus.
+"""Time :func:`~analysis.provenance.reuse.find_reuse` on the seeds and on AllSides samples.
 
     python benchmarks/bench_reuse.py                 # seeds, and 2,000 AllSides articles
     python benchmarks/bench_reuse.py --sizes 2000 10000
@@ -18,9 +18,9 @@ import time
 
 import polars as pl
 
-from analysis import paths
-from analysis.corpus import ok_documents, read_corpus
-from analysis.reuse import find_reuse
+from analysis.core import paths
+from analysis.corpus.intake import ok_documents, read_corpus
+from analysis.provenance.reuse import find_reuse
 
 ALLSIDES = paths.PROJECT_ROOT.parent / "shared" / "corpora" / "allsides" / "allsides_10k.parquet"
 
@@ -55,7 +55,7 @@ def candidate_ratio(docs: pl.DataFrame, threshold: float = 0.4, num_perm: int = 
 
     Both get the same sketches; the pairs must be identical, and the ratio is printed.
     """
-    from analysis import reuse
+    from analysis.provenance import reuse
 
     prepared = reuse._prepare(docs, 5)
     signatures, owners = reuse._sketches(

@@ -5,7 +5,8 @@
 
 Each corpus is ``n`` one-line documents: 15 made-up words (no two documents share a shingle)
 and one subscription line of 14 words that all of them end with. *Before* is
-``find_reuse`` of ``src/analysis/reuse.py`` as of ``--before`` (the last commit that paired every
+``find_reuse`` of ``src/analysis/provenance/reuse.py`` as of ``--before`` (the last commit that
+paired every
 passage, read with ``git show`` into a temporary module); *after* is
 ``find_shared_passages`` of the working tree (default ``max_pairs_docs=50``). Each measurement runs
 in its own process, so peak memory (resident set size) is that call's. Rows are ``reuse`` rows,
@@ -30,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from analysis import paths
+from analysis.core import paths
 
 #: The last commit whose ``reuse.py`` reports every shared passage pairwise.
 BEFORE = "3c41450a122c56254c0ebb71776624102cbf621f"
@@ -62,7 +63,7 @@ def measure(which: str, n: int, module: str | None) -> dict[str, float]:
         start = time.perf_counter()
         tables = [old.find_reuse(docs)]
     else:
-        from analysis.reuse import find_shared_passages
+        from analysis.provenance.reuse import find_shared_passages
 
         start = time.perf_counter()
         found = find_shared_passages(docs)
@@ -111,7 +112,7 @@ def main() -> None:
         module = None
         if not args.no_before:
             source = subprocess.run(
-                ["git", "show", f"{args.before}:src/analysis/reuse.py"],
+                ["git", "show", f"{args.before}:src/analysis/provenance/reuse.py"],
                 cwd=paths.PROJECT_ROOT,
                 check=True,
                 capture_output=True,

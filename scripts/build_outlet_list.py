@@ -113,7 +113,8 @@ def render(table: list[dict[str, str]]) -> tuple[str, str]:
     counts = {k: sum(1 for r in table if r["source"] == k) for k in SOURCES}
     meta = {
         "about": "News outlets by web domain, for naming outlets that pages mention "
-        "(analysis.registry.load_outlet_list). Rebuild: python scripts/build_outlet_list.py",
+        "(analysis.provenance.outlets.load_outlet_list). Rebuild: python "
+        "scripts/build_outlet_list.py",
         "rows": len(table),
         "sources": {k: {**v, "rows": counts[k]} for k, v in SOURCES.items()},
     }

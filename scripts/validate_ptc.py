@@ -20,8 +20,9 @@ from pathlib import Path
 
 import polars as pl
 
-from analysis import paths, rhetoric
-from analysis.quotes import line_spans, quotes_table
+from analysis.core import paths
+from analysis.metrics import rhetoric
+from analysis.provenance.quotes import line_spans, quotes_table
 
 CORPORA = paths.PROJECT_ROOT.parent / "shared" / "corpora"
 
@@ -35,7 +36,7 @@ def bench(n: int, parquet: Path) -> None:
     timings: dict[str, float] = {}
     t = time.perf_counter()
     quotes = quotes_table(docs, spans)
-    timings["quotes_table (analysis.quotes)"] = time.perf_counter() - t
+    timings["quotes_table (analysis.provenance.quotes)"] = time.perf_counter() - t
     t = time.perf_counter()
     hits = rhetoric.rhetoric_hits(docs, spans, quotes=quotes)
     timings["rhetoric_hits (quotes given)"] = time.perf_counter() - t

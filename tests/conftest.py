@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths
+from analysis.core import paths
 
 SHARED = paths.PROJECT_ROOT.parent / "shared"
 PTC = SHARED / "corpora" / "ptc"

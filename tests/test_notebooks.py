@@ -11,8 +11,8 @@ import sys
 import nbformat
 import pytest
 
-from analysis import params as P
-from analysis import paths
+from analysis.core import paths
+from analysis.run import params as P
 
 NOTEBOOKS = P.notebook_paths()
 SEED_BYTES = sum(p.stat().st_size for p in paths.SEEDS.iterdir())

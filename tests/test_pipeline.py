@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from analysis import paths, provenance
+from analysis.core import paths
 from analysis.pipeline import prepare, with_outlet
+from analysis.provenance import fields as provenance
 
 
 def test_prepare_seeds():
@@ -35,7 +36,7 @@ def test_bodies_are_the_joined_spans():
 
 
 def test_later_notebooks_take_over_tables_written_earlier_in_the_run(tmp_path):
-    from analysis.outputs import RunOutputs
+    from analysis.report.outputs import RunOutputs
 
     computed = prepare("seeds")
     out = RunOutputs(tmp_path)
@@ -57,8 +58,8 @@ def test_later_notebooks_take_over_tables_written_earlier_in_the_run(tmp_path):
 
 
 def test_notebook_03_takes_over_the_measures_of_notebook_02(tmp_path):
-    from analysis.outputs import RunOutputs
     from analysis.pipeline import measures
+    from analysis.report.outputs import RunOutputs
 
     p = prepare("seeds")
     computed = measures(p)

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from analysis import paths
+from analysis.core import paths
 
 
 @contextlib.contextmanager
@@ -37,9 +37,9 @@ def _interrupt_on_sigterm() -> Iterator[None]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from analysis import params as P
-    from analysis import runner
-    from analysis.corpus import DEFAULT_MAX_BYTES, CorpusError, check_corpus
+    from analysis.corpus.intake import DEFAULT_MAX_BYTES, CorpusError, check_corpus
+    from analysis.run import params as P
+    from analysis.run import runner
 
     notebooks = P.notebook_paths(Path(args.notebooks).resolve())
     if not notebooks:
@@ -97,7 +97,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _runs(args: argparse.Namespace) -> int:
-    from analysis import runner
+    from analysis.run import runner
 
     outputs = Path(args.outputs).resolve()
     if args.action == "clean":
@@ -113,7 +113,7 @@ def _runs(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from analysis import manifest, runner
+    from analysis.run import manifest, runner
 
     run_dir = runner.find_run(args.run, Path(args.outputs).resolve())
     result = manifest.verify(run_dir)
@@ -122,7 +122,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _baseline(args: argparse.Namespace) -> int:
-    from analysis import baseline, params
+    from analysis.run import baseline, params
 
     notebooks = params.notebook_paths(Path(args.notebooks).resolve())
     if args.names:
@@ -189,9 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from analysis.corpus import CorpusError
-    from analysis.params import ParameterError
-    from analysis.runner import OutputError
+    from analysis.corpus.intake import CorpusError
+    from analysis.run.params import ParameterError
+    from analysis.run.runner import OutputError
 
     args = build_parser().parse_args(argv)
     try:

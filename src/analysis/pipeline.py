@@ -12,7 +12,10 @@ from pathlib import Path
 
 import polars as pl
 
-from analysis import boilerplate, corpus, paths, provenance
+from analysis.core import paths
+from analysis.corpus import intake as corpus
+from analysis.provenance import boilerplate
+from analysis.provenance import fields as provenance
 
 
 @dataclass(frozen=True)
@@ -22,14 +25,14 @@ class Prepared:
     Attributes
     ----------
     frame
-        Every input (:func:`analysis.corpus.read_corpus`).
+        Every input (:func:`analysis.corpus.intake.read_corpus`).
     docs
         The ``ok`` documents, with the outlet each belongs to (curated, or from signatures).
     segments, bodies
-        Boilerplate separation (:mod:`analysis.boilerplate`).
+        Boilerplate separation (:mod:`analysis.provenance.boilerplate`).
     tables
         ``provenance``, ``provenance_evidence``, ``provenance_gaps``, ``provenance_conflicts``,
-        ``curated_problems`` (:data:`analysis.provenance.TABLES`).
+        ``curated_problems`` (:data:`analysis.provenance.fields.TABLES`).
     """
 
     frame: pl.DataFrame
@@ -96,7 +99,7 @@ def _written_tables(
 
 def quotes(prepared: Prepared, output_dir: str | os.PathLike[str] | None = None) -> pl.DataFrame:
     """The ``quotes`` table: taken over from notebook 01 within a run, else computed."""
-    from analysis.quotes import quotes_table
+    from analysis.provenance.quotes import quotes_table
 
     if output_dir is not None:
         path = Path(output_dir) / "tables" / "quotes.parquet"
@@ -114,13 +117,13 @@ class Measures:
     Attributes
     ----------
     readability
-        :func:`analysis.readability.textstat_readability` of the clean bodies.
+        :func:`analysis.metrics.readability.textstat_readability` of the clean bodies.
     hits, counts
-        ``rhetoric_hits`` and ``rhetoric`` (:mod:`analysis.rhetoric`).
+        ``rhetoric_hits`` and ``rhetoric`` (:mod:`analysis.metrics.rhetoric`).
     mentions
         ``actor_mentions``.
     words
-        :func:`analysis.rhetoric.word_counts` of the clean bodies.
+        :func:`analysis.metrics.rhetoric.word_counts` of the clean bodies.
     """
 
     readability: pl.DataFrame
@@ -147,7 +150,7 @@ def measures(
     are taken over, provided ``readability`` covers exactly the documents prepared now;
     otherwise everything is computed here (about as long as notebook 02 itself).
     """
-    from analysis import readability, rhetoric
+    from analysis.metrics import readability, rhetoric
 
     words = rhetoric.word_counts(prepared.bodies)
     if output_dir is not None:

@@ -1,0 +1,575 @@
+"""Shared phrases: word sequences that recur across outlets, ranked by how distinctive they are.
+
+Tables
+    ``shared_phrases`` (:func:`shared_phrases`): phrases of ``min_words`` to ``max_words`` words
+    (2 to 5 by default) that do not start or end with a stopword and are used by documents of at
+    least ``min_groups`` groups (outlets), with their documents, counts and a distinctiveness
+    score. Researchers read it to find narratives that travel between outlets (*multi-vector
+    policy*, *away from Russia*).
+
+    ``phrase_occurrences`` (:func:`phrase_occurrences`): one row per occurrence of given phrases,
+    with ``start``/``end`` offsets into the original text (``text[start:end]`` is the phrase as
+    written) and a ``snippet`` (:func:`analysis.text.evidence.snippet`). Its rows agree exactly
+    with the
+    ``count`` of :func:`shared_phrases` over the same documents.
+
+Units and tokens
+    Each body span ``text[start:end]`` of a document (``Prepared.spans``) is a unit, tokenised on
+    its own, so a phrase never crosses a span boundary (a heading and the next paragraph do not
+    make a phrase). The typographic apostrophe ``’`` becomes ``'``; tokens are
+    :data:`analysis.compare.keyness.TOKEN_PATTERN` matches (runs of letters/digits joined by single
+    internal apostrophes or hyphens), lowercased; tokens without a letter (numbers) are dropped,
+    as in :func:`analysis.compare.keyness.term_counts` (which does the same inline, so the rule is
+    restated here rather than imported). Two differences from ``term_counts``, both so that every
+    counted phrase is a contiguous stretch of the original text that :func:`phrase_occurrences`
+    can point at:
+
+    * a dropped number breaks a phrase (*in 2024 Kazakhstan* is not the phrase *in kazakhstan*);
+    * tokens are lowercased after they are found, not before (the two orders differ only for the
+      rare letters whose lowercase is not a letter, such as ``İ``, whose lowercase carries a
+      combining dot).
+
+    :func:`shared_phrases` tokenises with polars (Rust ``regex``), :func:`phrase_occurrences`
+    with the Python ``regex`` package; both read the same pattern with the same Unicode classes.
+
+    A phrase may hold stopwords inside (*away from russia*) but its first and last tokens are not
+    stopwords (:data:`analysis.compare.keyness.ENGLISH_STOPWORDS` by default).
+
+Documents and groups
+    ``groups`` gives each document its group. Documents whose group is null, or that are not in
+    ``groups`` at all, are left out (of the counts and of the token total ``T``): label unknown
+    outlets beforehand, e.g. ``fill_null("(unknown outlet)")``.
+
+Names and formulations
+    ``capitalized`` is true when, in more than half of a phrase's occurrences, every word that is
+    not a stopword starts with a capital letter: names, titles and organisations (*Kassym-Jomart
+    Tokayev*, *Foreign Ministry*). Names of rare words top the distinctiveness ranking, so
+    notebook 03 lists the other phrases, the recurring formulations (*multi-vector policy*),
+    apart from them. Sentence-initial capitals count as capitals, hence "most occurrences".
+Subsumed phrases
+    A phrase is dropped when a longer phrase that passes the filters contains it as a contiguous
+    sub-phrase *and* has the same ``count``: every occurrence of *multi-vector foreign* is then
+    (as good as) part of *multi-vector foreign policy*, and listing both says the same thing
+    twice. When the shorter phrase also occurs elsewhere (a larger count) both are kept.
+
+Distinctiveness
+    How much more often the phrase occurs in this corpus than its words would predict in general
+    English, in bits per word::
+
+        distinctiveness = (log2(count / T) - sum_i log2 f_en(w_i)) / n_words
+
+    where ``T`` is the number of tokens of the units counted (documents with a group) and
+    ``f_en(w) = wordfreq.word_frequency(w, "en", wordlist="best", minimum=1e-9)``, the frequency
+    of the word in general English from ``wordfreq`` (Speer, R. (2022). rspeer/wordfreq: v3.0.
+    Zenodo. doi:10.5281/zenodo.7199437; its word lists ship in the package, nothing is
+    downloaded). It is a per-word pointwise mutual information against general English under
+    independence: phrases of rare words that recur here score high, *the united states* scores
+    low. Limits: it is no significance test (a phrase seen twice can score high); it favours
+    topical vocabulary (names, jargon) over recurring turns of phrase made of common words;
+    words wordfreq does not know get the floor frequency 1e-9 (about 30 bits), so names and
+    transliterations dominate; wordfreq's English is web, news, Wikipedia and subtitle text up to
+    about 2021, and it tokenises hyphenated or apostrophised words itself (the frequency of
+    *multi-vector* is the one wordfreq gives for the string, combined from its parts).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import polars as pl
+import regex
+
+from analysis.compare.groups import checked
+from analysis.compare.keyness import ENGLISH_STOPWORDS, TOKEN_PATTERN
+from analysis.text.evidence import snippet
+
+__all__ = [
+    "OCCURRENCES_SCHEMA",
+    "SHARED_PHRASES_SCHEMA",
+    "WORDFREQ_MINIMUM",
+    "english_frequency",
+    "phrase_occurrences",
+    "shared_phrases",
+    "tokenize",
+    "top_by_kind",
+]
+
+#: Columns of the ``shared_phrases`` table, in order. Sorted by distinctiveness (descending),
+#: n_groups (descending), count (descending), phrase.
+SHARED_PHRASES_SCHEMA: dict[str, pl.DataType] = {
+    "rank": pl.Int64(),  # 1 = most distinctive (the sort order below)
+    "phrase": pl.String(),  # lowercase tokens joined by one space
+    "n_words": pl.Int64(),
+    "capitalized": pl.Boolean(),  # a name or title: content words capitalized in most occurrences
+    "n_groups": pl.Int64(),  # groups with at least one occurrence
+    "n_docs": pl.Int64(),  # documents with at least one occurrence
+    "count": pl.Int64(),  # occurrences in the corpus
+    "distinctiveness": pl.Float64(),  # bits per word against general English (module docstring)
+    "groups": pl.List(pl.String()),  # sorted
+    "doc_ids": pl.List(pl.String()),  # sorted
+    "group_counts": pl.List(pl.Int64()),  # occurrences per group, aligned with ``groups``
+}
+
+#: Columns of the phrase occurrences table. Sorted by doc_id, start, phrase.
+OCCURRENCES_SCHEMA: dict[str, pl.DataType] = {
+    "doc_id": pl.String(),
+    "phrase": pl.String(),
+    "start": pl.Int64(),  # text[start:end] is the phrase as written
+    "end": pl.Int64(),
+    "snippet": pl.String(),  # at most analysis.text.evidence.SNIPPET_CHARS characters
+}
+
+#: Floor of the general-English frequency ``f_en`` (words wordfreq does not know).
+WORDFREQ_MINIMUM = 1e-9
+
+_TOKEN = regex.compile(TOKEN_PATTERN)
+_LETTER = regex.compile(r"\p{L}")
+
+
+def english_frequency(words: Iterable[str]) -> dict[str, float]:
+    """General-English frequency of each distinct word, from ``wordfreq`` (one call per word).
+
+    ``wordfreq.word_frequency(w, "en", wordlist="best", minimum=WORDFREQ_MINIMUM)``.
+
+    >>> f = english_frequency(["the", "steppe", "qwzxkj", "the"])
+    >>> sorted(f), f["the"] > f["steppe"] > f["qwzxkj"] == WORDFREQ_MINIMUM
+    (['qwzxkj', 'steppe', 'the'], True)
+    """
+    import wordfreq  # loaded on first use: its word lists take a moment to read
+
+    return {
+        w: wordfreq.word_frequency(w, "en", wordlist="best", minimum=WORDFREQ_MINIMUM)
+        for w in sorted(set(words))
+    }
+
+
+def tokenize(text: str) -> list[tuple[str, int, int, int]]:
+    """The tokens of ``text`` as ``(token, start, end, position)``, by the rule of the module.
+
+    ``token`` is lowercased (``’`` read as ``'``); ``text[start:end]`` is the token as written;
+    ``position`` counts every pattern match, numbers included, so a gap in positions is a dropped
+    number.
+
+    >>> tokenize("Away from Russia’s 2 allies")
+    [('away', 0, 4, 0), ('from', 5, 9, 1), ("russia's", 10, 18, 2), ('allies', 21, 27, 4)]
+    """
+    out = []
+    for pos, m in enumerate(_TOKEN.finditer(text.replace("’", "'"))):
+        tok = m.group()
+        if _LETTER.search(tok):
+            out.append((tok.lower(), m.start(), m.end(), pos))
+    return out
+
+
+def _check_spans(doc_id: str, text: str, spans: Sequence[tuple[int, int]]) -> None:
+    for span in spans:
+        start, end = span
+        if not 0 <= start <= end <= len(text):
+            raise ValueError(
+                f"span {tuple(span)} of document {doc_id!r} is not inside its text (0..{len(text)})"
+            )
+
+
+def _docs_rows(docs: pl.DataFrame, fname: str) -> list[tuple[str, str]]:
+    for col in ("doc_id", "text"):
+        if col not in docs.columns:
+            raise ValueError(f"{fname}: docs has no column {col!r} (columns: {docs.columns})")
+    rows = [
+        (str(d), t or "")
+        for d, t in docs.select(pl.col("doc_id").cast(pl.String), "text").iter_rows()
+        if d is not None
+    ]
+    ids = [d for d, _ in rows]
+    if len(set(ids)) != len(ids):
+        dup = sorted({d for d in ids if ids.count(d) > 1})[:3]
+        raise ValueError(f"{fname}: repeated doc_id(s) in docs, e.g. {dup}")
+    return rows
+
+
+def _group_map(groups: pl.DataFrame, group_col: str) -> dict[str, str]:
+    members = checked(groups, "shared_phrases", group_col)
+    return dict(zip(members["doc_id"].to_list(), members["group"].to_list(), strict=True))
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=SHARED_PHRASES_SCHEMA)
+
+
+def shared_phrases(
+    docs: pl.DataFrame,
+    spans: Mapping[str, Sequence[tuple[int, int]]],
+    groups: pl.DataFrame,
+    *,
+    min_words: int = 2,
+    max_words: int = 5,
+    min_groups: int = 2,
+    min_count: int = 2,
+    stopwords: frozenset[str] | set[str] | None = ENGLISH_STOPWORDS,
+    limit: int | None = None,
+    group_col: str = "group",
+) -> pl.DataFrame:
+    """The ``shared_phrases`` table (:data:`SHARED_PHRASES_SCHEMA`) of a corpus.
+
+    Counting is done in polars, one pass per phrase length: the tokens of all units with their
+    positions, the n-gram as shifted token columns over the same unit, the edge (stopword) and
+    contiguity filters, a group-by on the phrase for its count and numbers of documents and
+    groups; only the phrases that pass ``min_count`` and ``min_groups`` get their lists of groups
+    and documents. Subsumed phrases are then dropped and distinctiveness computed (module
+    docstring).
+
+    Parameters
+    ----------
+    docs
+        ``doc_id``, ``text`` (null text counts as empty).
+    spans
+        Body spans ``(start, end)`` per doc_id (``Prepared.spans``), each tokenised on its own; a
+        document missing from it has no body.
+    groups
+        ``doc_id`` and ``group_col``: the group (outlet) of each document. Documents with a null
+        group or none here are left out.
+    min_words, max_words
+        Phrase lengths, in tokens: ``2 <= min_words <= max_words``.
+    min_groups
+        Keep phrases used by documents of at least this many groups (``>= 1``).
+    min_count
+        Keep phrases that occur at least this many times in the corpus (``>= 1``).
+    stopwords
+        Words a phrase may not start or end with (compared lowercased); ``None`` or empty: any.
+    limit
+        Keep the first ``limit`` rows after sorting (``None``: all; ``>= 0``).
+    group_col
+        The group column of ``groups``.
+
+    Returns
+    -------
+    pl.DataFrame
+        :data:`SHARED_PHRASES_SCHEMA`, sorted by ``distinctiveness`` descending, then
+        ``n_groups`` descending, ``count`` descending, ``phrase``. Empty inputs give an empty
+        table with the schema.
+
+    Raises
+    ------
+    ValueError
+        Missing columns, repeated doc_ids, a document with two groups, a span outside its text,
+        or an argument out of range (the message says which).
+
+    Examples
+    --------
+    >>> docs = pl.DataFrame({"doc_id": ["a", "b", "c"], "text": [
+    ...     "Astana keeps a multi-vector policy. Away from Russia?",
+    ...     "The multi-vector policy, they say, moves Astana away from Russia.",
+    ...     "Not a multi-vector policy."]})
+    >>> spans = {d: [(0, len(t))] for d, t in docs.iter_rows()}
+    >>> groups = pl.DataFrame({"doc_id": ["a", "b", "c"], "group": ["X", "Y", "Y"]})
+    >>> out = shared_phrases(docs, spans, groups)
+    >>> out.select("phrase", "n_groups", "n_docs", "count", "group_counts").rows()
+    [('multi-vector policy', 2, 3, 3, [1, 2]), ('away from russia', 2, 2, 2, [1, 1])]
+    >>> out["doc_ids"][1].to_list(), out["groups"][1].to_list()
+    (['a', 'b'], ['X', 'Y'])
+    """
+    if min_words < 2:
+        raise ValueError(f"shared_phrases: min_words must be >= 2, got {min_words}")
+    if max_words < min_words:
+        raise ValueError(
+            f"shared_phrases: max_words ({max_words}) must be >= min_words ({min_words})"
+        )
+    if min_groups < 1:
+        raise ValueError(f"shared_phrases: min_groups must be >= 1, got {min_groups}")
+    if min_count < 1:
+        raise ValueError(f"shared_phrases: min_count must be >= 1, got {min_count}")
+    if limit is not None and limit < 0:
+        raise ValueError(f"shared_phrases: limit must be None or >= 0, got {limit}")
+    rows = _docs_rows(docs, "shared_phrases")
+    group_of = _group_map(groups, group_col)
+
+    # Units: one row per body span of a document with a group; doc and group as integer codes.
+    doc_names = sorted(d for d, _ in rows if d in group_of)
+    group_names = sorted({group_of[d] for d in doc_names})
+    doc_code = {d: i for i, d in enumerate(doc_names)}
+    group_code = {g: i for i, g in enumerate(group_names)}
+    u_text: list[str] = []
+    u_doc: list[int] = []
+    u_group: list[int] = []
+    for doc_id, text in rows:
+        if doc_id not in doc_code:
+            continue
+        doc_spans = spans.get(doc_id, ())
+        _check_spans(doc_id, text, doc_spans)
+        for start, end in doc_spans:
+            u_text.append(text[start:end])
+            u_doc.append(doc_code[doc_id])
+            u_group.append(group_code[group_of[doc_id]])
+    if not u_text:
+        return _empty()
+    units = pl.DataFrame(
+        {"text": u_text, "doc": u_doc, "group": u_group},
+        schema={"text": pl.String(), "doc": pl.UInt32(), "group": pl.UInt32()},
+    )
+    del u_text
+    stop = sorted({w.lower() for w in stopwords or ()})
+    # Tokens in unit order; ``pos`` numbers every match (numbers included) over the corpus, so
+    # ``pos`` of the last token minus ``pos`` of the first is n - 1 exactly when no number was
+    # dropped in between; ``unit`` tells spans apart.
+    tokens = (
+        units.lazy()
+        .with_row_index("unit")
+        .select(
+            "unit",
+            "doc",
+            "group",
+            pl.col("text").str.replace_all("’", "'", literal=True).str.extract_all(TOKEN_PATTERN),
+        )
+        .explode("text")
+        .with_row_index("pos")
+        .filter(pl.col("text").is_not_null() & pl.col("text").str.contains(r"\p{L}"))
+        .select(
+            "pos",
+            "unit",
+            "doc",
+            "group",
+            pl.col("text").str.to_lowercase().alias("tok"),
+            pl.col("text").str.contains(r"^\p{Lu}").alias("cap"),
+        )
+        .with_columns(pl.col("tok").is_in(stop).alias("stop"))
+        .collect()
+    )
+    del units
+    total = tokens.height
+    if total == 0:
+        return _empty()
+
+    per_n: list[pl.DataFrame] = []
+    occurrences: list[pl.DataFrame] = []
+    for n in range(min_words, max_words + 1):
+        last = n - 1
+        grams = (
+            tokens.lazy()
+            .select(
+                pl.concat_str([pl.col("tok").shift(-k) for k in range(n)], separator=" ").alias(
+                    "phrase"
+                ),
+                "doc",
+                "group",
+                pl.all_horizontal(
+                    [(pl.col("cap") | pl.col("stop")).shift(-k) for k in range(n)]
+                ).alias("cap_all"),
+                (
+                    (pl.col("unit").shift(-last) == pl.col("unit"))
+                    & (pl.col("pos").shift(-last) - pl.col("pos") == last)
+                    & ~pl.col("stop")
+                    & ~pl.col("stop").shift(-last)
+                ).alias("keep"),
+            )
+            .filter(pl.col("keep"))
+            .drop("keep")
+            .collect()
+        )
+        kept = (
+            grams.lazy()
+            .group_by("phrase")
+            .agg(
+                pl.len().cast(pl.Int64).alias("count"),
+                pl.col("doc").n_unique().cast(pl.Int64).alias("n_docs"),
+                pl.col("group").n_unique().cast(pl.Int64).alias("n_groups"),
+                (pl.col("cap_all").mean() > 0.5).alias("capitalized"),
+            )
+            .filter((pl.col("count") >= min_count) & (pl.col("n_groups") >= min_groups))
+            .with_columns(pl.lit(n, pl.Int64).alias("n_words"))
+            .collect()
+        )
+        per_n.append(kept)
+        occurrences.append(
+            grams.drop("cap_all").join(kept.select("phrase"), on="phrase", how="semi")
+        )
+        del grams
+    del tokens
+    table = pl.concat(per_n)
+    if table.height == 0:
+        return _empty()
+    table = _drop_subsumed(table, min_words)
+    occ = pl.concat(occurrences).join(table.select("phrase"), on="phrase", how="semi")
+
+    # Lists of groups, documents and counts per group of the kept phrases.
+    doc_lut = pl.Series("doc_id", doc_names, pl.String())
+    group_lut = pl.Series("group", group_names, pl.String())
+    by_group = (
+        occ.group_by("phrase", "group")
+        .agg(pl.len().cast(pl.Int64).alias("n"))
+        .sort("phrase", "group")
+        .group_by("phrase", maintain_order=True)
+        .agg(
+            pl.col("group").alias("groups"),
+            pl.col("n").alias("group_counts"),
+        )
+    )
+    by_doc = (
+        occ.select("phrase", "doc")
+        .unique()
+        .sort("phrase", "doc")
+        .group_by("phrase", maintain_order=True)
+        .agg(pl.col("doc").alias("doc_ids"))
+    )
+    table = table.join(by_group, on="phrase", how="left").join(by_doc, on="phrase", how="left")
+    # Codes are ranks of the sorted names, so sorted codes give sorted names.
+    table = table.with_columns(
+        _decode("groups", group_lut),
+        _decode("doc_ids", doc_lut),
+    )
+
+    freq = english_frequency(table["phrase"].str.split(" ").explode().unique().to_list())
+    log_f = {w: math.log2(f) for w, f in freq.items()}
+    table = table.with_columns(
+        (
+            (
+                (pl.col("count").cast(pl.Float64) / total).log(2)
+                - pl.col("phrase")
+                .str.split(" ")
+                .list.eval(pl.element().replace_strict(log_f, return_dtype=pl.Float64))
+                .list.sum()
+            )
+            / pl.col("n_words")
+        ).alias("distinctiveness")
+    )
+    out = (
+        table.sort(
+            ["distinctiveness", "n_groups", "count", "phrase"],
+            descending=[True, True, True, False],
+        )
+        .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("rank"))
+        .select(list(SHARED_PHRASES_SCHEMA))
+    )
+    if limit is not None:
+        out = out.head(limit)
+    return out.cast(SHARED_PHRASES_SCHEMA)  # type: ignore[arg-type]
+
+
+def _decode(col: str, lut: pl.Series) -> pl.Expr:
+    """Replace the integer codes of a list column by the names they index in ``lut``."""
+    mapping = dict(enumerate(lut.to_list()))
+    return pl.col(col).list.eval(pl.element().replace_strict(mapping, return_dtype=pl.String))
+
+
+def _drop_subsumed(table: pl.DataFrame, min_words: int) -> pl.DataFrame:
+    """Drop phrases a longer phrase of ``table`` contains with the same ``count``."""
+    subs: list[pl.DataFrame] = []
+    longer = table.filter(pl.col("n_words") > min_words)
+    for n in sorted(set(longer["n_words"].to_list())):
+        words = longer.filter(pl.col("n_words") == n).select(
+            pl.col("phrase").str.split(" ").alias("w"), "count"
+        )
+        for m in range(min_words, n):
+            for i in range(n - m + 1):
+                subs.append(
+                    words.select(
+                        pl.col("w").list.slice(i, m).list.join(" ").alias("phrase"), "count"
+                    )
+                )
+    if not subs:
+        return table
+    contained = pl.concat(subs).unique()
+    return table.join(contained, on=["phrase", "count"], how="anti")
+
+
+def phrase_occurrences(
+    docs: pl.DataFrame,
+    spans: Mapping[str, Sequence[tuple[int, int]]],
+    phrases: Iterable[str],
+    *,
+    doc_ids: Iterable[str] | None = None,
+) -> pl.DataFrame:
+    """Every occurrence of ``phrases`` in the body spans of ``docs`` (:data:`OCCURRENCES_SCHEMA`).
+
+    The units and tokens are those of :func:`shared_phrases` (:func:`tokenize`, Python
+    ``regex``): a phrase occurs where its tokens follow one another in one body span with no
+    dropped number between them, so over the same documents the rows of a phrase number exactly
+    its ``count`` in :func:`shared_phrases`. Occurrences of different phrases may overlap.
+
+    Parameters
+    ----------
+    docs
+        ``doc_id``, ``text``.
+    spans
+        Body spans per doc_id (``Prepared.spans``).
+    phrases
+        Phrases to find; each is tokenised by the same rule, so case and ``’`` do not matter
+        (the ``phrase`` column holds the normalised form, as in ``shared_phrases``).
+    doc_ids
+        Look only in these documents (default: all of ``docs``). Pass the documents that have a
+        group to match the counts of :func:`shared_phrases`.
+
+    Returns
+    -------
+    pl.DataFrame
+        ``doc_id``, ``phrase``, ``start``, ``end`` (offsets into the original text:
+        ``text[start:end]`` is the phrase as written), ``snippet``; sorted by doc_id, start,
+        phrase.
+
+    Raises
+    ------
+    ValueError
+        Missing columns, repeated doc_ids, a span outside its text, or a phrase with no word.
+
+    Examples
+    --------
+    >>> docs = pl.DataFrame({"doc_id": ["a"], "text": ["Moving AWAY  from\\nRussia’s orbit."]})
+    >>> occ = phrase_occurrences(docs, {"a": [(0, 33)]}, ["away from russia's"])
+    >>> occ.select("phrase", "start", "end").rows()
+    [("away from russia's", 7, 26)]
+    >>> docs["text"][0][7:26]
+    'AWAY  from\\nRussia’s'
+    """
+    rows = _docs_rows(docs, "phrase_occurrences")
+    wanted: dict[tuple[str, ...], str] = {}
+    for phrase in phrases:
+        toks = tuple(t for t, *_ in tokenize(str(phrase)))
+        if not toks:
+            raise ValueError(f"phrase_occurrences: phrase {phrase!r} has no word")
+        wanted[toks] = " ".join(toks)
+    only = None if doc_ids is None else {str(d) for d in doc_ids}
+    lengths = sorted({len(k) for k in wanted})
+    out: list[tuple[Any, ...]] = []
+    for doc_id, text in rows:
+        if only is not None and doc_id not in only:
+            continue
+        doc_spans = spans.get(doc_id, ())
+        _check_spans(doc_id, text, doc_spans)
+        if not wanted:
+            continue
+        for lo, hi in doc_spans:
+            toks = tokenize(text[lo:hi])
+            words = [t for t, *_ in toks]
+            for i in range(len(toks)):
+                for n in lengths:
+                    j = i + n - 1
+                    if j >= len(toks) or toks[j][3] - toks[i][3] != n - 1:
+                        continue
+                    phrase = wanted.get(tuple(words[i : i + n]))
+                    if phrase is not None:
+                        start, end = lo + toks[i][1], lo + toks[j][2]
+                        out.append((doc_id, phrase, start, end, snippet(text, start, end)))
+    out.sort(key=lambda r: (r[0], r[2], r[1]))
+    return pl.DataFrame(out, schema=OCCURRENCES_SCHEMA, orient="row")
+
+
+def top_by_kind(table: pl.DataFrame, n: int) -> pl.DataFrame:
+    """The ``n`` best-ranked names and the ``n`` best-ranked formulations of a ``shared_phrases``
+    table (``capitalized`` true and false), in rank order.
+
+    On a corpus of thousands of articles the table runs to hundreds of thousands of phrases;
+    this keeps a readable, documented cut of both kinds (``rank`` still counts the full table).
+
+    >>> t = pl.DataFrame({"rank": [1, 2, 3, 4], "capitalized": [True, True, False, True]})
+    >>> top_by_kind(t, 1)["rank"].to_list()
+    [1, 3]
+    """
+    if n < 0:
+        raise ValueError(f"top_by_kind: n must be >= 0, got {n}")
+    return (
+        table.sort("rank")
+        .group_by("capitalized", maintain_order=True)
+        .head(n)
+        .sort("rank")
+        .select(table.columns)
+    )

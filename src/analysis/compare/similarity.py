@@ -1,0 +1,532 @@
+"""Cosine similarity of documents and of groups (outlets) on TF-IDF vectors: ``similarity``.
+
+Documents are represented by TF-IDF vectors from scikit-learn's ``TfidfVectorizer`` (Salton,
+G. & Buckley, C. (1988). Term-weighting approaches in automatic text retrieval. *Information
+Processing & Management* 24(5), 513-523, doi:10.1016/0306-4573(88)90021-0; Pedregosa et al.
+(2011). Scikit-learn: Machine Learning in Python. *JMLR* 12, 2825-2830) and compared by the
+cosine of the angle between them (Manning, C. D., Raghavan, P. & Schuetze, H. (2008).
+*Introduction to Information Retrieval*, ch. 6.3).
+
+Formula
+-------
+For a term ``t`` in document ``d`` of a corpus of ``n`` documents, with ``tf`` its raw count in
+``d`` and ``df`` the number of documents containing it (:func:`tfidf` settings)::
+
+    w(t, d)  = (1 + ln tf) * (ln((1 + n) / (1 + df)) + 1)    (sublinear tf, smoothed idf)
+    x_d      = w(., d) / ||w(., d)||_2                        (L2-normalised row)
+    cos(d, e) = x_d . x_e                                     (in [0, 1]: weights are >= 0)
+
+A document with no term left (empty, only stopwords or numbers) has the zero vector and cosine 0
+with every document.
+
+Group figure (:func:`group_similarity`)
+---------------------------------------
+The figure for groups ``A`` and ``B`` is the **mean pairwise cosine** between their documents,
+not the cosine of the group centroids. With ``S_A = sum of x_d over d in A`` and ``n_A`` the
+number of A's documents with a non-zero vector::
+
+    A != B:  cos(A, B) = (S_A . S_B) / (n_A * n_B)
+    A == B:  cos(A, A) = (|S_A|^2 - n_A) / (n_A * (n_A - 1))     (mean over distinct pairs)
+
+``cos(A, A)`` (within-group cohesion) is null when ``n_A < 2``. Documents with the zero vector
+are left out of their group (they are not counted in ``n_a`` / ``n_b``): they would only pull
+the mean towards 0 for lack of text, not of similarity.
+
+Floating point error can put a cosine a hair outside [0, 1]: values within ``1e-12`` above 1 are
+set to 1.0 and values within ``1e-12`` below 0 to 0.0; nothing else is clipped or rounded.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import polars as pl
+
+from analysis.compare.groups import checked
+from analysis.compare.keyness import ENGLISH_STOPWORDS
+
+if TYPE_CHECKING:
+    import scipy.sparse
+
+__all__ = [
+    "SIMILARITY_SCHEMA",
+    "TFIDF_TOKEN_PATTERN",
+    "SimilarityLevel",
+    "document_similarity",
+    "group_similarity",
+    "labelled_pairs",
+    "pool_groups",
+    "similarity_table",
+    "tfidf",
+]
+
+#: ``level`` of a :data:`SIMILARITY_SCHEMA` row.
+SimilarityLevel = Literal["document", "group"]
+
+#: The ``similarity`` table. ``level == "document"``: ``a`` < ``b`` are doc_ids and
+#: ``n_a == n_b == 1``; ``level == "group"``: ``a``, ``b`` are group names (both orders, and
+#: ``a == b`` for within-group cohesion) and ``n_a``, ``n_b`` count their documents with a
+#: non-zero TF-IDF vector.
+SIMILARITY_SCHEMA: dict[str, pl.DataType] = {
+    "level": pl.String(),
+    "a": pl.String(),
+    "b": pl.String(),
+    "cosine": pl.Float64(),
+    "n_a": pl.Int64(),
+    "n_b": pl.Int64(),
+}
+
+#: Token regex (Python ``re`` syntax, as used by scikit-learn): a letter, then optionally
+#: letters/digits/underscores, apostrophes or hyphens ending in a letter/digit. Tokens that start
+#: with a digit (``2024``, ``19th``) are not tokens; single letters are.
+TFIDF_TOKEN_PATTERN = r"(?u)\b[^\W\d_](?:[\w'-]*\w)?\b"
+
+_CLIP_TOL = 1e-12
+
+
+def _clip(values: np.ndarray) -> np.ndarray:
+    """Snap float error within ``_CLIP_TOL`` outside [0, 1] back onto the interval."""
+    out = np.asarray(values, dtype=np.float64).copy()
+    out[(out > 1.0) & (out <= 1.0 + _CLIP_TOL)] = 1.0
+    out[(out < 0.0) & (out >= -_CLIP_TOL)] = 0.0
+    return out
+
+
+def _prepare(bodies: pl.DataFrame, text_col: str) -> pl.DataFrame:
+    """``doc_id``, ``text`` sorted by doc_id; checks columns and unique, non-null doc_ids."""
+    for col in ("doc_id", text_col):
+        if col not in bodies.columns:
+            raise ValueError(f"similarity: no column {col!r} in {bodies.columns}")
+    frame = bodies.select(
+        pl.col("doc_id").cast(pl.String),
+        pl.col(text_col)
+        .cast(pl.String)
+        .fill_null("")
+        .str.replace_all("’", "'", literal=True)
+        .alias("text"),
+    )
+    if frame["doc_id"].null_count():
+        raise ValueError("similarity: null doc_id")
+    if frame["doc_id"].n_unique() != frame.height:
+        raise ValueError("similarity: repeated doc_id")
+    return frame.sort("doc_id")
+
+
+def tfidf(
+    bodies: pl.DataFrame,
+    *,
+    text_col: str = "body",
+    min_df: int = 1,
+    max_df: float = 1.0,
+) -> tuple[list[str], scipy.sparse.csr_matrix]:
+    """TF-IDF vectors of the documents, one L2-normalised row per document, in doc_id order.
+
+    The vectoriser is scikit-learn's ``TfidfVectorizer`` with these fixed settings:
+    ``lowercase=True``, ``token_pattern=TFIDF_TOKEN_PATTERN`` (a token starts with a letter, may
+    contain internal apostrophes and hyphens; pure numbers are not tokens),
+    ``stop_words=sorted(ENGLISH_STOPWORDS)`` (:data:`analysis.compare.keyness.ENGLISH_STOPWORDS`),
+    ``sublinear_tf=True``, ``smooth_idf=True``, ``norm="l2"``, ``dtype=numpy.float64``, and
+    ``min_df``/``max_df`` as given. Before vectorising, null bodies become ``""`` and the
+    typographic apostrophe ``’`` becomes ``'`` (as in :func:`analysis.compare.keyness.term_counts`,
+    so
+    ``it’s`` is the stopword ``it's``).
+
+    Parameters
+    ----------
+    bodies
+        ``doc_id`` (unique, not null) and ``text_col`` (clean article body; null = empty).
+    text_col
+        Column holding the text.
+    min_df, max_df
+        scikit-learn's document-frequency cut-offs (``min_df`` a count, ``max_df`` a fraction).
+
+    Returns
+    -------
+    tuple[list[str], scipy.sparse.csr_matrix]
+        The doc_ids in sorted order and the ``n x V`` float64 matrix (columns: terms in
+        alphabetical order). No rows: ``([], 0 x 0 matrix)``. If no term is left (every document
+        empty or only stopwords/numbers, or all pruned by ``min_df``/``max_df``) every row is
+        zero and ``V = 0``.
+
+    Raises
+    ------
+    ValueError
+        A missing column, or a null or repeated doc_id.
+
+    Examples
+    --------
+    >>> bodies = pl.DataFrame({"doc_id": ["b", "a"], "body": ["Oil and gas", "Oil, 2024"]})
+    >>> ids, x = tfidf(bodies)
+    >>> ids, x.shape
+    (['a', 'b'], (2, 2))
+    >>> x.toarray().round(4).tolist()
+    [[0.0, 1.0], [0.8148, 0.5797]]
+    """
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    frame = _prepare(bodies, text_col)
+    ids = frame["doc_id"].to_list()
+    if not ids:
+        return [], sp.csr_matrix((0, 0), dtype=np.float64)
+    vectorizer = TfidfVectorizer(
+        lowercase=True,
+        token_pattern=TFIDF_TOKEN_PATTERN,
+        stop_words=sorted(ENGLISH_STOPWORDS),
+        sublinear_tf=True,
+        smooth_idf=True,
+        norm="l2",
+        dtype=np.float64,
+        min_df=min_df,
+        max_df=max_df,
+    )
+    try:
+        matrix = vectorizer.fit_transform(frame["text"].to_list())
+    except ValueError as err:  # no term at all: every vector is zero
+        if not str(err).startswith(("empty vocabulary", "After pruning, no terms remain")):
+            raise
+        return ids, sp.csr_matrix((len(ids), 0), dtype=np.float64)
+    x = sp.csr_matrix(matrix, dtype=np.float64)
+    x.sort_indices()
+    return ids, x
+
+
+def _doc_pairs(
+    ids: list[str],
+    x: scipy.sparse.csr_matrix,
+    *,
+    top_k: int | None,
+    min_similarity: float,
+    chunk_rows: int,
+) -> pl.DataFrame:
+    """Document rows of :data:`SIMILARITY_SCHEMA` from a :func:`tfidf` result."""
+    n = len(ids)
+    empty = pl.DataFrame(schema=SIMILARITY_SCHEMA)
+    if n < 2 or (top_k is not None and top_k == 0):
+        return empty
+    xt = x.T.tocsr()
+    rows_i: list[np.ndarray] = []
+    rows_j: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    k = None if top_k is None else min(top_k, n - 1)
+    for start in range(0, n, chunk_rows):
+        stop = min(start + chunk_rows, n)
+        # Row i of this product adds x_i[t] * x_j[t] over the shared terms t in increasing term
+        # order, whichever chunk i is in, so sim[i, j] and sim[j, i] are the same float.
+        sim = (x[start:stop] @ xt).toarray()
+        local = np.arange(stop - start)
+        if k is None:
+            col = np.arange(n)
+            keep = (col[None, :] > (local + start)[:, None]) & (sim >= min_similarity)
+        else:
+            ranked = sim.copy()
+            ranked[local, local + start] = -np.inf  # a document is not its own neighbour
+            kth = -np.partition(-ranked, k - 1, axis=1)[:, k - 1 : k]
+            above = ranked > kth
+            ties = ranked == kth  # ties at the k-th value: lowest doc_id first
+            need = k - above.sum(axis=1, keepdims=True)
+            keep = above | (ties & (np.cumsum(ties, axis=1) <= need))
+            keep &= sim >= min_similarity
+        ii, jj = np.nonzero(keep)
+        rows_i.append(ii + start)
+        rows_j.append(jj)
+        values.append(sim[ii, jj])
+    i = np.concatenate(rows_i)
+    j = np.concatenate(rows_j)
+    pairs = pl.DataFrame(
+        {
+            "ia": np.minimum(i, j).astype(np.int64),
+            "ib": np.maximum(i, j).astype(np.int64),
+            "cosine": _clip(np.concatenate(values)),
+        }
+    )
+    if k is not None:  # a pair found from both ends: same value (see above), keep one
+        pairs = pairs.unique(["ia", "ib"], keep="first", maintain_order=True)
+    pairs = pairs.sort("ia", "ib")  # rows are in doc_id order, so this is (a, b) order
+    names = pl.Series("name", ids, dtype=pl.String)
+    out = pairs.select(
+        pl.lit("document").alias("level"),
+        names.gather(pairs["ia"]).alias("a"),
+        names.gather(pairs["ib"]).alias("b"),
+        pl.col("cosine"),
+        pl.lit(1, pl.Int64).alias("n_a"),
+        pl.lit(1, pl.Int64).alias("n_b"),
+    )
+    return out.cast(SIMILARITY_SCHEMA).select(list(SIMILARITY_SCHEMA))  # type: ignore[arg-type]
+
+
+def document_similarity(
+    bodies: pl.DataFrame,
+    *,
+    top_k: int | None = None,
+    min_similarity: float = 0.0,
+    chunk_rows: int = 1000,
+) -> pl.DataFrame:
+    """Cosine similarity of pairs of documents (``level == "document"`` rows).
+
+    Parameters
+    ----------
+    bodies
+        ``doc_id`` (unique, not null), ``body`` (clean article text; null = empty), vectorised by
+        :func:`tfidf` with its defaults.
+    top_k
+        Keep a pair (a, b) only if b is among a's ``top_k`` most similar other documents or a
+        among b's (ranked by cosine, descending; ties by doc_id, ascending). ``None``: no such
+        limit. With ``min_similarity <= 0`` and no ``top_k`` every one of the ``n (n - 1) / 2``
+        pairs is listed, which is fine for small corpora only: the notebooks pass ``top_k`` for
+        large ones.
+    min_similarity
+        Keep pairs whose cosine is at least this. Documents with the zero vector have cosine 0
+        with every document and so drop out for any ``min_similarity > 0``.
+    chunk_rows
+        Rows of the similarity matrix computed at once (memory is about ``24 * chunk_rows * n``
+        bytes); the full ``n x n`` matrix is never held. Does not change the result.
+
+    Returns
+    -------
+    pl.DataFrame
+        :data:`SIMILARITY_SCHEMA`, ``level = "document"``, one row per unordered pair ``a < b``
+        (doc_id string order), ``n_a = n_b = 1``, sorted by (a, b). Fewer than two documents:
+        no rows.
+
+    Raises
+    ------
+    ValueError
+        A missing column, a null or repeated doc_id, ``top_k < 0`` or ``chunk_rows < 1``.
+
+    Examples
+    --------
+    >>> bodies = pl.DataFrame(
+    ...     {"doc_id": ["a", "b", "c"],
+    ...      "body": ["Oil prices rose", "Oil prices fell", "Grain harvest"]}
+    ... )
+    >>> out = document_similarity(bodies)
+    >>> [(a, b, round(c, 4)) for a, b, c in out.select("a", "b", "cosine").rows()]
+    [('a', 'b', 0.5363), ('a', 'c', 0.0), ('b', 'c', 0.0)]
+    >>> document_similarity(bodies, top_k=1, min_similarity=0.1).select("a", "b").rows()
+    [('a', 'b')]
+    """
+    _check_doc_args(top_k, chunk_rows)
+    ids, x = tfidf(bodies)
+    return _doc_pairs(ids, x, top_k=top_k, min_similarity=min_similarity, chunk_rows=chunk_rows)
+
+
+def _check_doc_args(top_k: int | None, chunk_rows: int) -> None:
+    if top_k is not None and top_k < 0:
+        raise ValueError(f"document_similarity: top_k must be >= 0 or None, got {top_k}")
+    if chunk_rows < 1:
+        raise ValueError(f"document_similarity: chunk_rows must be >= 1, got {chunk_rows}")
+
+
+def _group_pairs(ids: list[str], x: scipy.sparse.csr_matrix, groups: pl.DataFrame) -> pl.DataFrame:
+    """Group rows of :data:`SIMILARITY_SCHEMA` from a :func:`tfidf` result."""
+    import scipy.sparse as sp
+
+    index = pl.DataFrame(
+        {"doc_id": ids, "row": np.arange(len(ids), dtype=np.int64)},
+        schema={"doc_id": pl.String(), "row": pl.Int64()},
+    )
+    members = checked(groups, "group_similarity").join(index, on="doc_id", how="inner")
+    names = sorted(set(members["group"].to_list()))
+    if not names:
+        return pl.DataFrame(schema=SIMILARITY_SCHEMA)
+    sq_norm = np.asarray(x.multiply(x).sum(axis=1)).ravel() if x.shape[1] else np.zeros(len(ids))
+    code = {g: c for c, g in enumerate(names)}
+    rows = members["row"].to_numpy()
+    nonzero = sq_norm[rows] > 0  # zero-vector documents do not count in their group
+    rows = rows[nonzero]
+    cols = np.array([code[g] for g in members["group"].to_list()], dtype=np.int64)[nonzero]
+    indicator = sp.csr_matrix(
+        (np.ones(len(rows)), (cols, rows)), shape=(len(names), len(ids)), dtype=np.float64
+    )
+    sums = indicator @ x  # S_A: sum of the group's rows
+    dots = np.asarray((sums @ sums.T).toarray(), dtype=np.float64).reshape(len(names), -1)
+    n = np.bincount(cols, minlength=len(names)).astype(np.int64)
+    norms_in = np.bincount(cols, weights=sq_norm[rows], minlength=len(names))
+    nf = n.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = dots / np.outer(nf, nf)
+        within = (np.diag(dots) - norms_in) / (nf * (nf - 1.0))
+    cosine = _clip(between)
+    np.fill_diagonal(cosine, _clip(within))
+    valid = np.outer(n > 0, n > 0)
+    np.fill_diagonal(valid, n > 1)
+    ga, gb = np.meshgrid(np.arange(len(names)), np.arange(len(names)), indexing="ij")
+    label = pl.Series("name", names, dtype=pl.String)
+    out = pl.DataFrame(
+        {
+            "level": "group",
+            "a": label.gather(ga.ravel()),
+            "b": label.gather(gb.ravel()),
+            "cosine": pl.Series(cosine.ravel()).scatter(np.flatnonzero(~valid.ravel()), None),
+            "n_a": n[ga.ravel()],
+            "n_b": n[gb.ravel()],
+        }
+    )
+    return out.cast(SIMILARITY_SCHEMA).select(list(SIMILARITY_SCHEMA)).sort("a", "b")  # type: ignore[arg-type]
+
+
+def group_similarity(bodies: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
+    """Mean pairwise cosine between and within groups (``level == "group"`` rows).
+
+    The figure and its formula are in the module docstring: for ``A != B`` the mean cosine over
+    all (document of A, document of B) pairs, for ``A == B`` the mean over distinct pairs of A's
+    documents (null with fewer than two). Computed from sparse group-indicator matrices.
+
+    Parameters
+    ----------
+    bodies
+        ``doc_id``, ``body``, as for :func:`document_similarity`.
+    groups
+        ``doc_id``, ``group`` (e.g. the outlet). Rows with a null group or a doc_id not in
+        ``bodies`` are ignored; a document may be in one group only.
+
+    Returns
+    -------
+    pl.DataFrame
+        :data:`SIMILARITY_SCHEMA`, ``level = "group"``: every ordered pair (A, B) of groups,
+        ``A == B`` included (a full symmetric matrix, ready for a heatmap), sorted by (a, b).
+        ``n_a``/``n_b`` count the documents with a non-zero vector; a group with none has
+        ``n = 0`` and null cosines.
+
+    Raises
+    ------
+    ValueError
+        A missing column, a null or repeated doc_id in ``bodies``, or a document in two groups.
+
+    Examples
+    --------
+    >>> bodies = pl.DataFrame(
+    ...     {"doc_id": ["a", "b", "c"],
+    ...      "body": ["Oil prices rose", "Oil prices fell", "Grain harvest"]}
+    ... )
+    >>> groups = pl.DataFrame({"doc_id": ["a", "b", "c"], "group": ["X", "X", "Y"]})
+    >>> out = group_similarity(bodies, groups)
+    >>> [(a, b, c if c is None else round(c, 4), na, nb)
+    ...  for _, a, b, c, na, nb in out.rows()]
+    [('X', 'X', 0.5363, 2, 2), ('X', 'Y', 0.0, 2, 1), ('Y', 'X', 0.0, 1, 2), ('Y', 'Y', None, 1, 1)]
+    """
+    ids, x = tfidf(bodies)
+    return _group_pairs(ids, x, groups)
+
+
+def similarity_table(
+    bodies: pl.DataFrame,
+    groups: pl.DataFrame,
+    *,
+    top_k: int | None = None,
+    min_similarity: float = 0.0,
+) -> pl.DataFrame:
+    """The ``similarity`` table: :func:`group_similarity` rows, then :func:`document_similarity`.
+
+    TF-IDF is computed once and shared by both levels; ``top_k`` and ``min_similarity`` apply
+    to the document rows only.
+
+    Examples
+    --------
+    >>> bodies = pl.DataFrame({"doc_id": ["a", "b"], "body": ["Oil rose", "Oil fell"]})
+    >>> groups = pl.DataFrame({"doc_id": ["a", "b"], "group": ["X", "Y"]})
+    >>> table = similarity_table(bodies, groups)
+    >>> table.select("level", "a", "b").rows()[-2:]
+    [('group', 'Y', 'Y'), ('document', 'a', 'b')]
+    >>> table.height
+    5
+    """
+    _check_doc_args(top_k, 1000)
+    ids, x = tfidf(bodies)
+    return pl.concat(
+        [
+            _group_pairs(ids, x, groups),
+            _doc_pairs(ids, x, top_k=top_k, min_similarity=min_similarity, chunk_rows=1000),
+        ]
+    )
+
+
+def pool_groups(group_rows: pl.DataFrame, pooled: pl.DataFrame) -> pl.DataFrame:
+    """Group rows for coarser groups, derived from the finer ones without recomputing TF-IDF.
+
+    The mean pairwise cosine is a ratio of sums over document pairs, so pooled groups need only
+    each fine pair's sum: ``n_a n_b cosine`` between groups and ``n_a (n_a - 1) cosine`` within
+    one. For pooled groups ``P != Q`` the figure is the sum over their fine pairs divided by
+    ``N_P N_Q``; within ``P`` the sum over all its fine pairs (within and between) divided by
+    ``N_P (N_P - 1)``. Equal to :func:`group_similarity` on the pooled groups (tested).
+
+    Parameters
+    ----------
+    group_rows
+        The ``level == "group"`` rows of :func:`similarity_table` (every ordered pair).
+    pooled
+        ``group`` (the fine group, as in ``group_rows``) and ``pooled`` (its coarser group),
+        e.g. from :func:`analysis.compare.groups.lump`.
+
+    Examples
+    --------
+    >>> rows = pl.DataFrame({"level": "group", "a": ["x", "x", "y", "y"],
+    ...                      "b": ["x", "y", "x", "y"], "cosine": [0.5, 0.2, 0.2, None],
+    ...                      "n_a": [2, 2, 1, 1], "n_b": [2, 1, 2, 1]})
+    >>> both = pl.DataFrame({"group": ["x", "y"], "pooled": ["xy", "xy"]})
+    >>> pool_groups(rows, both).select("a", "b", "cosine", "n_a").rows()  # (2*0.5 + 2*2*0.2) / 6
+    [('xy', 'xy', 0.3, 3)]
+    """
+    to = dict(zip(pooled["group"].to_list(), pooled["pooled"].to_list(), strict=True))
+    rows = group_rows.filter(pl.col("level") == "group").with_columns(
+        pl.col("a").replace_strict(to, return_dtype=pl.String).alias("pa"),
+        pl.col("b").replace_strict(to, return_dtype=pl.String).alias("pb"),
+        pl.when(pl.col("a") == pl.col("b"))
+        .then(pl.col("n_a") * (pl.col("n_a") - 1))
+        .otherwise(pl.col("n_a") * pl.col("n_b"))
+        .cast(pl.Float64)
+        .mul(pl.col("cosine").fill_null(0.0))
+        .alias("pair_sum"),
+    )
+    sizes = (
+        rows.filter(pl.col("a") == pl.col("b"))
+        .group_by("pa")
+        .agg(pl.col("n_a").sum().cast(pl.Int64).alias("n"))
+    )
+    sums = rows.group_by("pa", "pb").agg(pl.col("pair_sum").sum())
+    out = (
+        sums.join(sizes, on="pa")
+        .join(sizes.rename({"pa": "pb", "n": "n_b"}), on="pb")
+        .rename({"n": "n_a"})
+        .with_columns(
+            pairs=pl.when(pl.col("pa") == pl.col("pb"))
+            .then(pl.col("n_a") * (pl.col("n_a") - 1))
+            .otherwise(pl.col("n_a") * pl.col("n_b"))
+        )
+        .with_columns(
+            cosine=pl.when(pl.col("pairs") > 0).then(pl.col("pair_sum") / pl.col("pairs")),
+            level=pl.lit("group"),
+        )
+    )
+    return (
+        out.rename({"pa": "a", "pb": "b"})
+        .select("level", "a", "b", "cosine", "n_a", "n_b")
+        .cast(SIMILARITY_SCHEMA)  # type: ignore[arg-type]
+        .sort("a", "b")
+    )
+
+
+def labelled_pairs(table: pl.DataFrame, labels: pl.DataFrame) -> pl.DataFrame:
+    """The document rows of a ``similarity`` table with each side's ``source`` and ``group``.
+
+    ``labels`` has ``doc_id``, ``source``, ``group`` (the notebook's ``groups`` table). Columns:
+    ``a``, ``b``, ``cosine``, ``source_a``, ``group_a``, ``source_b``, ``group_b``; sorted by
+    cosine (highest first), then ``a``, ``b``.
+
+    >>> t = pl.DataFrame({"level": ["document"], "a": ["d1"], "b": ["d2"], "cosine": [0.4],
+    ...                   "n_a": [1], "n_b": [1]})
+    >>> lab = pl.DataFrame({"doc_id": ["d1", "d2"], "source": ["x.txt", "y.txt"],
+    ...                     "group": ["X", "Y"]})
+    >>> labelled_pairs(t, lab).select("source_a", "group_b", "cosine").rows()
+    [('x.txt', 'Y', 0.4)]
+    """
+    side = labels.select("doc_id", "source", "group")
+    return (
+        table.filter(pl.col("level") == "document")
+        .select("a", "b", "cosine")
+        .join(side.rename({"doc_id": "a", "source": "source_a", "group": "group_a"}), on="a")
+        .join(side.rename({"doc_id": "b", "source": "source_b", "group": "group_b"}), on="b")
+        .sort(["cosine", "a", "b"], descending=[True, False, False])
+    )

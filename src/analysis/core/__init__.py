@@ -1,0 +1,1 @@
+"""Shared foundations: errors, project paths, data files and input validation."""

@@ -1,0 +1,1 @@
+"""Reading a corpus: intake of files and tables, encodings (notebook 00)."""

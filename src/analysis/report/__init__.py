@@ -1,0 +1,1 @@
+"""Showing results: charts, notebook display, run output files."""

@@ -1,0 +1,126 @@
+"""Writing a run's tables and charts, byte-identically for identical inputs.
+
+Notebooks receive ``output_dir`` from the runner (see ``analysis.run.runner``). With
+``output_dir=None`` (a notebook opened in JupyterLab, or executed by nbval) nothing is written and
+charts are only displayed.
+
+Tables go to ``tables/<name>.parquet`` and ``tables/<name>.csv`` after an explicit sort; list
+columns are JSON-encoded in the CSV. Charts go to ``charts/<name>.vl.json`` (the Vega-Lite spec,
+keys sorted) and ``charts/<name>.svg`` (rendered by vl-convert). Neither holds timestamps or
+random ids.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+if TYPE_CHECKING:
+    import altair as alt
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+VEGALITE_MIMETYPE = "application/vnd.vegalite.v6+json"
+
+
+def _check_name(name: str) -> str:
+    if not _NAME.match(name):
+        raise ValueError(f"output name {name!r} must be lower-case letters, digits and '_'")
+    return name
+
+
+def _csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
+    nested = [c for c, t in frame.schema.items() if t.is_nested()]
+    if not nested:
+        return frame
+    return frame.with_columns(
+        pl.col(c).map_elements(
+            lambda v: json.dumps(v.to_list() if hasattr(v, "to_list") else v, ensure_ascii=False),
+            return_dtype=pl.String,
+        )
+        for c in nested
+    )
+
+
+def spec_json(spec: dict[str, Any]) -> str:
+    """Serialise a Vega-Lite spec deterministically (sorted keys, fixed indent, final newline)."""
+    return json.dumps(spec, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+class ChartOutput:
+    """A chart ready for display: interactive Vega-Lite in JupyterLab, SVG in static viewers.
+
+    The display bundle holds the Vega-Lite spec (no random ids, unlike Altair's HTML renderer),
+    the SVG rendering and a one-line text description, so nbval compares real chart content.
+    """
+
+    def __init__(self, name: str, spec: dict[str, Any], svg: str) -> None:
+        self.name = name
+        self.spec = spec
+        self.svg = svg
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        title = self.spec.get("title")
+        if isinstance(title, dict):
+            title = title.get("text")
+        return {
+            VEGALITE_MIMETYPE: self.spec,
+            "image/svg+xml": self.svg,
+            "text/plain": f"<chart {self.name}: {title or 'untitled'}>",
+        }
+
+
+class RunOutputs:
+    """Writes tables and charts of one notebook into a run folder (or nowhere).
+
+    Parameters
+    ----------
+    output_dir
+        The run folder given by the runner; ``None`` writes nothing.
+    """
+
+    def __init__(self, output_dir: str | os.PathLike[str] | None) -> None:
+        self.root = Path(output_dir) if output_dir else None
+
+    @property
+    def writing(self) -> bool:
+        return self.root is not None
+
+    def _target(self, kind: str, filename: str) -> Path | None:
+        if self.root is None:
+            return None
+        folder = self.root / kind
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / filename
+
+    def table(self, frame: pl.DataFrame, name: str, *, sort_by: Sequence[str]) -> pl.DataFrame:
+        """Sort ``frame`` by ``sort_by``, write it as Parquet and CSV, return the sorted frame."""
+        _check_name(name)
+        if not sort_by:
+            raise ValueError(
+                "sort_by must name at least one column: tables are sorted before writing"
+            )
+        ordered = frame.sort(list(sort_by), nulls_last=True, maintain_order=True)
+        parquet = self._target("tables", f"{name}.parquet")
+        if parquet is not None:
+            ordered.write_parquet(parquet, compression="zstd", statistics=True)
+            _csv_ready(ordered).write_csv(parquet.with_suffix(".csv"))
+        return ordered
+
+    def chart(self, chart: alt.TopLevelMixin, name: str) -> ChartOutput:
+        """Render ``chart`` to a spec and an SVG, write both, and return them for display."""
+        import vl_convert
+
+        _check_name(name)
+        spec = json.loads(spec_json(chart.to_dict()))
+        svg = vl_convert.vegalite_to_svg(spec)
+        target = self._target("charts", f"{name}.vl.json")
+        if target is not None:
+            target.write_text(spec_json(spec), encoding="utf-8")
+            target.with_name(f"{name}.svg").write_text(svg, encoding="utf-8")
+        return ChartOutput(name, spec, svg)

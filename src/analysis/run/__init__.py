@@ -1,0 +1,1 @@
+"""Running the notebooks: parameters, runner, manifest, nbval baseline."""

@@ -1,0 +1,512 @@
+"""Execute the numbered notebooks with papermill into a versioned run folder.
+
+A run is written to ``outputs/.tmp-<run-id>/`` and renamed into place when it ends:
+
+- success: ``outputs/<run-id>/``, then ``outputs/LATEST`` is replaced to name it;
+- a notebook fails: ``outputs/<run-id>.failed/`` with the executed notebook showing the error,
+  ``manifest.json`` with ``"status": "failed"``; ``LATEST`` is not touched;
+- interrupted (Ctrl-C): ``outputs/<run-id>.interrupted/``, likewise.
+
+Earlier runs are never written to. Run ids are UTC timestamps (``20261123T052307.123456Z``) so
+they sort by time, with the label of a grid set appended.
+
+A run that cannot write its folder (disk full, read-only ``outputs/``) raises
+:class:`OutputError` after removing its temporary folder, so nothing half-written is left and
+earlier runs and ``LATEST`` stay as they were. A run holds an exclusive lock on
+``.tmp-<run-id>/.lock`` (which also records its pid) while it runs; the temporary folders of
+runs that were killed (``kill -9``, a power cut) hold no lock, and the next run, or
+``python -m analysis runs clean``, removes them (:func:`clean_stale`), never the folder of a run
+still in progress.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import os
+import re
+import shutil
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from analysis.core import paths
+from analysis.corpus.intake import DEFAULT_MAX_BYTES, CorpusError, check_corpus, has_ok_document
+from analysis.run import manifest as mf
+from analysis.run.params import ParameterSet, check_values, declared_parameters, notebook_paths
+
+KERNEL_NAME = "python3"
+LATEST = "LATEST"
+DEFAULT_CELL_TIMEOUT = 1800
+#: Lock file inside a run's temporary folder; holds the owner's pid. Not an output.
+LOCK = mf.LOCK
+#: A temporary folder without a lock file is left alone this many seconds (it may be starting).
+STARTING_GRACE_S = 60
+
+
+class OutputError(OSError):
+    """A run could not write its outputs (disk full, read-only folder); nothing was kept."""
+
+
+class EmptyCorpusError(CorpusError):
+    """The corpus holds no document that can be analysed (every input rejected or duplicate)."""
+
+
+def refuse_empty(corpus: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    """Raise :class:`EmptyCorpusError` unless the corpus keeps at least one ``ok`` document."""
+    if not has_ok_document(corpus, max_bytes=max_bytes):
+        raise EmptyCorpusError(
+            f"no document to analyse in {paths.display_path(corpus)}: every input is rejected or "
+            f"a duplicate (max_bytes={max_bytes}); run notebook 00 on it, or list it with "
+            "analysis.corpus.intake.read_corpus, to see each input's reason"
+        )
+
+
+Log = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class RunResult:
+    """Where a run ended up and how."""
+
+    run_id: str
+    run_dir: Path
+    status: str
+    error: str | None = None
+    notebooks: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "succeeded"
+
+
+def new_run_id(label: str | None = None, now: dt.datetime | None = None) -> str:
+    """A run id that sorts by time: UTC timestamp with microseconds, then the label if any.
+
+    >>> new_run_id("allsides 10k", dt.datetime(2026, 11, 23, 5, 23, 7, 12, tzinfo=dt.UTC))
+    '20261123T052307.000012Z-allsides-10k'
+    """
+    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%S.%fZ")
+    if label:
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-.")
+        if safe:
+            return f"{stamp}-{safe}"
+    return stamp
+
+
+def latest_run(outputs_dir: Path = paths.OUTPUTS) -> Path | None:
+    """The run named by ``outputs/LATEST``, or ``None``."""
+    marker = outputs_dir / LATEST
+    if not marker.is_file():
+        return None
+    run = outputs_dir / marker.read_text(encoding="utf-8").strip()
+    return run if run.is_dir() else None
+
+
+def find_run(ref: str, outputs_dir: Path = paths.OUTPUTS) -> Path:
+    """Find a run by id, ``LATEST``, or path."""
+    if ref == LATEST:
+        run = latest_run(outputs_dir)
+        if run is None:
+            raise FileNotFoundError(f"no successful run yet ({outputs_dir / LATEST} is missing)")
+        return run
+    for candidate in (Path(ref), outputs_dir / ref):
+        if (candidate / mf.MANIFEST).is_file():
+            return candidate
+    raise FileNotFoundError(f"no run {ref!r} (no manifest.json there or under {outputs_dir})")
+
+
+def _write_latest(outputs_dir: Path, run_id: str) -> None:
+    tmp = outputs_dir / f".{LATEST}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text(run_id + "\n", encoding="utf-8")
+        os.replace(tmp, outputs_dir / LATEST)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _lock(tmp_dir: Path) -> int:
+    """Create and hold the run's lock file; the lock ends with the process, however it ends."""
+    fd = os.open(tmp_dir / LOCK, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    return fd
+
+
+def _owner(tmp_dir: Path) -> str:
+    try:
+        return (tmp_dir / LOCK).read_text(encoding="utf-8").strip() or "?"
+    except OSError:
+        return "?"
+
+
+def _is_stale(tmp_dir: Path, now: float) -> bool:
+    """A temporary run folder nobody holds: its lock is free, or it has none and is not new."""
+    try:
+        fd = os.open(tmp_dir / LOCK, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        try:
+            return now - tmp_dir.lstat().st_mtime > STARTING_GRACE_S
+        except FileNotFoundError:
+            return False
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # a run in progress holds it
+    finally:
+        os.close(fd)  # closing drops the probe's own lock
+    return True
+
+
+def clean_stale(outputs_dir: Path = paths.OUTPUTS, log: Log = _stderr) -> list[str]:
+    """Remove the temporary folders of killed runs (and stray ``LATEST`` temp files).
+
+    A folder whose lock a live run holds is never touched. Returns the names removed.
+    """
+    removed: list[str] = []
+    if not outputs_dir.is_dir():
+        return removed
+    now = time.time()
+    for entry in sorted(outputs_dir.iterdir()):
+        if entry.name.startswith(".tmp-") and entry.is_dir() and not entry.is_symlink():
+            if _is_stale(entry, now):
+                owner = _owner(entry)
+                shutil.rmtree(entry, ignore_errors=True)
+                if not entry.exists():
+                    removed.append(entry.name)
+                    log(f"removed {entry.name}: left by a killed run (pid {owner})")
+        elif entry.name.startswith(f".{LATEST}.") and entry.name.endswith(".tmp"):
+            pid = entry.name[len(LATEST) + 2 : -len(".tmp")]
+            if pid.isdigit() and not _pid_alive(int(pid)):
+                entry.unlink(missing_ok=True)
+                removed.append(entry.name)
+    return removed
+
+
+def list_runs(outputs_dir: Path = paths.OUTPUTS) -> list[tuple[str, str, str, str]]:
+    """Every run folder, oldest first: name, status (``LATEST`` marked), start time, documents.
+
+    Temporary folders of runs in progress or killed are listed as ``running`` or ``stale``.
+    """
+    if not outputs_dir.is_dir():
+        return []
+    latest = latest_run(outputs_dir)
+    now = time.time()
+    rows = []
+    for entry in sorted(outputs_dir.iterdir()):
+        if not entry.is_dir() or entry.is_symlink():
+            continue
+        if entry.name.startswith(".tmp-"):
+            state = "stale (runs clean removes it)" if _is_stale(entry, now) else "running"
+            rows.append((entry.name, state, "", ""))
+            continue
+        if entry.name.startswith("."):
+            continue
+        try:
+            m = mf.read_manifest(entry)
+        except (OSError, ValueError):
+            rows.append((entry.name, "no readable manifest", "", ""))
+            continue
+        status = str(m.get("status", "?")) + (" (LATEST)" if latest == entry else "")
+        counts = (m.get("inputs") or {}).get("documents_by_status") or {}
+        docs = ", ".join(f"{k} {v}" for k, v in counts.items())
+        rows.append((entry.name, status, str(m.get("started_at", "")), docs))
+    return rows
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def use_this_environment_kernel() -> None:
+    """Make kernel ``python3`` resolve to this interpreter's ipykernel, not a user-level one."""
+    here = str(Path(sys.prefix) / "share" / "jupyter")
+    current = os.environ.get("JUPYTER_PATH", "")
+    if not current.startswith(here):
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (here, current) if p)
+
+
+def _command_line() -> list[str]:
+    argv = list(sys.argv)
+    if argv and argv[0].endswith("__main__.py"):
+        return ["python", "-m", "analysis", *argv[1:]]
+    return argv
+
+
+def _document_counts(run_dir: Path) -> dict[str, int] | None:
+    table = run_dir / "tables" / "documents.parquet"
+    if not table.is_file():
+        return None
+    import polars as pl
+
+    counts = pl.read_parquet(table, columns=["status"])["status"].value_counts()
+    return dict(sorted(zip(counts["status"].to_list(), counts["count"].to_list(), strict=True)))
+
+
+def _error_text(exc: BaseException) -> str:
+    ename = getattr(exc, "ename", None)
+    evalue = getattr(exc, "evalue", None)
+    if ename:
+        return f"{ename}: {evalue}"
+    return f"{type(exc).__name__}: {exc}".strip()
+
+
+def execute(
+    params: ParameterSet,
+    *,
+    notebooks: Sequence[Path] | None = None,
+    outputs_dir: Path = paths.OUTPUTS,
+    cell_timeout: int = DEFAULT_CELL_TIMEOUT,
+    progress: bool = True,
+    log: Log = _stderr,
+    command: Sequence[str] | None = None,
+) -> RunResult:
+    """Run every notebook with one parameter set; see the module docstring for the outcome.
+
+    ``params.values`` must already hold only declared names (:func:`analysis.run.params.validate`)
+    and the corpus as an absolute path; values are checked against the schema here again, and
+    a corpus without any ``ok`` document is refused (:class:`EmptyCorpusError`), before any
+    folder is made. Raises :class:`OutputError` when the run cannot be written.
+    """
+    notebooks = list(notebooks if notebooks is not None else notebook_paths())
+    corpus = check_corpus(params.values["corpus"]) if "corpus" in params.values else None
+    check_values(params.values)
+    if corpus is not None:
+        refuse_empty(corpus, params.values.get("max_bytes", DEFAULT_MAX_BYTES))
+    use_this_environment_kernel()
+    run_id = new_run_id(params.label)
+    tmp_dir = outputs_dir / f".tmp-{run_id}"
+    try:
+        outputs_dir.mkdir(parents=True, exist_ok=True)
+        clean_stale(outputs_dir, log)
+        tmp_dir.mkdir()
+        lock = _lock(tmp_dir)
+        (tmp_dir / "notebooks").mkdir()
+    except OSError as exc:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+        raise OutputError(
+            exc.errno or errno.EIO,
+            f"cannot write a run to {paths.display_path(outputs_dir)}: {_reason(exc)}; "
+            "nothing was written, earlier runs and LATEST are unchanged",
+        ) from exc
+    try:
+        return _execute_in(
+            params,
+            notebooks,
+            corpus,
+            run_id,
+            tmp_dir,
+            outputs_dir,
+            cell_timeout,
+            progress,
+            log,
+            command,
+        )
+    finally:
+        os.close(lock)
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _execute_in(
+    params: ParameterSet,
+    notebooks: list[Path],
+    corpus: Path | None,
+    run_id: str,
+    tmp_dir: Path,
+    outputs_dir: Path,
+    cell_timeout: int,
+    progress: bool,
+    log: Log,
+    command: Sequence[str] | None,
+) -> RunResult:
+    import papermill as pm
+
+    started = dt.datetime.now(dt.UTC)
+    record: dict[str, Any] = {
+        "run_id": run_id,
+        "status": "running",
+        "started_at": started.isoformat(timespec="seconds"),
+        "command": list(command) if command is not None else _command_line(),
+        "git": mf.git_state(),
+        "parameters": {
+            k: (paths.display_path(v) if k == "corpus" else v) for k, v in params.values.items()
+        },
+        "inputs": {
+            "corpus": paths.display_path(corpus) if corpus else None,
+            "files": mf.input_files(corpus) if corpus else [],
+        },
+        "environment": mf.environment(),
+        "kernel": KERNEL_NAME,
+        "cell_timeout_s": cell_timeout,
+        "notebooks": [],
+    }
+    status, error = "succeeded", None
+    log(f"run {run_id}: {len(notebooks)} notebooks, corpus {record['inputs']['corpus']}")
+    try:
+        for i, nb in enumerate(notebooks, 1):
+            log(f"[{i}/{len(notebooks)}] {nb.name} ...")
+            entry: dict[str, Any] = {"name": nb.name, "status": "running"}
+            record["notebooks"].append(entry)
+            nb_params = params.for_notebook(declared_parameters(nb))
+            nb_params["output_dir"] = str(tmp_dir)
+            t0 = time.perf_counter()
+            try:
+                pm.execute_notebook(
+                    str(nb),
+                    str(tmp_dir / "notebooks" / nb.name),
+                    parameters=nb_params,
+                    kernel_name=KERNEL_NAME,
+                    progress_bar=progress,
+                    cwd=str(nb.parent),
+                    execution_timeout=cell_timeout,
+                )
+            except Exception as exc:  # papermill, nbclient and the kernel raise many types
+                entry.update(status="failed", duration_s=round(time.perf_counter() - t0, 2))
+                error = f"{nb.name}: {_error_text(exc)}"
+                status = "failed"
+                log(f"[{i}/{len(notebooks)}] {nb.name} FAILED: {_error_text(exc)}")
+                break
+            entry.update(status="succeeded", duration_s=round(time.perf_counter() - t0, 2))
+            log(f"[{i}/{len(notebooks)}] {nb.name} done in {entry['duration_s']:.1f} s")
+    except KeyboardInterrupt:
+        status, error = "interrupted", "interrupted by the user"
+        for entry in record["notebooks"]:
+            if entry["status"] == "running":
+                entry["status"] = "interrupted"
+        _finish(record, tmp_dir, outputs_dir, status, error, log)
+        raise
+    return _finish(record, tmp_dir, outputs_dir, status, error, log)
+
+
+def _finish(
+    record: dict[str, Any],
+    tmp_dir: Path,
+    outputs_dir: Path,
+    status: str,
+    error: str | None,
+    log: Log,
+) -> RunResult:
+    ended = dt.datetime.now(dt.UTC)
+    started = dt.datetime.fromisoformat(record["started_at"])
+    record.update(
+        status=status,
+        error=error,
+        ended_at=ended.isoformat(timespec="seconds"),
+        duration_s=round((ended - started).total_seconds(), 1),
+    )
+    run_id = record["run_id"]
+    final = outputs_dir / (run_id if status == "succeeded" else f"{run_id}.{status}")
+    try:
+        record["inputs"]["documents_by_status"] = _document_counts(tmp_dir)
+        mf.write_manifest(tmp_dir, record)
+        os.replace(tmp_dir, final)
+    except OSError as exc:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+        what = f"{status}, then " if status != "succeeded" else ""
+        raise OutputError(
+            exc.errno or errno.EIO,
+            f"run {run_id} {what}could not be written to {paths.display_path(outputs_dir)}: "
+            f"{_reason(exc)} ({error or 'all notebooks ran'}); its partial folder was removed, "
+            "earlier runs and LATEST are unchanged",
+        ) from exc
+    (final / LOCK).unlink(missing_ok=True)
+    if status == "succeeded":
+        try:
+            _write_latest(outputs_dir, run_id)
+        except OSError as exc:
+            raise OutputError(
+                exc.errno or errno.EIO,
+                f"run {run_id} is complete in {paths.display_path(final)} but LATEST could not "
+                f"be updated: {_reason(exc)}; LATEST still names the previous run",
+            ) from exc
+        log(f"run {run_id} succeeded: {paths.display_path(final)}")
+    else:
+        log(
+            f"run {run_id} {status}: {error}; kept in {paths.display_path(final)}; LATEST unchanged"
+        )
+    return RunResult(run_id, final, status, error, record["notebooks"])
+
+
+def _execute_quietly(args: tuple[ParameterSet, list[Path], Path, int]) -> RunResult:
+    params, notebooks, outputs_dir, cell_timeout = args
+    label = params.label or "run"
+    return execute(
+        params,
+        notebooks=notebooks,
+        outputs_dir=outputs_dir,
+        cell_timeout=cell_timeout,
+        progress=False,
+        log=lambda m: _stderr(f"({label}) {m}"),
+    )
+
+
+def execute_many(
+    sets: Sequence[ParameterSet],
+    *,
+    notebooks: Sequence[Path] | None = None,
+    outputs_dir: Path = paths.OUTPUTS,
+    cell_timeout: int = DEFAULT_CELL_TIMEOUT,
+    jobs: int = 1,
+    progress: bool = True,
+) -> list[RunResult]:
+    """Run each parameter set as its own run: one after another, or ``jobs`` at once.
+
+    Sequential batches stop at the first failed run; parallel batches finish what they started.
+    """
+    notebooks = list(notebooks if notebooks is not None else notebook_paths())
+    if jobs <= 1 or len(sets) == 1:
+        results = []
+        for i, params in enumerate(sets, 1):
+            if len(sets) > 1:
+                _stderr(f"== parameter set {i}/{len(sets)}: {params.label or '(unnamed)'}")
+            result = execute(
+                params,
+                notebooks=notebooks,
+                outputs_dir=outputs_dir,
+                cell_timeout=cell_timeout,
+                progress=progress,
+            )
+            results.append(result)
+            if not result.ok:
+                break
+        return results
+    work = [(p, notebooks, outputs_dir, cell_timeout) for p in sets]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        return list(pool.map(_execute_quietly, work))
+
+
+__all__ = [
+    "CorpusError",
+    "EmptyCorpusError",
+    "OutputError",
+    "RunResult",
+    "clean_stale",
+    "execute",
+    "execute_many",
+    "find_run",
+    "latest_run",
+    "list_runs",
+    "new_run_id",
+    "refuse_empty",
+]

@@ -1,0 +1,1 @@
+"""Text primitives every stage reuses: spans, sentences, quote marks, tokens, evidence."""

@@ -1,0 +1,138 @@
+"""Boilerplate separation on the seed page dumps and on variants built here."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from conftest import ARTICLE_LINES
+
+from analysis.corpus.intake import ok_documents, read_corpus
+from analysis.provenance import boilerplate as B
+from analysis.provenance.fields import detect_outlets
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    docs = ok_documents(read_corpus("seeds"))
+    segments = B.segment_corpus(docs, detect_outlets(docs))
+    return docs, segments
+
+
+def labels_by_line(docs, segments, prefix):
+    doc_id = docs.filter(pl.col("source").str.starts_with(prefix))["doc_id"][0]
+    seg = segments.filter(pl.col("doc_id") == doc_id, pl.col("reason").ne_missing("blank line"))
+    return {(r["line_no"], r["label"]) for r in seg.iter_rows(named=True)}, doc_id
+
+
+@pytest.mark.parametrize("prefix", sorted(ARTICLE_LINES))
+def test_article_lines_are_body_and_everything_else_is_boilerplate(seeds, prefix):
+    docs, segments = seeds
+    labelled, _ = labels_by_line(docs, segments, prefix)
+    body = {n for n, label in labelled if label == "body"}
+    assert body == ARTICLE_LINES[prefix]
+
+
+def test_reasons_on_the_seeds(seeds):
+    docs, segments = seeds
+    text = dict(zip(docs["doc_id"], docs["text"], strict=True))
+    reasons = {
+        (text[r["doc_id"]][r["start"] : r["end"]].strip()[:40], r["reason"])
+        for r in segments.iter_rows(named=True)
+        if r["label"] == "boilerplate"
+    }
+    for expected in [
+        ("Войти", "navigation"),
+        ("The West is advised to pay att", "header: title"),
+        ("1118", "widget counter"),
+        ("Image source: © Пресс-служба П", "image credit"),
+        ("Eugène Berg", "byline: signature"),
+        ("The rights to this material be", "credit line"),
+        ("Ainur Kurmanov.", "header: byline"),
+        ("19.11.2022 00:19", "header: date"),
+        ("(Moscow time), Almaty", "header: dateline"),
+        ("Views: 2562", "header: views"),
+        ("On Sunday, November 20, early p", "duplicated teaser (of line 11)"),
+        ("Subscribe to PolitNavigator ne", "subscription"),
+        ("With Chakraborty", "image caption"),
+        ('< p class="">', "html residue"),
+        ("For the latest updates and new", "subscription"),
+        ("If you find an error, please s", "share prompt"),
+        ("Dear Readers, At the request o", "page foot (after share prompt)"),
+    ]:
+        assert expected in {(a[: len(expected[0])], b) for a, b in reasons}, expected
+
+
+def test_clean_bodies_hold_no_boilerplate_and_keep_paragraphs(seeds):
+    docs, segments = seeds
+    bodies = B.bodies(docs, segments)
+    joined = "\n".join(bodies["body"])
+    for junk in [
+        "Войти",
+        "Subscribe to",
+        "Dear Readers",
+        "Image source",
+        "< p class",
+        "The rights to this material",
+        "For the latest updates",
+        "Views:",
+        "Tags:",
+        "Ctrl + Enter",
+        "Mon Tues Wed",
+        "which will certainly lead to...",
+        "23.09 15:30",
+    ]:
+        assert junk not in joined, junk
+    html_line = next(b for b in bodies["body"] if "In this regard, the State Department" in b)
+    assert "\nIn this regard, the State Department called on" in html_line
+    share = dict(zip(bodies["doc_id"], bodies["boilerplate_share"], strict=True))
+    by_source = dict(zip(docs["source"], docs["doc_id"], strict=True))
+    assert share[by_source["004_e3e05d9d66b411c8.txt"]] == 0.0
+    assert share[by_source["001_10a2459e9d4c8b43.txt"]] > 0.15
+
+
+def test_every_character_is_in_exactly_one_segment(seeds):
+    docs, segments = seeds
+    for doc_id, text in docs.select("doc_id", "text").iter_rows():
+        seg = segments.filter(pl.col("doc_id") == doc_id).sort("start")
+        covered = sum(e - s for s, e in seg.select("start", "end").iter_rows())
+        assert covered == len(text) - text.count("\n")
+        ends = seg["end"].to_list()
+        assert all(a <= b for a, b in zip(ends, seg["start"].to_list()[1:], strict=False))
+
+
+def test_recurring_lines_are_learned_per_outlet():
+    shared = "Read our sister site for more news every day"
+    docs = pl.DataFrame(
+        {
+            "doc_id": ["a", "b", "c"],
+            "text": [
+                f"Article one is long enough to read as a paragraph of prose here.\n{shared}",
+                f"Article two is long enough to read as a paragraph of prose there.\n{shared}",
+                f"Article three is long enough to read as a paragraph of prose too.\n{shared}",
+            ],
+        }
+    )
+    seg = B.segment_corpus(docs, {"a": "X", "b": "X", "c": "Y"})
+    last = seg.filter(pl.col("line_no") == 2).sort("doc_id")
+    assert last["reason"].to_list() == [
+        "recurs in 2 documents of X",
+        "recurs in 2 documents of X",
+        "classifier",
+    ]
+
+
+def test_stripped_and_crlf_variants_keep_the_same_body(seeds, tmp_path):
+    docs, segments = seeds
+    bodies = B.bodies(docs, segments)
+    src = docs.filter(pl.col("source").str.starts_with("003"))
+    body = bodies.filter(pl.col("doc_id") == src["doc_id"][0])["body"][0]
+    folder = tmp_path / "variants"
+    folder.mkdir()
+    (folder / "stripped.txt").write_text(body, encoding="utf-8")
+    (folder / "crlf.txt").write_bytes(src["text"][0].replace("\n", "\r\n").encode())
+    variants = ok_documents(read_corpus(folder))
+    vb = B.bodies(variants, B.segment_corpus(variants, detect_outlets(variants)))
+    by_source = dict(zip(variants["source"], variants["doc_id"], strict=True))
+    got = dict(zip(vb["doc_id"], vb["body"], strict=True))
+    assert got[by_source["crlf.txt"]] == body
+    assert got[by_source["stripped.txt"]] == body

@@ -1,0 +1,370 @@
+"""Metadata read from plain-text page dumps (analysis.provenance.pagemeta), on synthetic pages."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from analysis.provenance.pagemeta import (
+    AFTER,
+    BEFORE,
+    Gap,
+    Meta,
+    find_authors,
+    find_dateline,
+    find_published,
+    find_title,
+    read_page,
+    rules,
+)
+
+LEAD = (
+    "The government said on Thursday that the new line would carry freight between the two "
+    "countries from next month, and passenger trains would follow later in the year.\n\n"
+    "Officials expect the route to cut travel times by a third, according to the statement "
+    "published by the ministry of transport on its website.\n"
+)
+
+NYT = (
+    "Skip to main content\nToggle navigation\nHome\nWorld\nU.S.\nPolitics\n\n"
+    "United States to Lift Sudan Sanctions\n\n"
+    "By JEFFREY GETTLEMAN JAN. 13, 2017\n\n"
+    "NAIROBI, Kenya — The United States will lift sanctions on Sudan, officials said on Friday, "
+    "ending two decades of an embargo that has cut the country off from much of the world.\n\n"
+    + LEAD
+)
+
+ASTANA = (
+    "Toggle navigation\nHome\nNation\nBusiness\nOpinion\nView All Japan\nRecent Activities\n\n"
+    "Kazakhstan and China Open a New Rail Link\n\n"
+    "By Aigerim Seitkali\n\n"
+    "ASTANA, 14 March 2024 – " + LEAD + "\nShare\nTweet\n\n© 2024 The Astana Times\n"
+)
+
+
+def value(found: Meta | Gap) -> object:
+    assert isinstance(found, Meta), found
+    return found.value
+
+
+def evidence(text: str, found: Meta | Gap) -> str:
+    assert isinstance(found, Meta), found
+    return text[found.start : found.end]
+
+
+def page(header: str, body: str = LEAD) -> str:
+    return "Skip to content\nMenu\nNews\nSport\n\n" + header + "\n\n" + body
+
+
+# --- the two pages of the issue ----------------------------------------------------------------
+
+
+def test_nyt_style_page() -> None:
+    assert value(find_title(NYT)) == "United States to Lift Sudan Sanctions"
+    assert value(find_authors(NYT)) == ("JEFFREY GETTLEMAN",)
+    assert value(find_published(NYT)) == "2017-01-13"
+    assert value(find_dateline(NYT)) == "NAIROBI"
+
+
+def test_astana_times_page() -> None:
+    meta = read_page(ASTANA)
+    assert value(meta["title"]) == "Kazakhstan and China Open a New Rail Link"
+    assert value(meta["authors"]) == ("Aigerim Seitkali",)
+    assert value(meta["published"]) == "2024-03-14"
+    assert isinstance(meta["published"], Meta)
+    assert meta["published"].method == "dateline date"
+    assert value(meta["dateline"]) == "ASTANA"
+
+
+def test_evidence_ranges_point_at_the_values() -> None:
+    meta = read_page(ASTANA)
+    assert evidence(ASTANA, meta["title"]) == "Kazakhstan and China Open a New Rail Link"
+    assert evidence(ASTANA, meta["authors"]) == "Aigerim Seitkali"
+    assert evidence(ASTANA, meta["published"]) == "14 March 2024"
+    assert evidence(ASTANA, meta["dateline"]) == "ASTANA"
+    assert evidence(NYT, find_published(NYT)) == "JAN. 13, 2017"
+
+
+def test_given_body_start_gives_the_same_header() -> None:
+    start = NYT.index("NAIROBI")
+    assert read_page(NYT, start) == read_page(NYT)
+
+
+def test_results_are_frozen_and_deterministic() -> None:
+    found = find_authors(ASTANA)
+    assert isinstance(found, Meta)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        found.value = ("x",)  # type: ignore[misc]
+    assert hash(found) == hash(find_authors(ASTANA))
+    assert rules() is rules()
+
+
+# --- titles ------------------------------------------------------------------------------------
+
+
+def test_title_is_never_a_navigation_item() -> None:
+    text = "Skip to main content\nToggle navigation\nSign in\nSubscribe\n\n" + LEAD
+    assert isinstance(find_title(text), Gap)
+
+
+def test_title_repeated_in_a_page_title_line() -> None:
+    text = (
+        "Nomad Herders Return to the Steppe | The Daily Steppe\nHome\nWorld\nBusiness\n"
+        "Nomad Herders Return to the Steppe\nSubscribe to our newsletter\n\n" + LEAD
+    )
+    found = find_title(text)
+    assert value(found) == "Nomad Herders Return to the Steppe"
+    assert isinstance(found, Meta) and found.method == "headline line repeated in the page head"
+
+
+def test_title_prefers_the_headline_over_a_section_label_and_deck() -> None:
+    text = page(
+        "Economy\nTenge Falls to a Record Low Against the Dollar\n"
+        "The central bank said it would not intervene.\nBy Jane Roe\nMarch 3, 2024"
+    )
+    assert value(find_title(text)) == "Tenge Falls to a Record Low Against the Dollar"
+
+
+def test_title_is_not_an_item_of_a_dated_link_list() -> None:
+    related = "".join(
+        f"Related headline number {n} about the markets\nMarch {n}, 2024\n" for n in range(1, 5)
+    )
+    text = page(related + "\nBanks Raise Rates Again\nBy John Doe\nMarch 9, 2024")
+    assert value(find_title(text)) == "Banks Raise Rates Again"
+    assert value(find_published(text)) == "2024-03-09"
+
+
+# --- authors -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("By Jane Roe", ("Jane Roe",)),
+        ("By Jane Roe and John Doe", ("Jane Roe", "John Doe")),
+        ("By Jane Roe, John Doe and Max Mustermann", ("Jane Roe", "John Doe", "Max Mustermann")),
+        ("by Jane Roe | March 3, 2024", ("Jane Roe",)),
+        ("// By Jane Roe • Mar 3, 2024", ("Jane Roe",)),
+        ("By Jane Roe, Senior Correspondent", ("Jane Roe",)),
+        ("Written by Jane Roe", ("Jane Roe",)),
+        ("Posted by Nelson D. Schwartz on March 3, 2024", ("Nelson D. Schwartz",)),
+        ("Author: Jan de Jong", ("Jan de Jong",)),
+        ("Автор: Иван Петров", ("Иван Петров",)),
+        ("Par Jean Dupont et Marie Curie", ("Jean Dupont", "Marie Curie")),
+        ("Jane Roe, Reuters", ("Jane Roe",)),
+        ("Jane Roe | The Steppe Post\nMarch 3, 2024", ("Jane Roe",)),
+        ("Jane Roe\nMarch 3, 2024 10:15 am", ("Jane Roe",)),
+        ("Jane Roe • 8h", ("Jane Roe",)),
+    ],
+)
+def test_byline_forms(byline: str, names: tuple[str, ...]) -> None:
+    text = page("Parliament Passes the New Budget Law\n" + byline)
+    assert value(find_authors(text)) == names
+
+
+def test_name_line_under_the_headline() -> None:
+    text = page("Parliament Passes the New Budget Law\nAinur Kurmanov.\n19.11.2022 00:19")
+    assert value(find_authors(text)) == ("Ainur Kurmanov",)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "View All Japan\nRecent Activities\nParliament Passes the New Budget Law",
+        "Parliament Passes the New Budget Law\nShare This Story\nMost Popular",
+        "Parliament Passes the New Budget Law\nPhoto by Jane Roe/Getty Images",
+        "Parliament Passes the New Budget Law\nBy the time the vote came, few were left",
+    ],
+)
+def test_interface_words_and_credits_are_not_authors(header: str) -> None:
+    found = find_authors(page(header))
+    assert isinstance(found, Gap)
+    assert found.reason == "no byline near the headline"
+
+
+def test_byline_far_from_the_header_is_ignored() -> None:
+    text = "By Jane Roe\n" + "Menu item\n" * (BEFORE // 10 + 10) + page("Budget Law Passes")
+    assert isinstance(find_authors(text), Gap)
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("Published 14 March 2024", "2024-03-14"),
+        ("March 14, 2024", "2024-03-14"),
+        ("Jan. 13, 2017", "2017-01-13"),
+        ("3/14/2024", "2024-03-14"),
+        ("03/04/2024", "2024-03-04"),
+        ("14/03/2024", "2024-03-14"),
+        ("14.03.2024 12:49", "2024-03-14T12:49:00"),
+        ("2024-03-14", "2024-03-14"),
+        ("2024-03-14T12:49:05+06:00", "2024-03-14T12:49:05+06:00"),
+        ("March 14, 2024 11:00 PM EST", "2024-03-14T23:00:00-05:00"),
+        ("Thu 14 Mar 2024 02.00 GMT", "2024-03-14T02:00:00+00:00"),
+        ("19.11.2022 00:19\n(Moscow time), Almaty", "2022-11-19T00:19:00+03:00"),
+        ("14 марта 2024", "2024-03-14"),
+        ("Publié le 14 mars 2024 à 13h36", "2024-03-14T13:36:00"),
+        ("2024年3月14日", "2024-03-14"),
+    ],
+)
+def test_date_forms(line: str, iso: str) -> None:
+    text = page("Parliament Passes the New Budget Law\n" + line)
+    assert value(find_published(text)) == iso
+
+
+def test_published_wins_over_updated() -> None:
+    text = page(
+        "Parliament Passes the New Budget Law\nUpdated 16 March 2024\nPublished 14 March 2024"
+    )
+    assert value(find_published(text)) == "2024-03-14"
+    text = page(
+        "Parliament Passes the New Budget Law\n"
+        "April 28, 2019 at 6:01 am Updated April 29, 2019 at 3:33 pm"
+    )
+    assert value(find_published(text)) == "2019-04-28T06:01:00"
+
+
+def test_update_date_alone_is_not_the_publication_date() -> None:
+    text = page("Parliament Passes the New Budget Law\nLast updated: 16 March 2024")
+    found = find_published(text)
+    assert isinstance(found, Gap)
+    assert found.reason.startswith("only an update date")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Latest update 15.03.2024 09:00\nParliament Passes the New Budget Law",
+        "Parliament Passes the New Budget Law\nJane Roe\n2 hours ago",
+        "© 2024 The Steppe Post. All rights reserved.\nParliament Passes the New Budget Law",
+        "Parliament Passes the New Budget Law\nBy Jane Roe",
+    ],
+)
+def test_site_clocks_copyright_and_relative_dates_are_not_dates(header: str) -> None:
+    found = find_published(page(header))
+    assert isinstance(found, Gap)
+    assert found.reason == "no date in the article header"
+
+
+def test_comment_and_related_dates_after_the_body_are_ignored() -> None:
+    body = LEAD + "\nComments\nAsel says:\nMarch 20, 2024 at 9:00 am\nGreat article.\n"
+    text = page("Parliament Passes the New Budget Law\nBy Jane Roe", body)
+    assert isinstance(find_published(text), Gap)
+
+
+def test_impossible_dates_are_not_read() -> None:
+    text = page("Parliament Passes the New Budget Law\n31.02.2024")
+    assert isinstance(find_published(text), Gap)
+
+
+# --- datelines ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("opening", "place"),
+    [
+        ("ASTANA, 14 March 2024 – The", "ASTANA"),
+        ("ALMATY (Reuters) – The", "ALMATY"),
+        ("MOSCOW, March 3 (Reuters) - The", "MOSCOW"),
+        ("NUR-SULTAN — The", "NUR-SULTAN"),
+        ("Astana. Kazinform - The", "Astana"),
+    ],
+)
+def test_dateline_forms(opening: str, place: str) -> None:
+    text = page("Parliament Passes the New Budget Law", opening + " " + LEAD)
+    assert value(find_dateline(text)) == place
+
+
+def test_no_dateline_in_ordinary_prose_or_labels() -> None:
+    assert isinstance(find_dateline(page("Budget Law Passes")), Gap)
+    text = page("Parliament Passes the New Budget Law", "UPDATE — The " + LEAD)
+    assert isinstance(find_dateline(text), Gap)
+
+
+# --- the window --------------------------------------------------------------------------------
+
+
+def test_only_a_window_around_the_body_start_is_read() -> None:
+    far = "\n".join(["Old Headline About Something Else", "By Jane Roe", "March 1, 2020"])
+    filler = "\n".join(f"Link {n}" for n in range(AFTER))
+    text = NYT + filler + "\n" + far + "\n" + LEAD
+    meta = read_page(text)
+    assert value(meta["title"]) == "United States to Lift Sudan Sanctions"
+    assert value(meta["authors"]) == ("JEFFREY GETTLEMAN",)
+    assert value(meta["published"]) == "2017-01-13"
+
+
+def test_empty_and_headerless_pages() -> None:
+    assert all(isinstance(v, Gap) for v in read_page("").values())
+    assert all(isinstance(v, Gap) for v in read_page(LEAD).values())
+
+
+def test_headline_shares_words_with_the_lead_and_beats_section_names() -> None:
+    page = (
+        "Home\nWorld\nAlso in the news\nRegional Politics And Public Affairs\n\n"
+        "Rail Link Between Kazakhstan and China Opens to Freight\n\n"
+        "Kazakhstan and China opened a rail link for freight on Thursday, the transport ministry "
+        "said, adding that the line would cut travel times between the two countries by a third.\n"
+        + LEAD
+    )
+    body = page.index("Kazakhstan and China opened")
+    title = find_title(page, body)
+    assert isinstance(title, Meta)
+    assert title.value == "Rail Link Between Kazakhstan and China Opens to Freight"
+
+
+def test_headline_below_a_body_start_on_furniture() -> None:
+    page = (
+        "Menu\n\ue095\n\ue093\nSearch the site\n\n"
+        "How to Plant a Spring Vegetable Garden\n\nBy Gina Porter\nLast updated March 14, 2016\n\n"
+        "A spring vegetable garden needs a sunny spot, loose soil and a plan for what to plant "
+        "first, because peas and lettuce like the cool weeks that tomatoes cannot stand at all.\n"
+        + LEAD
+    )
+    found = read_page(page, page.index("\ue095"))
+    assert found["title"].value == "How to Plant a Spring Vegetable Garden"  # type: ignore[union-attr]
+    assert found["authors"].value == ("Gina Porter",)  # type: ignore[union-attr]
+
+
+def test_lower_case_tag_lines_and_domains_are_not_headlines() -> None:
+    page = (
+        "examplenews.com.au\n\nfreight rail kazakhstan china transport\n\n"
+        "Freight Trains Start Running on the New China Line\n\n"
+        "Freight trains started running on the new line to China on Thursday, the operator said, "
+        "and the first train carried grain and machinery across the border.\n" + LEAD
+    )
+    title = find_title(page, page.index("Freight trains started"))
+    assert title.value == "Freight Trains Start Running on the New China Line"  # type: ignore[union-attr]
+
+
+def test_a_name_line_opening_the_body_above_a_relative_time_is_the_byline() -> None:
+    page = (
+        "Sport\n\nWest Ham Keep Winning Away From Home\n\nJana Novakova\n2 hours ago\n\n"
+        "West Ham won again on Sunday, their fifth straight win, and moved up to fourth place "
+        "in the league table after a goal in the last minute of the game.\n" + LEAD
+    )
+    authors = find_authors(page, page.index("Jana Novakova"))
+    assert authors.value == ("Jana Novakova",)  # type: ignore[union-attr]
+
+
+def test_co_authors_in_brackets_and_glued_bylines() -> None:
+    page = (
+        "News\n\nPipeline Talks Resume in Baku\n\n"
+        "Par Jean Dupont (avec Marie Curie et Paul Martin) | 04.05.2015\n\n" + LEAD
+    )
+    authors = find_authors(page)
+    assert authors.value == ("Jean Dupont", "Marie Curie", "Paul Martin")  # type: ignore[union-attr]
+    garbled = "News\n\nPipeline Talks Resume in Baku\n\nBy Jean Dupont22 Dec 2016\n\n" + LEAD
+    assert isinstance(find_authors(garbled), Gap)
+
+
+def test_a_quote_introduction_after_the_body_start_is_not_a_headline() -> None:
+    page = (
+        "An analyst said in his channel that activity had increased in recent weeks.\n"
+        "Here is what the analyst wrote (edited):\n" + LEAD
+    )
+    assert isinstance(find_title(page, 0), Gap)

@@ -1,0 +1,67 @@
+"""Run outputs: sorted tables in Parquet and CSV, chart specs and SVGs, nothing when not writing."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+import pytest
+
+from analysis.report.outputs import VEGALITE_MIMETYPE, RunOutputs, spec_json
+
+FRAME = pl.DataFrame({"doc": ["b", "a", "c"], "n": [2, 1, None], "tags": [["x"], [], ["y", "z"]]})
+
+
+def test_table_is_sorted_and_written_as_parquet_and_csv(tmp_path):
+    out = RunOutputs(tmp_path)
+    result = out.table(FRAME, "docs", sort_by=["doc"])
+    assert result["doc"].to_list() == ["a", "b", "c"]
+    assert pl.read_parquet(tmp_path / "tables" / "docs.parquet").equals(result)
+    assert (tmp_path / "tables" / "docs.csv").read_text() == (
+        'doc,n,tags\na,1,[]\nb,2,"[""x""]"\nc,,"[""y"", ""z""]"\n'
+    )
+
+
+def test_table_bytes_are_identical_across_writes(tmp_path):
+    first, second = RunOutputs(tmp_path / "1"), RunOutputs(tmp_path / "2")
+    first.table(FRAME, "docs", sort_by=["doc"])
+    second.table(FRAME.reverse(), "docs", sort_by=["doc"])  # input order must not matter
+    for ext in ("parquet", "csv"):
+        a = (tmp_path / "1" / "tables" / f"docs.{ext}").read_bytes()
+        assert a == (tmp_path / "2" / "tables" / f"docs.{ext}").read_bytes()
+
+
+def test_not_writing_without_output_dir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = RunOutputs(None)
+    assert not out.writing
+    assert out.table(FRAME, "docs", sort_by=["n"])["n"].to_list() == [1, 2, None]
+    out.chart(alt.Chart(FRAME).mark_point().encode(x="n:Q"), "c")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["../evil", "Docs", "a b", ""])
+def test_bad_names_are_refused(tmp_path, name):
+    with pytest.raises(ValueError, match="must be lower-case"):
+        RunOutputs(tmp_path).table(FRAME, name, sort_by=["doc"])
+
+
+def test_sort_by_is_required(tmp_path):
+    with pytest.raises(ValueError, match="sort_by must name at least one column"):
+        RunOutputs(tmp_path).table(FRAME, "docs", sort_by=[])
+
+
+def test_chart_spec_and_svg_are_written_and_displayed(tmp_path):
+    chart = alt.Chart(FRAME.drop("tags"), title="Counts").mark_bar().encode(x="n:Q", y="doc:N")
+    shown = RunOutputs(tmp_path).chart(chart, "counts")
+    spec_file = tmp_path / "charts" / "counts.vl.json"
+    assert spec_file.read_text() == spec_json(shown.spec)
+    assert shown.spec["mark"]["type"] == "bar"
+    assert shown.spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
+    svg = (tmp_path / "charts" / "counts.svg").read_text()
+    assert svg.startswith("<svg") and "Counts" in svg
+    bundle = shown._repr_mimebundle_()
+    assert set(bundle) == {VEGALITE_MIMETYPE, "image/svg+xml", "text/plain"}
+    assert bundle["text/plain"] == "<chart counts: Counts>"
+    # Determinism: the same chart gives the same bytes again.
+    again = RunOutputs(tmp_path / "again").chart(chart, "counts")
+    assert (again.svg, spec_json(again.spec)) == (shown.svg, spec_file.read_text())
