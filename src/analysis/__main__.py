@@ -37,13 +37,14 @@ def _interrupt_on_sigterm() -> Iterator[None]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from analysis.corpus.intake import DEFAULT_MAX_BYTES, CorpusError, check_corpus
+    from analysis.core.errors import CorpusError, ParameterError
+    from analysis.corpus.intake import DEFAULT_MAX_BYTES, check_corpus
     from analysis.run import params as P
     from analysis.run import runner
 
     notebooks = P.notebook_paths(Path(args.notebooks).resolve())
     if not notebooks:
-        raise P.ParameterError(f"no notebooks (NN_name.ipynb) in {args.notebooks}")
+        raise ParameterError(f"no notebooks (NN_name.ipynb) in {args.notebooks}")
     params_file = Path(args.params).resolve()
     defaults = P.load_yaml(params_file)
     P.validate(defaults, notebooks, paths.display_path(params_file))
@@ -67,7 +68,7 @@ def _run(args: argparse.Namespace) -> int:
             try:
                 check_corpus(s.values["corpus"])  # its message says what is wrong with the path
             except CorpusError as exc:
-                raise P.ParameterError(f"{where}: {exc}" if where else str(exc)) from exc
+                raise ParameterError(f"{where}: {exc}" if where else str(exc)) from exc
         P.check_values(s.values, where=where)
         if "corpus" in s.values:
             key = (s.values["corpus"], s.values.get("max_bytes", DEFAULT_MAX_BYTES))
@@ -75,7 +76,7 @@ def _run(args: argparse.Namespace) -> int:
                 try:
                     runner.refuse_empty(*key)
                 except CorpusError as exc:
-                    raise P.ParameterError(f"{where}: {exc}" if where else str(exc)) from exc
+                    raise ParameterError(f"{where}: {exc}" if where else str(exc)) from exc
                 checked.add(key)
     with _interrupt_on_sigterm():
         results = runner.execute_many(
@@ -189,9 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from analysis.corpus.intake import CorpusError
-    from analysis.run.params import ParameterError
-    from analysis.run.runner import OutputError
+    from analysis.core.errors import CorpusError, OutputError, ParameterError
 
     args = build_parser().parse_args(argv)
     try:

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from analysis.core.data import data_file
 from analysis.core.paths import PROJECT_ROOT
 from analysis.provenance import linetrain as T
 from analysis.provenance.linefeatures import FEATURES
@@ -94,6 +95,5 @@ def test_bag_scores_equal_score_py_on_real_pages():
 @needs_pages
 def test_the_shipped_model_rebuilds_bit_for_bit(tmp_path: Path):
     assert T.main([str(PAGES_DEV), "--out", str(tmp_path)]) == 0
-    shipped = Path(str(T.files("analysis") / "data"))
     for name in ("line_model.json", "line_model.md"):
-        assert (tmp_path / name).read_bytes() == (shipped / name).read_bytes()
+        assert (tmp_path / name).read_bytes() == data_file(name).read_bytes()

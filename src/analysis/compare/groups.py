@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from analysis.core.validate import require_columns
+
 __all__ = [
     "DERIVED",
     "GROUPS_SCHEMA",
@@ -162,12 +164,13 @@ def checked(groups: pl.DataFrame, caller: str, group_col: str = "group") -> pl.D
     ...
     ValueError: f: document(s) in two groups (more than one group each): ['a']
     """
-    for col in ("doc_id", group_col):
-        if col not in groups.columns:
-            raise ValueError(
-                f"{caller}: groups has no column {col!r} (columns: {groups.columns}); "
-                "pass group_col= to name the group column"
-            )
+    require_columns(
+        groups,
+        ("doc_id", group_col),
+        who=caller,
+        name="groups",
+        hint="; pass group_col= to name the group column",
+    )
     members = (
         groups.select(pl.col("doc_id").cast(pl.String), pl.col(group_col).cast(pl.String))
         .rename({group_col: "group"} if group_col != "group" else {})

@@ -56,6 +56,8 @@ from typing import Literal
 
 import polars as pl
 
+from analysis.core.validate import require_columns
+
 __all__ = [
     "COUNTS_SCHEMA",
     "DEFAULT_MIN_COUNT",
@@ -154,9 +156,7 @@ def term_counts(
     >>> term_counts(df, min_count=1, ngram=2, stopwords=None).rows()
     [('a', 'steppe the', 1), ('a', 'the steppe', 2)]
     """
-    for col in (text_col, group_col):
-        if col not in texts.columns:
-            raise ValueError(f"term_counts: no column {col!r} in {texts.columns}")
+    require_columns(texts, (text_col, group_col), who="term_counts", name="texts")
     if ngram < 1:
         raise ValueError(f"term_counts: ngram must be >= 1, got {ngram}")
     if min_count < 1:
@@ -253,9 +253,7 @@ def fightin_words(
     >>> [round(v, 4) for v in out["z"]]
     [4.4239, -4.4239, 4.4239, -4.4239]
     """
-    missing = [c for c in COUNTS_SCHEMA if c not in counts.columns]
-    if missing:
-        raise ValueError(f"fightin_words: missing column(s) {missing} in {counts.columns}")
+    require_columns(counts, COUNTS_SCHEMA, who="fightin_words", name="counts")
     if not prior_scale > 0:
         raise ValueError(f"fightin_words: prior_scale must be > 0, got {prior_scale}")
     if top is not None and top < 0:

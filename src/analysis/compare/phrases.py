@@ -83,6 +83,7 @@ import regex
 
 from analysis.compare.groups import checked
 from analysis.compare.keyness import ENGLISH_STOPWORDS, TOKEN_PATTERN
+from analysis.core.validate import require_columns, require_ids
 from analysis.text.evidence import snippet
 
 __all__ = [
@@ -173,19 +174,12 @@ def _check_spans(doc_id: str, text: str, spans: Sequence[tuple[int, int]]) -> No
 
 
 def _docs_rows(docs: pl.DataFrame, fname: str) -> list[tuple[str, str]]:
-    for col in ("doc_id", "text"):
-        if col not in docs.columns:
-            raise ValueError(f"{fname}: docs has no column {col!r} (columns: {docs.columns})")
-    rows = [
+    require_columns(docs, ("doc_id", "text"), who=fname, name="docs")
+    require_ids(docs, who=fname, name="docs")
+    return [
         (str(d), t or "")
         for d, t in docs.select(pl.col("doc_id").cast(pl.String), "text").iter_rows()
-        if d is not None
     ]
-    ids = [d for d, _ in rows]
-    if len(set(ids)) != len(ids):
-        dup = sorted({d for d in ids if ids.count(d) > 1})[:3]
-        raise ValueError(f"{fname}: repeated doc_id(s) in docs, e.g. {dup}")
-    return rows
 
 
 def _group_map(groups: pl.DataFrame, group_col: str) -> dict[str, str]:

@@ -45,6 +45,7 @@ import polars as pl
 
 from analysis.compare.groups import checked
 from analysis.compare.keyness import ENGLISH_STOPWORDS
+from analysis.core.validate import require_columns, require_ids
 
 if TYPE_CHECKING:
     import scipy.sparse
@@ -95,9 +96,7 @@ def _clip(values: np.ndarray) -> np.ndarray:
 
 def _prepare(bodies: pl.DataFrame, text_col: str) -> pl.DataFrame:
     """``doc_id``, ``text`` sorted by doc_id; checks columns and unique, non-null doc_ids."""
-    for col in ("doc_id", text_col):
-        if col not in bodies.columns:
-            raise ValueError(f"similarity: no column {col!r} in {bodies.columns}")
+    require_columns(bodies, ("doc_id", text_col), who="similarity", name="bodies")
     frame = bodies.select(
         pl.col("doc_id").cast(pl.String),
         pl.col(text_col)
@@ -106,10 +105,7 @@ def _prepare(bodies: pl.DataFrame, text_col: str) -> pl.DataFrame:
         .str.replace_all("’", "'", literal=True)
         .alias("text"),
     )
-    if frame["doc_id"].null_count():
-        raise ValueError("similarity: null doc_id")
-    if frame["doc_id"].n_unique() != frame.height:
-        raise ValueError("similarity: repeated doc_id")
+    require_ids(frame, who="similarity", name="bodies")
     return frame.sort("doc_id")
 
 

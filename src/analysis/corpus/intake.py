@@ -58,6 +58,7 @@ from typing import Any, Literal, TextIO
 import polars as pl
 
 from analysis.core import paths
+from analysis.core.errors import CorpusError, NotRegularFile
 from analysis.corpus.encoding import decode
 
 Status = Literal["ok", "rejected", "duplicate"]
@@ -92,14 +93,6 @@ METADATA_COLUMNS: tuple[str, ...] = ("outlet", "title", "date", "url", "authors"
 SIDECAR = "metadata.csv"
 #: Default size limit for one document.
 DEFAULT_MAX_BYTES = 5_000_000
-
-
-class CorpusError(ValueError):
-    """The corpus as a whole cannot be read (missing, wrong kind, no ``text`` column)."""
-
-
-class NotRegularFile(OSError):
-    """An input that must not be read: not a regular file, or not the file that was listed."""
 
 
 @dataclass(frozen=True)

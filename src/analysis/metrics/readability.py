@@ -218,6 +218,8 @@ from typing import Any
 
 import polars as pl
 
+from analysis.core.validate import require_columns, require_ids
+
 #: The textstat release whose CMU loader and formulas this module mirrors.
 TEXTSTAT_VERSION: tuple[int, int, int] = (0, 7, 13)
 #: The locale given to textstat: its default, English with pyphen's ``en_US`` hyphenation.
@@ -658,13 +660,10 @@ def linsear_scorer() -> Callable[[str], float]:
 
 
 def _check(bodies: pl.DataFrame, min_words: int) -> None:
-    missing = {"doc_id", "body"} - set(bodies.columns)
-    if missing:
-        raise ValueError(f"bodies lacks column(s) {sorted(missing)}")
+    require_columns(bodies, ("doc_id", "body"), who="readability", name="bodies")
     if min_words < 0:
         raise ValueError(f"min_words must be >= 0, got {min_words}")
-    if bodies["doc_id"].null_count() or bodies["doc_id"].n_unique() != bodies.height:
-        raise ValueError("doc_id must be non-null and unique")
+    require_ids(bodies, who="readability", name="bodies")
 
 
 def _table(bodies: pl.DataFrame, min_words: int, row_of: Callable[[str], _Row]) -> pl.DataFrame:

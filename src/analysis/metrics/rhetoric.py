@@ -62,13 +62,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
-import yaml
 
+from analysis.core.data import load_yaml
 from analysis.provenance import quotes as quotes_mod
 from analysis.text.evidence import snippet
 
@@ -509,10 +508,6 @@ def _compile(
     return re.compile(rf"(?<!\w)(?:{'|'.join(branches)})(?!\w)"), ordered
 
 
-def _read_yaml(filename: str) -> dict[str, Any]:
-    return yaml.safe_load((files("analysis") / "data" / filename).read_text("utf-8"))
-
-
 @cache
 def load_lexicon(name: str = "default") -> Lexicon:
     """The lexicon ``name`` (cached): ``data/rhetoric.yaml`` and ``data/actors.yaml`` for
@@ -529,7 +524,7 @@ def load_lexicon(name: str = "default") -> Lexicon:
     """
     suffix = "" if name == "default" else f"_{name}"
     return Lexicon.from_data(
-        _read_yaml(f"rhetoric{suffix}.yaml"), _read_yaml(f"actors{suffix}.yaml"), name
+        load_yaml(f"rhetoric{suffix}.yaml"), load_yaml(f"actors{suffix}.yaml"), name
     )
 
 

@@ -39,13 +39,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from typing import Literal
 
 import numpy as np
 import polars as pl
-import yaml
 
+from analysis.core.data import load_yaml
 from analysis.provenance import linemodel
 
 Label = Literal["body", "boilerplate"]
@@ -108,7 +107,7 @@ class Segment:
 
 @cache
 def _data() -> dict:
-    return yaml.safe_load((files("analysis") / "data" / "boilerplate.yaml").read_text("utf-8"))
+    return load_yaml("boilerplate.yaml")
 
 
 @cache

@@ -43,12 +43,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from typing import Any, Literal
 
 import polars as pl
-import yaml
 
+from analysis.core.data import load_yaml
 from analysis.provenance import quotes as Q
 from analysis.provenance.outlets import load_outlet_list
 
@@ -126,9 +125,7 @@ def _is_case_sensitive(alias: str, source: Source) -> bool:
 
 @cache
 def _registry() -> Registry:
-    data: dict[str, Any] = yaml.safe_load(
-        (files("analysis") / "data" / "sources.yaml").read_text("utf-8")
-    )
+    data: dict[str, Any] = load_yaml("sources.yaml", required=("kinds",))
     kinds = set(data["kinds"])
     sources = []
     for entry in data["sources"]:

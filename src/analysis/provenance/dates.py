@@ -20,10 +20,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from typing import Literal
 
-import yaml
+from analysis.core.data import load_yaml
 
 MONTHS = [
     *("january", "february", "march", "april", "may", "june"),
@@ -73,7 +72,7 @@ class Event:
 @cache
 def load_events() -> tuple[int, tuple[Event, ...]]:
     """Version and events of ``data/events.yaml``."""
-    data = yaml.safe_load((files("analysis") / "data" / "events.yaml").read_text("utf-8"))
+    data = load_yaml("events.yaml")
     events = tuple(
         Event(
             e["id"],

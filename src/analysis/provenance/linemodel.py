@@ -29,12 +29,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from analysis.core.data import read_text
 from analysis.provenance.linefeatures import FEATURES, line_features
 
 #: Decimal places of every score (fixed precision: the same text always gives the same labels).
@@ -144,7 +144,7 @@ def dumps(model: LineModel) -> str:
 @cache
 def load_model() -> LineModel:
     """The shipped model (``data/line_model.json``)."""
-    text = (files("analysis") / "data" / MODEL_FILE).read_text("utf-8")
+    text = read_text(MODEL_FILE)
     return LineModel.from_json(json.loads(text))
 
 

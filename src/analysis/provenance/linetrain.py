@@ -34,11 +34,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
 
+from analysis.core.data import data_file, read_text
 from analysis.provenance import linemodel
 from analysis.provenance.linefeatures import FEATURES, line_features
 from analysis.provenance.linemodel import CONTEXT_FEATURES, DECIMALS, LineModel, Stage
@@ -389,10 +389,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="folder to write to (default: the package)")
     parser.add_argument("--check", action="store_true", help="exit 1 unless the rebuild is equal")
     args = parser.parse_args(argv)
-    shipped = files("analysis") / "data" / linemodel.MODEL_FILE
-    date = args.date or json.loads(shipped.read_text("utf-8"))["version"]
+    date = args.date or json.loads(read_text(linemodel.MODEL_FILE))["version"]
     dt.date.fromisoformat(date)
-    out = args.out or Path(str(files("analysis") / "data"))
+    out = args.out or Path(str(data_file(linemodel.MODEL_FILE))).parent
     model = build(args.pages, date)
     texts = {
         linemodel.MODEL_FILE: linemodel.dumps(model),

@@ -12,20 +12,14 @@ import io
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 from typing import Any, Literal
 
-import yaml
+from analysis.core.data import load_yaml, read_text
 
 #: How tables and charts name the group of documents whose outlet is unknown.
 UNKNOWN_OUTLET = "(unknown outlet)"
 
 Means = Literal["publisher", "intermediary", "original"]
-
-
-def load_yaml(name: str) -> dict[str, Any]:
-    """A data file of the package, parsed."""
-    return yaml.safe_load((files("analysis") / "data" / name).read_text("utf-8"))
 
 
 def compile_pattern(entry: dict[str, Any]) -> re.Pattern[str]:
@@ -114,7 +108,7 @@ def load_outlet_list() -> dict[str, ListedOutlet]:
     >>> load_outlet_list()["lefigaro.fr"].name, load_outlet_list()["le figaro"].language
     ('Le Figaro', 'fr')
     """
-    text = (files("analysis") / "data" / "outlet_list.csv").read_text("utf-8")
+    text = read_text("outlet_list.csv")
     out: dict[str, ListedOutlet] = {}
     for row in csv.DictReader(io.StringIO(text)):
         entry = ListedOutlet(

@@ -43,11 +43,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
-from importlib.resources import files
 from typing import Any, NamedTuple
 
-import yaml
-
+from analysis.core.data import load_yaml
 from analysis.provenance.boilerplate import is_prose, words
 
 #: Characters searched before the body start.
@@ -154,9 +152,7 @@ def rules() -> _Rules:
     >>> rules().months["jan"], rules().months["марта"]
     (1, 3)
     """
-    data: dict[str, Any] = yaml.safe_load(
-        (files("analysis") / "data" / "page_metadata.yaml").read_text("utf-8")
-    )
+    data: dict[str, Any] = load_yaml("page_metadata.yaml")
     months = {str(name): int(number) for number, names in data["months"].items() for name in names}
     month_alt = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True))
     month_re = f"(?:{month_alt})(?![^\\W\\d_])"

@@ -66,11 +66,11 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from importlib.resources import files
 from typing import Any, Literal, NamedTuple
 
 import polars as pl
-import yaml
+
+from analysis.core.data import load_yaml
 
 Kind = Literal["direct", "reported"]
 
@@ -139,9 +139,7 @@ def load_attribution() -> Attribution:
     >>> lex.version >= 1, "according to" in lex.lists["source_phrases"]
     (True, True)
     """
-    data: dict[str, Any] = yaml.safe_load(
-        (files("analysis") / "data" / "attribution.yaml").read_text("utf-8")
-    )
+    data: dict[str, Any] = load_yaml("attribution.yaml")
     families = tuple(
         QuoteFamily(
             f["name"], frozenset(f["open"]), frozenset(f["close"]), frozenset(f.get("either", []))

@@ -87,6 +87,8 @@ import numpy as np
 import polars as pl
 from datasketch import MinHash, MinHashLSH
 
+from analysis.core.validate import require_columns, require_ids
+
 #: Column order and types of the ``reuse`` table returned by :func:`find_reuse`.
 REUSE_SCHEMA: dict[str, pl.DataType] = {
     "doc_a": pl.String(),  # doc_id of the first side (doc_a < doc_b, or doc_a == doc_b)
@@ -308,14 +310,9 @@ def _prepare(
     their own and stay shared (they can be the common end of a rarer passage); the candidate
     pairs they would make in bulk are cut off by :func:`_band_collisions`.
     """
-    missing = {"doc_id", "text"} - set(docs.columns)
-    if missing:
-        raise ValueError(f"docs lacks column(s) {sorted(missing)}")
+    require_columns(docs, ("doc_id", "text"), who="reuse", name="docs")
+    require_ids(docs, who="reuse", name="docs")
     ids = docs.get_column("doc_id").cast(pl.String)
-    if ids.null_count():
-        raise ValueError("docs has a null doc_id")
-    if ids.n_unique() != len(ids):
-        raise ValueError("doc_id values must be unique")
     if docs.height == 0:
         return []
     tokenise = _Tokeniser()

@@ -15,7 +15,6 @@ import itertools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,13 +22,11 @@ import nbformat
 import yaml
 
 from analysis.core import paths
+from analysis.core.data import data_names
+from analysis.core.errors import ParameterError
 
 #: Parameters the runner sets itself; users cannot override them.
 RUNNER_PARAMETERS: frozenset[str] = frozenset({"output_dir"})
-
-
-class ParameterError(ValueError):
-    """Parameters that cannot be used: unknown names, bad values, malformed files."""
 
 
 Kind = Literal["integer", "text", "choice", "choices", "path"]
@@ -92,7 +89,7 @@ class Parameter:
 
 
 def _lexicon_names(values: Mapping[str, Any]) -> list[str]:
-    names = [p.name for p in files("analysis").joinpath("data").iterdir()]
+    names = data_names("rhetoric_")
     suffixes = [n[len("rhetoric_") : -len(".yaml")] for n in names if n.startswith("rhetoric_")]
     return sorted({"default", *(s for s in suffixes if s)})
 
@@ -186,7 +183,7 @@ def check_values(
     >>> check_values({"n_boot": "abc"})
     Traceback (most recent call last):
     ...
-    analysis.run.params.ParameterError: n_boot must be an integer >= 1 (got 'abc')
+    analysis.core.errors.ParameterError: n_boot must be an integer >= 1 (got 'abc')
     """
     prefix = f"{where}: " if where else ""
     for name, spec in SCHEMA.items():  # schema order: lexicon is checked before its families

@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from analysis.core import paths
-from analysis.corpus.intake import DEFAULT_MAX_BYTES, CorpusError, check_corpus, has_ok_document
+from analysis.core.errors import CorpusError, EmptyCorpusError, OutputError
+from analysis.corpus.intake import DEFAULT_MAX_BYTES, check_corpus, has_ok_document
 from analysis.run import manifest as mf
 from analysis.run.params import ParameterSet, check_values, declared_parameters, notebook_paths
 
@@ -48,14 +49,6 @@ DEFAULT_CELL_TIMEOUT = 1800
 LOCK = mf.LOCK
 #: A temporary folder without a lock file is left alone this many seconds (it may be starting).
 STARTING_GRACE_S = 60
-
-
-class OutputError(OSError):
-    """A run could not write its outputs (disk full, read-only folder); nothing was kept."""
-
-
-class EmptyCorpusError(CorpusError):
-    """The corpus holds no document that can be analysed (every input rejected or duplicate)."""
 
 
 def refuse_empty(corpus: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> None:

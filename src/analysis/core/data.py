@@ -1,0 +1,65 @@
+"""The package's data files (``src/analysis/data/``): one reader for every lexicon and registry.
+
+Lexicons, registries, patterns and the line model are versioned files researchers extend without
+touching code. Every module reads them here, so a malformed file fails the same way everywhere:
+a :class:`~analysis.core.errors.DataFileError` naming the file, never a bare YAML traceback.
+
+>>> load_yaml("events.yaml")["version"] >= 1
+True
+>>> sorted(data_names("rhetoric"))[:1]
+['rhetoric.yaml']
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from typing import Any
+
+import yaml
+
+from analysis.core.errors import DataFileError
+
+__all__ = ["data_file", "data_names", "load_yaml", "read_text"]
+
+
+def data_file(name: str) -> Traversable:
+    """The data file ``name`` of the installed package (it may not exist)."""
+    return files("analysis") / "data" / name
+
+
+def data_names(prefix: str = "") -> list[str]:
+    """Names of the package's data files that start with ``prefix``."""
+    return sorted(
+        p.name for p in (files("analysis") / "data").iterdir() if p.name.startswith(prefix)
+    )
+
+
+def read_text(name: str) -> str:
+    """The text of data file ``name`` (UTF-8); :class:`DataFileError` when it is missing."""
+    try:
+        return data_file(name).read_text("utf-8")
+    except (FileNotFoundError, UnicodeDecodeError) as exc:
+        raise DataFileError(f"data file {name}: {exc}") from exc
+
+
+def load_yaml(name: str, required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Data file ``name`` parsed as a YAML mapping holding at least the keys ``required``.
+
+    A fresh object on every call: cache the compiled form in the module that uses it.
+
+    >>> load_yaml("events.yaml", required=("nope",))
+    Traceback (most recent call last):
+    ...
+    analysis.core.errors.DataFileError: data file events.yaml: missing key(s) nope
+    """
+    try:
+        data = yaml.safe_load(read_text(name))
+    except yaml.YAMLError as exc:
+        raise DataFileError(f"data file {name}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise DataFileError(f"data file {name}: expected a mapping at the top level")
+    missing = [key for key in required if key not in data]
+    if missing:
+        raise DataFileError(f"data file {name}: missing key(s) {', '.join(missing)}")
+    return data
