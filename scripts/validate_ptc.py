@@ -22,7 +22,8 @@ import polars as pl
 
 from analysis.core import paths
 from analysis.metrics import rhetoric
-from analysis.provenance.quotes import line_spans, quotes_table
+from analysis.provenance.quotes import quotes_table
+from analysis.text.spans import line_spans
 
 CORPORA = paths.PROJECT_ROOT.parent / "shared" / "corpora"
 

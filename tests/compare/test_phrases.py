@@ -15,8 +15,8 @@ from analysis.compare.phrases import (
     SHARED_PHRASES_SCHEMA,
     phrase_occurrences,
     shared_phrases,
-    tokenize,
 )
+from analysis.text.tokens import tokenize
 
 UNKNOWN = "(unknown outlet)"
 

@@ -11,7 +11,6 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from analysis.compare.keyness import ENGLISH_STOPWORDS
 from analysis.compare.similarity import (
     SIMILARITY_SCHEMA,
     TFIDF_TOKEN_PATTERN,
@@ -21,6 +20,7 @@ from analysis.compare.similarity import (
     tfidf,
 )
 from analysis.core import paths
+from analysis.text.tokens import ENGLISH_STOPWORDS
 
 SEEDS = paths.PROJECT_ROOT / "seeds"
 

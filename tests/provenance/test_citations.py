@@ -9,6 +9,7 @@ from conftest import ARTICLE_LINES, CountingList, line_spans
 from analysis.corpus.intake import ok_documents, read_corpus
 from analysis.provenance import citations as C
 from analysis.provenance import quotes as Q
+from analysis.text.spans import line_spans as every_line
 
 
 @pytest.fixture(scope="module")
@@ -270,7 +271,7 @@ def test_speaker_rule_reads_each_quote_once_however_long_the_document():
         f"“We agree on item {i},” the minister said. We saw Reuters at noon." for i in range(n)
     ]
     text = "\n".join(lines)
-    spans = Q.line_spans(text)
+    spans = every_line(text)
     quotes = Q.extract_quotes(text, spans, "d")
     assert len(quotes) == n
     counting = CountingList(quotes)

@@ -8,6 +8,7 @@ from conftest import ARTICLE_LINES, CountingList, line_spans
 
 from analysis.corpus.intake import ok_documents, read_corpus
 from analysis.provenance import quotes as Q
+from analysis.text.spans import line_spans as every_line
 
 
 @pytest.fixture(scope="module")
@@ -387,31 +388,12 @@ def test_lexicon_loads_with_a_version():
     assert lex.version >= 1
     assert {"said", "stated", "explained", "wrote", "points out"} <= set(lex.lists["cues"])
     assert {"political scientist", "press service", "ambassador"} <= set(lex.lists["roles"])
-    glyphs = set().union(*(f.glyphs for f in lex.families))
-    assert set('“”«»"‘’„') <= glyphs
     assert Q.load_attribution() is lex  # cached
-
-
-def test_word_before_a_sentence_end_matches_the_regex_it_replaces() -> None:
-    """The linear scan equals ``re.search(r"([\\w.]+)$", text[lo:p])`` (which rescanned the
-    paragraph at every sentence end: quadratic in a long paragraph)."""
-    import random
-    import re
-
-    from analysis.provenance.quotes import _word_before
-
-    rnd = random.Random(1)
-    for _ in range(5000):
-        text = "".join(rnd.choice("ab.\n _1é-’") for _ in range(rnd.randint(0, 12)))
-        p = rnd.randint(0, len(text))
-        lo = rnd.randint(0, p)
-        found = re.search(r"([\w.]+)$", text[lo:p])
-        assert _word_before(text, lo, p) == (found.group(1) if found else "")
 
 
 def _quotes_reading_mentions(text: str) -> tuple[list[Q.Quote], int]:
     """Quotes of ``text`` (every line body) and the mentions read while finding them."""
-    doc = Q._Doc(text, Q.line_spans(text))
+    doc = Q._Doc(text, every_line(text))
     doc._mentions = mentions = CountingList(Q._person_mentions(doc))
     direct: list[Q.Quote] = []
     for index in range(len(doc.spans)):
@@ -449,7 +431,7 @@ def test_reported_clauses_do_not_rescan_every_direct_quote():
         f"The minister said that talks {i} failed. “We tried hard here,” she said."
         for i in range(n)
     )
-    doc = Q._Doc(text, Q.line_spans(text))
+    doc = Q._Doc(text, every_line(text))
     direct = [q for index in range(len(doc.spans)) for q in Q._direct_in_span(doc, "d", index)]
     starts = CountingList(sorted(q.start - 1 for q in direct))
     reported = []

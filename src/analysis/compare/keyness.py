@@ -42,12 +42,12 @@ seed corpus and on 10,000 AllSides articles). Pass ``prior_scale`` to change it.
 
 Tokenisation (:func:`term_counts`)
 ----------------------------------
-Deterministic and locale free: Unicode NFC is not applied; the typographic apostrophe ``’``
-becomes ``'``; text is optionally lowercased (Unicode lowercase); tokens are maximal runs of
-letters/digits, joined by single internal apostrophes or hyphens (:data:`TOKEN_PATTERN`);
-tokens without a letter (pure numbers) are dropped. n-grams are contiguous over the remaining
-tokens of a document, joined by one space; an n-gram containing a stopword is dropped. Terms
-whose corpus-wide count is below ``min_count`` are dropped.
+Deterministic and locale free: Unicode NFC is not applied; the typographic apostrophe ``’`` becomes
+``'``; text is optionally lowercased (Unicode lowercase); tokens are maximal runs of letters/digits,
+joined by single internal apostrophes or hyphens (:data:`analysis.text.tokens.TOKEN_PATTERN`);
+tokens without a letter (pure numbers) are dropped. n-grams are contiguous over the remaining tokens
+of a document, joined by one space; an n-gram containing a stopword is dropped. Terms whose
+corpus-wide count is below ``min_count`` are dropped.
 """
 
 from __future__ import annotations
@@ -57,14 +57,13 @@ from typing import Literal
 import polars as pl
 
 from analysis.core.validate import require_columns
+from analysis.text.tokens import ENGLISH_STOPWORDS, token_lists
 
 __all__ = [
     "COUNTS_SCHEMA",
     "DEFAULT_MIN_COUNT",
     "DEFAULT_PRIOR_SCALE",
-    "ENGLISH_STOPWORDS",
     "KEYNESS_SCHEMA",
-    "TOKEN_PATTERN",
     "fightin_words",
     "term_counts",
 ]
@@ -86,28 +85,12 @@ COUNTS_SCHEMA: dict[str, pl.DataType] = {
     "count": pl.Int64(),
 }
 
-#: Token regex (Rust ``regex`` syntax, as used by polars).
-TOKEN_PATTERN = r"[\p{L}\p{N}]+(?:['-][\p{L}\p{N}]+)*"
 
 #: Prior strength ``s``: ``alpha0 = s * N`` (see the module docstring).
 DEFAULT_PRIOR_SCALE = 0.1
 
 #: Terms seen fewer times than this in the whole corpus are dropped (one-off tokens).
 DEFAULT_MIN_COUNT = 2
-
-_STOPWORDS_TEXT = """
-    a about above after again against all am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further
-    had has have having he her here hers herself him himself his how i if in into is it its
-    itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself yourselves
-    it's he's she's that's there's they're we're you're i'm isn't wasn't don't doesn't didn't
-    also said says s t
-"""
-#: A short English function-word list (articles, pronouns, auxiliaries, prepositions, ...).
-ENGLISH_STOPWORDS: frozenset[str] = frozenset(_STOPWORDS_TEXT.split())
 
 
 def term_counts(
@@ -166,14 +149,11 @@ def term_counts(
             f"term_counts: {texts[group_col].null_count()} null value(s) in {group_col!r}; "
             "fill them first (e.g. fill_null('(unknown outlet)'))"
         )
-    text = pl.col(text_col).cast(pl.String).fill_null("").str.replace_all("’", "'", literal=True)
-    if lowercase:
-        text = text.str.to_lowercase()
     tokens = (
         texts.lazy()
         .select(
             pl.col(group_col).cast(pl.String).alias("group"),
-            text.str.extract_all(TOKEN_PATTERN).alias("tok"),
+            token_lists(pl.col(text_col), lowercase).alias("tok"),
         )
         .with_row_index("_doc")
         .explode("tok")

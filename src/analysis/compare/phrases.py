@@ -17,7 +17,7 @@ Units and tokens
     Each body span ``text[start:end]`` of a document (``Prepared.spans``) is a unit, tokenised on
     its own, so a phrase never crosses a span boundary (a heading and the next paragraph do not
     make a phrase). The typographic apostrophe ``’`` becomes ``'``; tokens are
-    :data:`analysis.compare.keyness.TOKEN_PATTERN` matches (runs of letters/digits joined by single
+    :data:`analysis.text.tokens.TOKEN_PATTERN` matches (runs of letters/digits joined by single
     internal apostrophes or hyphens), lowercased; tokens without a letter (numbers) are dropped,
     as in :func:`analysis.compare.keyness.term_counts` (which does the same inline, so the rule is
     restated here rather than imported). Two differences from ``term_counts``, both so that every
@@ -33,7 +33,7 @@ Units and tokens
     with the Python ``regex`` package; both read the same pattern with the same Unicode classes.
 
     A phrase may hold stopwords inside (*away from russia*) but its first and last tokens are not
-    stopwords (:data:`analysis.compare.keyness.ENGLISH_STOPWORDS` by default).
+    stopwords (:data:`analysis.text.tokens.ENGLISH_STOPWORDS` by default).
 
 Documents and groups
     ``groups`` gives each document its group. Documents whose group is null, or that are not in
@@ -79,12 +79,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
-import regex
 
 from analysis.compare.groups import checked
-from analysis.compare.keyness import ENGLISH_STOPWORDS, TOKEN_PATTERN
 from analysis.core.validate import require_columns, require_ids
 from analysis.text.evidence import snippet
+from analysis.text.tokens import ENGLISH_STOPWORDS, token_lists, tokenize
 
 __all__ = [
     "OCCURRENCES_SCHEMA",
@@ -93,7 +92,6 @@ __all__ = [
     "english_frequency",
     "phrase_occurrences",
     "shared_phrases",
-    "tokenize",
     "top_by_kind",
 ]
 
@@ -125,9 +123,6 @@ OCCURRENCES_SCHEMA: dict[str, pl.DataType] = {
 #: Floor of the general-English frequency ``f_en`` (words wordfreq does not know).
 WORDFREQ_MINIMUM = 1e-9
 
-_TOKEN = regex.compile(TOKEN_PATTERN)
-_LETTER = regex.compile(r"\p{L}")
-
 
 def english_frequency(words: Iterable[str]) -> dict[str, float]:
     """General-English frequency of each distinct word, from ``wordfreq`` (one call per word).
@@ -144,24 +139,6 @@ def english_frequency(words: Iterable[str]) -> dict[str, float]:
         w: wordfreq.word_frequency(w, "en", wordlist="best", minimum=WORDFREQ_MINIMUM)
         for w in sorted(set(words))
     }
-
-
-def tokenize(text: str) -> list[tuple[str, int, int, int]]:
-    """The tokens of ``text`` as ``(token, start, end, position)``, by the rule of the module.
-
-    ``token`` is lowercased (``’`` read as ``'``); ``text[start:end]`` is the token as written;
-    ``position`` counts every pattern match, numbers included, so a gap in positions is a dropped
-    number.
-
-    >>> tokenize("Away from Russia’s 2 allies")
-    [('away', 0, 4, 0), ('from', 5, 9, 1), ("russia's", 10, 18, 2), ('allies', 21, 27, 4)]
-    """
-    out = []
-    for pos, m in enumerate(_TOKEN.finditer(text.replace("’", "'"))):
-        tok = m.group()
-        if _LETTER.search(tok):
-            out.append((tok.lower(), m.start(), m.end(), pos))
-    return out
 
 
 def _check_spans(doc_id: str, text: str, spans: Sequence[tuple[int, int]]) -> None:
@@ -313,7 +290,7 @@ def shared_phrases(
             "unit",
             "doc",
             "group",
-            pl.col("text").str.replace_all("’", "'", literal=True).str.extract_all(TOKEN_PATTERN),
+            token_lists(pl.col("text")),
         )
         .explode("text")
         .with_row_index("pos")

@@ -44,8 +44,8 @@ import numpy as np
 import polars as pl
 
 from analysis.compare.groups import checked
-from analysis.compare.keyness import ENGLISH_STOPWORDS
 from analysis.core.validate import require_columns, require_ids
+from analysis.text.tokens import ENGLISH_STOPWORDS
 
 if TYPE_CHECKING:
     import scipy.sparse
@@ -121,7 +121,7 @@ def tfidf(
     The vectoriser is scikit-learn's ``TfidfVectorizer`` with these fixed settings:
     ``lowercase=True``, ``token_pattern=TFIDF_TOKEN_PATTERN`` (a token starts with a letter, may
     contain internal apostrophes and hyphens; pure numbers are not tokens),
-    ``stop_words=sorted(ENGLISH_STOPWORDS)`` (:data:`analysis.compare.keyness.ENGLISH_STOPWORDS`),
+    ``stop_words=sorted(ENGLISH_STOPWORDS)`` (:data:`analysis.text.tokens.ENGLISH_STOPWORDS`),
     ``sublinear_tf=True``, ``smooth_idf=True``, ``norm="l2"``, ``dtype=numpy.float64``, and
     ``min_df``/``max_df`` as given. Before vectorising, null bodies become ``""`` and the
     typographic apostrophe ``’`` becomes ``'`` (as in :func:`analysis.compare.keyness.term_counts`,

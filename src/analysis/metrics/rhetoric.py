@@ -70,6 +70,9 @@ import polars as pl
 from analysis.core.data import load_yaml
 from analysis.provenance import quotes as quotes_mod
 from analysis.text.evidence import snippet
+from analysis.text.quotemarks import Pair, pair_quotes
+from analysis.text.sentences import sentences as split_sentences
+from analysis.text.spans import clean_spans, line_spans
 
 #: Technique names of the Propaganda Techniques Corpus (SemEval-2020 Task 11), in its order.
 TECHNIQUES: tuple[str, ...] = (
@@ -550,7 +553,7 @@ def _families(lex: Lexicon, families: Iterable[str] | None) -> tuple[str, ...]:
 class _Body:
     text: str
     spans: tuple[tuple[int, int], ...]  # cleaned body spans
-    pairs: tuple[tuple[quotes_mod.Pair, ...], ...]  # quote marks, per span
+    pairs: tuple[tuple[Pair, ...], ...]  # quote marks, per span
     sentences: tuple[tuple[int, int], ...]
     starts: tuple[int, ...]  # sentence starts
 
@@ -559,11 +562,11 @@ class _Body:
 
 
 def _body(text: str, spans: Iterable[tuple[int, int]]) -> _Body:
-    clean = tuple(quotes_mod.clean_spans(text, spans))
-    pairs = tuple(tuple(quotes_mod.pair_quotes(text, s, e)) for s, e in clean)
+    clean = tuple(clean_spans(text, spans))
+    pairs = tuple(tuple(pair_quotes(text, s, e)) for s, e in clean)
     sentences: list[tuple[int, int]] = []
     for (s, e), span_pairs in zip(clean, pairs, strict=True):
-        sentences += quotes_mod.sentences(text, s, e, span_pairs)
+        sentences += split_sentences(text, s, e, span_pairs)
     return _Body(text, clean, pairs, tuple(sentences), tuple(a for a, _b in sentences))
 
 
@@ -962,7 +965,7 @@ def read_ptc(
     for path in sorted(Path(articles_dir).glob("article*.txt")):
         rows.append((path.stem.removeprefix("article"), path.read_bytes().decode("utf-8")))
     docs = pl.DataFrame(rows, schema={"doc_id": pl.String(), "text": pl.String()}, orient="row")
-    spans = {d: quotes_mod.line_spans(t) for d, t in rows}
+    spans = {d: line_spans(t) for d, t in rows}
     labels = pl.read_csv(labels_path, separator="\t", schema=LABELS_SCHEMA)
     return docs, spans, labels
 

@@ -50,6 +50,9 @@ import polars as pl
 from analysis.core.data import load_yaml
 from analysis.provenance import quotes as Q
 from analysis.provenance.outlets import load_outlet_list
+from analysis.text.quotemarks import pair_quotes
+from analysis.text.sentences import sentences
+from analysis.text.spans import clean_spans, line_spans
 
 Rule = Literal["outlet label", "according to", "before phrase", "source noun", "verb", "speaker"]
 
@@ -378,13 +381,13 @@ def extract_citations(
     >>> [(c.name, c.rule) for c in extract_citations(doc)]
     [('Reuters', 'according to'), ('European Parliament', 'verb')]
     """
-    body = Q.clean_spans(text, Q.line_spans(text) if spans is None else spans)
+    body = clean_spans(text, line_spans(text) if spans is None else spans)
     if quotes is None:
         quotes = Q.extract_quotes(text, body, doc_id)
     speakers = _Speakers(quotes)
     out: list[Citation] = []
     for span in body:
-        sents = Q.sentences(text, *span, Q.pair_quotes(text, *span))
+        sents = sentences(text, *span, pair_quotes(text, *span))
         starts = [a for a, _ in sents]  # in text order
         chunk = text[span[0] : span[1]]
         first = span[0] + len(chunk) - len(chunk.lstrip())  # the span's first non-space
@@ -428,7 +431,7 @@ def citations_table(
     for doc_id, text in docs.select("doc_id", "text").iter_rows():
         if text is None:
             continue
-        body = Q.line_spans(text) if spans is None else spans.get(doc_id, [])
+        body = line_spans(text) if spans is None else spans.get(doc_id, [])
         doc_quotes = by_doc.get(doc_id, []) if quotes is not None else None
         out += extract_citations(text, body, doc_id, doc_quotes)
     return citations_frame(out)

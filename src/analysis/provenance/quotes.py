@@ -9,12 +9,9 @@ that found the quote and, after a ``;``, how the speaker was resolved. Only body
 (:func:`load_attribution`).
 
 Quote marks
-    Marks of one family pair up (“ ” „ " with each other, « », ‘ ’); the characters around a mark
-    decide whether it opens or closes, the glyph only when they do not, so the machine-translation
-    variants pair too: “ closed by ", ” used to open (``by ” restrictions ...”``), a stray “ inside
-    a quote (the outer quote closes at the inner pair's closing mark), a stray ” (ignored). A quote
-    never crosses a body span; an opening mark left open runs to the end of its span only when the
-    quote is introduced (colon or cue) or opens the paragraph.
+    Paired by :func:`analysis.text.quotemarks.pair_quotes` (machine-translation damage included).
+    A quote never crosses a body span; an opening mark left open runs to the end of its span only
+    when the quote is introduced (colon or cue) or opens the paragraph.
 
 Direct quotes (``kind="direct"``), attributed by the first rule that applies:
     1. ``cue after quote``: ``“...,” Azamat Osmonov said``, ``"...," said deputy ... Aigul Kuspan``,
@@ -71,6 +68,9 @@ from typing import Any, Literal, NamedTuple
 import polars as pl
 
 from analysis.core.data import load_yaml
+from analysis.text.quotemarks import Pair, family_of, pair_quotes
+from analysis.text.sentences import sentences
+from analysis.text.spans import clean_spans, line_spans
 
 Kind = Literal["direct", "reported"]
 
@@ -102,25 +102,10 @@ MAX_SPEAKER_TOKENS = 40
 
 
 @dataclass(frozen=True)
-class QuoteFamily:
-    """Quote-mark glyphs that pair with each other."""
-
-    name: str
-    open: frozenset[str]
-    close: frozenset[str]
-    either: frozenset[str] = frozenset()
-
-    @property
-    def glyphs(self) -> frozenset[str]:
-        return self.open | self.close | self.either
-
-
-@dataclass(frozen=True)
 class Attribution:
     """The contents of ``data/attribution.yaml``."""
 
     version: int
-    families: tuple[QuoteFamily, ...]
     min_words_sentence_quote: int
     min_words_embedded_quote: int
     lists: Mapping[str, tuple[str, ...]]
@@ -140,17 +125,7 @@ def load_attribution() -> Attribution:
     (True, True)
     """
     data: dict[str, Any] = load_yaml("attribution.yaml")
-    families = tuple(
-        QuoteFamily(
-            f["name"], frozenset(f["open"]), frozenset(f["close"]), frozenset(f.get("either", []))
-        )
-        for f in data["quote_families"]
-    )
-    lists = {
-        k: tuple(str(w) for w in v)
-        for k, v in data.items()
-        if isinstance(v, list) and k != "quote_families"
-    }
+    lists = {k: tuple(str(w) for w in v) for k, v in data.items() if isinstance(v, list)}
     groups = {
         str(role).lower(): frozenset(g for g, roles in data["role_groups"].items() if role in roles)
         for roles in data["role_groups"].values()
@@ -158,7 +133,6 @@ def load_attribution() -> Attribution:
     }
     return Attribution(
         version=int(data["version"]),
-        families=families,
         min_words_sentence_quote=int(data["min_words_sentence_quote"]),
         min_words_embedded_quote=int(data["min_words_embedded_quote"]),
         lists=lists,
@@ -181,7 +155,6 @@ class _Rules:
     """Compiled form of the lexicon."""
 
     lex: Attribution
-    family_of: Mapping[str, QuoteFamily]
     cue: re.Pattern[str]
     passive: re.Pattern[str]
     directive: re.Pattern[str]
@@ -199,7 +172,6 @@ class _Rules:
 @cache
 def _rules() -> _Rules:
     lex = load_attribution()
-    family_of = {g: fam for fam in lex.families for g in fam.glyphs}
     roles: dict[str, list[tuple[str, ...]]] = {}
     for role in lex.lists["roles"]:
         words = tuple(w.text.lower() for w in _raw_tokens(role, 0, len(role)))
@@ -214,7 +186,6 @@ def _rules() -> _Rules:
     )
     return _Rules(
         lex=lex,
-        family_of=family_of,
         cue=_phrase_re(lex.lists["cues"]),
         passive=re.compile(passive, re.IGNORECASE),
         directive=_phrase_re(lex.lists["directive_cues"]),
@@ -236,7 +207,6 @@ def _rules() -> _Rules:
             "org": frozenset(lex.lists["organisation_words"]),
             "place": frozenset(lex.lists["place_words"]),
             "non_speakers": lex.words("non_speaker_pronouns"),
-            "abbreviations": lex.words("abbreviations"),
         },
     )
 
@@ -480,141 +450,7 @@ def phrase_after(text: str, lo: int, hi: int) -> Phrase | None:
 
 
 # --------------------------------------------------------------------------------------------
-# Quote marks
-
-
-@dataclass(frozen=True)
-class _Mark:
-    pos: int
-    family: str
-    role: Literal["open", "close", "either"]
-    loose: bool  # whitespace on both sides
-
-
-@dataclass(frozen=True)
-class Pair:
-    """A quoted segment: the opening mark at ``open``, the closing one at ``close``.
-
-    ``closed`` is false for an opening mark never closed in its span (``close`` is then the span
-    end). ``depth`` 0 is a top-level quote.
-    """
-
-    open: int
-    close: int
-    closed: bool = True
-    depth: int = 0
-
-
-_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?>")
-_OPEN_CONTEXT = "([{—–-/"
-_CLOSE_CONTEXT = ".,;:!?)]}…—–-/"
-
-
-def _marks(text: str, lo: int, hi: int) -> list[_Mark]:
-    rules = _rules()
-    glyphs = rules.family_of
-    out: list[_Mark] = []
-    tags = [m.span() for m in _HTML_TAG.finditer(text, lo, hi)]  # sorted, not overlapping
-    tag_starts = [a for a, _ in tags]
-    for i in range(lo, hi):
-        fam = glyphs.get(text[i])
-        if fam is None:
-            continue
-        k = bisect.bisect_right(tag_starts, i) - 1
-        if k >= 0 and i < tags[k][1]:
-            continue  # inside an HTML tag
-        left = text[i - 1] if i > lo else " "
-        right = text[i + 1] if i + 1 < hi else " "
-        if left.isalnum() and right.isalnum():
-            continue  # an apostrophe (or a mark glued between words)
-        opens = left.isspace() or left in _OPEN_CONTEXT or left in glyphs
-        closes = right.isspace() or right in _CLOSE_CONTEXT or right in glyphs
-        role: Literal["open", "close", "either"]
-        if opens and not closes:
-            role = "open"
-        elif closes and not opens:
-            role = "close"
-        elif text[i] in fam.open:
-            role = "open"
-        elif text[i] in fam.close:
-            role = "close"
-        else:
-            role = "either"
-        out.append(_Mark(i, fam.name, role, left.isspace() and right.isspace()))
-    return out
-
-
-def pair_quotes(text: str, lo: int, hi: int) -> list[Pair]:
-    """Pair the quote marks of ``text[lo:hi]`` (one body span), machine-translation damage included.
-
-    >>> s = "“I think ... but “In general, no,” he said."
-    >>> [(p.open, p.close, p.depth) for p in pair_quotes(s, 0, len(s))]
-    [(0, 33, 0)]
-    >>> s = "lacked “real competition” and was marked by ” restrictions on speech”."
-    >>> [s[p.open + 1 : p.close] for p in pair_quotes(s, 0, len(s))]
-    ['real competition', ' restrictions on speech']
-    >>> s = '"Insulting. But we react to "aggressive chauvinism", which," said X.'
-    >>> [(p.open, p.close, p.depth) for p in pair_quotes(s, 0, len(s))]
-    [(0, 59, 0), (28, 50, 1)]
-    """
-    stack: list[_Mark] = []
-    by_family: dict[str, list[int]] = {}  # stack positions of each family's open marks
-    pairs: list[tuple[int, int]] = []
-    reversed_openers: set[int] = set()
-
-    def push(mark: _Mark) -> None:
-        by_family.setdefault(mark.family, []).append(len(stack))
-        stack.append(mark)
-
-    for mark in _marks(text, lo, hi):
-        same = by_family.get(mark.family)
-        role = mark.role
-        if role == "either":
-            role = "close" if same else "open"
-        if role == "open":
-            push(mark)
-        elif same:
-            k = same[-1]
-            pairs.append((stack[k].pos, mark.pos))
-            for m in stack[k:]:  # openers left inside are strays
-                by_family[m.family].pop()
-            del stack[k:]
-        elif mark.loose:
-            push(mark)  # ” used as an opening mark
-            reversed_openers.add(mark.pos)
-    unclosed: list[tuple[int, int, bool]] = []
-    for m in stack:
-        later = sorted(p for p in pairs if p[0] > m.pos and text[p[0]] in _family_glyphs(m))
-        if later and m.pos not in reversed_openers:
-            pairs.remove(later[0])
-            pairs.append((m.pos, later[0][1]))  # the inner opening mark was a stray
-        elif m.pos not in reversed_openers:
-            unclosed.append((m.pos, hi, False))
-    found = sorted([(o, c, True) for o, c in pairs] + unclosed)
-    # depth = earlier pairs (smaller open) that close at or after this one's close, counted
-    # with a Fenwick tree over close positions instead of a scan of every earlier pair.
-    closes = sorted({c for _, c, _ in found})
-    rank = {c: i + 1 for i, c in enumerate(closes)}
-    tree = [0] * (len(closes) + 1)
-    out: list[Pair] = []
-    for n, (o, c, closed) in enumerate(found):
-        i, below = rank[c] - 1, 0  # earlier pairs closing before c
-        while i > 0:
-            below += tree[i]
-            i -= i & -i
-        depth = n - below
-        if n and found[n - 1][0] == o:  # (an open shared with earlier pairs: not before this)
-            depth -= sum(1 for p in out if p.open == o and c <= p.close)
-        out.append(Pair(o, c, closed, depth))
-        i = rank[c]
-        while i <= len(closes):
-            tree[i] += 1
-            i += i & -i
-    return out
-
-
-def _family_glyphs(mark: _Mark) -> frozenset[str]:
-    return next(f.glyphs for f in _rules().lex.families if f.name == mark.family)
+# Quote marks (pairs from analysis.text.quotemarks)
 
 
 def _content(text: str, pair: Pair) -> tuple[int, int]:
@@ -629,67 +465,6 @@ def _content(text: str, pair: Pair) -> tuple[int, int]:
 
 def _word_count(s: str) -> int:
     return len(re.findall(r"\w+", s))
-
-
-# --------------------------------------------------------------------------------------------
-# Sentences
-
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”»’)]*\s+(?=[\"“«„‘(\[]?[A-ZА-ЯЁ0-9])")
-
-
-def sentences(text: str, lo: int, hi: int, pairs: Sequence[Pair] = ()) -> list[tuple[int, int]]:
-    """Sentence ranges of ``text[lo:hi]``, never splitting inside the quoted segments ``pairs``.
-
-    >>> s = 'He said: "Yes. No." Mr. Smith left. Then J. Doe came.'
-    >>> [s[a:b] for a, b in sentences(s, 0, len(s), pair_quotes(s, 0, len(s)))]
-    ['He said: "Yes. No." ', 'Mr. Smith left. ', 'Then J. Doe came.']
-    """
-    abbreviations = _rules().classes["abbreviations"]
-    top = sorted((q.open, q.close) for q in pairs if q.depth == 0)
-    opens = [o for o, _ in top]
-    reach = list(itertools.accumulate((c for _, c in top), max))  # largest close so far
-    first_open_at_close: dict[int, int] = {}
-    for o, c in top:
-        first_open_at_close.setdefault(c, o)
-    cuts = [lo]
-    for m in _SENTENCE_END.finditer(text, lo, hi):
-        p, e = m.start(), m.end()
-        # Inside a top-level quote that runs past this sentence end? (Indexes instead of a scan
-        # of every quote: a long document must not cost time quadratic in its length.)
-        k = bisect.bisect_left(opens, p)  # quotes opened before p: top[:k]
-        if k and reach[k - 1] > p and reach[k - 1] >= e - 1:
-            inside_closed = any(
-                first_open_at_close.get(c, p) < p for c in range(p + 1, e)
-            )  # a quote opened before p closes inside the match
-            if not inside_closed:
-                continue
-        before = _word_before(text, lo, p).lower()
-        if before in abbreviations or (len(before) == 1 and before.isalpha()):
-            continue
-        cuts.append(e)
-    cuts.append(hi)
-    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_" or ch == "."
-
-
-def _word_before(text: str, lo: int, p: int) -> str:
-    """``re.search(r"([\\w.]+)$", text[lo:p])``'s group, or "": the run of word characters and
-    dots ending at ``p`` (or before a final newline, as ``$`` allows), found without rescanning
-    ``text[lo:p]`` (which made sentence splitting quadratic in a paragraph's length).
-
-    >>> _word_before("See Mr. Smith", 0, 6), _word_before("a\\nU.S.\\n", 0, 7)
-    ('Mr', 'U.S.')
-    >>> _word_before("a b ", 0, 4)
-    ''
-    """
-    end = p - 1 if p - 1 >= lo and text[p - 1] == "\n" else p
-    start = end
-    while start > lo and _is_word_char(text[start - 1]):
-        start -= 1
-    return text[start:end]
 
 
 # --------------------------------------------------------------------------------------------
@@ -938,7 +713,7 @@ def _apposition(toks: Sequence[Tok], k: int) -> tuple[int, int] | None:
     if k < len(toks) and toks[k].cls == "D":
         k += 1
     end = k
-    while end < len(toks) and toks[end].text not in _APPOSITION_STOPS | rules.family_of.keys():
+    while end < len(toks) and toks[end].text not in _APPOSITION_STOPS | family_of().keys():
         end += 1
     if end == k or end - k > 16 or toks[k].cls not in "RMC" or "R" not in _classes(toks[k : k + 4]):
         return None
@@ -1377,7 +1152,7 @@ def _block_quotes(doc: _Doc, doc_id: str) -> list[Quote]:
         intro = _intro(doc, index)
         span = doc.spans[index]
         first = text[span[0] : span[1]].lstrip()[:1]
-        if intro is None or not first or first in rules.family_of:
+        if intro is None or not first or first in family_of():
             continue
         prev = doc.spans[index - 1]
         attr = _before_quote(doc, prev, intro[0], intro[1])
@@ -1543,38 +1318,6 @@ def _reported(doc: _Doc, doc_id: str, direct: Sequence[Quote]) -> list[Quote]:
 
 # --------------------------------------------------------------------------------------------
 # Public API
-
-
-def line_spans(text: str) -> list[tuple[int, int]]:
-    """Every non-empty line of ``text`` as a span: the body when nothing better is known.
-
-    >>> line_spans("a\\n\\n bc \\n")
-    [(0, 1), (3, 7)]
-    """
-    out: list[tuple[int, int]] = []
-    start = 0
-    for line in text.split("\n"):
-        if line.strip():
-            out.append((start, start + len(line)))
-        start += len(line) + 1
-    return out
-
-
-def clean_spans(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans sorted, clipped to the text, empty ones dropped and overlapping ones merged.
-
-    >>> clean_spans("abcdef", [(4, 9), (0, 2), (1, 3), (5, 5)])
-    [(0, 3), (4, 6)]
-    """
-    out: list[tuple[int, int]] = []
-    for s, e in sorted((max(0, int(s)), min(len(text), int(e))) for s, e in spans):
-        if e <= s:
-            continue
-        if out and s < out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
 
 
 def extract_quotes(
