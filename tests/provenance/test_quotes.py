@@ -8,6 +8,7 @@ from conftest import ARTICLE_LINES, CountingList, line_spans
 
 from analysis.corpus.intake import ok_documents, read_corpus
 from analysis.provenance import quotes as Q
+from analysis.provenance.quotes import _direct, _reported, _speakers
 from analysis.text.spans import line_spans as every_line
 
 
@@ -393,12 +394,12 @@ def test_lexicon_loads_with_a_version():
 
 def _quotes_reading_mentions(text: str) -> tuple[list[Q.Quote], int]:
     """Quotes of ``text`` (every line body) and the mentions read while finding them."""
-    doc = Q._Doc(text, every_line(text))
-    doc._mentions = mentions = CountingList(Q._person_mentions(doc))
+    doc = _speakers._Doc(text, every_line(text))
+    doc._mentions = mentions = CountingList(_speakers._person_mentions(doc))
     direct: list[Q.Quote] = []
     for index in range(len(doc.spans)):
-        direct += Q._direct_in_span(doc, "d", index)
-    found = direct + Q._reported(doc, "d", direct)
+        direct += _direct._direct_in_span(doc, "d", index)
+    found = direct + _reported._reported(doc, "d", direct)
     return found, mentions.reads
 
 
@@ -431,14 +432,16 @@ def test_reported_clauses_do_not_rescan_every_direct_quote():
         f"The minister said that talks {i} failed. “We tried hard here,” she said."
         for i in range(n)
     )
-    doc = Q._Doc(text, every_line(text))
-    direct = [q for index in range(len(doc.spans)) for q in Q._direct_in_span(doc, "d", index)]
+    doc = _speakers._Doc(text, every_line(text))
+    direct = [
+        q for index in range(len(doc.spans)) for q in _direct._direct_in_span(doc, "d", index)
+    ]
     starts = CountingList(sorted(q.start - 1 for q in direct))
     reported = []
     for span in doc.spans:
         quoted = [(p.open, p.close + 1) for p in doc.pairs[span[0]] if p.depth == 0]
         for sent in doc.sents[span[0]]:
-            reported += Q._reported_in_sentence(doc, "d", span, sent, quoted, starts)
+            reported += _reported._reported_in_sentence(doc, "d", span, sent, quoted, starts)
     assert len(direct) == n and len(reported) == n
     assert all(q.quote == f"talks {i} failed" for i, q in enumerate(reported))
     assert starts.reads <= 40 * n  # a bisection per clause; before: n reads per clause
