@@ -12,8 +12,9 @@ import yaml
 from conftest import PTC, CountingList
 
 from analysis.metrics import rhetoric as R
+from analysis.metrics.rhetoric import _cues
 from analysis.pipeline import prepare
-from analysis.provenance.quotes import quotes_table
+from analysis.provenance.quotes import QUOTES_SCHEMA, quotes_table
 from analysis.text.evidence import SNIPPET_CHARS
 
 
@@ -236,7 +237,7 @@ def test_family_selection_and_one_pass_per_family(hits, seeds):
 def test_no_body_no_hits(seeds):
     _p, docs, _ = seeds
     assert R.rhetoric_hits(
-        docs, {}, quotes=pl.DataFrame(schema=R.quotes_mod.QUOTES_SCHEMA)
+        docs, {}, quotes=pl.DataFrame(schema=QUOTES_SCHEMA)
     ).is_empty()
     assert R.actor_mentions(docs, {}).is_empty()
 
@@ -482,10 +483,10 @@ def test_scare_quotes_read_each_attributed_quote_once_however_long_the_document(
     spans = [(i * (len(line) + 1), i * (len(line) + 1) + len(line)) for i in range(n)]
     docs = pl.DataFrame({"doc_id": ["d"], "text": [text]})
     quotes = quotes_table(docs, {"d": spans})
-    attributed = R._attributed(quotes)["d"]
+    attributed = _cues._attributed(quotes)["d"]
     assert len(attributed) == n
     counting = CountingList(attributed)
-    found = R._scare_quotes(R._body(text, spans), R.load_lexicon().scare_quotes, counting)
+    found = _cues._scare_quotes(_cues._body(text, spans), R.load_lexicon().scare_quotes, counting)
     assert len(found) == n  # every «experts», none of the attributed quotes
     assert counting.reads <= 2 * n  # before: n reads per pair, n * n in all
 
@@ -493,7 +494,7 @@ def test_scare_quotes_read_each_attributed_quote_once_however_long_the_document(
 def test_scare_quote_speech_index_as_before():
     """The index says what the scan said: a direct quote inside the marks overlapping the
     content, or a reported clause holding the opening mark, makes the pair speech."""
-    speech = R._Speech
+    speech = _cues._Speech
     # pair: open 10, close 20, content 11:20
     cases = [
         ([], False),

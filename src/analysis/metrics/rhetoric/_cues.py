@@ -1,0 +1,284 @@
+"""Cue hits in a document's body (lexicon terms and scare quotes), and their counts per document."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from analysis.metrics.rhetoric._lexicon import Cue, Lexicon, ScareQuoteSettings, _families, _lexicon
+from analysis.metrics.rhetoric._schema import _WORD, HITS_SCHEMA, RHETORIC_SCHEMA, WORD_PATTERN
+from analysis.provenance import quotes as quotes_mod
+from analysis.text.evidence import snippet
+from analysis.text.quotemarks import Pair, pair_quotes
+from analysis.text.sentences import sentences as split_sentences
+from analysis.text.spans import clean_spans
+
+
+@dataclass(frozen=True)
+class _Body:
+    text: str
+    spans: tuple[tuple[int, int], ...]  # cleaned body spans
+    pairs: tuple[tuple[Pair, ...], ...]  # quote marks, per span
+    sentences: tuple[tuple[int, int], ...]
+    starts: tuple[int, ...]  # sentence starts
+
+    def sentence_no(self, pos: int) -> int:
+        return bisect.bisect_right(self.starts, pos)
+
+
+def _body(text: str, spans: Iterable[tuple[int, int]]) -> _Body:
+    clean = tuple(clean_spans(text, spans))
+    pairs = tuple(tuple(pair_quotes(text, s, e)) for s, e in clean)
+    sentences: list[tuple[int, int]] = []
+    for (s, e), span_pairs in zip(clean, pairs, strict=True):
+        sentences += split_sentences(text, s, e, span_pairs)
+    return _Body(text, clean, pairs, tuple(sentences), tuple(a for a, _b in sentences))
+
+
+def sentence_spans(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The body sentences of a document: ``(start, end)`` in text order; sentence ``n`` (the
+    ``sentence_no`` of the tables) is item ``n - 1``. Spans are cleaned first
+    (:func:`analysis.provenance.quotes.clean_spans`) and never merged.
+
+    >>> text = "Title\\nMr. Smith left. He said: “No. Never.” Then he came back."
+    >>> [text[a:b] for a, b in sentence_spans(text, [(0, 5), (6, len(text))])]
+    ['Title', 'Mr. Smith left. ', 'He said: “No. Never.” ', 'Then he came back.']
+    """
+    return list(_body(text, spans).sentences)
+
+
+def _docs_rows(docs: pl.DataFrame) -> list[tuple[str, str]]:
+    return [(str(d), t) for d, t in docs.select("doc_id", "text").iter_rows() if t is not None]
+
+
+_SENTENCE_INSIDE = re.compile(r"[.!?…]\s+\S")
+
+
+def _attributed(quotes: pl.DataFrame | None) -> dict[str, list[tuple[int, int, str]]]:
+    out: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    if quotes is None:
+        return out
+    rows = quotes.filter(pl.col("speaker").is_not_null()).select("doc_id", "start", "end", "kind")
+    for doc_id, s, e, kind in rows.iter_rows():
+        out[str(doc_id)].append((int(s), int(e), str(kind)))
+    return out
+
+
+def _scare_quotes(
+    body: _Body, settings: ScareQuoteSettings, attributed: Sequence[tuple[int, int, str]]
+) -> list[tuple[int, int]]:
+    text = body.text
+    speech = _Speech(attributed)
+    out: list[tuple[int, int]] = []
+    for (lo, _hi), pairs in zip(body.spans, body.pairs, strict=True):
+        for p in pairs:
+            if not p.closed:
+                continue
+            s, e = p.open + 1, p.close
+            content = text[s:e]
+            n_words = len(_WORD.findall(content))
+            if not 1 <= n_words <= settings.max_words or _SENTENCE_INSIDE.search(content):
+                continue
+            before = re.search(r"([\w-]+)[^\w]*$", text[max(lo, p.open - 40) : p.open])
+            if before and before.group(1).lower() in settings.name_words:
+                continue
+            if not speech.covers(p.open, p.close, s, e):
+                out.append((p.open, p.close + 1))
+    return out
+
+
+class _Speech:
+    """Attributed quotes of one document, indexed so that a quote-mark pair is checked against
+    the few that can concern it rather than all of them (a long document has thousands)."""
+
+    def __init__(self, attributed: Sequence[tuple[int, int, str]]) -> None:
+        direct = sorted((qs, qe) for qs, qe, kind in attributed if kind == "direct")
+        self._direct_starts = [qs for qs, _ in direct]
+        self._direct_ends = [qe for _, qe in direct]
+        reported = sorted((qs, qe) for qs, qe, kind in attributed if kind == "reported")
+        self._reported_starts = [qs for qs, _ in reported]
+        self._reported_reach: list[int] = []  # the furthest end among reported[: i + 1]
+        for _, qe in reported:
+            self._reported_reach.append(
+                max(qe, self._reported_reach[-1] if self._reported_reach else qe)
+            )
+
+    def covers(self, open_: int, close: int, s: int, e: int) -> bool:
+        """Whether the pair ``open_ .. close`` (content ``s:e``) is attributed speech: a direct
+        quote inside its marks overlapping its content, or a reported clause holding its opening
+        mark."""
+        lo = bisect.bisect_left(self._direct_starts, open_)
+        hi = bisect.bisect_left(self._direct_starts, e)  # direct quotes with open_ <= qs < e
+        if any(s < qe <= close + 1 for qe in self._direct_ends[lo:hi]):
+            return True
+        i = bisect.bisect_right(self._reported_starts, open_)  # reported with qs <= open_
+        return i > 0 and self._reported_reach[i - 1] > open_
+
+
+def _lexicon_hits(
+    body: _Body, lex: Lexicon, families: Sequence[str]
+) -> list[tuple[str, int, int, Cue]]:
+    """Cue hits of some lexicon families: ``(family, start, end, cue)``.
+
+    Each family is matched on its own (leftmost, longest, not overlapping within the family);
+    one pass of a regex of all cues finds the positions where any family can match, and the
+    families' regexes are tried only there, which gives the same hits as one pass per family.
+    """
+    candidates = lex._any_cue
+    matchers = [(f, *lex._matchers[f]) for f in families if f in lex._matchers]
+    if candidates is None or not matchers:
+        return []
+    out: list[tuple[str, int, int, Cue]] = []
+    text = body.text
+    for lo, hi in body.spans:
+        free = dict.fromkeys(families, lo)  # each family's next unmatched position
+        for cand in candidates.finditer(text, lo, hi):
+            p = cand.start()
+            for fam, regex, ordered in matchers:
+                if p < free[fam]:
+                    continue
+                m = regex.match(text, p, hi)
+                if m:
+                    out.append((fam, p, m.end(), ordered[int(m.lastgroup[1:])]))  # type: ignore[index]
+                    free[fam] = m.end()
+    return out
+
+
+def rhetoric_hits(
+    docs: pl.DataFrame,
+    spans: Mapping[str, Sequence[tuple[int, int]]],
+    quotes: pl.DataFrame | None = None,
+    families: Iterable[str] | None = None,
+    lexicon: str | Lexicon = "default",
+) -> pl.DataFrame:
+    """The ``rhetoric_hits`` table (:data:`HITS_SCHEMA`) of a corpus.
+
+    Parameters
+    ----------
+    docs
+        ``doc_id``, ``text``.
+    spans
+        Body spans per doc_id (``Prepared.spans``); a document missing from it has no body and
+        no hits.
+    quotes
+        The ``quotes`` table of the same documents
+        (:func:`analysis.provenance.quotes.quotes_table`), which
+        keeps attributed speech out of the scare quotes; computed when not given and scare quotes
+        are asked for (the slow part: pass it when you have it).
+    families
+        Families to detect (default: all of the lexicon).
+    lexicon
+        A lexicon name (:func:`load_lexicon`) or a :class:`Lexicon`.
+
+    Examples
+    --------
+    >>> docs = pl.DataFrame({"doc_id": ["d"], "text": [
+    ...     "Title\\nIt is no coincidence that the so-called «experts» praise the Kyiv regime."]})
+    >>> hits = rhetoric_hits(docs, {"d": [(6, 79)]})
+    >>> for row in hits.select("family", "term", "start", "end", "sentence_no").iter_rows():
+    ...     print(row)
+    ('insinuation', 'it is no coincidence', 6, 26, 1)
+    ('delegitimizing', 'so-called', 36, 45, 1)
+    ('scare_quotes', '«experts»', 46, 55, 1)
+    ('labelling', 'Kyiv regime', 67, 78, 1)
+    >>> docs["text"][0][46:55], docs["text"][0][67:78]
+    ('«experts»', 'Kyiv regime')
+    """
+    lex = _lexicon(lexicon)
+    chosen = _families(lex, families)
+    rows = _docs_rows(docs)
+    want_scare = any(lex.family(f).detector == "scare_quotes" for f in chosen)
+    if want_scare and quotes is None:
+        quotes = quotes_mod.quotes_table(docs, spans)
+    attributed = _attributed(quotes)
+    lexical = [f for f in chosen if lex.family(f).detector == "lexicon"]
+    scare = [lex.family(f) for f in chosen if lex.family(f).detector == "scare_quotes"]
+    out: list[tuple[Any, ...]] = []
+    for doc_id, text in rows:
+        body = _body(text, spans.get(doc_id, []))
+        if not body.spans:
+            continue
+        found = [(f, s, e, c.term, c.technique) for f, s, e, c in _lexicon_hits(body, lex, lexical)]
+        for fam in scare:
+            for s, e in _scare_quotes(body, lex.scare_quotes, attributed.get(doc_id, [])):
+                found.append((fam.name, s, e, text[s:e], fam.technique))
+        for fam_name, s, e, term, technique in found:
+            out.append(
+                (doc_id, fam_name, technique, term, s, e, body.sentence_no(s), snippet(text, s, e))
+            )
+    frame = pl.DataFrame(out, schema=HITS_SCHEMA, orient="row")
+    return frame.sort("doc_id", "start", "end", "family", "term")
+
+
+def word_counts(bodies: pl.DataFrame) -> pl.DataFrame:
+    """Words of each clean body (``bodies``: ``doc_id``, ``body``): :data:`WORDS_SCHEMA`.
+
+    A word is a run of word characters, with inner apostrophes and hyphens (:data:`WORD_PATTERN`).
+
+    >>> word_counts(pl.DataFrame({"doc_id": ["a"], "body": ["So-called «experts» don’t know."]}))
+    shape: (1, 2)
+    ┌────────┬───────┐
+    │ doc_id ┆ words │
+    │ ---    ┆ ---   │
+    │ str    ┆ i64   │
+    ╞════════╪═══════╡
+    │ a      ┆ 4     │
+    └────────┴───────┘
+    """
+    return bodies.select(
+        pl.col("doc_id").cast(pl.String),
+        pl.col("body").fill_null("").str.count_matches(WORD_PATTERN).cast(pl.Int64).alias("words"),
+    ).sort("doc_id")
+
+
+def rhetoric_counts(
+    hits: pl.DataFrame,
+    bodies: pl.DataFrame,
+    families: Iterable[str] | None = None,
+    lexicon: str | Lexicon = "default",
+) -> pl.DataFrame:
+    """The ``rhetoric`` table (:data:`RHETORIC_SCHEMA`): every family for every document.
+
+    ``bodies`` has ``doc_id`` and either ``words`` (:func:`word_counts`) or ``body`` (the
+    ``bodies`` table of :mod:`analysis.provenance.boilerplate`). Raises ``ValueError`` when
+    ``hits`` name a
+    document missing from ``bodies`` or a family not counted, so that every count is backed by
+    exactly ``count`` hits.
+
+    >>> hits = pl.DataFrame({"doc_id": ["a"], "family": ["loaded"]})
+    >>> words = pl.DataFrame({"doc_id": ["a", "b"], "words": [500, 0]})
+    >>> for row in rhetoric_counts(hits, words, families=["loaded", "hedges"]).iter_rows():
+    ...     print(row)
+    ('a', 'hedges', 0, 0.0)
+    ('a', 'loaded', 1, 2.0)
+    ('b', 'hedges', 0, None)
+    ('b', 'loaded', 0, None)
+    """
+    chosen = _families(_lexicon(lexicon), families)
+    words = bodies if "words" in bodies.columns else word_counts(bodies)
+    words = words.select(pl.col("doc_id").cast(pl.String), pl.col("words").cast(pl.Int64))
+    missing = set(hits["doc_id"].unique().to_list()) - set(words["doc_id"].to_list())
+    if missing:
+        raise ValueError(f"hits of documents without a body: {sorted(missing)[:5]}")
+    stray = set(hits["family"].unique().to_list()) - set(chosen)
+    if stray:
+        raise ValueError(f"hits of families not counted: {sorted(stray)}")
+    grid = words.join(
+        pl.DataFrame({"family": list(chosen)}, schema={"family": pl.String()}), how="cross"
+    )
+    counts = hits.group_by("doc_id", "family").agg(pl.len().cast(pl.Int64).alias("count"))
+    out = grid.join(counts, on=["doc_id", "family"], how="left").with_columns(
+        pl.col("count").fill_null(0)
+    )
+    per_1k = pl.when(pl.col("words") > 0).then(pl.col("count") * 1000.0 / pl.col("words"))
+    return (
+        out.select("doc_id", "family", "count", per_1k.alias("per_1k_words"))
+        .cast(RHETORIC_SCHEMA)  # type: ignore[arg-type]
+        .sort("doc_id", "family")
+    )
