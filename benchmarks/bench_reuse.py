@@ -55,18 +55,16 @@ def candidate_ratio(docs: pl.DataFrame, threshold: float = 0.4, num_perm: int = 
 
     Both get the same sketches; the pairs must be identical, and the ratio is printed.
     """
-    from analysis.provenance import reuse
+    from analysis.provenance.reuse import _lsh, _shingles
 
-    prepared = reuse._prepare(docs, 5)
-    signatures, owners = reuse._sketches(
-        prepared, chunk=32, min_shared=4, num_perm=num_perm, seed=1
-    )
-    bands, rows = reuse._lsh_params(threshold, num_perm)
+    prepared = _shingles._prepare(docs, 5)
+    signatures, owners = _lsh._sketches(prepared, chunk=32, min_shared=4, num_perm=num_perm, seed=1)
+    bands, rows = _lsh._lsh_params(threshold, num_perm)
     start = time.perf_counter()
-    ours = reuse._band_collisions(signatures, owners, bands, rows)
+    ours = _lsh._band_collisions(signatures, owners, bands, rows)
     t_ours = time.perf_counter() - start
     start = time.perf_counter()
-    theirs = reuse.lsh_reference_pairs(signatures, owners, bands, rows, seed=1)
+    theirs = _lsh.lsh_reference_pairs(signatures, owners, bands, rows, seed=1)
     t_theirs = time.perf_counter() - start
     same = "identical" if set(map(tuple, ours)) == theirs else "DIFFERENT"
     print(

@@ -5,9 +5,8 @@
 
 Each corpus is ``n`` one-line documents: 15 made-up words (no two documents share a shingle)
 and one subscription line of 14 words that all of them end with. *Before* is
-``find_reuse`` of ``src/analysis/provenance/reuse.py`` as of ``--before`` (the last commit that
-paired every
-passage, read with ``git show`` into a temporary module); *after* is
+``find_reuse`` of ``src/analysis/reuse.py`` as of ``--before`` (the last commit that paired
+every passage, read with ``git show`` into a temporary module); *after* is
 ``find_shared_passages`` of the working tree (default ``max_pairs_docs=50``). Each measurement runs
 in its own process, so peak memory (resident set size) is that call's. Rows are ``reuse`` rows,
 plus ``reuse_clusters`` rows after; MB is the size of the tables as CSV. Building the corpus is
@@ -112,7 +111,7 @@ def main() -> None:
         module = None
         if not args.no_before:
             source = subprocess.run(
-                ["git", "show", f"{args.before}:src/analysis/provenance/reuse.py"],
+                ["git", "show", f"{args.before}:src/analysis/reuse.py"],
                 cwd=paths.PROJECT_ROOT,
                 check=True,
                 capture_output=True,

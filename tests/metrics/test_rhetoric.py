@@ -236,9 +236,7 @@ def test_family_selection_and_one_pass_per_family(hits, seeds):
 
 def test_no_body_no_hits(seeds):
     _p, docs, _ = seeds
-    assert R.rhetoric_hits(
-        docs, {}, quotes=pl.DataFrame(schema=QUOTES_SCHEMA)
-    ).is_empty()
+    assert R.rhetoric_hits(docs, {}, quotes=pl.DataFrame(schema=QUOTES_SCHEMA)).is_empty()
     assert R.actor_mentions(docs, {}).is_empty()
 
 
