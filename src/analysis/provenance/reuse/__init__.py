@@ -1,4 +1,4 @@
-r"""Text reuse: passages shared within one document and across documents, with exact offsets.
+"""Text reuse: passages shared within one document and across documents, with exact offsets.
 
 Republications, translations of one press release, an outlet's boilerplate and teasers that repeat
 the opening of an article all show up as rows of the ``reuse`` table (:data:`REUSE_SCHEMA`): two
@@ -9,8 +9,8 @@ than ``max_pairs_docs`` documents (an outlet's footer) is not paired: it is one 
 
 Method
 ------
-1. **Words.** A word is a maximal run of ``\w`` characters (Unicode letters and digits, and
-   ``_``): exactly the matches of ``re.findall(r"\w+", text)``, compared case-folded character
+1. **Words.** A word is a maximal run of ``\\w`` characters (Unicode letters and digits, and
+   ``_``): exactly the matches of ``re.findall(r"\\w+", text)``, compared case-folded character
    by character (:func:`normalise_words`). Punctuation, spacing and line ends are ignored, so
    ``"Tags: ,"`` and ``"Tags: , ,"`` are the same words. Tokenising runs in numpy over the code
    points of ``text``, so word offsets are character offsets into ``text``.

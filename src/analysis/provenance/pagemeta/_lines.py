@@ -1,0 +1,279 @@
+"""Lines of a page dump and what they hold: prose or navigation, dates with their zone, names and
+byline forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from functools import lru_cache
+
+from analysis.provenance.boilerplate import is_prose, words
+from analysis.provenance.pagemeta._rules import _Date, _Line, rules
+
+_LINE = re.compile(r"[^\r\n]+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|/)\s+|\s*(?:_|\|)\s*")
+_TRAIL = " \t\u00a0.,;:|•·–—-"
+
+
+def _lines(text: str, lo: int, hi: int) -> list[_Line]:
+    """Non-empty lines (stripped) that start in ``lo:hi``, with their offsets."""
+    out = []
+    for m in _LINE.finditer(text, lo, hi):
+        raw = m.group()
+        stripped = raw.strip()
+        if stripped:
+            start = m.start() + len(raw) - len(raw.lstrip())
+            out.append(_Line(start, start + len(stripped), stripped))
+    return out
+
+
+def _line_start(text: str, pos: int) -> int:
+    start = text.rfind("\n", max(0, pos - 1000), pos) + 1
+    return start if start > 0 else max(0, pos - 1000) if pos > 1000 else 0
+
+
+def _first_prose(text: str) -> int | None:
+    """Offset of the first prose line followed by more prose within two lines, else the first."""
+    first = None
+    recent: list[tuple[int, bool]] = []
+    for m in _LINE.finditer(text):
+        line = m.group()
+        if not line.strip():
+            continue
+        recent.append((m.start() + len(line) - len(line.lstrip()), is_prose(line)))
+        if len(recent) > 3:
+            recent.pop(0)
+        if recent[0][1] and any(p for _, p in recent[1:]):
+            return recent[0][0]
+        if first is None and recent[-1][1]:
+            first = recent[-1][0]
+    return first if first is not None else next((s for s, p in recent if p), None)
+
+
+def _norm(line: str) -> str:
+    line = unicodedata.normalize("NFKC", line).casefold()
+    line = line.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return " ".join(line.split()).strip(_TRAIL)
+
+
+def _word_count(line: str) -> int:
+    cjk = len(_CJK.findall(line))
+    return len(words(line)) + (cjk + 1) // 2 if cjk else len(words(line))
+
+
+def _is_nav(line: str) -> bool:
+    return rules().nav.fullmatch(line.strip(_TRAIL + "›»>✕×")) is not None
+
+
+def _two_digit_year(y: str) -> int:
+    return int(y) if len(y) == 4 else 2000 + int(y) if int(y) < 70 else 1900 + int(y)
+
+
+def _calendar(m: re.Match[str], order: str | None) -> dt.date | None:
+    groups = m.groupdict()
+    year = _two_digit_year(groups["y"])
+    if order is not None:
+        a, b = int(groups["a"]), int(groups["b"])
+        month, day = (a, b) if order == "us" else (b, a)
+        if month > 12 and day <= 12:
+            month, day = day, month
+    else:
+        day = int(groups["d"])
+        month = int(groups["m"]) if groups.get("m") else rules().months[groups["mon"].casefold()]
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+_SKIP = re.compile(r"[\s,]*")
+
+
+def _zone(text: str, pos: int) -> tuple[str, str, int] | None:
+    """Time zone stated right at ``pos``: (name, ``+HH:MM``, end)."""
+    rest = text[pos : pos + 40]
+    skip = _SKIP.match(rest).end()  # type: ignore[union-attr]
+    for name, pattern, offset in rules().zones:
+        m = pattern.match(rest, skip)
+        if not m:
+            continue
+        if offset == "explicit":
+            sign = "-" if m["sign"] in "-−" else "+"
+            hh, mm = int(m["hh"]), int(m["mm"] or 0)
+            if hh > 14 or mm >= 60:
+                continue
+            offset = f"{sign}{hh:02d}:{mm:02d}"
+        return name, offset, pos + m.end()
+    return None
+
+
+def _date_hits(text: str, line: _Line) -> list[_Date]:
+    """Calendar dates in one line, with time, zone and label (published/updated) when stated."""
+    r = rules()
+    found: list[tuple[int, int, dt.date]] = []
+    for _, pattern, order in r.dates:
+        for m in pattern.finditer(line.text):
+            day = _calendar(m, order)
+            if day is not None and 1900 <= day.year <= 2099:
+                found.append((m.start(), m.end(), day))
+    found.sort(key=lambda f: (f[0], -f[1]))
+    hits: list[_Date] = []
+    last_end = 0
+    for s, e, day in found:
+        if s < last_end:
+            continue
+        start, end = line.start + s, line.start + e
+        iso, zone_name = day.isoformat(), None
+        t = r.time.match(text, end, min(len(text), end + 40))
+        if t and _valid_time(t):
+            hour = int(t["H"]) % 12 + (12 if (t["ap"] or "").lower() == "p" else 0)
+            hour = hour if t["ap"] else int(t["H"])
+            iso += f"T{hour:02d}:{t['M']}:{t['S'] or '00'}"  # seconds always, as ISO 8601 allows
+            end = t.end()
+            zone = _zone(text, end)
+            if zone is not None:
+                zone_name, offset, end = zone[0], zone[1], zone[2]
+                iso += offset
+        before = line.text[last_end:s]
+        label = next((kind for kind, p in r.labels if p.search(before)), None)
+        hits.append(_Date(start, end, iso, label, zone_name))
+        last_end = max(e, end - line.start)
+    return hits
+
+
+def _valid_time(t: re.Match[str]) -> bool:
+    hour = int(t["H"])
+    return hour <= 12 if t["ap"] else hour <= 23
+
+
+_TOKEN = re.compile(r"(?:[^\W\d_]\.){0,3}[^\W\d_](?:[\w'’\-]*[^\W\d_])?\.?|(?:[^\W\d_]\.){1,3}")
+
+
+def _is_name(piece: str) -> bool:
+    """Two to five capitalised words, particles and initials, none of them an interface word."""
+    r = rules()
+    tokens = piece.split()
+    if not 2 <= len(tokens) <= 5:
+        return False
+    if tokens[0] in r.particles or tokens[-1] in r.particles:
+        return False
+    for token in tokens:
+        if token in r.particles:
+            continue
+        if not _TOKEN.fullmatch(token) or not token[0].isupper():
+            return False
+        if token.strip(".").casefold() in r.not_name_words:
+            return False
+    return not all(len(t.strip(".")) == 1 for t in tokens)
+
+
+def _is_cjk_name(piece: str) -> bool:
+    return 2 <= len(piece) <= 4 and all(_CJK.match(c) for c in piece)
+
+
+def _names(rest: str, whole: bool = False, cjk: bool = False) -> tuple[tuple[str, ...], int] | None:
+    """Names at the start of ``rest`` and where they end; ``None`` when it holds no name.
+
+    With ``whole``, everything after the names must be a date, a time or a separator.
+    """
+    r = rules()
+    cut = r.name_cut.search(rest)
+    head = rest[: cut.start()] if cut else rest
+    if cut and cut.start() > 0 and rest[cut.start()].isdigit() and rest[cut.start() - 1].isalpha():
+        return None  # a name glued to digits ("Jane Roe22 Dec"): a garbled byline, not read
+    if whole and cut and _is_tail_noise(rest[cut.start() :]) is False:
+        return None
+    names: list[str] = []
+    pos, end = 0, 0
+    for piece in r.name_split.split(head):
+        stripped = piece.strip(_TRAIL)
+        start = head.find(piece, pos)
+        pos = start + len(piece)
+        if not stripped:
+            continue
+        if _is_name(stripped) or (cjk and _is_cjk_name(stripped)):
+            names.append(stripped)
+            end = head.find(stripped, start) + len(stripped)
+        elif whole:
+            return None
+        else:
+            break
+    if names and cut and end == len(head.rstrip()):
+        co = _CO_AUTHORS.match(rest, cut.start())
+        found = _names(co["names"], whole=True) if co else None
+        if found:  # "Jane Roe (with John Doe and Ann Poe)": the co-authors count too
+            return (*names, *found[0]), co.end()  # type: ignore[union-attr]
+    return (tuple(names), end) if names else None
+
+
+#: Co-authors in brackets after a byline's names: "(with X and Y)", "(avec X et Y)".
+_CO_AUTHORS = re.compile(
+    r"\s*\(\s*(?:with|avec|con|mit|com|и|с)\s+(?P<names>[^()]{3,120})\)", re.IGNORECASE
+)
+
+
+def _is_tail_noise(tail: str) -> bool:
+    """What may follow a bare name on its line: a date, a time, a relative time, a handle."""
+    r = rules()
+    tail = tail.strip(_TRAIL + "@")
+    if not tail:
+        return True
+    tail = r.relative_time.sub(" ", tail)
+    for _, pattern, _order in r.dates:
+        tail = pattern.sub(" ", tail)
+    tail = _TAIL_NOISE.sub(" ", tail)
+    return not words(tail) or tail.startswith("@")
+
+
+_TAIL_NOISE = re.compile(
+    r"\b(?:on|at|\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\.?)?|min(?:ute)?s?\s+read|\d+)\b|(?-i:\b[A-Z]{2,4}\b)",
+    re.IGNORECASE,
+)
+
+
+_DOMAIN = re.compile(r"\w\.(?:com|net|org|co|gov|edu|info|tv)(?:\.[a-z]{2})?\b", re.I)
+
+
+def _keys(line: str) -> set[str]:
+    """Content words of a line (four letters or more), by their first five letters."""
+    return {w.casefold()[:5] for w in words(line) if len(w) >= 4 and not w.isdigit()}
+
+
+_OUTLET_TAIL = re.compile(r"\s*(?:,|\||/|[-–—•·])\s*(?P<outlet>[^\W\d_][\w.&'’ -]{1,40})$")
+_CREDIT = re.compile(
+    r"(?:image|photo|picture|credit|courtesy|source|caption|video|illustration)s?\s*:", re.I
+)
+
+
+@lru_cache(maxsize=16384)
+def _byline_like(line: str) -> tuple[tuple[str, ...], int, str | None] | None:
+    """A line that is only names, maybe with a date, a handle or an outlet: (names, end, outlet).
+
+    >>> _byline_like("Erin Hitchcock, Burnaby Now")
+    (('Erin Hitchcock',), 14, 'Burnaby Now')
+    >>> _byline_like("Recent Activities") is None
+    True
+    """
+    found = _names(line, whole=True)
+    if found:
+        return found[0], found[1], None
+    m = _OUTLET_TAIL.search(line)
+    if m is None or len(m["outlet"].split()) > 4 or not m["outlet"][0].isupper():
+        return None
+    found = _names(line[: m.start()], whole=True)
+    return (found[0], found[1], m["outlet"]) if found else None
+
+
+def _ui_share(line: str) -> float:
+    """Share of the line's words that are interface words (``not_name_words``)."""
+    ws = [w for w in words(line) if w.casefold() not in _FUNCTION_WORDS]
+    ui = rules().not_name_words
+    return sum(1 for w in ws if w.casefold() in ui) / len(ws) if ws else 1.0
+
+
+#: Words left out of :func:`_ui_share`.
+_FUNCTION_WORDS = frozenset(
+    "a an the and or of to in on for with at from by is are was be this that".split()  # noqa: SIM905
+)

@@ -1,0 +1,389 @@
+"""The header of one page around the start of its article: headline, byline and date candidates,
+scored by position, form and agreement with the lead."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from functools import cached_property
+
+from analysis.provenance.boilerplate import is_prose, words
+from analysis.provenance.pagemeta._lines import (
+    _CREDIT,
+    _DOMAIN,
+    _SEPARATORS,
+    _byline_like,
+    _date_hits,
+    _first_prose,
+    _is_nav,
+    _keys,
+    _line_start,
+    _lines,
+    _names,
+    _norm,
+    _ui_share,
+    _word_count,
+)
+from analysis.provenance.pagemeta._rules import (
+    AFTER,
+    AFTER_PENALTY,
+    BEFORE,
+    BYLINE_LINES_AFTER,
+    DISTANCE_PENALTY,
+    HEADER_LINES,
+    LEAD_BONUS,
+    LEAD_WORDS,
+    LINES_AFTER_START,
+    LINES_BEFORE_BODY,
+    LINES_BEFORE_TITLE,
+    META_BONUS,
+    REPEAT_BONUS,
+    TITLE_LINES,
+    TITLE_LINES_AFTER,
+    Gap,
+    Meta,
+    _Date,
+    rules,
+)
+
+
+class _Page:
+    """The window around the body start, read once for all fields."""
+
+    def __init__(self, text: str, body_start: int | None) -> None:
+        self.text = text
+        if body_start is None:
+            prose = _first_prose(text)
+            self.anchor = prose if prose is not None else min(len(text), BEFORE)
+            self.anchor_method = "first prose paragraph"
+        else:
+            self.anchor = max(0, min(body_start, len(text)))
+            self.anchor_method = "body start"
+        lo = _line_start(text, max(0, self.anchor - BEFORE))
+        hi = min(len(text), self.anchor + AFTER)
+        self.lines = _lines(text, lo, hi)
+        self.body = next(
+            (i for i, ln in enumerate(self.lines) if ln.end > self.anchor), len(self.lines)
+        )
+        self.top = _lines(text, 0, min(len(text), 2000, lo)) if lo > 0 else []
+
+    # per-line facts ---------------------------------------------------------------------------
+
+    @cached_property
+    def dates(self) -> list[list[_Date]]:
+        r = rules()
+        out: list[list[_Date]] = []
+        for line in self.lines:
+            if r.not_article_date.search(line.text) or not any(c.isdigit() for c in line.text):
+                out.append([])
+            else:
+                out.append(_date_hits(self.text, line))
+        return out
+
+    def is_date_line(self, i: int) -> bool:
+        """A short line carrying a date (or a relative time): header metadata."""
+        return 0 <= i < len(self.lines) and self.date_flags[i]
+
+    @cached_property
+    def date_flags(self) -> list[bool]:
+        return [self._is_date_line(i) for i in range(len(self.lines))]
+
+    @cached_property
+    def meta_flags(self) -> list[bool]:
+        return [self._is_meta_line(i) for i in range(len(self.lines))]
+
+    def _is_date_line(self, i: int) -> bool:
+        line = self.lines[i].text
+        if is_prose(line) or _word_count(line) > 16:
+            return False
+        r = rules()
+        return bool(self.dates[i] or r.relative_time.search(line) or r.partial_date.search(line))
+
+    @cached_property
+    def byline_lines(self) -> dict[int, tuple[tuple[str, ...], int, int, str]]:
+        """Lines holding an explicit byline: index -> (names, start, end, method)."""
+        out = {}
+        for i in range(len(self.lines)):
+            found = self._explicit_byline(i)
+            if found is not None:
+                out[i] = found
+        return out
+
+    def _explicit_byline(self, i: int) -> tuple[tuple[str, ...], int, int, str] | None:
+        r = rules()
+        line = self.lines[i]
+        if _word_count(line.text) > 60:
+            return None
+        lead = len(line.text) - len(line.text.lstrip("/-–—•·|>»*#: "))
+        for name, pattern in r.prefixes:
+            m = pattern.match(line.text[lead:])
+            if not m:
+                continue
+            rest, offset = m["rest"], line.start + lead + m.start("rest")
+            if not rest.strip() and i + 1 < len(self.lines):
+                nxt = self.lines[i + 1]
+                rest, offset = nxt.text, nxt.start
+            found = _names(rest, cjk=True)
+            if found:
+                return found[0], offset, offset + found[1], name
+            return None
+        m = r.agency_line.match(line.text) if _word_count(line.text) <= 12 else None
+        if m:
+            found = _names(m["rest"], whole=True)
+            if found:
+                return found[0], line.start, line.start + found[1], "name and news agency"
+        m = r.inline_byline.search(line.text)
+        if m is None or r.not_byline_before.search(line.text[: m.start()]):
+            return None
+        if self.dates[i] or re.search(r"[|•·]", line.text[: m.start()]):
+            found = _names(m["rest"])
+            if found:
+                s = line.start + m.start("rest")
+                return found[0], s, s + found[1], '"by" in a header line'
+        return None
+
+    def is_meta_line(self, i: int) -> bool:
+        return self.meta_flags[i]
+
+    def _is_meta_line(self, i: int) -> bool:
+        if i in self.byline_lines or self.is_date_line(i):
+            return True
+        line = self.lines[i].text
+        dated = (j for j in (i - 1, i + 1, i + 2) if 0 <= j < len(self.lines))
+        return (
+            _word_count(line) <= 12
+            and _byline_like(line) is not None
+            and any(self.is_date_line(j) for j in dated)
+        )
+
+    def meta_follows(self, i: int) -> bool:
+        """A byline or date line within the three lines after line ``i`` (before the body when
+        ``i`` is above it)."""
+        stop = min(i + 4, self.body if i < self.body else len(self.lines))
+        return any(self.is_meta_line(j) for j in range(i + 1, stop))
+
+    def name_line(self, i: int) -> tuple[int, tuple[str, ...], int, int, str] | None:
+        """A line that is only a name (with a date or a handle at most), placed like a byline."""
+        line = self.lines[i]
+        if i >= self.text_start + LINES_AFTER_START or _word_count(line.text) > 12:
+            return None
+        found = _byline_like(line.text)
+        if not found:
+            return None
+        names, end, outlet = found
+        span = (line.start, line.start + end)
+        title = self.title_index()
+        kind = "name line"
+        if outlet:
+            kind = "name and outlet line"
+        if self.dates[i] or rules().relative_time.search(line.text):
+            return 2, names, *span, f"{kind} with the date"
+        if i > self.text_start or (i == self.text_start and not self.is_date_line(i + 1)):
+            return None  # in the body, only a name line that opens it right above a date
+        if any(self.is_date_line(j) for j in (i - 1, i + 1) if 0 <= j < len(self.lines)):
+            return 2, names, *span, f"{kind} next to the date"
+        if title is not None and (i == title + 1 or (i == title + 2 and self.is_deck(title + 1))):
+            return 2, names, *span, f"{kind} under the headline"
+        return None
+
+    def is_deck(self, i: int) -> bool:
+        """A standfirst: a sentence-like line under the headline."""
+        line = self.lines[i].text
+        return _word_count(line) >= 6 and not _is_nav(line) and _byline_like(line) is None
+
+    # headline ---------------------------------------------------------------------------------
+
+    @cached_property
+    def repeats(self) -> tuple[Counter[str], set[str]]:
+        """Normalised lines of the window and page top, and the parts of separated lines."""
+        lines = [*self.top, *self.lines[: self.body + 1]]
+        whole = Counter(_norm(ln.text) for ln in lines)
+        parts = {
+            _norm(p)
+            for ln in lines
+            if _SEPARATORS.search(ln.text)
+            for p in _SEPARATORS.split(ln.text)
+            if _word_count(p) >= 2
+        }
+        return whole, parts
+
+    def title_score(self, i: int) -> float | None:
+        line = self.lines[i].text
+        n = _word_count(line)
+        if n < 3 or n > 30 or len(line) > 250 or _is_nav(line):
+            return None
+        if (
+            i in self.byline_lines
+            or self.is_date_line(i)
+            or re.search(r"https?://|www\.|©|@", line)
+        ):
+            return None
+        if _CREDIT.match(line) or _ui_share(line) >= 0.75 or line.count(" > ") >= 2:
+            return None
+        if any(p.match(line.lstrip("/-–—•·|>»*#: ")) for _, p in rules().prefixes):
+            return None
+        if line.endswith((".", ",", ";", ":")) and not line.endswith("..."):
+            if n > 12 or i > self.body:
+                return None
+            score = -2.0
+        elif is_prose(line) and not line.endswith(("?", "!", '"', "”", "»", "'", "’")):
+            return None
+        else:
+            score = 0.0
+        if i <= self.body:
+            score -= DISTANCE_PENALTY * min(self.body - i, 15)
+        else:
+            score -= AFTER_PENALTY + DISTANCE_PENALTY * min(abs(self.lead - i), 15)
+        if self.meta_follows(i):
+            score += META_BONUS
+        score += LEAD_BONUS * self.lead_overlap(i)
+        if _DOMAIN.search(line):
+            score -= 2.5
+        if line == line.casefold() and line != line.upper():
+            score -= 2.0  # all lower case: a tag list or a slug, not a headline
+        if any(self.is_date_line(j) for j in range(max(0, i - 2), i)):
+            score += 1.0
+        whole, parts = self.repeats
+        norm = _norm(line)
+        if whole[norm] >= 2 or norm in parts:
+            score += REPEAT_BONUS
+        if 4 <= n <= 18:
+            score += 0.5
+        if "|" in line or line.count(" - ") > 1:
+            score -= 1.0
+        if _byline_like(line) is not None:
+            score -= 1.5
+        if self.in_list(i):
+            score -= 2.0
+        elif self.in_run(i):
+            score -= 1.0
+        caps = [w for w in words(line) if w[:1].isupper()]
+        if n <= 4 and len(caps) == n and whole[norm] < 2:
+            score -= 0.5
+        return score
+
+    @cached_property
+    def lead(self) -> int:
+        """The first prose line from the body start on (within ``TITLE_LINES_AFTER`` * 4 lines):
+        where the article's text starts when the body start falls on icons or furniture."""
+        stop = min(len(self.lines), self.body + 4 * TITLE_LINES_AFTER)
+        return next((j for j in range(self.body, stop) if self.prose_flags[j]), self.body)
+
+    @cached_property
+    def prose_flags(self) -> list[bool]:
+        return [is_prose(ln.text) for ln in self.lines]
+
+    def lead_overlap(self, i: int) -> float:
+        """Share of the content words of line ``i`` that recur in the prose that follows it.
+
+        A headline names what its article's lead is about; a menu item, a section name or a
+        related headline mostly does not. Words are compared by their first five letters.
+        """
+        own = _keys(self.lines[i].text)
+        if not own:
+            return 0.0
+        lead: set[str] = set()
+        count = 0
+        for j in range(i + 1, min(len(self.lines), i + 1 + TITLE_LINES)):
+            if not self.prose_flags[j]:
+                continue
+            ws = words(self.lines[j].text)
+            lead.update(_keys(" ".join(ws[: LEAD_WORDS - count])))
+            count += len(ws)
+            if count >= LEAD_WORDS:
+                break
+        return len(own & lead) / max(len(own), 4)
+
+    def in_list(self, i: int) -> bool:
+        """Line ``i`` looks like an item of a list of headlines with dates (related articles)."""
+        n = len(self.lines)
+
+        def headline(j: int) -> bool:
+            return 0 <= j < n and j < self.body and _word_count(self.lines[j].text) >= 3
+
+        def meta(j: int) -> bool:
+            return 0 <= j < self.body and self.is_date_line(j)
+
+        return (meta(i + 1) and headline(i + 2) and meta(i + 3)) or (
+            meta(i - 1) and headline(i - 2) and meta(i + 1)
+        )
+
+    def in_run(self, i: int) -> bool:
+        """Line ``i`` is inside a run of at least four headline-like lines (a link list)."""
+
+        def short(j: int) -> bool:
+            if not 0 <= j < self.body:
+                return False
+            line = self.lines[j].text
+            return (
+                3 <= _word_count(line) <= 16
+                and not line.endswith((".", ":"))
+                and not self.is_meta_line(j)
+            )
+
+        lo = hi = i
+        while lo - 1 >= 0 and short(lo - 1) and i - lo < 4:
+            lo -= 1
+        while short(hi + 1) and hi - i < 4:
+            hi += 1
+        return hi - lo + 1 >= 4
+
+    @cached_property
+    def title(self) -> tuple[int, Meta] | Gap:
+        first = max(0, self.body - TITLE_LINES)
+        last = min(max(self.body, self.lead) + 1 + TITLE_LINES_AFTER, len(self.lines))
+        scored = [
+            (score, i)
+            for i in range(first, last)
+            if (score := self.title_score(i)) is not None and score > -3.0
+        ]
+        if not scored:
+            return Gap(f"no headline-like line before the {self.anchor_method}")
+        score, i = max(scored, key=lambda si: (si[0], si[1]))
+        line = self.lines[i]
+        whole, parts = self.repeats
+        norm = _norm(line.text)
+        if self.meta_follows(i):
+            method = "headline line above the byline/date"
+        elif whole[norm] >= 2 or norm in parts:
+            method = "headline line repeated in the page head"
+        else:
+            method = f"headline-like line before the {self.anchor_method}"
+        return i, Meta(line.text, method, line.start, line.end)
+
+    # header zone ------------------------------------------------------------------------------
+
+    @cached_property
+    def zone(self) -> tuple[int, int]:
+        """Line indices ``lo:hi`` of the article header (headline to the first body lines)."""
+        title = self.title
+        top = self.body if isinstance(title, Gap) else max(self.body, title[0])
+        hi = min(len(self.lines), top + BYLINE_LINES_AFTER)
+        if isinstance(title, Gap):
+            return max(0, self.body - HEADER_LINES), hi
+        return max(0, min(title[0] - LINES_BEFORE_TITLE, self.body - LINES_BEFORE_BODY)), hi
+
+    def zone_indices(self) -> Iterator[int]:
+        lo, hi = self.zone
+        return iter(range(lo, hi))
+
+    @cached_property
+    def text_start(self) -> int:
+        """The body start, or the line after the headline when the headline lies below it (the
+        body start then fell on furniture or on the headline itself)."""
+        t = self.title_index()
+        return self.body if t is None or t < self.body else t + 1
+
+    def title_index(self) -> int | None:
+        return None if isinstance(self.title, Gap) else self.title[0]
+
+    def order(self, i: int) -> tuple[int, int]:
+        """Sort key of header evidence: below the headline first, then by distance from it."""
+        t = self.title_index()
+        return (0 if t is None or i > t else 1, self.near(i))
+
+    def near(self, i: int) -> int:
+        """Distance in lines from the headline (or the body start when there is none)."""
+        t = self.title_index()
+        return abs(i - (t if t is not None else self.body))
