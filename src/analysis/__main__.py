@@ -38,7 +38,8 @@ def _interrupt_on_sigterm() -> Iterator[None]:
 
 def _run(args: argparse.Namespace) -> int:
     from analysis.core.errors import CorpusError, ParameterError
-    from analysis.corpus.intake import DEFAULT_MAX_BYTES, check_corpus
+    from analysis.corpus.intake import check_corpus
+    from analysis.corpus.records import DEFAULT_MAX_BYTES
     from analysis.run import params as P
     from analysis.run import runner
 

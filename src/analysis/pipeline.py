@@ -17,6 +17,15 @@ from analysis.corpus import intake as corpus
 from analysis.provenance import boilerplate
 from analysis.provenance import fields as provenance
 
+__all__ = [
+    "Measures",
+    "Prepared",
+    "measures",
+    "prepare",
+    "quotes",
+    "with_outlet",
+]
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -189,6 +198,3 @@ def with_outlet(
         "doc_id", "source", pl.col("outlet").fill_null(unknown)
     )
     return table.join(meta, on="doc_id", how="left", maintain_order="left")
-
-
-__all__ = ["Measures", "Prepared", "measures", "prepare", "quotes", "with_outlet"]

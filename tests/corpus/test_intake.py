@@ -12,8 +12,11 @@ import polars as pl
 import pytest
 from conftest import ENGLISH_WITH_RUSSIAN_UI, RUSSIAN, write_hostile_corpus
 
+from analysis.core.errors import CorpusError
+from analysis.corpus import files
 from analysis.corpus import intake as corpus
-from analysis.corpus.intake import CORPUS_SCHEMA, CorpusError, read_corpus
+from analysis.corpus.intake import read_corpus
+from analysis.corpus.records import CORPUS_SCHEMA
 
 
 @pytest.fixture
@@ -308,7 +311,7 @@ def test_every_entry_gets_a_row_and_nothing_outside_is_read(linked, no_hang):
 
 
 def test_walk_corpus_lists_without_opening(linked, no_hang):
-    entries = {e.source: e for e in corpus.walk_corpus(linked)}
+    entries = {e.source: e for e in files.walk_corpus(linked)}
     assert sorted(entries) == sorted(LINKED)
     assert {s for s, e in entries.items() if e.reason is None} == {
         "a_target.txt",
@@ -384,18 +387,18 @@ def test_read_regular_file_refuses_fifos_links_and_swaps(tmp_path, no_hang):
     os.mkfifo(tmp_path / "fifo")
     (tmp_path / "link").symlink_to("a.txt")
     with pytest.raises(corpus.NotRegularFile, match=r"not a regular file \(fifo\)"):
-        corpus.read_regular_file(tmp_path / "fifo", max_bytes=10)
+        files.read_regular_file(tmp_path / "fifo", max_bytes=10)
     with pytest.raises(OSError) as info:
-        corpus.read_regular_file(tmp_path / "link", max_bytes=10)
+        files.read_regular_file(tmp_path / "link", max_bytes=10)
     assert info.value.errno == errno.ELOOP  # a final symlink is not followed
     with pytest.raises(corpus.NotRegularFile, match="replaced after the corpus was listed"):
-        corpus.read_regular_file(tmp_path / "a.txt", max_bytes=10, ident=(0, 0))
-    assert corpus.read_regular_file(tmp_path / "a.txt", max_bytes=10) == (
+        files.read_regular_file(tmp_path / "a.txt", max_bytes=10, ident=(0, 0))
+    assert files.read_regular_file(tmp_path / "a.txt", max_bytes=10) == (
         b"abc",
         3,
         hashlib.sha256(b"abc").hexdigest(),
     )
-    assert corpus.read_regular_file(tmp_path / "a.txt", max_bytes=2)[:2] == (None, 3)
+    assert files.read_regular_file(tmp_path / "a.txt", max_bytes=2)[:2] == (None, 3)
 
 
 def test_fifo_as_a_tabular_corpus_is_refused(tmp_path, no_hang):

@@ -47,9 +47,6 @@ from analysis.compare.groups import checked
 from analysis.core.validate import require_columns, require_ids
 from analysis.text.tokens import ENGLISH_STOPWORDS
 
-if TYPE_CHECKING:
-    import scipy.sparse
-
 __all__ = [
     "SIMILARITY_SCHEMA",
     "TFIDF_TOKEN_PATTERN",
@@ -61,6 +58,10 @@ __all__ = [
     "similarity_table",
     "tfidf",
 ]
+
+if TYPE_CHECKING:
+    import scipy.sparse
+
 
 #: ``level`` of a :data:`SIMILARITY_SCHEMA` row.
 SimilarityLevel = Literal["document", "group"]

@@ -10,6 +10,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+__all__ = [
+    "NOTEBOOKS",
+    "OUTPUTS",
+    "PARAMS_FILE",
+    "PROJECT_ROOT",
+    "SEEDS",
+    "display_path",
+    "find_project_root",
+    "resolve",
+]
+
 
 def _looks_like_root(path: Path) -> bool:
     return (path / "pyproject.toml").is_file() and (path / "src" / "analysis").is_dir()

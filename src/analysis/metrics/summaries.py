@@ -12,6 +12,14 @@ import polars as pl
 
 from analysis.provenance.outlets import UNKNOWN_OUTLET
 
+__all__ = [
+    "bloc_pair_totals",
+    "cue_rates",
+    "outlet_of",
+    "readability_by_outlet",
+    "readability_long",
+]
+
 
 def outlet_of(provenance: pl.DataFrame) -> pl.DataFrame:
     """``doc_id``, ``source`` and ``outlet`` (unknown outlets named as such)."""

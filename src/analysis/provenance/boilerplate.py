@@ -47,6 +47,32 @@ import polars as pl
 from analysis.core.data import load_yaml
 from analysis.provenance import linemodel
 
+__all__ = [
+    "BODIES_SCHEMA",
+    "CLASSIFIER",
+    "DUPLICATE_MIN_WORDS",
+    "PROSE_WORDS",
+    "RECURRING_MAX_WORDS",
+    "SEGMENTS_SCHEMA",
+    "Label",
+    "Rule",
+    "Segment",
+    "bodies",
+    "body_spans",
+    "is_name_line",
+    "is_prose",
+    "join_spans",
+    "label_document",
+    "load_rules",
+    "name_stopwords",
+    "normalise_line",
+    "reason_counts",
+    "recurring_lines",
+    "segment_corpus",
+    "split_lines",
+    "words",
+]
+
 Label = Literal["body", "boilerplate"]
 
 SEGMENTS_SCHEMA: dict[str, pl.DataType] = {

@@ -54,6 +54,23 @@ from analysis.text.quotemarks import pair_quotes
 from analysis.text.sentences import sentences
 from analysis.text.spans import clean_spans, line_spans
 
+__all__ = [
+    "CITATIONS_SCHEMA",
+    "LISTED_KIND",
+    "SOURCES_SCHEMA",
+    "Citation",
+    "Mention",
+    "Registry",
+    "Rule",
+    "Source",
+    "citations_frame",
+    "citations_table",
+    "extract_citations",
+    "find_mentions",
+    "load_sources",
+    "sources_version",
+]
+
 Rule = Literal["outlet label", "according to", "before phrase", "source noun", "verb", "speaker"]
 
 #: Kind of the publishers added from the broad outlet list (``data/outlet_list.csv``).

@@ -24,6 +24,17 @@ from typing import Literal
 
 from analysis.core.data import load_yaml
 
+__all__ = [
+    "FUTURE_WINDOW",
+    "MONTHS",
+    "Bound",
+    "Event",
+    "Relation",
+    "date_bounds",
+    "load_events",
+    "tightest",
+]
+
 MONTHS = [
     *("january", "february", "march", "april", "may", "june"),
     *("july", "august", "september", "october", "november", "december"),

@@ -35,6 +35,20 @@ from typing import Any
 
 import numpy as np
 
+__all__ = [
+    "ENGLISH_MARGIN",
+    "ENGLISH_SHARE",
+    "FEATURES",
+    "LANGUAGE_WORDS",
+    "PROSE_WORDS",
+    "SHORT_WORDS",
+    "WINDOW",
+    "char_counts",
+    "line_features",
+    "stoplist_language",
+    "stoplists",
+]
+
 #: Names of the columns :func:`line_features` returns, in order.
 FEATURES: tuple[str, ...] = (
     # the line itself

@@ -37,6 +37,22 @@ import polars as pl
 from analysis.core.data import read_text
 from analysis.provenance.linefeatures import FEATURES, line_features
 
+__all__ = [
+    "CONTEXT_FEATURES",
+    "DECIMALS",
+    "MODEL_FILE",
+    "WINDOWS",
+    "LineModel",
+    "Stage",
+    "context_features",
+    "dumps",
+    "load_model",
+    "measured",
+    "score_lines",
+    "scored_lines",
+    "stage_inputs",
+]
+
 #: Decimal places of every score (fixed precision: the same text always gives the same labels).
 DECIMALS = 4
 

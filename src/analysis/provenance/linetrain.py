@@ -43,6 +43,33 @@ from analysis.provenance import linemodel
 from analysis.provenance.linefeatures import FEATURES, line_features
 from analysis.provenance.linemodel import CONTEXT_FEATURES, DECIMALS, LineModel, Stage
 
+__all__ = [
+    "ARTICLE_BODY_GOLD",
+    "COEF_DECIMALS",
+    "FOLDS",
+    "MATCH_SHARE",
+    "THRESHOLD",
+    "TRAIN_DATASETS",
+    "UNSEEN_DATASETS",
+    "C",
+    "Page",
+    "Rows",
+    "bag_scores",
+    "build",
+    "evaluate",
+    "fit",
+    "fit_stage",
+    "folds",
+    "line_labels",
+    "load_pages",
+    "main",
+    "model_card",
+    "page_body",
+    "page_weights",
+    "tokens",
+    "training_rows",
+]
+
 #: Datasets of pages-dev whose terms allow training a model that ships with the project.
 TRAIN_DATASETS = ("cleaneval-dev", "cleaneval-final", "cleanportaleval", "readability")
 #: Datasets whose gold body is schema.org articleBody (the article's paragraphs only).

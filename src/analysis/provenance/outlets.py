@@ -16,6 +16,22 @@ from typing import Any, Literal
 
 from analysis.core.data import load_yaml, read_text
 
+__all__ = [
+    "UNKNOWN_OUTLET",
+    "Fingerprint",
+    "ListedOutlet",
+    "Means",
+    "Outlet",
+    "Registry",
+    "Signature",
+    "compile_pattern",
+    "find_outlet",
+    "load_fingerprints",
+    "load_outlet_list",
+    "load_patterns",
+    "load_registry",
+]
+
 #: How tables and charts name the group of documents whose outlet is unknown.
 UNKNOWN_OUTLET = "(unknown outlet)"
 

@@ -14,6 +14,27 @@ import polars as pl
 
 from analysis.provenance.outlets import UNKNOWN_OUTLET
 
+__all__ = [
+    "MAX_BARS",
+    "STATUS_COLOURS",
+    "TOP_OUTLETS",
+    "actor_blocs",
+    "actor_framing_heatmap",
+    "boilerplate_share",
+    "cue_heatmap",
+    "document_lengths",
+    "group_metric_intervals",
+    "keyness_bars",
+    "length_bins",
+    "nice_step",
+    "publication_timeline",
+    "quoted_by_outlet",
+    "readability_by_document",
+    "similarity_heatmap",
+    "timeline_frame",
+    "top_outlets",
+]
+
 #: Most documents drawn as individual bars before a chart switches to a histogram.
 MAX_BARS = 40
 

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import polars as pl
 
+__all__ = [
+    "STRING_LENGTH",
+    "TABLE_ROWS",
+    "TABLE_WIDTH",
+    "setup",
+]
+
 #: Rows shown before polars elides the middle of a table.
 TABLE_ROWS = 25
 #: Fixed table width in characters for the text rendering (terminal-independent).

@@ -21,6 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+__all__ = [
+    "VEGALITE_MIMETYPE",
+    "ChartOutput",
+    "RunOutputs",
+    "spec_json",
+]
+
 if TYPE_CHECKING:
     import altair as alt
 

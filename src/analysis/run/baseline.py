@@ -22,6 +22,11 @@ import nbformat
 
 from analysis.run.runner import KERNEL_NAME, use_this_environment_kernel
 
+__all__ = [
+    "KEPT_METADATA",
+    "refresh",
+]
+
 #: Notebook-level metadata kept; anything else (papermill's, widgets') is dropped.
 KEPT_METADATA = ("kernelspec", "language_info")
 

@@ -24,6 +24,24 @@ from pathlib import Path
 from typing import Any
 
 from analysis.core import paths
+from analysis.corpus.files import read_regular_file, walk_corpus
+
+__all__ = [
+    "DIGEST",
+    "LOCK",
+    "MANIFEST",
+    "NOT_OUTPUTS",
+    "Verification",
+    "environment",
+    "git_state",
+    "hash_tree",
+    "input_files",
+    "manifest_problem",
+    "read_manifest",
+    "sha256_file",
+    "verify",
+    "write_manifest",
+]
 
 MANIFEST = "manifest.json"
 #: The manifest's own digest, in ``sha256sum`` format.
@@ -56,7 +74,7 @@ def hash_tree(root: Path, *, exclude: frozenset[str] = NOT_OUTPUTS) -> dict[str,
 def input_files(corpus: Path) -> list[dict[str, Any]]:
     """Path, size and SHA-256 of every input file of a corpus (a folder, or one tabular file).
 
-    A folder is listed through :func:`analysis.corpus.intake.walk_corpus`, the same contained walk
+    A folder is listed through :func:`analysis.corpus.files.walk_corpus`, the same contained walk
     that
     :func:`analysis.corpus.intake.read_corpus` reads, and each file is read with
     :func:`analysis.corpus.intake.read_regular_file`. Entries that the walk refuses (symlinks that
@@ -67,20 +85,16 @@ def input_files(corpus: Path) -> list[dict[str, Any]]:
     ``st_size`` (which is 0 for ``/proc`` files). One tabular file is read the same way; an
     error reading it is raised.
     """
-    from analysis.corpus import (
-        intake as _corpus,  # imported here: corpus needs polars, this does not
-    )
-
     if not corpus.is_dir():
-        _, size, digest = _corpus.read_regular_file(corpus, max_bytes=0)
+        _, size, digest = read_regular_file(corpus, max_bytes=0)
         return [{"path": paths.display_path(corpus), "bytes": size, "sha256": digest}]
     folder = paths.display_path(corpus)  # links below are shown under their own names
     out: list[dict[str, Any]] = []
-    for entry in _corpus.walk_corpus(corpus):
+    for entry in walk_corpus(corpus):
         if entry.reason is not None or entry.path is None:
             continue
         try:
-            _, size, digest = _corpus.read_regular_file(entry.path, max_bytes=0, ident=entry.ident)
+            _, size, digest = read_regular_file(entry.path, max_bytes=0, ident=entry.ident)
         except OSError:  # NotRegularFile too: swapped or unreadable files are never hashed
             continue
         out.append({"path": f"{folder}/{entry.source}", "bytes": size, "sha256": digest})

@@ -25,6 +25,25 @@ from analysis.core import paths
 from analysis.core.data import data_names
 from analysis.core.errors import ParameterError
 
+__all__ = [
+    "RUNNER_PARAMETERS",
+    "SCHEMA",
+    "Choices",
+    "Kind",
+    "Parameter",
+    "ParameterSet",
+    "build_sets",
+    "check_values",
+    "declared_parameters",
+    "known_parameters",
+    "load_yaml",
+    "notebook_paths",
+    "parameters_cell",
+    "parse_assignment",
+    "resolve_corpus",
+    "validate",
+]
+
 #: Parameters the runner sets itself; users cannot override them.
 RUNNER_PARAMETERS: frozenset[str] = frozenset({"output_dir"})
 

@@ -38,9 +38,25 @@ from typing import Any
 
 from analysis.core import paths
 from analysis.core.errors import CorpusError, EmptyCorpusError, OutputError
-from analysis.corpus.intake import DEFAULT_MAX_BYTES, check_corpus, has_ok_document
+from analysis.corpus.intake import check_corpus, has_ok_document
+from analysis.corpus.records import DEFAULT_MAX_BYTES
 from analysis.run import manifest as mf
 from analysis.run.params import ParameterSet, check_values, declared_parameters, notebook_paths
+
+__all__ = [
+    "CorpusError",
+    "EmptyCorpusError",
+    "OutputError",
+    "RunResult",
+    "clean_stale",
+    "execute",
+    "execute_many",
+    "find_run",
+    "latest_run",
+    "list_runs",
+    "new_run_id",
+    "refuse_empty",
+]
 
 KERNEL_NAME = "python3"
 LATEST = "LATEST"
@@ -487,19 +503,3 @@ def execute_many(
     work = [(p, notebooks, outputs_dir, cell_timeout) for p in sets]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
         return list(pool.map(_execute_quietly, work))
-
-
-__all__ = [
-    "CorpusError",
-    "EmptyCorpusError",
-    "OutputError",
-    "RunResult",
-    "clean_stale",
-    "execute",
-    "execute_many",
-    "find_run",
-    "latest_run",
-    "list_runs",
-    "new_run_id",
-    "refuse_empty",
-]

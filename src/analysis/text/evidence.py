@@ -6,6 +6,11 @@ into the decoded original text) and a ``snippet`` made here, at most :data:`SNIP
 
 from __future__ import annotations
 
+__all__ = [
+    "SNIPPET_CHARS",
+    "snippet",
+]
+
 #: Longest snippet, in characters (ellipses included).
 SNIPPET_CHARS = 160
 

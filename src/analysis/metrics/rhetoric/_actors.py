@@ -12,6 +12,12 @@ from analysis.metrics.rhetoric._lexicon import Lexicon, _lexicon
 from analysis.metrics.rhetoric._schema import ACTORS_SCHEMA, MENTIONS_SCHEMA, PAIRS_SCHEMA
 from analysis.text.evidence import snippet
 
+__all__ = [
+    "actor_counts",
+    "actor_mentions",
+    "actor_pairs",
+]
+
 
 def actor_mentions(
     docs: pl.DataFrame,

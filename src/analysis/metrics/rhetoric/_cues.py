@@ -19,6 +19,13 @@ from analysis.text.quotemarks import Pair, pair_quotes
 from analysis.text.sentences import sentences as split_sentences
 from analysis.text.spans import clean_spans
 
+__all__ = [
+    "rhetoric_counts",
+    "rhetoric_hits",
+    "sentence_spans",
+    "word_counts",
+]
+
 
 @dataclass(frozen=True)
 class _Body:

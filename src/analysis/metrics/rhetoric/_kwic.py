@@ -10,6 +10,12 @@ import polars as pl
 from analysis.metrics.rhetoric._cues import _docs_rows
 from analysis.metrics.rhetoric._schema import KWIC_COLUMNS
 
+__all__ = [
+    "filter_hits",
+    "kwic",
+    "plain",
+]
+
 #: Control, format and bidirectional-override characters: dropped from KWIC text.
 _INVISIBLE = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"

@@ -14,6 +14,15 @@ import polars as pl
 from analysis.core.data import load_yaml
 from analysis.metrics.rhetoric._schema import TECHNIQUES, Detector
 
+__all__ = [
+    "Cue",
+    "Family",
+    "Lexicon",
+    "ScareQuoteSettings",
+    "load_lexicon",
+    "term_regex",
+]
+
 
 @dataclass(frozen=True)
 class Family:

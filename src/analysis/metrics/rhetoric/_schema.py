@@ -7,6 +7,22 @@ from typing import Literal
 
 import polars as pl
 
+__all__ = [
+    "ACTORS_SCHEMA",
+    "HITS_SCHEMA",
+    "KWIC_COLUMNS",
+    "LABELS_SCHEMA",
+    "MENTIONS_SCHEMA",
+    "PAIRS_SCHEMA",
+    "RHETORIC_SCHEMA",
+    "TECHNIQUES",
+    "VALIDATION_SCHEMAS",
+    "WORDS_SCHEMA",
+    "WORD_PATTERN",
+    "Detector",
+    "ScoreBy",
+]
+
 #: Technique names of the Propaganda Techniques Corpus (SemEval-2020 Task 11), in its order.
 TECHNIQUES: tuple[str, ...] = (
     "Loaded_Language",

@@ -14,6 +14,12 @@ from analysis.metrics.rhetoric._lexicon import Lexicon
 from analysis.metrics.rhetoric._schema import LABELS_SCHEMA, TECHNIQUES, VALIDATION_SCHEMAS, ScoreBy
 from analysis.text.spans import line_spans
 
+__all__ = [
+    "read_ptc",
+    "score_hits",
+    "validate_ptc",
+]
+
 
 def read_ptc(
     articles_dir: str | Path, labels_path: str | Path

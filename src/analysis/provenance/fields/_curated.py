@@ -16,9 +16,23 @@ from urllib.parse import urlsplit
 
 import polars as pl
 
-from analysis.corpus.intake import SIDECAR, NotRegularFile, csv_lines, read_regular_file
+from analysis.core.errors import NotRegularFile
+from analysis.corpus.files import read_regular_file
+from analysis.corpus.records import SIDECAR
+from analysis.corpus.tables import csv_lines
 from analysis.provenance.fields._document import Found
 from analysis.provenance.fields._schema import FIELDS, INPUT_COLUMNS
+
+__all__ = [
+    "MAX_SIDECAR_BYTES",
+    "Curated",
+    "Problem",
+    "Sidecar",
+    "SidecarRow",
+    "check_value",
+    "curated_values",
+    "read_sidecar",
+]
 
 
 class Problem(NamedTuple):

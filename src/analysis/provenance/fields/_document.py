@@ -13,6 +13,12 @@ from analysis.provenance.outlets import (
     load_registry,
 )
 
+__all__ = [
+    "DocProvenance",
+    "Found",
+    "Segs",
+]
+
 
 @dataclass
 class Found:

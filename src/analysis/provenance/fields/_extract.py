@@ -28,6 +28,10 @@ from analysis.provenance.outlets import (
     load_registry,
 )
 
+__all__ = [
+    "extract_document",
+]
+
 # --- per-field extraction ----------------------------------------------------------------------
 
 

@@ -14,6 +14,13 @@ from analysis.provenance.outlets import (
     load_registry,
 )
 
+__all__ = [
+    "detect_outlet",
+    "detect_outlets",
+    "named_publisher",
+    "signature_hits",
+]
+
 
 def signature_hits(text: str) -> list[tuple[Outlet, str, int, int]]:
     """Every outlet signature in ``text``: (outlet, means, start, end), in text order."""

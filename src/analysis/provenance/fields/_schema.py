@@ -4,6 +4,21 @@ from __future__ import annotations
 
 import polars as pl
 
+__all__ = [
+    "CONFLICTS_SCHEMA",
+    "CURATED_PROBLEMS_SCHEMA",
+    "EVIDENCE_SCHEMA",
+    "FIELDS",
+    "GAPS_SCHEMA",
+    "INPUT_COLUMNS",
+    "LANGUAGE_CHARS",
+    "LEAD_PARAGRAPHS",
+    "MIN_LANGUAGE_CHARS",
+    "PROVENANCE_SCHEMA",
+    "SORT_BY",
+    "TABLES",
+]
+
 #: The tables :func:`extract_provenance` returns, by name.
 TABLES: tuple[str, ...] = (
     "provenance",

@@ -21,6 +21,11 @@ from analysis.provenance.fields._schema import (
 )
 from analysis.text.evidence import snippet
 
+__all__ = [
+    "evidence_view",
+    "extract_provenance",
+]
+
 
 def extract_provenance(
     docs: pl.DataFrame,

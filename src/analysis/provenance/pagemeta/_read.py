@@ -20,6 +20,14 @@ from analysis.provenance.pagemeta._rules import (
     rules,
 )
 
+__all__ = [
+    "find_authors",
+    "find_dateline",
+    "find_published",
+    "find_title",
+    "read_page",
+]
+
 
 def find_title(text: str, body_start: int | None = None) -> Meta | Gap:
     """The headline: the title-like line closest above the byline/date and the body.

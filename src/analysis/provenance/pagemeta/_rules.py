@@ -10,6 +10,27 @@ from typing import Any, NamedTuple
 
 from analysis.core.data import load_yaml
 
+__all__ = [
+    "AFTER",
+    "AFTER_PENALTY",
+    "BEFORE",
+    "BYLINE_LINES_AFTER",
+    "DISTANCE_PENALTY",
+    "HEADER_LINES",
+    "LEAD_BONUS",
+    "LEAD_WORDS",
+    "LINES_AFTER_START",
+    "LINES_BEFORE_BODY",
+    "LINES_BEFORE_TITLE",
+    "META_BONUS",
+    "REPEAT_BONUS",
+    "TITLE_LINES",
+    "TITLE_LINES_AFTER",
+    "Gap",
+    "Meta",
+    "rules",
+]
+
 #: Characters searched before the body start.
 BEFORE = 3000
 #: Characters searched after the body start.

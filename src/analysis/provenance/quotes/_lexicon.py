@@ -10,6 +10,12 @@ from typing import Any, NamedTuple
 
 from analysis.core.data import load_yaml
 
+__all__ = [
+    "Attribution",
+    "Tok",
+    "load_attribution",
+]
+
 
 @dataclass(frozen=True)
 class Attribution:

@@ -7,6 +7,14 @@ from typing import Literal
 
 import polars as pl
 
+__all__ = [
+    "MAX_SPEAKER_TOKENS",
+    "QUOTES_SCHEMA",
+    "Kind",
+    "Quote",
+    "Speaker",
+]
+
 Kind = Literal["direct", "reported"]
 
 #: Columns of the ``quotes`` table, in order. Offsets are characters of the decoded text.

@@ -10,6 +10,14 @@ from typing import Literal
 from analysis.provenance.quotes._lexicon import Tok, _raw_tokens, _Rules, _rules
 from analysis.provenance.quotes._model import MAX_SPEAKER_TOKENS
 
+__all__ = [
+    "Phrase",
+    "phrase_after",
+    "phrase_before",
+    "split_phrase",
+    "tokens",
+]
+
 _UNIT = r"[CMRG]*[CRG]A?"
 _NP1 = rf"D?{_UNIT}(?:,(?=M*R){_UNIT})*(?:PD?{_UNIT})*"
 _NP = rf"(?:{_NP1}(?:&{_NP1})?|H)"

@@ -14,6 +14,10 @@ from analysis.provenance.quotes._phrases import Phrase, _classes, _np_at_end, sp
 from analysis.text.quotemarks import Pair, family_of, pair_quotes
 from analysis.text.sentences import sentences
 
+__all__ = [
+    "resolve_speaker",
+]
+
 
 @dataclass(frozen=True)
 class _Mention:

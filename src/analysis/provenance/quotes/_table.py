@@ -12,6 +12,12 @@ from analysis.provenance.quotes._reported import _reported
 from analysis.provenance.quotes._speakers import _Doc
 from analysis.text.spans import clean_spans, line_spans
 
+__all__ = [
+    "extract_quotes",
+    "quotes_frame",
+    "quotes_table",
+]
+
 
 def extract_quotes(
     text: str, spans: Iterable[tuple[int, int]] | None = None, doc_id: str = ""

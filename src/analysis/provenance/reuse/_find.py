@@ -23,6 +23,13 @@ from analysis.provenance.reuse._schema import (
 )
 from analysis.provenance.reuse._shingles import _prepare
 
+__all__ = [
+    "SharedPassages",
+    "find_reuse",
+    "find_shared_passages",
+    "passages",
+]
+
 
 def find_reuse(
     docs: pl.DataFrame,

@@ -12,6 +12,10 @@ from datasketch import MinHash, MinHashLSH
 
 from analysis.provenance.reuse._shingles import _MASK32, _U64, _Doc
 
+__all__ = [
+    "lsh_reference_pairs",
+]
+
 
 def _chunk_bounds(shingles: np.ndarray, chunk: int) -> list[tuple[int, int]]:
     """Content-defined chunks of a shingle sequence, as ``(start, end)`` index pairs.

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 import polars as pl
 
+__all__ = [
+    "CLUSTERS_SCHEMA",
+    "DEFAULT_CHUNK",
+    "DEFAULT_MAX_GAP",
+    "DEFAULT_MAX_PAIRS_DOCS",
+    "DEFAULT_MIN_WORDS",
+    "DEFAULT_SHINGLE",
+    "DEFAULT_THRESHOLD",
+    "MAX_OCCURRENCES",
+    "REUSE_SCHEMA",
+]
+
 #: Column order and types of the ``reuse`` table returned by :func:`find_reuse`.
 REUSE_SCHEMA: dict[str, pl.DataType] = {
     "doc_a": pl.String(),  # doc_id of the first side (doc_a < doc_b, or doc_a == doc_b)

@@ -13,6 +13,10 @@ import polars as pl
 from analysis.core.validate import require_columns, require_ids
 from analysis.provenance.reuse._schema import DEFAULT_MIN_WORDS
 
+__all__ = [
+    "normalise_words",
+]
+
 _WORD_RE = re.compile(r"\w+")
 _U64 = np.uint64
 _MASK32 = _U64(0xFFFFFFFF)
