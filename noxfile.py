@@ -42,7 +42,7 @@ def verify(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole test suite: lint, import layers, unit tests, doctests, nbval over notebooks/.
+    """The whole test suite: lint, import layers, types, unit tests, doctests, nbval over notebooks/.
 
     nox -s tests                     # everything
     nox -s tests -- tests/corpus/test_intake.py -x
@@ -61,6 +61,7 @@ def tests(session: nox.Session) -> None:
         "noxfile.py",
     )
     session.run("lint-imports", "--no-cache")  # the stage layers of pyproject.toml
+    session.run("mypy")  # src/, configured in pyproject.toml
     args = session.posargs or ["tests", "notebooks", "src"]
     session.run("python", "-m", "pytest", "--doctest-modules", *args)
 

@@ -27,30 +27,34 @@ __all__ = ["ACTOR_FRAMING_SCHEMA", "FRAMING_HITS_SCHEMA", "actor_framing", "fram
 
 #: One row per cue that occurs in a sentence naming a bloc (a cue in a sentence naming two blocs
 #: appears once per bloc). Sorted by doc_id, start, bloc.
-FRAMING_HITS_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    "sentence_no": pl.Int64(),
-    "bloc": pl.String(),
-    "family": pl.String(),
-    "term": pl.String(),
-    "start": pl.Int64(),
-    "end": pl.Int64(),
-    "snippet": pl.String(),
-}
+FRAMING_HITS_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "sentence_no": pl.Int64(),
+        "bloc": pl.String(),
+        "family": pl.String(),
+        "term": pl.String(),
+        "start": pl.Int64(),
+        "end": pl.Int64(),
+        "snippet": pl.String(),
+    }
+)
 
 #: One row per (group, bloc mentioned by the group, family). Sorted by group, bloc, family.
-ACTOR_FRAMING_SCHEMA: dict[str, pl.DataType] = {
-    "group": pl.String(),
-    "bloc": pl.String(),
-    "family": pl.String(),
-    "n_docs": pl.Int64(),  # documents of the group
-    "docs_mentioning": pl.Int64(),  # of them, documents that mention the bloc
-    "mentions": pl.Int64(),  # mentions of the bloc in the group
-    "bloc_sentences": pl.Int64(),  # sentences that mention the bloc
-    "cue_sentences": pl.Int64(),  # of them, sentences with a cue of the family
-    "cues": pl.Int64(),  # cues of the family in those sentences
-    "share": pl.Float64(),  # cue_sentences / bloc_sentences
-}
+ACTOR_FRAMING_SCHEMA = pl.Schema(
+    {
+        "group": pl.String(),
+        "bloc": pl.String(),
+        "family": pl.String(),
+        "n_docs": pl.Int64(),  # documents of the group
+        "docs_mentioning": pl.Int64(),  # of them, documents that mention the bloc
+        "mentions": pl.Int64(),  # mentions of the bloc in the group
+        "bloc_sentences": pl.Int64(),  # sentences that mention the bloc
+        "cue_sentences": pl.Int64(),  # of them, sentences with a cue of the family
+        "cues": pl.Int64(),  # cues of the family in those sentences
+        "share": pl.Float64(),  # cue_sentences / bloc_sentences
+    }
+)
 
 
 def framing_hits(mentions: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
@@ -70,7 +74,7 @@ def framing_hits(mentions: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
         hits.select("doc_id", "sentence_no", "family", "term", "start", "end", "snippet")
         .join(blocs, on=["doc_id", "sentence_no"], how="inner")
         .select(list(FRAMING_HITS_SCHEMA))
-        .cast(FRAMING_HITS_SCHEMA)  # type: ignore[arg-type]
+        .cast(FRAMING_HITS_SCHEMA)
         .sort("doc_id", "start", "bloc", "family", "term")
     )
 
@@ -135,6 +139,6 @@ def actor_framing(
         .with_columns(pl.col("cue_sentences", "cues").fill_null(0))
         .with_columns(share=pl.col("cue_sentences") / pl.col("bloc_sentences"))
         .select(list(ACTOR_FRAMING_SCHEMA))
-        .cast(ACTOR_FRAMING_SCHEMA)  # type: ignore[arg-type]
+        .cast(ACTOR_FRAMING_SCHEMA)
         .sort("group", "bloc", "family")
     )

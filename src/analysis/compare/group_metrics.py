@@ -100,50 +100,56 @@ __all__ = [
 ]
 
 #: One row per (group, metric), sorted by group then metric.
-GROUP_METRICS_SCHEMA: dict[str, pl.DataType] = {
-    "group": pl.String(),
-    "metric": pl.String(),
-    "n_docs": pl.Int64(),
-    "n_words": pl.Int64(),
-    "estimate": pl.Float64(),
-    "ci_low": pl.Float64(),
-    "ci_high": pl.Float64(),
-    "method": pl.String(),
-    "small_n": pl.Boolean(),
-}
+GROUP_METRICS_SCHEMA = pl.Schema(
+    {
+        "group": pl.String(),
+        "metric": pl.String(),
+        "n_docs": pl.Int64(),
+        "n_words": pl.Int64(),
+        "estimate": pl.Float64(),
+        "ci_low": pl.Float64(),
+        "ci_high": pl.Float64(),
+        "method": pl.String(),
+        "small_n": pl.Boolean(),
+    }
+)
 
 #: Long per-document input of :func:`group_metrics` (:func:`per_doc_table` builds it). ``kind``
 #: is ``"mean"`` (estimate = mean of ``value``) or ``"rate"`` (estimate = sum of ``count`` /
 #: sum of ``words`` x 1000); ``family`` names the rhetoric family of a rate.
-PER_DOC_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    "metric": pl.String(),
-    "kind": pl.String(),
-    "family": pl.String(),
-    "value": pl.Float64(),
-    "count": pl.Int64(),
-    "words": pl.Int64(),
-}
+PER_DOC_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "metric": pl.String(),
+        "kind": pl.String(),
+        "family": pl.String(),
+        "value": pl.Float64(),
+        "count": pl.Int64(),
+        "words": pl.Int64(),
+    }
+)
 
 #: Per-sentence counts for the sentence-block bootstrap (:func:`sentence_table`): ``words`` as
 #: :func:`analysis.metrics.rhetoric.word_counts`, ``ts_*`` as textstat counts them on the sentence
 #: (:data:`analysis.metrics.readability.TEXT_COUNTS`), ``text`` the sentence itself (for the
 #: order-dependent metrics).
-SENTENCE_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    "sentence_no": pl.Int64(),
-    "words": pl.Int64(),
-    "ts_words": pl.Int64(),
-    "ts_sentences": pl.Int64(),
-    "ts_syllables": pl.Int64(),
-    "ts_letters": pl.Int64(),
-    "ts_polysyllables": pl.Int64(),
-    "ts_hard": pl.Int64(),
-    "ts_hard3": pl.Int64(),
-    "ts_chars": pl.Int64(),
-    "ts_raw_words": pl.Int64(),
-    "text": pl.String(),
-}
+SENTENCE_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "sentence_no": pl.Int64(),
+        "words": pl.Int64(),
+        "ts_words": pl.Int64(),
+        "ts_sentences": pl.Int64(),
+        "ts_syllables": pl.Int64(),
+        "ts_letters": pl.Int64(),
+        "ts_polysyllables": pl.Int64(),
+        "ts_hard": pl.Int64(),
+        "ts_hard3": pl.Int64(),
+        "ts_chars": pl.Int64(),
+        "ts_raw_words": pl.Int64(),
+        "text": pl.String(),
+    }
+)
 
 READABILITY_METRICS: tuple[str, ...] = (*readability.METRICS, *readability.DIVERSITY)
 
@@ -201,7 +207,7 @@ def per_doc_table(
     )
     cols = list(PER_DOC_SCHEMA)
     out = pl.concat([read.select(cols), rates.select(cols)])
-    return out.cast(PER_DOC_SCHEMA).sort("doc_id", "metric")  # type: ignore[arg-type]
+    return out.cast(PER_DOC_SCHEMA).sort("doc_id", "metric")
 
 
 def sentence_table(
@@ -243,7 +249,7 @@ def sentence_table(
     out = pl.concat([frame, counts], how="horizontal").with_columns(
         words=pl.col("text").str.count_matches(rhetoric.WORD_PATTERN).cast(pl.Int64)
     )
-    return out.select(list(SENTENCE_SCHEMA)).cast(SENTENCE_SCHEMA).sort("doc_id", "sentence_no")  # type: ignore[arg-type]
+    return out.select(list(SENTENCE_SCHEMA)).cast(SENTENCE_SCHEMA).sort("doc_id", "sentence_no")
 
 
 def _recomputed(kind: str, metric: str) -> str | None:

@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 #: The frame :func:`groups_for` returns, sorted by ``doc_id``.
-GROUPS_SCHEMA: dict[str, pl.DataType] = {"doc_id": pl.String(), "group": pl.String()}
+GROUPS_SCHEMA = pl.Schema({"doc_id": pl.String(), "group": pl.String()})
 
 #: Groupings computed from provenance columns rather than read from one.
 DERIVED: dict[str, str] = {
@@ -70,7 +70,7 @@ def groups_for(provenance: pl.DataFrame, group_by: str = "outlet") -> pl.DataFra
     """
     if group_by in DERIVED:
         width = 4 if group_by == "year" else 7
-        expr = (
+        expr: pl.Expr = (
             pl.col("published_at")
             .str.slice(0, width)
             .pipe(lambda e: pl.when(e.str.contains(r"^\d{4}(-\d{2})?$")).then(e))
@@ -97,7 +97,7 @@ def groups_for(provenance: pl.DataFrame, group_by: str = "outlet") -> pl.DataFra
             .fill_null(unknown_label(group_by))
             .alias("group"),
         )
-        .cast(GROUPS_SCHEMA)  # type: ignore[arg-type]
+        .cast(GROUPS_SCHEMA)
         .sort("doc_id")
     )
 

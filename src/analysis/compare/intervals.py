@@ -195,11 +195,11 @@ def sentence_interval(
         score = readability.linsear_scorer() if metric == "linsear_write_formula" else None
         for doc in docs:
             if metric in FORMULA_COUNTS:
-                names = FORMULA_COUNTS[metric]
-                cols = [doc.names.index(f"ts_{c}") for c in names]
+                counts = FORMULA_COUNTS[metric]
+                cols = [doc.names.index(f"ts_{c}") for c in counts]
                 sums = _block_sums(doc.cs, block, n_boot, rng, cols)
-                per_doc_stats.append(formula(metric, dict(zip(names, sums.T, strict=True))))
-                obs = dict(zip(names, doc.cs[-1, cols], strict=True))
+                per_doc_stats.append(formula(metric, dict(zip(counts, sums.T, strict=True))))
+                obs = dict(zip(counts, doc.cs[-1, cols], strict=True))
                 per_doc_obs.append(float(formula(metric, obs)))
                 continue
             if score is not None:

@@ -69,21 +69,25 @@ __all__ = [
 ]
 
 #: The ``keyness`` table.
-KEYNESS_SCHEMA: dict[str, pl.DataType] = {
-    "group": pl.String(),
-    "term": pl.String(),
-    "count_group": pl.Int64(),
-    "count_rest": pl.Int64(),
-    "delta": pl.Float64(),
-    "z": pl.Float64(),
-}
+KEYNESS_SCHEMA = pl.Schema(
+    {
+        "group": pl.String(),
+        "term": pl.String(),
+        "count_group": pl.Int64(),
+        "count_rest": pl.Int64(),
+        "delta": pl.Float64(),
+        "z": pl.Float64(),
+    }
+)
 
 #: The table :func:`term_counts` returns and :func:`fightin_words` reads.
-COUNTS_SCHEMA: dict[str, pl.DataType] = {
-    "group": pl.String(),
-    "term": pl.String(),
-    "count": pl.Int64(),
-}
+COUNTS_SCHEMA = pl.Schema(
+    {
+        "group": pl.String(),
+        "term": pl.String(),
+        "count": pl.Int64(),
+    }
+)
 
 
 #: Prior strength ``s``: ``alpha0 = s * N`` (see the module docstring).

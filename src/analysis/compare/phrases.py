@@ -97,28 +97,32 @@ __all__ = [
 
 #: Columns of the ``shared_phrases`` table, in order. Sorted by distinctiveness (descending),
 #: n_groups (descending), count (descending), phrase.
-SHARED_PHRASES_SCHEMA: dict[str, pl.DataType] = {
-    "rank": pl.Int64(),  # 1 = most distinctive (the sort order below)
-    "phrase": pl.String(),  # lowercase tokens joined by one space
-    "n_words": pl.Int64(),
-    "capitalized": pl.Boolean(),  # a name or title: content words capitalized in most occurrences
-    "n_groups": pl.Int64(),  # groups with at least one occurrence
-    "n_docs": pl.Int64(),  # documents with at least one occurrence
-    "count": pl.Int64(),  # occurrences in the corpus
-    "distinctiveness": pl.Float64(),  # bits per word against general English (module docstring)
-    "groups": pl.List(pl.String()),  # sorted
-    "doc_ids": pl.List(pl.String()),  # sorted
-    "group_counts": pl.List(pl.Int64()),  # occurrences per group, aligned with ``groups``
-}
+SHARED_PHRASES_SCHEMA = pl.Schema(
+    {
+        "rank": pl.Int64(),  # 1 = most distinctive (the sort order below)
+        "phrase": pl.String(),  # lowercase tokens joined by one space
+        "n_words": pl.Int64(),
+        "capitalized": pl.Boolean(),  # a name or title: content words mostly capitalized
+        "n_groups": pl.Int64(),  # groups with at least one occurrence
+        "n_docs": pl.Int64(),  # documents with at least one occurrence
+        "count": pl.Int64(),  # occurrences in the corpus
+        "distinctiveness": pl.Float64(),  # bits per word against general English (module docstring)
+        "groups": pl.List(pl.String()),  # sorted
+        "doc_ids": pl.List(pl.String()),  # sorted
+        "group_counts": pl.List(pl.Int64()),  # occurrences per group, aligned with ``groups``
+    }
+)
 
 #: Columns of the phrase occurrences table. Sorted by doc_id, start, phrase.
-OCCURRENCES_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    "phrase": pl.String(),
-    "start": pl.Int64(),  # text[start:end] is the phrase as written
-    "end": pl.Int64(),
-    "snippet": pl.String(),  # at most analysis.text.evidence.SNIPPET_CHARS characters
-}
+OCCURRENCES_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "phrase": pl.String(),
+        "start": pl.Int64(),  # text[start:end] is the phrase as written
+        "end": pl.Int64(),
+        "snippet": pl.String(),  # at most analysis.text.evidence.SNIPPET_CHARS characters
+    }
+)
 
 #: Floor of the general-English frequency ``f_en`` (words wordfreq does not know).
 WORDFREQ_MINIMUM = 1e-9
@@ -413,7 +417,7 @@ def shared_phrases(
     )
     if limit is not None:
         out = out.head(limit)
-    return out.cast(SHARED_PHRASES_SCHEMA)  # type: ignore[arg-type]
+    return out.cast(SHARED_PHRASES_SCHEMA)
 
 
 def _decode(col: str, lut: pl.Series) -> pl.Expr:
@@ -494,10 +498,10 @@ def phrase_occurrences(
     rows = _docs_rows(docs, "phrase_occurrences")
     wanted: dict[tuple[str, ...], str] = {}
     for phrase in phrases:
-        toks = tuple(t for t, *_ in tokenize(str(phrase)))
-        if not toks:
+        key = tuple(t for t, *_ in tokenize(str(phrase)))
+        if not key:
             raise ValueError(f"phrase_occurrences: phrase {phrase!r} has no word")
-        wanted[toks] = " ".join(toks)
+        wanted[key] = " ".join(key)
     only = None if doc_ids is None else {str(d) for d in doc_ids}
     lengths = sorted({len(k) for k in wanted})
     out: list[tuple[Any, ...]] = []
@@ -516,10 +520,10 @@ def phrase_occurrences(
                     j = i + n - 1
                     if j >= len(toks) or toks[j][3] - toks[i][3] != n - 1:
                         continue
-                    phrase = wanted.get(tuple(words[i : i + n]))
-                    if phrase is not None:
+                    found = wanted.get(tuple(words[i : i + n]))
+                    if found is not None:
                         start, end = lo + toks[i][1], lo + toks[j][2]
-                        out.append((doc_id, phrase, start, end, snippet(text, start, end)))
+                        out.append((doc_id, found, start, end, snippet(text, start, end)))
     out.sort(key=lambda r: (r[0], r[2], r[1]))
     return pl.DataFrame(out, schema=OCCURRENCES_SCHEMA, orient="row")
 

@@ -70,14 +70,16 @@ SimilarityLevel = Literal["document", "group"]
 #: ``n_a == n_b == 1``; ``level == "group"``: ``a``, ``b`` are group names (both orders, and
 #: ``a == b`` for within-group cohesion) and ``n_a``, ``n_b`` count their documents with a
 #: non-zero TF-IDF vector.
-SIMILARITY_SCHEMA: dict[str, pl.DataType] = {
-    "level": pl.String(),
-    "a": pl.String(),
-    "b": pl.String(),
-    "cosine": pl.Float64(),
-    "n_a": pl.Int64(),
-    "n_b": pl.Int64(),
-}
+SIMILARITY_SCHEMA = pl.Schema(
+    {
+        "level": pl.String(),
+        "a": pl.String(),
+        "b": pl.String(),
+        "cosine": pl.Float64(),
+        "n_a": pl.Int64(),
+        "n_b": pl.Int64(),
+    }
+)
 
 #: Token regex (Python ``re`` syntax, as used by scikit-learn): a letter, then optionally
 #: letters/digits/underscores, apostrophes or hyphens ending in a letter/digit. Tokens that start
@@ -250,7 +252,7 @@ def _doc_pairs(
         pl.lit(1, pl.Int64).alias("n_a"),
         pl.lit(1, pl.Int64).alias("n_b"),
     )
-    return out.cast(SIMILARITY_SCHEMA).select(list(SIMILARITY_SCHEMA))  # type: ignore[arg-type]
+    return out.cast(SIMILARITY_SCHEMA).select(list(SIMILARITY_SCHEMA))
 
 
 def document_similarity(
@@ -361,7 +363,7 @@ def _group_pairs(ids: list[str], x: scipy.sparse.csr_matrix, groups: pl.DataFram
             "n_b": n[gb.ravel()],
         }
     )
-    return out.cast(SIMILARITY_SCHEMA).select(list(SIMILARITY_SCHEMA)).sort("a", "b")  # type: ignore[arg-type]
+    return out.cast(SIMILARITY_SCHEMA).select(list(SIMILARITY_SCHEMA)).sort("a", "b")
 
 
 def group_similarity(bodies: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
@@ -500,7 +502,7 @@ def pool_groups(group_rows: pl.DataFrame, pooled: pl.DataFrame) -> pl.DataFrame:
     return (
         out.rename({"pa": "a", "pb": "b"})
         .select("level", "a", "b", "cosine", "n_a", "n_b")
-        .cast(SIMILARITY_SCHEMA)  # type: ignore[arg-type]
+        .cast(SIMILARITY_SCHEMA)
         .sort("a", "b")
     )
 

@@ -24,25 +24,27 @@ __all__ = [
 Status = Literal["ok", "rejected", "duplicate"]
 
 #: Column order and types of the frame :func:`read_corpus` returns.
-CORPUS_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),  # hex SHA-256 of the raw bytes (files) or of the UTF-8 text (rows)
-    "source": pl.String(),  # path relative to the corpus folder, "<file>#row=<n>" or "#line=<n>"
-    "status": pl.String(),  # ok | rejected | duplicate
-    "reason": pl.String(),  # why rejected or duplicate; null when ok
-    "duplicate_of": pl.String(),  # source of the kept copy, for duplicates
-    "bytes": pl.Int64(),  # bytes read (file) or UTF-8 bytes of the text (row); 0 if never read
-    "encoding": pl.String(),  # Python codec that decodes the raw bytes to `text`
-    "newline": pl.String(),  # LF | CRLF | CR | mixed | none (line ends of the original)
-    "n_chars": pl.Int64(),  # characters in `text`
-    "n_lines": pl.Int64(),  # lines in `text`
-    "input_id": pl.String(),  # the `id` column of a tabular corpus
-    "outlet": pl.String(),  # curated columns of a tabular corpus (null for folders)
-    "title": pl.String(),
-    "date": pl.String(),
-    "url": pl.String(),
-    "authors": pl.String(),
-    "text": pl.String(),  # decoded text, null unless status is ok
-}
+CORPUS_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),  # hex SHA-256 of the raw bytes (files) or of the UTF-8 text (rows)
+        "source": pl.String(),  # relative to the corpus folder, "<file>#row=<n>" or "#line=<n>"
+        "status": pl.String(),  # ok | rejected | duplicate
+        "reason": pl.String(),  # why rejected or duplicate; null when ok
+        "duplicate_of": pl.String(),  # source of the kept copy, for duplicates
+        "bytes": pl.Int64(),  # bytes read (file) or UTF-8 bytes of the text (row); 0 if never read
+        "encoding": pl.String(),  # Python codec that decodes the raw bytes to `text`
+        "newline": pl.String(),  # LF | CRLF | CR | mixed | none (line ends of the original)
+        "n_chars": pl.Int64(),  # characters in `text`
+        "n_lines": pl.Int64(),  # lines in `text`
+        "input_id": pl.String(),  # the `id` column of a tabular corpus
+        "outlet": pl.String(),  # curated columns of a tabular corpus (null for folders)
+        "title": pl.String(),
+        "date": pl.String(),
+        "url": pl.String(),
+        "authors": pl.String(),
+        "text": pl.String(),  # decoded text, null unless status is ok
+    }
+)
 
 #: Extensions read as tabular corpora.
 TABULAR_EXTENSIONS: tuple[str, ...] = (".parquet", ".csv", ".jsonl", ".ndjson")

@@ -28,8 +28,8 @@ __all__ = ["mattr_batch", "mattr_segments", "mtld_batch", "mtld_segments"]
 def _kernels() -> tuple[Callable[..., Any], Callable[..., Any]]:
     import numba
 
-    @numba.njit(cache=False, nogil=True)  # type: ignore[misc]
-    def mtld(ids, seg_start, seg_len, n_types, threshold):  # type: ignore[no-untyped-def]
+    @numba.njit(cache=False, nogil=True)
+    def mtld(ids, seg_start, seg_len, n_types, threshold):
         n_lanes, n_seg = seg_start.shape
         out = np.full(n_lanes, np.nan)
         last = np.full(max(n_types, 1), -1, dtype=np.int64)
@@ -83,8 +83,8 @@ def _kernels() -> tuple[Callable[..., Any], Callable[..., Any]]:
             out[r] = (forward + backward) / 2
         return out
 
-    @numba.njit(cache=False, nogil=True)  # type: ignore[misc]
-    def mattr(ids, seg_start, seg_len, n_types, window):  # type: ignore[no-untyped-def]
+    @numba.njit(cache=False, nogil=True)
+    def mattr(ids, seg_start, seg_len, n_types, window):
         n_lanes, n_seg = seg_start.shape
         out = np.full(n_lanes, np.nan)
         counts = np.zeros(max(n_types, 1), dtype=np.int64)

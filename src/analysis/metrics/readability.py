@@ -267,12 +267,14 @@ COUNTS: tuple[str, ...] = (
 )
 DIVERSITY: tuple[str, ...] = ("mtld", "mattr")
 
-READABILITY_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    **{name: pl.Float64() for name in METRICS},  # textstat's scores; null below min_words
-    **{name: pl.Int64() for name in COUNTS},  # textstat's counts; always present
-    **{name: pl.Float64() for name in DIVERSITY},  # lexicalrichness; null below min_words
-}
+READABILITY_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        **{name: pl.Float64() for name in METRICS},  # textstat's scores; null below min_words
+        **{name: pl.Int64() for name in COUNTS},  # textstat's counts; always present
+        **{name: pl.Float64() for name in DIVERSITY},  # lexicalrichness; null below min_words
+    }
+)
 
 #: Column -> the public textstat method it equals (``textstat_reference`` calls these).
 TEXTSTAT_FUNCTIONS: dict[str, str] = {

@@ -75,23 +75,27 @@ __all__ = [
 
 Label = Literal["body", "boilerplate"]
 
-SEGMENTS_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    "line_no": pl.Int64(),  # 1-based line number in the decoded text
-    "start": pl.Int64(),  # character offsets into the decoded text
-    "end": pl.Int64(),
-    "label": pl.String(),  # body | boilerplate
-    "reason": pl.String(),  # why: a rule, "classifier", or null (body no method decided)
-    "score": pl.Float64(),  # the line classifier's article score; null for lines it skips
-}
+SEGMENTS_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "line_no": pl.Int64(),  # 1-based line number in the decoded text
+        "start": pl.Int64(),  # character offsets into the decoded text
+        "end": pl.Int64(),
+        "label": pl.String(),  # body | boilerplate
+        "reason": pl.String(),  # why: a rule, "classifier", or null (body no method decided)
+        "score": pl.Float64(),  # the line classifier's article score; null for lines it skips
+    }
+)
 
-BODIES_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    "body": pl.String(),  # the body segments joined by newlines
-    "body_chars": pl.Int64(),
-    "boilerplate_chars": pl.Int64(),  # characters labelled boilerplate, blank lines excluded
-    "boilerplate_share": pl.Float64(),  # boilerplate / (body + boilerplate) characters
-}
+BODIES_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "body": pl.String(),  # the body segments joined by newlines
+        "body_chars": pl.Int64(),
+        "boilerplate_chars": pl.Int64(),  # characters labelled boilerplate, blank lines excluded
+        "boilerplate_share": pl.Float64(),  # boilerplate / (body + boilerplate) characters
+    }
+)
 
 #: The reason of lines the line classifier decided (body or boilerplate).
 CLASSIFIER = "classifier"

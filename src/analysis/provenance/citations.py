@@ -77,22 +77,26 @@ Rule = Literal["outlet label", "according to", "before phrase", "source noun", "
 LISTED_KIND = "news outlet"
 
 #: Columns of the ``citations`` table, in order.
-CITATIONS_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    "name": pl.String(),  # canonical name from the registry
-    "kind": pl.String(),  # newspaper, news agency, think tank, government body, ...
-    "start": pl.Int64(),  # offsets of the mention as written
-    "end": pl.Int64(),
-    "rule": pl.String(),  # why the mention counts as a citation
-}
+CITATIONS_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "name": pl.String(),  # canonical name from the registry
+        "kind": pl.String(),  # newspaper, news agency, think tank, government body, ...
+        "start": pl.Int64(),  # offsets of the mention as written
+        "end": pl.Int64(),
+        "rule": pl.String(),  # why the mention counts as a citation
+    }
+)
 
 #: Columns of the registry frame returned by :func:`load_sources`.
-SOURCES_SCHEMA: dict[str, pl.DataType] = {
-    "name": pl.String(),
-    "kind": pl.String(),
-    "aliases": pl.List(pl.String()),
-    "note": pl.String(),
-}
+SOURCES_SCHEMA = pl.Schema(
+    {
+        "name": pl.String(),
+        "kind": pl.String(),
+        "aliases": pl.List(pl.String()),
+        "note": pl.String(),
+    }
+)
 
 _QUOTE_CLASS = '["“”«»„]'
 
@@ -230,9 +234,9 @@ def find_mentions(text: str, lo: int = 0, hi: int | None = None) -> list[Mention
                 found.append(Mention(m.start(), m.end(), source))
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     out: list[Mention] = []
-    for m in found:
-        if not out or m.start >= out[-1].end:
-            out.append(m)
+    for mention in found:
+        if not out or mention.start >= out[-1].end:
+            out.append(mention)
     return out
 
 
@@ -442,7 +446,9 @@ def citations_table(
     by_doc: dict[str, list[Q.Quote]] = {}
     if quotes is not None:
         for row in quotes.iter_rows(named=True):
-            fields = {col: row.get(col) for col in Q.QUOTES_SCHEMA}  # only speaker_* are read
+            fields: dict[str, Any] = {
+                col: row.get(col) for col in Q.QUOTES_SCHEMA
+            }  # only speaker_* are read
             by_doc.setdefault(row["doc_id"], []).append(Q.Quote(**fields))
     out: list[Citation] = []
     for doc_id, text in docs.select("doc_id", "text").iter_rows():

@@ -86,6 +86,12 @@ def document_lengths(documents: pl.DataFrame) -> alt.Chart:
     )
 
 
+def _largest(values: pl.Series) -> float:
+    """The largest value of a numeric column as a float; 0.0 when it is empty or all null."""
+    top = values.max()
+    return float(top) if isinstance(top, int | float) else 0.0
+
+
 def nice_step(span: float, bins: int) -> int:
     """A round bin width (1, 2 or 5 times a power of ten) giving about ``bins`` bins over ``span``.
 
@@ -115,7 +121,7 @@ def length_bins(documents: pl.DataFrame, bins: int = 40) -> pl.DataFrame:
     │ 20        ┆ 40      ┆ ok       ┆ 1      │
     └───────────┴─────────┴──────────┴────────┘
     """
-    step = nice_step(float(documents["bytes"].max() or 0), bins)
+    step = nice_step(_largest(documents["bytes"]), bins)
     return (
         documents.select(
             ((pl.col("bytes") // step) * step).cast(pl.Int64).alias("bin_start"), "status"
@@ -173,7 +179,9 @@ def timeline_frame(provenance: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def publication_timeline(provenance: pl.DataFrame) -> alt.Chart | alt.LayerChart:
+def publication_timeline(
+    provenance: pl.DataFrame,
+) -> alt.Chart | alt.LayerChart | alt.FacetChart:
     """Documents in time by outlet: stated dates as dots, inferred bounds as bars and arrows.
 
     Beyond :data:`MAX_BARS` documents: documents per month and outlet (largest outlets).
@@ -231,7 +239,7 @@ def publication_timeline(provenance: pl.DataFrame) -> alt.Chart | alt.LayerChart
     )
 
 
-def boilerplate_share(bodies: pl.DataFrame) -> alt.Chart | alt.LayerChart:
+def boilerplate_share(bodies: pl.DataFrame) -> alt.Chart | alt.LayerChart | alt.FacetChart:
     """Share of each document's characters that is boilerplate.
 
     ``bodies`` is the ``bodies`` table with ``source`` and ``outlet`` joined on.
@@ -510,7 +518,7 @@ def keyness_bars(keyness: pl.DataFrame, top_terms: int = 15) -> alt.FacetChart:
     )
 
 
-def similarity_heatmap(similarity: pl.DataFrame, title: str) -> alt.LayerChart:
+def similarity_heatmap(similarity: pl.DataFrame, title: str) -> alt.LayerChart | alt.FacetChart:
     """Cosine similarity as a heatmap with the values printed in the cells.
 
     ``similarity`` has ``a``, ``b`` (labels), ``cosine``, ``n_a``, ``n_b``; pairs given once
@@ -532,7 +540,7 @@ def similarity_heatmap(similarity: pl.DataFrame, title: str) -> alt.LayerChart:
         how="diagonal",
     ).unique(["a", "b"], keep="first", maintain_order=True)
     data = data.sort("a", "b")
-    dark = 0.6 * float(data["cosine"].max() or 0.0)  # labels in white on the darkest cells
+    dark = 0.6 * _largest(data["cosine"])  # labels in white on the darkest cells
     base = alt.Chart(data).encode(
         x=alt.X("b:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
         y=alt.Y("a:N", title=None, axis=alt.Axis(labelLimit=160)),

@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 
 from analysis.metrics.rhetoric._cues import _body, _docs_rows
-from analysis.metrics.rhetoric._lexicon import Lexicon, _lexicon
+from analysis.metrics.rhetoric._lexicon import Lexicon, _lexicon, _matched
 from analysis.metrics.rhetoric._schema import ACTORS_SCHEMA, MENTIONS_SCHEMA, PAIRS_SCHEMA
 from analysis.text.evidence import snippet
 
@@ -34,12 +34,14 @@ def actor_mentions(
     lex = _lexicon(lexicon)
     matcher = lex._actor_matcher
     out: list[tuple[Any, ...]] = []
-    for doc_id, text in _docs_rows(docs) if matcher else []:
+    if matcher is None:
+        return pl.DataFrame(schema=MENTIONS_SCHEMA)
+    regex, ordered = matcher
+    for doc_id, text in _docs_rows(docs):
         body = _body(text, spans.get(doc_id, []))
-        regex, ordered = matcher
         for lo, hi in body.spans:
             for m in regex.finditer(text, lo, hi):
-                c = ordered[int(m.lastgroup[1:])]  # type: ignore[index]
+                c = _matched(m, ordered)
                 s, e = m.span()
                 out.append(
                     (
@@ -67,7 +69,7 @@ def actor_counts(mentions: pl.DataFrame) -> pl.DataFrame:
     return (
         mentions.group_by("doc_id", "bloc", "actor")
         .agg(pl.len().cast(pl.Int64).alias("count"))
-        .cast(ACTORS_SCHEMA)  # type: ignore[arg-type]
+        .cast(ACTORS_SCHEMA)
         .select(list(ACTORS_SCHEMA))
         .sort("doc_id", "bloc", "actor")
     )
@@ -90,7 +92,7 @@ def actor_pairs(mentions: pl.DataFrame) -> pl.DataFrame:
     return (
         pairs.group_by("doc_id", pl.col("bloc").alias("bloc_a"), "bloc_b")
         .agg(pl.len().cast(pl.Int64).alias("sentences"))
-        .cast(PAIRS_SCHEMA)  # type: ignore[arg-type]
+        .cast(PAIRS_SCHEMA)
         .select(list(PAIRS_SCHEMA))
         .sort("doc_id", "bloc_a", "bloc_b")
     )

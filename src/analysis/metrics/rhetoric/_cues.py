@@ -11,7 +11,14 @@ from typing import Any
 
 import polars as pl
 
-from analysis.metrics.rhetoric._lexicon import Cue, Lexicon, ScareQuoteSettings, _families, _lexicon
+from analysis.metrics.rhetoric._lexicon import (
+    Cue,
+    Lexicon,
+    ScareQuoteSettings,
+    _families,
+    _lexicon,
+    _matched,
+)
 from analysis.metrics.rhetoric._schema import _WORD, HITS_SCHEMA, RHETORIC_SCHEMA, WORD_PATTERN
 from analysis.provenance import quotes as quotes_mod
 from analysis.text.evidence import snippet
@@ -152,7 +159,7 @@ def _lexicon_hits(
                     continue
                 m = regex.match(text, p, hi)
                 if m:
-                    out.append((fam, p, m.end(), ordered[int(m.lastgroup[1:])]))  # type: ignore[index]
+                    out.append((fam, p, m.end(), _matched(m, ordered)))
                     free[fam] = m.end()
     return out
 
@@ -286,6 +293,6 @@ def rhetoric_counts(
     per_1k = pl.when(pl.col("words") > 0).then(pl.col("count") * 1000.0 / pl.col("words"))
     return (
         out.select("doc_id", "family", "count", per_1k.alias("per_1k_words"))
-        .cast(RHETORIC_SCHEMA)  # type: ignore[arg-type]
+        .cast(RHETORIC_SCHEMA)
         .sort("doc_id", "family")
     )

@@ -348,6 +348,14 @@ def _compile(
     return re.compile(rf"(?<!\w)(?:{'|'.join(branches)})(?!\w)"), ordered
 
 
+def _matched(m: re.Match[str], ordered: Sequence[Cue]) -> Cue:
+    """The entry a match of a :func:`_compile` regex found (its last named group ``e<i>``)."""
+    name = m.lastgroup
+    if name is None:  # every alternative ends in a named group: a regex not made by _compile
+        raise ValueError(f"{m.re.pattern[:60]!r} has no named group per entry")
+    return ordered[int(name[1:])]
+
+
 @cache
 def load_lexicon(name: str = "default") -> Lexicon:
     """The lexicon ``name`` (cached): ``data/rhetoric.yaml`` and ``data/actors.yaml`` for

@@ -45,52 +45,62 @@ Detector = Literal["lexicon", "scare_quotes"]
 ScoreBy = Literal["technique", "family", "term"]
 
 #: Columns of the ``rhetoric_hits`` table, in order. Sorted by doc_id, start, end, family, term.
-HITS_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    "family": pl.String(),  # cue family (data/rhetoric.yaml)
-    "technique": pl.String(),  # PTC technique of the family or cue; null where none fits
-    "term": pl.String(),  # lexicon term or pattern; for scare quotes the quoted span with its marks
-    "start": pl.Int64(),  # text[start:end] is the cue
-    "end": pl.Int64(),
-    "sentence_no": pl.Int64(),  # 1-based, over the body sentences of the document
-    "snippet": pl.String(),  # at most analysis.text.evidence.SNIPPET_CHARS characters
-}
+HITS_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "family": pl.String(),  # cue family (data/rhetoric.yaml)
+        "technique": pl.String(),  # PTC technique of the family or cue; null where none fits
+        "term": pl.String(),  # lexicon term or pattern; scare quotes: the quoted span with marks
+        "start": pl.Int64(),  # text[start:end] is the cue
+        "end": pl.Int64(),
+        "sentence_no": pl.Int64(),  # 1-based, over the body sentences of the document
+        "snippet": pl.String(),  # at most analysis.text.evidence.SNIPPET_CHARS characters
+    }
+)
 
 #: Columns of the ``rhetoric`` table. Sorted by doc_id, family.
-RHETORIC_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    "family": pl.String(),
-    "count": pl.Int64(),  # rows of rhetoric_hits for this doc_id and family
-    "per_1k_words": pl.Float64(),  # count per 1,000 words of the clean body; null without words
-}
+RHETORIC_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "family": pl.String(),
+        "count": pl.Int64(),  # rows of rhetoric_hits for this doc_id and family
+        "per_1k_words": pl.Float64(),  # count per 1,000 words of the clean body; null without words
+    }
+)
 
 #: Columns of the ``actor_mentions`` table. Sorted by doc_id, start, end.
-MENTIONS_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    "bloc": pl.String(),
-    "actor": pl.String(),  # canonical actor (data/actors.yaml)
-    "term": pl.String(),  # lexicon term or pattern
-    "start": pl.Int64(),
-    "end": pl.Int64(),
-    "sentence_no": pl.Int64(),
-    "snippet": pl.String(),
-}
+MENTIONS_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "bloc": pl.String(),
+        "actor": pl.String(),  # canonical actor (data/actors.yaml)
+        "term": pl.String(),  # lexicon term or pattern
+        "start": pl.Int64(),
+        "end": pl.Int64(),
+        "sentence_no": pl.Int64(),
+        "snippet": pl.String(),
+    }
+)
 
 #: Columns of the ``actors`` table (actors mentioned at least once). Sorted by doc_id, bloc, actor.
-ACTORS_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    "bloc": pl.String(),
-    "actor": pl.String(),
-    "count": pl.Int64(),
-}
+ACTORS_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "bloc": pl.String(),
+        "actor": pl.String(),
+        "count": pl.Int64(),
+    }
+)
 
 #: Columns of the ``actor_pairs`` table (pairs named together at least once; bloc_a < bloc_b).
-PAIRS_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    "bloc_a": pl.String(),
-    "bloc_b": pl.String(),
-    "sentences": pl.Int64(),  # body sentences that name both blocs
-}
+PAIRS_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "bloc_a": pl.String(),
+        "bloc_b": pl.String(),
+        "sentences": pl.Int64(),  # body sentences that name both blocs
+    }
+)
 
 #: Columns :func:`kwic` adds to the hits (it drops ``snippet``).
 KWIC_COLUMNS: dict[str, pl.DataType] = {
@@ -100,7 +110,7 @@ KWIC_COLUMNS: dict[str, pl.DataType] = {
 }
 
 #: Columns of :func:`word_counts`.
-WORDS_SCHEMA: dict[str, pl.DataType] = {"doc_id": pl.String(), "words": pl.Int64()}
+WORDS_SCHEMA = pl.Schema({"doc_id": pl.String(), "words": pl.Int64()})
 
 _SCORE_STATS: dict[str, pl.DataType] = {
     "hits": pl.Int64(),  # hits of the detectors of this technique (family, term)
@@ -113,19 +123,23 @@ _SCORE_STATS: dict[str, pl.DataType] = {
 }
 
 #: Columns of :func:`validate_ptc` / :func:`score_hits`, by ``by``.
-VALIDATION_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
-    "technique": {"technique": pl.String(), **_SCORE_STATS},
-    "family": {"family": pl.String(), "technique": pl.String(), **_SCORE_STATS},
-    "term": {"family": pl.String(), "term": pl.String(), "technique": pl.String(), **_SCORE_STATS},
+VALIDATION_SCHEMAS: dict[str, pl.Schema] = {
+    "technique": pl.Schema({"technique": pl.String(), **_SCORE_STATS}),
+    "family": pl.Schema({"family": pl.String(), "technique": pl.String(), **_SCORE_STATS}),
+    "term": pl.Schema(
+        {"family": pl.String(), "term": pl.String(), "technique": pl.String(), **_SCORE_STATS}
+    ),
 }
 
 #: Columns of the PTC labels (``labels.tsv``).
-LABELS_SCHEMA: dict[str, pl.DataType] = {
-    "article_id": pl.String(),
-    "technique": pl.String(),
-    "start": pl.Int64(),
-    "end": pl.Int64(),
-}
+LABELS_SCHEMA = pl.Schema(
+    {
+        "article_id": pl.String(),
+        "technique": pl.String(),
+        "start": pl.Int64(),
+        "end": pl.Int64(),
+    }
+)
 
 #: A word, for counting the words of a body (polars and Python regex alike).
 WORD_PATTERN = r"\w+(?:['’\-]\w+)*"

@@ -47,60 +47,70 @@ FIELDS: tuple[str, ...] = (
     "url",
 )
 
-PROVENANCE_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    "source": pl.String(),
-    "outlet": pl.String(),
-    "author": pl.String(),
-    "title": pl.String(),
-    "published_at": pl.String(),  # ISO 8601, with the UTC offset when the text states a zone
-    "date_earliest": pl.String(),  # ISO date: written on or after
-    "date_latest": pl.String(),  # ISO date: written on or before
-    "dateline": pl.String(),
-    "views": pl.Int64(),
-    "tags": pl.List(pl.String()),
-    "language": pl.String(),  # ISO 639-1 of the clean body
-    "translated": pl.Boolean(),
-    "original_language": pl.String(),
-    "original_outlet": pl.String(),
-    "intermediary": pl.String(),  # translating/republishing outlet between original and publisher
-    "primary_source_kind": pl.String(),
-    "url": pl.String(),
-}
-EVIDENCE_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    "field": pl.String(),
-    "value": pl.String(),
-    "method": pl.String(),
-    "start": pl.Int64(),
-    "end": pl.Int64(),
-    "snippet": pl.String(),
-}
-GAPS_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    "field": pl.String(),
-    "reason": pl.String(),
-}
-CONFLICTS_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    "field": pl.String(),
-    "curated_value": pl.String(),
-    "curated_method": pl.String(),
-    "text_value": pl.String(),
-    "text_method": pl.String(),
-    "start": pl.Int64(),
-    "end": pl.Int64(),
-    "snippet": pl.String(),
-}
+PROVENANCE_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "source": pl.String(),
+        "outlet": pl.String(),
+        "author": pl.String(),
+        "title": pl.String(),
+        "published_at": pl.String(),  # ISO 8601, with the UTC offset when the text states a zone
+        "date_earliest": pl.String(),  # ISO date: written on or after
+        "date_latest": pl.String(),  # ISO date: written on or before
+        "dateline": pl.String(),
+        "views": pl.Int64(),
+        "tags": pl.List(pl.String()),
+        "language": pl.String(),  # ISO 639-1 of the clean body
+        "translated": pl.Boolean(),
+        "original_language": pl.String(),
+        "original_outlet": pl.String(),
+        "intermediary": pl.String(),  # translator or republisher between original and publisher
+        "primary_source_kind": pl.String(),
+        "url": pl.String(),
+    }
+)
+EVIDENCE_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "field": pl.String(),
+        "value": pl.String(),
+        "method": pl.String(),
+        "start": pl.Int64(),
+        "end": pl.Int64(),
+        "snippet": pl.String(),
+    }
+)
+GAPS_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "field": pl.String(),
+        "reason": pl.String(),
+    }
+)
+CONFLICTS_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "field": pl.String(),
+        "curated_value": pl.String(),
+        "curated_method": pl.String(),
+        "text_value": pl.String(),
+        "text_method": pl.String(),
+        "start": pl.Int64(),
+        "end": pl.Int64(),
+        "snippet": pl.String(),
+    }
+)
 
 #: One row per curated value (or sidecar row, or the sidecar as a whole) that was not used.
-CURATED_PROBLEMS_SCHEMA: dict[str, pl.DataType] = {
-    "file": pl.String(),  # sidecar: the `file` cell as written; tabular corpus: the row's source
-    "row": pl.Int64(),  # sidecar: 1-based line where the record starts; table: its #row= number
-    "column": pl.String(),  # sidecar or input column of the value; null for a whole row or file
-    "value": pl.String(),  # the refused value as written
-    "reason": pl.String(),
-}
+CURATED_PROBLEMS_SCHEMA = pl.Schema(
+    {
+        "file": pl.String(),  # sidecar: the `file` cell as written; table: the row's source
+        "row": pl.Int64(),  # sidecar: 1-based line where the record starts; table: its #row= number
+        "column": pl.String(),  # sidecar or input column of the value; null for a whole row or file
+        "value": pl.String(),  # the refused value as written
+        "reason": pl.String(),
+    }
+)
 #: Sort keys of each table as notebook 01 writes it (``RunOutputs.table(sort_by=...)``).
 SORT_BY: dict[str, tuple[str, ...]] = {
     "provenance": ("doc_id",),

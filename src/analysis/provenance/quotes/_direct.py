@@ -183,8 +183,8 @@ def _before_quote(doc: _Doc, span: tuple[int, int], lo: int, pair_open: int) -> 
             if not (adjacent or colon):
                 continue
         rule = "cue before quote" if adjacent else "colon introduction"
-        speaker = resolve_speaker(doc, phrase, pair_open) if phrase else None
-        return _Attr(speaker, m.span(), rule, pair_open)
+        found = resolve_speaker(doc, phrase, pair_open) if phrase else None
+        return _Attr(found, m.span(), rule, pair_open)
     return None
 
 

@@ -18,23 +18,25 @@ __all__ = [
 Kind = Literal["direct", "reported"]
 
 #: Columns of the ``quotes`` table, in order. Offsets are characters of the decoded text.
-QUOTES_SCHEMA: dict[str, pl.DataType] = {
-    "doc_id": pl.String(),
-    "quote": pl.String(),  # text[start:end], without the quote marks
-    "speaker": pl.String(),  # as named in the text; null when unattributed
-    "speaker_role": pl.String(),  # role where the text states one
-    "cue": pl.String(),  # attribution verb or phrase, lower-cased ("said", "according to")
-    "kind": pl.String(),  # direct | reported
-    "start": pl.Int64(),
-    "end": pl.Int64(),
-    "speaker_start": pl.Int64(),  # the mention the speaker value comes from
-    "speaker_end": pl.Int64(),
-    "role_start": pl.Int64(),  # the mention the role value comes from
-    "role_end": pl.Int64(),
-    "cue_start": pl.Int64(),
-    "cue_end": pl.Int64(),
-    "rule": pl.String(),  # which rule found it; after ";" how the speaker was resolved
-}
+QUOTES_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "quote": pl.String(),  # text[start:end], without the quote marks
+        "speaker": pl.String(),  # as named in the text; null when unattributed
+        "speaker_role": pl.String(),  # role where the text states one
+        "cue": pl.String(),  # attribution verb or phrase, lower-cased ("said", "according to")
+        "kind": pl.String(),  # direct | reported
+        "start": pl.Int64(),
+        "end": pl.Int64(),
+        "speaker_start": pl.Int64(),  # the mention the speaker value comes from
+        "speaker_end": pl.Int64(),
+        "role_start": pl.Int64(),  # the mention the role value comes from
+        "role_end": pl.Int64(),
+        "cue_start": pl.Int64(),
+        "cue_end": pl.Int64(),
+        "rule": pl.String(),  # which rule found it; after ";" how the speaker was resolved
+    }
+)
 
 #: Tokens considered before a cue when looking for its speaker.
 MAX_SPEAKER_TOKENS = 40

@@ -368,8 +368,8 @@ def resolve_speaker(doc: _Doc, phrase: Phrase, at: int) -> Speaker:
         )
     words = [t.text for t in phrase.toks if t.cls == "C"]
     known = doc.known_keys()
-    person = _looks_like_person(words) or (len(words) == 1 and _surname_key(words[0]) in known)
-    if person and len(words) == len(phrase.toks):
+    is_person = _looks_like_person(words) or (len(words) == 1 and _surname_key(words[0]) in known)
+    if is_person and len(words) == len(phrase.toks):
         role = _role_for(doc, _surname_key(words[-1]), at)
         if role:
             return Speaker(

@@ -17,28 +17,32 @@ __all__ = [
 ]
 
 #: Column order and types of the ``reuse`` table returned by :func:`find_reuse`.
-REUSE_SCHEMA: dict[str, pl.DataType] = {
-    "doc_a": pl.String(),  # doc_id of the first side (doc_a < doc_b, or doc_a == doc_b)
-    "doc_b": pl.String(),  # doc_id of the second side
-    "start_a": pl.Int64(),  # text[start_a:end_a] of doc_a is the passage (character offsets)
-    "end_a": pl.Int64(),
-    "start_b": pl.Int64(),  # text[start_b:end_b] of doc_b; within one document end_a <= start_b
-    "end_b": pl.Int64(),
-    "words": pl.Int64(),  # words in the shorter of the two passages
-    "similarity": pl.Float64(),  # exact Jaccard similarity of the passages' shingle sets
-}
+REUSE_SCHEMA = pl.Schema(
+    {
+        "doc_a": pl.String(),  # doc_id of the first side (doc_a < doc_b, or doc_a == doc_b)
+        "doc_b": pl.String(),  # doc_id of the second side
+        "start_a": pl.Int64(),  # text[start_a:end_a] of doc_a is the passage (character offsets)
+        "end_a": pl.Int64(),
+        "start_b": pl.Int64(),  # text[start_b:end_b] of doc_b; within one document end_a <= start_b
+        "end_b": pl.Int64(),
+        "words": pl.Int64(),  # words in the shorter of the two passages
+        "similarity": pl.Float64(),  # exact Jaccard similarity of the passages' shingle sets
+    }
+)
 
 #: Column order and types of the ``reuse_clusters`` table: one row per occurrence of a passage
 #: found in more than ``max_pairs_docs`` documents (:func:`find_shared_passages`).
-CLUSTERS_SCHEMA: dict[str, pl.DataType] = {
-    "cluster": pl.String(),  # id of the passage: 16 hex digits of the SHA-256 of its words
-    "passage": pl.String(),  # its text, as in its first occurrence (by doc_id, start)
-    "n_docs": pl.Int64(),  # documents with an occurrence in this cluster
-    "words": pl.Int64(),  # words of the passage
-    "doc_id": pl.String(),  # one occurrence: text[start:end] of doc_id
-    "start": pl.Int64(),
-    "end": pl.Int64(),
-}
+CLUSTERS_SCHEMA = pl.Schema(
+    {
+        "cluster": pl.String(),  # id of the passage: 16 hex digits of the SHA-256 of its words
+        "passage": pl.String(),  # its text, as in its first occurrence (by doc_id, start)
+        "n_docs": pl.Int64(),  # documents with an occurrence in this cluster
+        "words": pl.Int64(),  # words of the passage
+        "doc_id": pl.String(),  # one occurrence: text[start:end] of doc_id
+        "start": pl.Int64(),
+        "end": pl.Int64(),
+    }
+)
 
 #: Default minimum passage length in words. Boilerplate lines have 8-40 ("Click here to get the
 #: Fox News app", "If you find an error, please select a piece of text and press Ctrl + Enter."),

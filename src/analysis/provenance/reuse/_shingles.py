@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -111,7 +112,7 @@ class _Tokeniser:
             folded[astral] = np.array([ord(_fold_char(c)) for c in chars], dtype=_U64)[inverse]
         edges = np.diff(np.concatenate(([0], is_word.astype(np.int8), [0])))
         # int32 offsets halve the memory of large corpora (texts are far below 2**31 characters).
-        offset = np.int32 if len(cps) < 2**31 else np.int64
+        offset: type[np.signedinteger[Any]] = np.int32 if len(cps) < 2**31 else np.int64
         starts = np.flatnonzero(edges == 1).astype(offset)
         ends = np.flatnonzero(edges == -1).astype(offset)
         if not len(starts):
