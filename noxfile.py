@@ -42,7 +42,7 @@ def verify(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole test suite: lint, import layers, types, unit tests, doctests, nbval over notebooks/.
+    """Everything CI runs: lint, import layers, types, unit tests, doctests, nbval of notebooks/.
 
     nox -s tests                     # everything
     nox -s tests -- tests/corpus/test_intake.py -x

@@ -37,6 +37,32 @@ def test_notebook_has_parameters_cell_kernel_and_baseline(notebook):
     assert "papermill" not in nb.metadata  # baselines come from `nox -s baseline`, not papermill
 
 
+#: Code lines a notebook may hold outside its parameters cell: narrative, parameters, calls and
+#: displays; logic belongs in the package.
+MAX_CODE_LINES = 60
+
+
+def code_lines(notebook) -> int:
+    """Non-blank, non-comment lines of the code cells other than ``parameters``.
+
+    ``nox -s tests`` checks the notebooks with ``ruff format --check`` and the project's line
+    length, so these are the lines after formatting.
+    """
+    nb = nbformat.read(notebook, as_version=4)
+    return sum(
+        1
+        for cell in nb.cells
+        if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", [])
+        for line in cell.source.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    )
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_stay_thin(notebook):
+    assert 10 <= code_lines(notebook) <= MAX_CODE_LINES
+
+
 def test_params_yaml_matches_notebook_defaults():
     defaults = P.load_yaml(paths.PARAMS_FILE)
     P.validate(defaults, NOTEBOOKS, "params.yaml")

@@ -124,3 +124,20 @@ def test_every_cross_group_function_refuses_a_document_in_two_groups():
     for name, call in calls.items():
         with pytest.raises(ValueError, match=rf"{name}: document\(s\) in two groups.*\['a'\]"):
             call()
+
+
+def test_grouping_of_the_seeds_keeps_sources_and_pools_beyond_top(provenance):
+    full = G.grouping(provenance, "outlet", top=15)
+    assert full.table.columns == ["doc_id", "group", "source"]
+    assert full.table["doc_id"].to_list() == sorted(provenance["doc_id"].to_list())
+    assert not full.pooled and full.shown is full.table
+    assert full.for_charts("tables", lambda shown: "recomputed") == "tables"
+    top = G.grouping(provenance, "outlet", top=1)
+    assert top.pooled and top.largest == ["PolitNavigator"]
+    assert sorted(set(top.shown["group"])) == ["(3 other groups)", "PolitNavigator"]
+    assert top.members.columns == ["doc_id", "group"]
+    seen = []
+    assert top.for_charts("tables", lambda shown: seen.append(shown.height) or "recomputed") == (
+        "recomputed"
+    )
+    assert seen == [5]

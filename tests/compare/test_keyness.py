@@ -216,3 +216,18 @@ def test_seeds_deterministic(seed_keyness: tuple[pl.DataFrame, pl.DataFrame]) ->
     counts, key = seed_keyness
     again = fightin_words(counts.sample(fraction=1.0, shuffle=True, seed=7))
     assert again.equals(key)
+
+
+def test_group_keyness_needs_two_groups_and_keeps_the_schema():
+    from analysis.compare.keyness import KEYNESS_SCHEMA, group_keyness
+
+    bodies = pl.DataFrame(
+        {"doc_id": ["a", "b", "c"], "body": ["oil oil gas", "oil gas gas", "gas oil grain"]}
+    )
+    one = group_keyness(bodies, pl.DataFrame({"doc_id": ["a", "b"], "group": "X"}))
+    assert one.height == 0 and one.schema == KEYNESS_SCHEMA
+    two = group_keyness(bodies, pl.DataFrame({"doc_id": ["a", "b", "c"], "group": list("XYY")}))
+    assert sorted(set(two["group"])) == ["X", "Y"]
+    assert two.schema == KEYNESS_SCHEMA
+    x = dict(two.filter(pl.col("group") == "X").select("term", "count_group").rows())
+    assert x == {"oil": 2, "gas": 1}  # 'grain' is seen once: below the corpus minimum

@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from analysis.compare import similarity as S
 from analysis.compare.similarity import (
     SIMILARITY_SCHEMA,
     TFIDF_TOKEN_PATTERN,
@@ -342,3 +343,41 @@ def test_pooled_groups_equal_recomputing_them() -> None:
     assert derived.filter(a="rest", b="rest")["n_a"].item() == 15
     for (x, y), got in _cosines(derived).items():
         assert got == pytest.approx(_cosines(recomputed)[(x, y)], abs=1e-12)
+
+
+def test_neighbour_rule_is_a_parameter_not_a_chart_constant():
+    assert S.neighbours(40, 10) is None  # every pair of a corpus one can read pair by pair
+    assert S.neighbours(41, 10) == 10
+    assert S.neighbours(41, 3, all_pairs_up_to=0) == 3
+    assert S.neighbours(500, 10, all_pairs_up_to=1000) is None
+
+
+def test_grouped_rows_pool_as_the_charts_draw_them():
+    from analysis.compare.groups import grouping
+
+    prov = pl.DataFrame(
+        {
+            "doc_id": list("abcd"),
+            "outlet": ["X", "X", "Y", "Z"],
+            "source": [f"{d}.txt" for d in "abcd"],
+        }
+    )
+    bodies = pl.DataFrame(
+        {
+            "doc_id": list("abcd"),
+            "body": ["oil gas grain", "oil gas wheat", "grain wheat steppe", "oil steppe"],
+        }
+    )
+    g = grouping(prov, "outlet", top=1)
+    table = S.similarity_table(bodies, g.members)
+    pooled = S.grouped_rows(table, g)
+    direct = S.group_similarity(bodies, g.shown.select("doc_id", "group"))
+    key = ["a", "b"]
+    assert pooled.sort(key).select(*key, "n_a", "n_b").rows() == (
+        direct.sort(key).select(*key, "n_a", "n_b").rows()
+    )
+    assert pooled.sort(key)["cosine"].to_list() == pytest.approx(
+        direct.sort(key)["cosine"].to_list()
+    )
+    unpooled = S.grouped_rows(table, grouping(prov, "outlet", top=5))
+    assert unpooled.equals(table.filter(pl.col("level") == "group"))

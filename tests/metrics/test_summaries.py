@@ -61,3 +61,12 @@ def test_bloc_pair_totals():
         ("kazakhstan", "west", 5, 2),
         ("russia", "west", 1, 1),
     ]
+
+
+def test_rates_key_is_declared_not_taken_from_a_chart():
+    assert summaries.rates_key("auto", summaries.PER_DOCUMENT_UP_TO) == "source"
+    assert summaries.rates_key("auto", summaries.PER_DOCUMENT_UP_TO + 1) == "outlet"
+    assert summaries.rates_key("outlet", 3) == "outlet"
+    assert summaries.rates_key("source", 10_000) == "source"
+    with pytest.raises(ValueError, match="rates_by must be auto, source or outlet"):
+        summaries.rates_key("author", 3)

@@ -123,6 +123,10 @@ def test_group_metric_intervals_mark_small_groups():
     layers = chart.to_dict()["spec"]["layer"]
     assert [layer["mark"]["type"] for layer in layers] == ["rule", "point"]
     assert layers[0]["encoding"]["x2"]["field"] == "ci_high"
+    only = charts.group_metric_intervals(
+        gm.vstack(gm.with_columns(metric=pl.lit("smog"))), ["smog"]
+    )
+    assert {r["metric"] for r in _rows(only)} == {"smog"}
 
 
 def test_keyness_bars_keep_the_top_terms_of_each_group():
@@ -143,6 +147,8 @@ def test_keyness_bars_keep_the_top_terms_of_each_group():
         ("B", "u"),
         ("B", "v"),
     ]
+    only_b = _rows(charts.keyness_bars(k, top_terms=2, groups=["B"]))
+    assert [(r["group"], r["term"]) for r in only_b] == [("B", "u"), ("B", "v")]
 
 
 def test_similarity_heatmap_is_a_full_symmetric_matrix():
@@ -191,3 +197,23 @@ def test_actor_framing_heatmap_on_the_seeds():
         "VPK.name",
     }
     assert chart.to_dict()["facet"]["field"] == "bloc"
+
+
+def test_document_similarity_is_drawn_up_to_max_bars_documents():
+    pairs = pl.DataFrame(
+        {
+            "a": ["d1"],
+            "b": ["d2"],
+            "cosine": [0.4],
+            "source_a": ["x.txt"],
+            "group_a": ["X"],
+            "source_b": ["y.txt"],
+            "group_b": ["Y"],
+        }
+    )
+    chart = charts.document_similarity(pairs, charts.MAX_BARS)
+    assert chart is not None
+    cells = {(r["a"], r["b"]): r["cosine"] for r in _rows(chart)}
+    assert cells == {("x.txt", "y.txt"): 0.4, ("y.txt", "x.txt"): 0.4}
+    assert chart.to_dict()["title"] == "Document similarity"
+    assert charts.document_similarity(pairs, charts.MAX_BARS + 1) is None

@@ -151,6 +151,8 @@ def test_schema_covers_every_notebook_parameter_and_params_yaml():
         ({"corpus": "no/such/folder"}, "corpus must be the path of an existing file or folder"),
         ({"corpus": 3}, "corpus must be the path of an existing file or folder (got 3)"),
         ({"kwic_term": 5}, "kwic_term must be a string (got 5)"),
+        ({"rates_by": "author"}, "rates_by must be one of: auto, outlet, source (got 'author')"),
+        ({"all_pairs_up_to": -1}, "all_pairs_up_to must be an integer >= 0 (got -1)"),
     ],
 )
 def test_check_values_refuses_with_what_would_fit(values, message):
@@ -175,6 +177,8 @@ def test_optional_inputs_stay_optional_and_valid_values_pass(tmp_path):
             "families": ["hedges", "loaded"],
             "chart_metrics": ["mtld", "smog_index"],
             "group_by": "year",
+            "rates_by": "outlet",
+            "all_pairs_up_to": 0,
             "corpus": str(tmp_path),
             "seed": 0,
         }

@@ -8,6 +8,10 @@ they form the group ``"(unknown <column>)"``, which the tables list like any oth
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
 import polars as pl
 
 from analysis.core.validate import require_columns
@@ -15,8 +19,10 @@ from analysis.core.validate import require_columns
 __all__ = [
     "DERIVED",
     "GROUPS_SCHEMA",
+    "Grouping",
     "checked",
     "group_sizes",
+    "grouping",
     "groups_for",
     "lump",
     "small_group_docs",
@@ -185,3 +191,74 @@ def checked(groups: pl.DataFrame, caller: str, group_col: str = "group") -> pl.D
             f"{sorted(set(clash['doc_id'].to_list()))[:5]}"
         )
     return members
+
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """The documents' groups, for the analysis tables and for the charts.
+
+    The tables use every group; a chart of hundreds of outlets draws the ``top`` largest by name
+    and pools the others into one row (:func:`lump`), so nothing drops out of the picture.
+
+    Attributes
+    ----------
+    table
+        ``doc_id``, ``group``, ``source``: every document's group (the ``groups`` table), sorted by
+        ``doc_id``.
+    shown
+        The same rows with the groups beyond the ``top`` largest renamed ``"(N other groups)"``
+        (``table`` itself when there are no more than ``top`` groups).
+    top
+        Groups drawn by name.
+    """
+
+    table: pl.DataFrame
+    shown: pl.DataFrame
+    top: int
+
+    @property
+    def pooled(self) -> bool:
+        """Whether the charts pool some groups (there are more than ``top``)."""
+        return self.table["group"].n_unique() > self.top
+
+    @property
+    def members(self) -> pl.DataFrame:
+        """``doc_id``, ``group`` of :attr:`table`: what every cross-group function takes."""
+        return self.table.select("doc_id", "group")
+
+    @property
+    def largest(self) -> list[str]:
+        """The ``top`` largest groups, largest first (ties by name)."""
+        return group_sizes(self.table).head(self.top)["group"].to_list()
+
+    def for_charts(self, table: _T, make: Callable[[pl.DataFrame], _T]) -> _T:
+        """What a chart draws: ``table`` itself, or ``make(shown)`` when groups are pooled.
+
+        ``make`` computes the same table for the pooled groups (its figures are not means of the
+        finer groups' figures, so they are recomputed); it is called only when needed.
+
+        >>> g = grouping(pl.DataFrame({"doc_id": list("abc"), "outlet": ["X", "Y", "Y"],
+        ...                            "source": ["a.txt", "b.txt", "c.txt"]}), "outlet", top=1)
+        >>> g.pooled, g.largest
+        (True, ['Y'])
+        >>> g.for_charts("per group", lambda shown: sorted(set(shown["group"])))
+        ['(1 other group)', 'Y']
+        """
+        return make(self.shown) if self.pooled else table
+
+
+def grouping(provenance: pl.DataFrame, group_by: str = "outlet", *, top: int) -> Grouping:
+    """Group the documents of ``provenance`` by ``group_by`` (:func:`groups_for`) for notebook 03.
+
+    ``provenance`` needs ``doc_id``, ``source`` and the grouping column (``published_at`` for
+    ``year`` and ``month``); ``top`` is how many groups the charts draw by name.
+    """
+    table = (
+        groups_for(provenance, group_by)
+        .join(provenance.select("doc_id", "source"), on="doc_id")
+        .sort("doc_id", maintain_order=True)
+    )
+    return Grouping(table, lump(table, top), top)

@@ -65,6 +65,7 @@ __all__ = [
     "DEFAULT_PRIOR_SCALE",
     "KEYNESS_SCHEMA",
     "fightin_words",
+    "group_keyness",
     "term_counts",
 ]
 
@@ -296,3 +297,23 @@ def fightin_words(
     if top is not None:
         out = out.filter(pl.int_range(pl.len()).over("group") < top)
     return out.collect().cast(KEYNESS_SCHEMA)
+
+
+def group_keyness(bodies: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
+    """The ``keyness`` table: each group's words against the rest (:func:`fightin_words`).
+
+    ``bodies`` has ``doc_id`` and ``body``; ``groups`` has ``doc_id`` and ``group``. With fewer
+    than two groups there is no rest of the corpus to compare with: the table is empty.
+
+    >>> bodies = pl.DataFrame({"doc_id": ["a", "b"], "body": ["oil oil gas", "oil gas gas"]})
+    >>> group_keyness(bodies, pl.DataFrame({"doc_id": ["a", "b"], "group": "X"})).height
+    0
+    >>> two = pl.DataFrame({"doc_id": ["a", "b"], "group": ["X", "Y"]})
+    >>> table = group_keyness(bodies, two)
+    >>> table.filter(pl.col("group") == "X").select("term", "count_group").rows()
+    [('oil', 2), ('gas', 1)]
+    """
+    counts = term_counts(bodies.join(groups.select("doc_id", "group"), on="doc_id", how="inner"))
+    if counts["group"].n_unique() < 2:
+        return pl.DataFrame(schema=KEYNESS_SCHEMA)
+    return fightin_words(counts)

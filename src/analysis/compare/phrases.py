@@ -91,6 +91,7 @@ __all__ = [
     "WORDFREQ_MINIMUM",
     "english_frequency",
     "phrase_occurrences",
+    "shared_phrase_hits",
     "shared_phrases",
     "top_by_kind",
 ]
@@ -548,3 +549,15 @@ def top_by_kind(table: pl.DataFrame, n: int) -> pl.DataFrame:
         .sort("rank")
         .select(table.columns)
     )
+
+
+def shared_phrase_hits(
+    docs: pl.DataFrame, spans: Mapping[str, Sequence[tuple[int, int]]], shared: pl.DataFrame
+) -> pl.DataFrame:
+    """The ``shared_phrase_hits`` table: every occurrence of the phrases of ``shared``.
+
+    ``shared`` is a :func:`shared_phrases` table (as kept by :func:`top_by_kind`); only the
+    documents it names are read (:func:`phrase_occurrences`).
+    """
+    doc_ids = shared["doc_ids"].explode().unique().to_list()
+    return phrase_occurrences(docs, spans, shared["phrase"].to_list(), doc_ids=doc_ids)

@@ -43,17 +43,20 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import polars as pl
 
-from analysis.compare.groups import checked
+from analysis.compare.groups import Grouping, checked
 from analysis.core.validate import require_columns, require_ids
 from analysis.text.tokens import ENGLISH_STOPWORDS
 
 __all__ = [
+    "ALL_PAIRS_UP_TO",
     "SIMILARITY_SCHEMA",
     "TFIDF_TOKEN_PATTERN",
     "SimilarityLevel",
     "document_similarity",
     "group_similarity",
+    "grouped_rows",
     "labelled_pairs",
+    "neighbours",
     "pool_groups",
     "similarity_table",
     "tfidf",
@@ -62,6 +65,10 @@ __all__ = [
 if TYPE_CHECKING:
     import scipy.sparse
 
+
+#: Default of ``all_pairs_up_to`` (:func:`neighbours`): corpora up to this many documents keep
+#: every document pair in ``similarity``.
+ALL_PAIRS_UP_TO = 40
 
 #: ``level`` of a :data:`SIMILARITY_SCHEMA` row.
 SimilarityLevel = Literal["document", "group"]
@@ -529,3 +536,31 @@ def labelled_pairs(table: pl.DataFrame, labels: pl.DataFrame) -> pl.DataFrame:
         .join(side.rename({"doc_id": "b", "source": "source_b", "group": "group_b"}), on="b")
         .sort(["cosine", "a", "b"], descending=[True, False, False])
     )
+
+
+def neighbours(
+    n_docs: int, similar_docs: int, all_pairs_up_to: int = ALL_PAIRS_UP_TO
+) -> int | None:
+    """The ``top_k`` of :func:`similarity_table` for a corpus of ``n_docs`` documents.
+
+    Every document pair (``None``) up to ``all_pairs_up_to`` documents: a small corpus is read
+    pair by pair. Beyond, each document's ``similar_docs`` nearest neighbours, so the table grows
+    with the corpus rather than with its square.
+
+    >>> neighbours(40, 10), neighbours(41, 10), neighbours(41, 10, all_pairs_up_to=100)
+    (None, 10, None)
+    """
+    return None if n_docs <= all_pairs_up_to else similar_docs
+
+
+def grouped_rows(table: pl.DataFrame, grouping: Grouping) -> pl.DataFrame:
+    """The ``group`` rows of a ``similarity`` table as the charts draw them.
+
+    When the charts pool groups (:attr:`analysis.compare.groups.Grouping.pooled`), the pooled
+    rows are derived from the finer ones by :func:`pool_groups` (no TF-IDF again).
+    """
+    rows = table.filter(pl.col("level") == "group")
+    if not grouping.pooled:
+        return rows
+    pooled = grouping.table.select("group", grouping.shown["group"].alias("pooled")).unique()
+    return pool_groups(rows, pooled)

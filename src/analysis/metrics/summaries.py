@@ -13,12 +13,33 @@ import polars as pl
 from analysis.provenance.outlets import UNKNOWN_OUTLET
 
 __all__ = [
+    "PER_DOCUMENT_UP_TO",
     "bloc_pair_totals",
     "cue_rates",
     "outlet_of",
+    "rates_key",
     "readability_by_outlet",
     "readability_long",
 ]
+
+#: Corpora up to this many documents get cue rates per document when ``rates_by="auto"``.
+PER_DOCUMENT_UP_TO = 40
+
+
+def rates_key(rates_by: str, n_docs: int) -> str:
+    """The column :func:`cue_rates` pools by: ``rates_by``, or for ``"auto"`` the default.
+
+    ``"auto"`` is ``source`` (one row per document) up to :data:`PER_DOCUMENT_UP_TO` documents,
+    where each document can be read, and ``outlet`` beyond.
+
+    >>> rates_key("auto", 5), rates_key("auto", 41), rates_key("source", 41)
+    ('source', 'outlet', 'source')
+    """
+    if rates_by not in ("auto", "source", "outlet"):
+        raise ValueError(f"rates_by must be auto, source or outlet (got {rates_by!r})")
+    if rates_by != "auto":
+        return rates_by
+    return "source" if n_docs <= PER_DOCUMENT_UP_TO else "outlet"
 
 
 def outlet_of(provenance: pl.DataFrame) -> pl.DataFrame:

@@ -8,6 +8,7 @@ beyond that, binned in polars so that the chart spec holds counts rather than 10
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import altair as alt
 import polars as pl
@@ -23,6 +24,7 @@ __all__ = [
     "boilerplate_share",
     "cue_heatmap",
     "document_lengths",
+    "document_similarity",
     "group_metric_intervals",
     "keyness_bars",
     "length_bins",
@@ -421,14 +423,15 @@ def actor_blocs(actors: pl.DataFrame) -> alt.Chart:
     )
 
 
-def group_metric_intervals(metrics: pl.DataFrame) -> alt.FacetChart:
+def group_metric_intervals(
+    metrics: pl.DataFrame, names: Sequence[str] | None = None
+) -> alt.FacetChart:
     """Dot-and-whisker: each group's estimate and bootstrap interval, one panel per metric.
 
-    ``metrics`` is ``group_metrics`` rows to draw (filter metrics and groups first). Hollow
-    points mark ``small_n`` groups, whose intervals only reflect sentence-level noise within
-    their few documents (see :mod:`analysis.compare.group_metrics`); rows without an interval show
-    the
-    point alone.
+    ``metrics`` is ``group_metrics`` rows (filter the groups first); ``names`` the metrics to
+    draw (default: all). Hollow points mark ``small_n`` groups, whose intervals only reflect
+    sentence-level noise within their few documents (see :mod:`analysis.compare.group_metrics`);
+    rows without an interval show the point alone.
 
     >>> gm = pl.DataFrame({"group": ["X"], "metric": ["m"], "n_docs": [2], "n_words": [900],
     ...                    "estimate": [1.0], "ci_low": [0.5], "ci_high": [1.5],
@@ -436,6 +439,8 @@ def group_metric_intervals(metrics: pl.DataFrame) -> alt.FacetChart:
     >>> group_metric_intervals(gm).to_dict()["facet"]["field"]
     'metric'
     """
+    if names is not None:
+        metrics = metrics.filter(pl.col("metric").is_in(list(names)))
     data = metrics.with_columns(
         label=pl.col("group") + " (" + pl.col("n_docs").cast(pl.String) + ")",
         sample=pl.when(pl.col("small_n"))
@@ -480,16 +485,20 @@ def group_metric_intervals(metrics: pl.DataFrame) -> alt.FacetChart:
     )
 
 
-def keyness_bars(keyness: pl.DataFrame, top_terms: int = 15) -> alt.FacetChart:
+def keyness_bars(
+    keyness: pl.DataFrame, top_terms: int = 15, groups: Sequence[str] | None = None
+) -> alt.FacetChart:
     """The ``top_terms`` most over-used terms of each group: bars of the Fightin' Words z-score.
 
-    ``keyness`` is the ``keyness`` table filtered to the groups to show.
+    ``keyness`` is the ``keyness`` table; ``groups`` the groups to show (default: all).
 
     >>> k = pl.DataFrame({"group": ["X", "X"], "term": ["a", "b"], "count_group": [3, 2],
     ...                   "count_rest": [0, 9], "delta": [1.0, 0.1], "z": [2.5, 0.3]})
     >>> keyness_bars(k, 1).data.shape
     (1, 6)
     """
+    if groups is not None:
+        keyness = keyness.filter(pl.col("group").is_in(list(groups)))
     data = (
         keyness.sort(["group", "z", "term"], descending=[False, True, False])
         .group_by("group", maintain_order=True)
@@ -560,6 +569,20 @@ def similarity_heatmap(similarity: pl.DataFrame, title: str) -> alt.LayerChart |
         )
     )
     return alt.layer(cells, labels).properties(title=title)
+
+
+def document_similarity(pairs: pl.DataFrame, n_docs: int) -> alt.LayerChart | alt.FacetChart | None:
+    """Every document pair's cosine as a heatmap labelled by ``source``; ``None`` beyond
+    :data:`MAX_BARS` documents (then only the nearest neighbours are in the table).
+
+    ``pairs`` is :func:`analysis.compare.similarity.labelled_pairs` of the ``similarity`` table.
+    """
+    if n_docs > MAX_BARS:
+        return None
+    labelled = pairs.select(
+        pl.col("source_a").alias("a"), pl.col("source_b").alias("b"), "cosine", n_a=1, n_b=1
+    )
+    return similarity_heatmap(labelled, "Document similarity")
 
 
 def actor_framing_heatmap(framing: pl.DataFrame) -> alt.FacetChart:

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from analysis import registry
+
 __all__ = [
     "VEGALITE_MIMETYPE",
     "ChartOutput",
@@ -105,9 +107,17 @@ class RunOutputs:
         folder.mkdir(parents=True, exist_ok=True)
         return folder / filename
 
-    def table(self, frame: pl.DataFrame, name: str, *, sort_by: Sequence[str]) -> pl.DataFrame:
-        """Sort ``frame`` by ``sort_by``, write it as Parquet and CSV, return the sorted frame."""
+    def table(
+        self, frame: pl.DataFrame, name: str, *, sort_by: Sequence[str] | None = None
+    ) -> pl.DataFrame:
+        """Sort ``frame``, write it as Parquet and CSV, return the sorted frame.
+
+        ``sort_by`` defaults to the order :data:`analysis.registry.TABLES` declares for ``name``;
+        a table not registered there needs it.
+        """
         _check_name(name)
+        if sort_by is None:
+            sort_by = registry.sort_keys(name)
         if not sort_by:
             raise ValueError(
                 "sort_by must name at least one column: tables are sorted before writing"

@@ -158,6 +158,11 @@ SCHEMA: dict[str, Parameter] = {
     "chart_metrics": Parameter(
         "choices", "readability metrics drawn in the charts", choices=_readability_metrics
     ),
+    "rates_by": Parameter(
+        "choice",
+        "cue_rates per source (document) or outlet; auto: source up to 40 documents, else outlet",
+        choices=lambda values: ["auto", "outlet", "source"],
+    ),
     "kwic_family": Parameter(
         "choice",
         "only this cue family in the evidence table",
@@ -181,8 +186,11 @@ SCHEMA: dict[str, Parameter] = {
     "seed": Parameter("integer", "bootstrap seed: the same seed gives the same intervals", 0),
     "top_groups": Parameter("integer", "groups drawn by name in the charts (others pooled)", 1),
     "top_terms": Parameter("integer", "terms per group in the keyness chart", 1),
+    "all_pairs_up_to": Parameter(
+        "integer", "up to this many documents, similarity keeps every document pair", 0
+    ),
     "similar_docs": Parameter(
-        "integer", "most similar documents kept per document beyond 40 documents", 1
+        "integer", "beyond all_pairs_up_to documents, most similar documents kept per document", 1
     ),
     "show_phrases": Parameter("integer", "rows of each shared-phrase table shown", 0),
     "max_phrases": Parameter("integer", "names and formulations kept in shared_phrases", 1),
