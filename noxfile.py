@@ -13,6 +13,9 @@ nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
 
 CONSTRAINTS = ("-c", "constraints.txt")
+# pytest-xdist: one worker per core; a module's tests (and a notebook's cells, for nbval) stay
+# together on one worker, in order.
+PARALLEL = ("-n", "auto", "--dist", "loadscope")
 
 
 def install(session: nox.Session, extras: str = "") -> None:
@@ -63,7 +66,20 @@ def tests(session: nox.Session) -> None:
     session.run("lint-imports", "--no-cache")  # the stage layers of pyproject.toml
     session.run("mypy")  # src/, configured in pyproject.toml
     args = session.posargs or ["tests", "notebooks", "src"]
-    session.run("python", "-m", "pytest", "--doctest-modules", *args)
+    session.run("python", "-m", "pytest", "--doctest-modules", *PARALLEL, *args)
+
+
+@nox.session
+def quick(session: nox.Session) -> None:
+    """The inner loop: lint and the unit tests and doctests, without nbval or whole runs.
+
+    nox -s quick                     # tests marked slow (whole notebooks, external corpora) skipped
+    nox -s quick -- tests/compare -x
+    """
+    install(session, "test")
+    session.run("ruff", "check", "src", "tests", "notebooks", "benchmarks", "scripts", "noxfile.py")
+    args = session.posargs or ["tests", "src"]
+    session.run("python", "-m", "pytest", "--doctest-modules", "-m", "not slow", *PARALLEL, *args)
 
 
 @nox.session

@@ -91,3 +91,22 @@ class CountingList(list):
         found = super().__getitem__(key)
         self.reads += len(found) if isinstance(key, slice) else 1
         return found
+
+
+@pytest.fixture(scope="session")
+def seeds_prepared():
+    """The seed corpus prepared once for the whole session (:func:`analysis.pipeline.prepare`).
+
+    Frames are immutable, so tests share it; a test that needs another corpus prepares its own.
+    """
+    from analysis.pipeline import prepare
+
+    return prepare("seeds")
+
+
+@pytest.fixture(scope="session")
+def seeds_measured(seeds_prepared):
+    """:func:`analysis.pipeline.measures` of :func:`seeds_prepared`, once per session."""
+    from analysis.pipeline import measures
+
+    return measures(seeds_prepared)

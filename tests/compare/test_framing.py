@@ -7,13 +7,12 @@ import pytest
 
 from analysis.compare import framing as F
 from analysis.compare import groups
-from analysis.pipeline import measures, prepare
 
 
 @pytest.fixture(scope="module")
-def seeds():
-    p = prepare("seeds")
-    m = measures(p)
+def seeds(seeds_prepared, seeds_measured):
+    p = seeds_prepared
+    m = seeds_measured
     g = groups.groups_for(p.tables["provenance"])
     return p, m, g
 

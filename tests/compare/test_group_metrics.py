@@ -18,7 +18,6 @@ from analysis.compare.group_metrics import (
     sentence_table,
 )
 from analysis.metrics import readability, rhetoric
-from analysis.pipeline import prepare
 
 
 def _mean_rows(values: dict[str, float], metric: str = "m") -> pl.DataFrame:
@@ -197,8 +196,8 @@ def test_coverage_on_simulated_groups() -> None:
 
 
 @pytest.fixture(scope="module")
-def seeds():
-    p = prepare("seeds")
+def seeds(seeds_prepared):
+    p = seeds_prepared
     hits = rhetoric.rhetoric_hits(p.docs, p.spans)
     per_doc = per_doc_table(
         readability.textstat_readability(p.bodies, min_words=100),

@@ -6,12 +6,11 @@ import polars as pl
 import pytest
 
 from analysis.compare import groups as G
-from analysis.pipeline import prepare
 
 
 @pytest.fixture(scope="module")
-def provenance() -> pl.DataFrame:
-    return prepare("seeds").tables["provenance"]
+def provenance(seeds_prepared) -> pl.DataFrame:
+    return seeds_prepared.tables["provenance"]
 
 
 def _by_source(provenance: pl.DataFrame, group_by: str) -> dict[str, str]:

@@ -180,10 +180,9 @@ def test_empty_and_one_group() -> None:
 
 
 @pytest.fixture(scope="module")
-def seed_keyness() -> tuple[pl.DataFrame, pl.DataFrame]:
-    from analysis.pipeline import prepare
+def seed_keyness(seeds_prepared) -> tuple[pl.DataFrame, pl.DataFrame]:
 
-    p = prepare("seeds")
+    p = seeds_prepared
     texts = p.bodies.select("doc_id", "body").join(
         p.tables["provenance"].select("doc_id", "outlet"), on="doc_id", how="left"
     )

@@ -288,10 +288,9 @@ def test_hand_occurrences() -> None:
 
 
 @pytest.fixture(scope="module")
-def seeds() -> tuple[pl.DataFrame, dict, pl.DataFrame, dict[str, str]]:
-    from analysis.pipeline import prepare
+def seeds(seeds_prepared) -> tuple[pl.DataFrame, dict, pl.DataFrame, dict[str, str]]:
 
-    p = prepare("seeds")
+    p = seeds_prepared
     groups = p.tables["provenance"].select(
         "doc_id", pl.col("outlet").fill_null(UNKNOWN).alias("group")
     )
@@ -385,11 +384,10 @@ def test_doctests() -> None:
     assert result.failed == 0
 
 
-def test_rank_and_names_apart_from_formulations_on_the_seeds():
+def test_rank_and_names_apart_from_formulations_on_the_seeds(seeds_prepared):
     from analysis.compare import groups
-    from analysis.pipeline import prepare
 
-    p = prepare("seeds")
+    p = seeds_prepared
     table = phrases_mod.shared_phrases(p.docs, p.spans, groups.groups_for(p.tables["provenance"]))
     assert table["rank"].to_list() == list(range(1, table.height + 1))
     names = table.filter(pl.col("capitalized"))["phrase"].to_list()

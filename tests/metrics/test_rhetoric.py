@@ -13,14 +13,13 @@ from conftest import PTC, CountingList
 
 from analysis.metrics import rhetoric as R
 from analysis.metrics.rhetoric import _cues
-from analysis.pipeline import prepare
 from analysis.provenance.quotes import QUOTES_SCHEMA, quotes_table
 from analysis.text.evidence import SNIPPET_CHARS
 
 
 @pytest.fixture(scope="module")
-def seeds():
-    p = prepare("seeds")
+def seeds(seeds_prepared):
+    p = seeds_prepared
     docs = p.docs.select("doc_id", "source", "text")
     return p, docs, {s[:3]: d for d, s in docs.select("doc_id", "source").iter_rows()}
 

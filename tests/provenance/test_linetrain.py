@@ -92,6 +92,7 @@ def test_bag_scores_equal_score_py_on_real_pages():
         assert T.bag_scores(pred, page.gold) == score.score(pred, page.gold)
 
 
+@pytest.mark.slow
 @needs_pages
 def test_the_shipped_model_rebuilds_bit_for_bit(tmp_path: Path):
     assert T.main([str(PAGES_DEV), "--out", str(tmp_path)]) == 0

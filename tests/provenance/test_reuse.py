@@ -635,5 +635,5 @@ def test_one_long_document_costs_work_linear_in_its_passages():
     (minutes for a 20 MB document). Four times the passages must cost about four times the
     work, not sixteen."""
     _reuse_lines_executed(10)  # caches filled (character tables, lexicon) before counting
-    small, large = _reuse_lines_executed(100), _reuse_lines_executed(400)
+    small, large = _reuse_lines_executed(50), _reuse_lines_executed(200)
     assert large / small < 6, (small, large)

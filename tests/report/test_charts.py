@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from analysis.pipeline import prepare, with_outlet
+from analysis.pipeline import with_outlet
 from analysis.report import charts
 
 
@@ -25,8 +25,8 @@ def test_document_lengths_switches_to_a_histogram():
     assert len(rows) < 100
 
 
-def test_timeline_kinds_on_the_seeds():
-    p = prepare("seeds")
+def test_timeline_kinds_on_the_seeds(seeds_prepared):
+    p = seeds_prepared
     frame = charts.timeline_frame(p.tables["provenance"])
     kinds = dict(zip(frame["outlet"], frame["kind"], strict=False))
     assert kinds["PolitNavigator"] == "stated date"
@@ -53,8 +53,8 @@ def test_large_timeline_is_monthly_by_top_outlets():
     assert len({r["outlet"] for r in rows}) == charts.TOP_OUTLETS + 1  # plus "other outlets"
 
 
-def test_boilerplate_share_bars():
-    p = prepare("seeds")
+def test_boilerplate_share_bars(seeds_prepared):
+    p = seeds_prepared
     spec = charts.boilerplate_share(with_outlet(p.bodies, p)).to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert len(rows) == 5
@@ -79,10 +79,10 @@ def test_boilerplate_share_summarises_large_corpora():
     assert all(r["min"] <= r["q1"] <= r["median"] <= r["q3"] <= r["max"] for r in rows)
 
 
-def test_rhetoric_charts_on_the_seeds():
+def test_rhetoric_charts_on_the_seeds(seeds_prepared):
     from analysis.metrics import readability, rhetoric, summaries
 
-    p = prepare("seeds")
+    p = seeds_prepared
     prov = p.tables["provenance"]
     counts = rhetoric.rhetoric_counts(rhetoric.rhetoric_hits(p.docs, p.spans), p.bodies)
     rates = summaries.cue_rates(counts, rhetoric.word_counts(p.bodies), prov, by="source")
@@ -178,12 +178,11 @@ def test_similarity_heatmap_is_a_full_symmetric_matrix():
     assert layers[1]["encoding"]["color"]["condition"]["test"] == "datum.cosine > 0.45"
 
 
-def test_actor_framing_heatmap_on_the_seeds():
+def test_actor_framing_heatmap_on_the_seeds(seeds_prepared, seeds_measured):
     from analysis.compare import framing, groups
-    from analysis.pipeline import measures
 
-    p = prepare("seeds")
-    m = measures(p)
+    p = seeds_prepared
+    m = seeds_measured
     table = framing.actor_framing(
         m.mentions, m.hits, groups.groups_for(p.tables["provenance"]), families=["labelling"]
     )

@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 from conftest import write_hostile_corpus
 
+from analysis import registry
 from analysis.__main__ import main
 from analysis.core import paths
 from analysis.run import manifest as mf
@@ -18,6 +19,8 @@ from analysis.run.params import load_yaml
 from analysis.run.runner import LATEST, find_run, latest_run
 
 pytestmark = pytest.mark.slow
+
+SHARED_PTC = paths.PROJECT_ROOT.parent / "shared" / "corpora" / "ptc"
 
 
 def run_cli(outputs: Path, *args: str) -> int:
@@ -47,6 +50,26 @@ def test_run_folder_holds_notebooks_tables_charts_and_manifest(two_seed_runs):
     assert {"charts/document_lengths.vl.json", "charts/document_lengths.svg"} <= files
     docs = pl.read_parquet(first / "tables" / "documents.parquet")
     assert docs["status"].to_list() == ["ok"] * 5
+
+
+def test_a_run_writes_exactly_the_registered_tables_with_their_columns(two_seed_runs):
+    _, first, _ = two_seed_runs
+    written = {p.stem: p for p in (first / "tables").glob("*.parquet")}
+    expected = set(registry.TABLES)
+    if not (SHARED_PTC / "labels.tsv").is_file():  # validation is skipped without the corpus
+        expected.discard("ptc_validation")
+    assert set(written) == expected
+    assert {p.stem for p in (first / "tables").glob("*.csv")} == expected
+    for name, path in written.items():
+        table = registry.TABLES[name]
+        schema = dict(pl.read_parquet_schema(path))
+        keys = list(table.sort_by)
+        if table.key_parameter:  # cue_rates: per source on five documents (rates_by=auto)
+            assert schema.pop("source") == pl.String
+            keys.insert(0, "source")
+        assert schema == dict(table.schema), name
+        frame = pl.read_parquet(path)
+        assert frame.equals(frame.sort(keys, nulls_last=True, maintain_order=True)), name
 
 
 def test_manifest_records_what_produced_the_run(two_seed_runs):
@@ -150,17 +173,65 @@ def test_unknown_parameter_is_refused_before_anything_runs(tmp_path, capsys):
     assert not outputs.exists()
 
 
-def test_hostile_corpus_completes_with_every_file_accounted_for(tmp_path):
+MARKUP = (
+    "<script>alert('title')</script> Kazakhstan and the West\n\n"
+    "Astana said on Monday that <img src=x onerror=alert(1)> its multi-vector policy, "
+    "“the <b>so-called</b> balance”, would continue, according to the press service.\n"
+    "<script>alert('body')</script> The so-called experts said: “We <i>never</i> agreed.”\n"
+)
+
+
+@pytest.fixture(scope="module")
+def grid_runs(tmp_path_factory) -> dict[str, Path]:
+    """One grid, two sets at a time, of the corpora whole runs must survive (runs by set name).
+
+    ``small``: one sentence; ``hostile``: every kind of bad input, a link to /etc/passwd and a
+    FIFO, with ``max_bytes=2000``; ``markup``: a document full of HTML and script tags.
+    """
     import os
 
-    folder = tmp_path / "hostile"
-    files = write_hostile_corpus(folder)
-    (folder / "passwd.txt").symlink_to("/etc/passwd")  # the issue's repro: never read
-    os.mkfifo(folder / "pipe.txt")  # would block a reader forever
-    outputs = tmp_path / "outputs"
-    assert run_cli(outputs, "--corpus", str(folder), "-p", "max_bytes=2000") == 0
-    run = latest_run(outputs)
+    root = tmp_path_factory.mktemp("grid")
+    small = root / "small"
+    small.mkdir()
+    (small / "one.txt").write_text("Astana and Moscow signed a deal.\n")
+    hostile = root / "hostile"
+    write_hostile_corpus(hostile)
+    (hostile / "passwd.txt").symlink_to("/etc/passwd")  # the issue's repro: never read
+    os.mkfifo(hostile / "pipe.txt")  # would block a reader forever
+    markup = root / "markup"
+    markup.mkdir()
+    (markup / "a.txt").write_text(MARKUP, encoding="utf-8")
+    grid = root / "grid.yaml"
+    grid.write_text(
+        "runs:\n"
+        f"  - name: small\n    corpus: {small}\n"
+        f"  - name: hostile\n    corpus: {hostile}\n    max_bytes: 2000\n"
+        f"  - name: markup\n    corpus: {markup}\n"
+    )
+    outputs = root / "outputs"
+    assert run_cli(outputs, "--grid", str(grid), "--jobs", "2") == 0
+    return {p.name.split("-", 1)[1]: p for p in sorted(outputs.iterdir()) if p.is_dir()}
+
+
+def test_grid_runs_each_set_as_its_own_run_in_parallel(grid_runs):
+    assert sorted(grid_runs) == ["hostile", "markup", "small"]
+    sizes = {
+        name: json.loads((run / "manifest.json").read_text())["inputs"]["documents_by_status"]
+        for name, run in grid_runs.items()
+    }
+    assert sizes == {
+        "small": {"ok": 1},
+        "markup": {"ok": 1},
+        "hostile": {"duplicate": 1, "ok": 6, "rejected": 7},
+    }
+    m = mf.read_manifest(grid_runs["hostile"])
+    assert m["status"] == "succeeded" and m["parameters"]["max_bytes"] == 2000
+
+
+def test_hostile_corpus_completes_with_every_file_accounted_for(grid_runs, tmp_path):
+    run = grid_runs["hostile"]
     docs = pl.read_parquet(run / "tables" / "documents.parquet")
+    files = write_hostile_corpus(tmp_path / "same_names")
     assert sorted(docs["source"].to_list()) == sorted([*files, "passwd.txt", "pipe.txt"])
     assert docs.group_by("status").len().sort("status").rows() == [
         ("duplicate", 1),
@@ -171,31 +242,9 @@ def test_hostile_corpus_completes_with_every_file_accounted_for(tmp_path):
     assert reasons["passwd.txt"] == "symlink outside the corpus"
     assert reasons["pipe.txt"] == "not a regular file (fifo)"
     m = mf.read_manifest(run)
-    assert m["parameters"]["max_bytes"] == 2000
     assert len(m["inputs"]["files"]) == len(files)  # the link and the FIFO are not hashed
     leaked = [p for p in run.rglob("*") if p.is_file() and b"root:x:0:0" in p.read_bytes()]
     assert leaked == []
-
-
-def test_grid_runs_each_set_as_its_own_run_in_parallel(tmp_path):
-    small = tmp_path / "small"
-    small.mkdir()
-    (small / "one.txt").write_text("Astana and Moscow signed a deal.\n")
-    grid = tmp_path / "grid.yaml"
-    grid.write_text(
-        f"runs:\n  - name: seeds\n    corpus: seeds\n  - name: small\n    corpus: {small}\n"
-    )
-    outputs = tmp_path / "outputs"
-    assert run_cli(outputs, "--grid", str(grid), "--jobs", "2") == 0
-    runs = sorted(p for p in outputs.iterdir() if p.is_dir())
-    assert sorted(p.name.split("-", 1)[1] for p in runs) == ["seeds", "small"]
-    sizes = {
-        p.name.split("-", 1)[1]: json.loads((p / "manifest.json").read_text())["inputs"][
-            "documents_by_status"
-        ]
-        for p in runs
-    }
-    assert sizes == {"seeds": {"ok": 5}, "small": {"ok": 1}}
 
 
 def test_interrupted_run_is_marked_and_touches_nothing_else(two_seed_runs, monkeypatch):
@@ -219,20 +268,9 @@ def test_interrupted_run_is_marked_and_touches_nothing_else(two_seed_runs, monke
     assert mf.hash_tree(first, exclude=frozenset()) == before
 
 
-def test_markup_in_documents_never_renders_as_active_html(tmp_path):
+def test_markup_in_documents_never_renders_as_active_html(grid_runs):
     """A document holding markup shows as text in every executed notebook (issue: escaping)."""
-    folder = tmp_path / "hostile_html"
-    folder.mkdir()
-    (folder / "a.txt").write_text(
-        "<script>alert('title')</script> Kazakhstan and the West\n\n"
-        "Astana said on Monday that <img src=x onerror=alert(1)> its multi-vector policy, "
-        "“the <b>so-called</b> balance”, would continue, according to the press service.\n"
-        "<script>alert('body')</script> The so-called experts said: “We <i>never</i> agreed.”\n",
-        encoding="utf-8",
-    )
-    outputs = tmp_path / "outputs"
-    assert run_cli(outputs, "--corpus", str(folder)) == 0
-    run = latest_run(outputs)
+    run = grid_runs["markup"]
     checked = 0
     for path in sorted((run / "notebooks").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
