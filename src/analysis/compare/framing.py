@@ -95,8 +95,7 @@ def actor_framing(
         ``rhetoric_hits`` (``doc_id``, ``family``, ``sentence_no``, ...).
     groups
         ``doc_id``, ``group`` (:func:`analysis.compare.groups.groups_for`); documents of other
-        groups
-        are ignored.
+        groups are ignored.
     families
         Families listed for every (group, bloc), with zeros where absent (default: the families
         that occur in ``hits``).

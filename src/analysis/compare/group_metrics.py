@@ -218,12 +218,11 @@ def sentence_table(
     """Per-sentence counts and text (:data:`SENTENCE_SCHEMA`) of the body sentences of documents.
 
     Sentences are :func:`analysis.metrics.rhetoric.sentence_spans` (``sentence_no`` from 1, as in
-    the
-    hits table); the ``ts_*`` counts are :func:`analysis.metrics.readability.text_counts` of each
-    sentence (textstat's words, sentences, syllables, letters, polysyllables, not-easy words,
-    not-easy words of three or more syllables, non-space characters and raw tokens), ``text``
-    the sentence (for Linsear Write, MTLD and MATTR). Only ``doc_ids`` (default: all) are done:
-    pass the small groups' documents.
+    the hits table); the ``ts_*`` counts are :func:`analysis.metrics.readability.text_counts` of
+    each sentence (textstat's words, sentences, syllables, letters, polysyllables, not-easy words,
+    not-easy words of three or more syllables, non-space characters and raw tokens), ``text`` the
+    sentence (for Linsear Write, MTLD and MATTR). Only ``doc_ids`` (default: all) are done: pass the
+    small groups' documents.
 
     Examples
     --------

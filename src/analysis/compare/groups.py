@@ -146,8 +146,7 @@ def small_group_docs(groups: pl.DataFrame, min_docs: int) -> list[str]:
     """The documents of groups with fewer than ``min_docs`` documents, sorted.
 
     They are the ones :func:`analysis.compare.group_metrics.group_metrics` resamples by sentence
-    blocks,
-    so only they need a :func:`analysis.compare.group_metrics.sentence_table`.
+    blocks, so only they need a :func:`analysis.compare.group_metrics.sentence_table`.
 
     >>> small_group_docs(pl.DataFrame({"doc_id": list("abc"), "group": ["Y", "X", "Y"]}), 2)
     ['b']

@@ -9,9 +9,8 @@ Tables
 
     ``phrase_occurrences`` (:func:`phrase_occurrences`): one row per occurrence of given phrases,
     with ``start``/``end`` offsets into the original text (``text[start:end]`` is the phrase as
-    written) and a ``snippet`` (:func:`analysis.text.evidence.snippet`). Its rows agree exactly
-    with the
-    ``count`` of :func:`shared_phrases` over the same documents.
+    written) and a ``snippet`` (:func:`analysis.text.evidence.snippet`). Its rows agree exactly with
+    the ``count`` of :func:`shared_phrases` over the same documents.
 
 Units and tokens
     Each body span ``text[start:end]`` of a document (``Prepared.spans``) is a unit, tokenised on

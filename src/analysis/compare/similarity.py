@@ -135,8 +135,7 @@ def tfidf(
     ``sublinear_tf=True``, ``smooth_idf=True``, ``norm="l2"``, ``dtype=numpy.float64``, and
     ``min_df``/``max_df`` as given. Before vectorising, null bodies become ``""`` and the
     typographic apostrophe ``’`` becomes ``'`` (as in :func:`analysis.compare.keyness.term_counts`,
-    so
-    ``it’s`` is the stopword ``it's``).
+    so ``it’s`` is the stopword ``it's``).
 
     Parameters
     ----------

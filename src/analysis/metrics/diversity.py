@@ -3,10 +3,9 @@
 lexicalrichness 0.5.1's ``mtld(threshold)`` and ``mattr(window_size)`` (the reference: the tests
 check equality to 1e-9 on the seeds and on random sequences), compiled with numba so that the
 sentence-block bootstrap of :mod:`analysis.compare.group_metrics` costs time linear in the
-replicates'
-tokens and memory linear in the vocabulary, whatever a document's length. A sequence ("lane")
-is the concatenation of ``ids[start : start + length]`` over its segments (a replicate's drawn
-sentence blocks, in drawn order), so replicates are never materialised.
+replicates' tokens and memory linear in the vocabulary, whatever a document's length. A sequence
+("lane") is the concatenation of ``ids[start : start + length]`` over its segments (a replicate's
+drawn sentence blocks, in drawn order), so replicates are never materialised.
 
 Numba is imported, and the kernels compiled, on first use (about a second).
 """

@@ -79,8 +79,7 @@ def cue_rates(
     """Cues per 1,000 words by ``by`` (``outlet`` or ``source``) and family, pooled over documents.
 
     ``words`` has ``doc_id`` and ``words`` (:func:`analysis.metrics.rhetoric.word_counts`). The
-    pooled
-    rate is total cues / total words x 1000, so long documents weigh more.
+    pooled rate is total cues / total words x 1000, so long documents weigh more.
     """
     grouped = rhetoric.join(outlet_of(provenance), on="doc_id", how="left")
     totals = (

@@ -17,9 +17,8 @@ order (the first that applies wins):
    start of another paragraph (``duplicated teaser``);
 7. short name-only lines: a signature right before the page foot (``byline: signature``) or a
    caption (``image caption``: mostly capitalised words, or "With X");
-8. the line classifier (:mod:`analysis.provenance.linemodel`, reason ``classifier``): a model of
-what
-   article text looks like in a page dump, learned from pages of many sites with hand-made
+8. the line classifier (:mod:`analysis.provenance.linemodel`, reason ``classifier``): a model
+   of what article text looks like in a page dump, learned from pages of many sites with hand-made
    article bodies, so it holds on outlets none of the rules above knows. Its score for every
    line with a letter or digit is in the ``score`` column, also where a rule decided.
 

@@ -25,12 +25,12 @@ A mention is a citation when the first of these rules applies (the phrase lists 
 5. ``verb``: a reporting verb follows it, adverbs, auxiliaries or a comma insert between
    (``The European Parliament has adopted``, ``the press service ... points out``).
 
-6. ``speaker``: it is the speaker of a quote (:mod:`analysis.provenance.quotes`): the whole speaker
-phrase
-   (``the State Department, through its envoy, stated that “...”``), or any part of a speaker that
-   is an organisation rather than a person or a role description (``a joint statement by the ...
-   National Security Committee (KNB) ... that``). A body in a person's title (``the owner of the
-   Kremlin``, ``the head of the Kazakh Foreign Ministry``) is not a citation by this rule.
+6. ``speaker``: it is the speaker of a quote (:mod:`analysis.provenance.quotes`): the whole
+   speaker phrase (``the State Department, through its envoy, stated that “...”``), or any part of
+   a speaker that is an organisation rather than a person or a role description (``a joint
+   statement by the ... National Security Committee (KNB) ... that``). A body in a person's title
+   (``the owner of the Kremlin``, ``the head of the Kazakh Foreign Ministry``) is not a citation
+   by this rule.
 Everything else is a passing mention (``the resources of the notorious OSCE/ODIHR``,
 ``cooperation with the EU``, ``Akorda (the presidential administration) is in a hurry``) and is
 not reported.
@@ -392,8 +392,7 @@ def extract_citations(
     """The sources one document cites, in its body ``spans`` (default: every non-empty line).
 
     ``quotes`` are the document's quotes (:func:`analysis.provenance.quotes.extract_quotes`),
-    computed here
-    when not given.
+    computed here when not given.
 
     Examples
     --------

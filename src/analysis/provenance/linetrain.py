@@ -3,10 +3,8 @@
 Run it through nox (``nox -s train_lines``), which rebuilds ``src/analysis/data/line_model.json``
 and its model card ``line_model.md`` bit for bit from ``../shared/corpora/pages-dev``::
 
-    python -m analysis.provenance.linetrain ../shared/corpora/pages-dev            # rebuild in
-    place
-    python -m analysis.provenance.linetrain ../shared/corpora/pages-dev --check    # exit 1 if it
-    differs
+    python -m analysis.provenance.linetrain ../shared/corpora/pages-dev          # rebuild
+    python -m analysis.provenance.linetrain ../shared/corpora/pages-dev --check  # 1 if it differs
 
 Training pages: only datasets whose terms allow a shipped model (:data:`TRAIN_DATASETS`; not
 L3S-GN1, research use only, and not dragnet, AGPL-3.0). The other pages are scored as unseen

@@ -75,15 +75,14 @@ def input_files(corpus: Path) -> list[dict[str, Any]]:
     """Path, size and SHA-256 of every input file of a corpus (a folder, or one tabular file).
 
     A folder is listed through :func:`analysis.corpus.files.walk_corpus`, the same contained walk
-    that
-    :func:`analysis.corpus.intake.read_corpus` reads, and each file is read with
-    :func:`analysis.corpus.intake.read_regular_file`. Entries that the walk refuses (symlinks that
+    that :func:`analysis.corpus.intake.read_corpus` reads, and each file is read with
+    :func:`analysis.corpus.files.read_regular_file`. Entries that the walk refuses (symlinks that
     leave the corpus, links to folders, loops, dangling links, FIFOs, sockets, devices) and files
     that cannot be opened as regular files are left out of this list and never opened: the
     ``documents`` table lists them with their reason. A symlink to a file inside the corpus is
-    listed under its own path with its target's hash. ``bytes`` is what was read, not
-    ``st_size`` (which is 0 for ``/proc`` files). One tabular file is read the same way; an
-    error reading it is raised.
+    listed under its own path with its target's hash. ``bytes`` is what was read, not ``st_size``
+    (which is 0 for ``/proc`` files). One tabular file is read the same way; an error reading it is
+    raised.
     """
     if not corpus.is_dir():
         _, size, digest = read_regular_file(corpus, max_bytes=0)

@@ -16,8 +16,7 @@ Methods (the data files are in ``src/analysis/data/``):
   ``provenance_patterns.yaml``, resolved against ``outlets.yaml`` and ``outlet_list.csv``).
 - ``title``, ``author``, ``published_at``, ``dateline``: the article header just above the first
   body line (:mod:`analysis.provenance.pagemeta`, ``page_metadata.yaml``); a signature line before
-  the page
-  foot; the author of a reproduced Telegram post.
+  the page foot; the author of a reproduced Telegram post.
 - ``views``, ``tags``: the page header as labelled by :mod:`analysis.provenance.boilerplate`.
 - ``date_earliest``/``date_latest``: the publication date when stated, else
 :mod:`analysis.provenance.dates`.

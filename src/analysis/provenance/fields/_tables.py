@@ -37,9 +37,8 @@ def extract_provenance(
     """The tables of :data:`TABLES`: ``provenance``, its evidence, gaps and conflicts, and
     ``curated_problems``.
 
-    ``docs`` holds the ok documents (``doc_id``, ``source``, ``text`` and the curated columns of
-    the corpus frame); ``segments`` is :func:`analysis.provenance.boilerplate.segment_corpus`'s
-    table;
+    ``docs`` holds the ok documents (``doc_id``, ``source``, ``text`` and the curated columns of the
+    corpus frame); ``segments`` is :func:`analysis.provenance.boilerplate.segment_corpus`'s table;
     ``sidecar`` is :func:`read_sidecar`'s; ``inputs`` the whole corpus frame (see
     :func:`curated_values`). A curated value that fails its check is not used (the text-derived
     value stands, and a gap for that field says the curated value was refused).

@@ -59,8 +59,8 @@ def quotes_table(
     """The ``quotes`` table of a corpus (``docs``: ``doc_id``, ``text``).
 
     ``spans`` maps doc_id to its body spans (:func:`analysis.provenance.boilerplate.body_spans`); a
-    document
-    missing from it has no body and no quotes. Without ``spans`` every non-empty line is body.
+    document missing from it has no body and no quotes. Without ``spans`` every non-empty line is
+    body.
 
     >>> docs = pl.DataFrame({"doc_id": ["d1"], "text": ['"Yes, we agree," he said.']})
     >>> quotes_table(docs).select("doc_id", "quote", "speaker", "kind").rows()
