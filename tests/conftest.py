@@ -21,6 +21,15 @@ ENGLISH_WITH_RUSSIAN_UI = (
 RUSSIAN = "Президент Казахстана заявил, что республика продолжит многовекторную политику.\n"
 
 
+def corpus_row(frame, source: str) -> dict:
+    """The one row of a ``read_corpus`` frame for ``source``, as a dict."""
+    import polars as pl
+
+    rows = frame.filter(pl.col("source") == source).to_dicts()
+    assert len(rows) == 1, source
+    return rows[0]
+
+
 def write_hostile_corpus(folder: Path, max_bytes: int = 2_000) -> dict[str, bytes]:
     """Write one file per kind of hostile input; return name -> raw bytes."""
     files = {

@@ -94,6 +94,11 @@ def _block_sums(
 
 
 def quantiles(stats: np.ndarray, level: float) -> tuple[float | None, float | None]:
+    """The central ``level`` percentile interval of the finite replicates (None: none finite).
+
+    >>> quantiles(np.array([1.0, 2.0, 3.0, np.nan]), 0.5)
+    (1.5, 2.5)
+    """
     stats = stats[np.isfinite(stats)]
     if stats.size == 0:
         return None, None

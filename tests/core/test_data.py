@@ -1,0 +1,34 @@
+"""The one reader of the package's data files."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.core import data
+from analysis.core.errors import DataFileError
+
+
+def test_data_files_are_listed_and_read():
+    names = data.data_names("rhetoric")
+    assert "rhetoric.yaml" in names and all(n.startswith("rhetoric") for n in names)
+    assert "events.yaml" in data.data_names()
+    assert data.read_text("stopwords_en.txt").startswith("#")
+
+
+def test_yaml_is_a_fresh_mapping_each_time():
+    first = data.load_yaml("punctuation.yaml")
+    first["added"] = True
+    assert "added" not in data.load_yaml("punctuation.yaml")
+
+
+def test_missing_or_malformed_files_raise_data_file_error(monkeypatch):
+    with pytest.raises(DataFileError, match=r"data file nope\.yaml: "):
+        data.read_text("nope.yaml")
+    with pytest.raises(DataFileError, match="missing key\\(s\\) a, b"):
+        data.load_yaml("events.yaml", required=("a", "b"))
+    monkeypatch.setattr(data, "read_text", lambda name: "key: [unclosed")
+    with pytest.raises(DataFileError, match="not valid YAML"):
+        data.load_yaml("x.yaml")
+    monkeypatch.setattr(data, "read_text", lambda name: "- a list\n")
+    with pytest.raises(DataFileError, match="expected a mapping at the top level"):
+        data.load_yaml("x.yaml")
