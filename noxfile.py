@@ -6,6 +6,9 @@ own virtual environment under ``.nox/``, reused on later calls.
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["tests"]
@@ -19,8 +22,22 @@ PARALLEL = ("-n", "auto", "--dist", "loadscope")
 
 
 def install(session: nox.Session, extras: str = "") -> None:
+    """Install the project (editable) with the pinned constraints, unless the env is current.
+
+    The environment is current when pyproject.toml and constraints.txt are byte for byte what
+    they were at its last install (a stamp in the env records their digest): code changes need no
+    reinstall (the install is editable), and a pip resolve costs seconds on every call.
+    """
     target = f".[{extras}]" if extras else "."
+    digest = hashlib.sha256(target.encode())
+    for name in ("pyproject.toml", "constraints.txt"):
+        digest.update(Path(name).read_bytes())
+    stamp = Path(session.virtualenv.location) / ".analysis-install"
+    if stamp.is_file() and stamp.read_text() == digest.hexdigest():
+        session.log("environment is current (pyproject.toml, constraints.txt unchanged)")
+        return
     session.install("-e", target, *CONSTRAINTS)
+    stamp.write_text(digest.hexdigest())
 
 
 @nox.session

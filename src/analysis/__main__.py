@@ -87,6 +87,7 @@ def _run(args: argparse.Namespace) -> int:
             cell_timeout=args.cell_timeout,
             jobs=args.jobs,
             progress=not args.no_progress and sys.stderr.isatty(),
+            reuse=not args.no_reuse,
         )
     failed = [r for r in results if not r.ok]
     for r in failed:
@@ -171,6 +172,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--outputs", default=str(paths.OUTPUTS), help="where runs go (default outputs/)"
     )
     run.add_argument("--no-progress", action="store_true", help="no per-cell progress bar")
+    run.add_argument(
+        "--no-reuse",
+        action="store_true",
+        help="execute the notebooks even when an earlier run had the same inputs, parameters, "
+        "notebooks, code and environment (by default its files are linked instead)",
+    )
     run.set_defaults(func=_run)
 
     verify = sub.add_parser("verify", help="re-hash a run's files against its manifest")

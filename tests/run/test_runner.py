@@ -29,11 +29,14 @@ def run_cli(outputs: Path, *args: str) -> int:
 
 @pytest.fixture(scope="module")
 def two_seed_runs(tmp_path_factory) -> tuple[Path, Path, Path]:
-    """Two runs on the seeds into one outputs folder (shared by several tests: seconds each)."""
+    """Two runs on the seeds into one outputs folder (shared by several tests: seconds each).
+
+    The second executes everything again (``--no-reuse``): the two are independent computations.
+    """
     outputs = tmp_path_factory.mktemp("outputs")
     assert run_cli(outputs) == 0
     first = latest_run(outputs)
-    assert run_cli(outputs) == 0
+    assert run_cli(outputs, "--no-reuse") == 0
     second = latest_run(outputs)
     return outputs, first, second
 
@@ -99,6 +102,35 @@ def test_two_runs_give_byte_identical_tables_and_charts(two_seed_runs):
     assert len(compared) >= 8
     assert {k: a[k] for k in compared} == {k: b[k] for k in compared}
     assert set(compared) == {k for k in b if k.startswith(("tables/", "charts/"))}
+
+
+def test_nothing_changed_takes_the_earlier_runs_files(two_seed_runs, tmp_path, capsys):
+    import papermill
+
+    _, _, second = two_seed_runs
+    outputs = tmp_path / "outputs"
+    shutil.copytree(second, outputs / second.name)
+    executed = []
+    real = papermill.execute_notebook
+    papermill.execute_notebook = lambda *a, **k: executed.append(a) or real(*a, **k)
+    try:
+        assert run_cli(outputs) == 0
+    finally:
+        papermill.execute_notebook = real
+    assert executed == []  # nothing ran
+    err = capsys.readouterr().err
+    assert f"nothing changed since run {second.name}" in err
+    again = latest_run(outputs)
+    assert again.name != second.name
+    m = mf.read_manifest(again)
+    assert m["reused_from"] == second.name and m["status"] == "succeeded"
+    assert {n["status"] for n in m["notebooks"]} == {"reused"}
+    assert m["fingerprint"] == mf.read_manifest(second)["fingerprint"]
+    assert m["outputs"] == mf.read_manifest(second)["outputs"]
+    copied = outputs / second.name / "tables" / "documents.parquet"
+    assert (again / "tables" / "documents.parquet").stat().st_ino == copied.stat().st_ino
+    assert mf.verify(again).ok
+    # what would change the fingerprint (inputs, parameters, code, ...): tests/run/test_fingerprint
 
 
 def test_verify_detects_a_changed_file(two_seed_runs, tmp_path, capsys):
@@ -258,7 +290,7 @@ def test_interrupted_run_is_marked_and_touches_nothing_else(two_seed_runs, monke
         raise KeyboardInterrupt
 
     monkeypatch.setattr(papermill, "execute_notebook", interrupt)
-    assert run_cli(outputs) == 130
+    assert run_cli(outputs, "--no-reuse") == 130
     interrupted = [p for p in outputs.iterdir() if p.name.endswith(".interrupted")]
     assert len(interrupted) == 1
     m = mf.read_manifest(interrupted[0])

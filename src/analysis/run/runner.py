@@ -41,7 +41,14 @@ from analysis.core.errors import CorpusError, EmptyCorpusError, OutputError
 from analysis.corpus.intake import check_corpus, has_ok_document
 from analysis.corpus.records import DEFAULT_MAX_BYTES
 from analysis.run import manifest as mf
-from analysis.run.params import ParameterSet, check_values, declared_parameters, notebook_paths
+from analysis.run.fingerprint import fingerprint, reusable_run
+from analysis.run.params import (
+    SCHEMA,
+    ParameterSet,
+    check_values,
+    declared_parameters,
+    notebook_paths,
+)
 
 __all__ = [
     "CorpusError",
@@ -287,8 +294,14 @@ def execute(
     progress: bool = True,
     log: Log = _stderr,
     command: Sequence[str] | None = None,
+    reuse: bool = True,
 ) -> RunResult:
     """Run every notebook with one parameter set; see the module docstring for the outcome.
+
+    With ``reuse`` (the default), a run whose fingerprint (inputs, parameters, notebooks, code,
+    environment: :mod:`analysis.run.fingerprint`) equals that of an earlier successful run whose
+    files still match its manifest executes nothing: its folder holds hard links to that run's
+    files (copies where links cannot be made) and its manifest says ``reused_from``.
 
     ``params.values`` must already hold only declared names (:func:`analysis.run.params.validate`)
     and the corpus as an absolute path; values are checked against the schema here again, and
@@ -328,6 +341,7 @@ def execute(
             progress,
             log,
             command,
+            reuse,
         )
     finally:
         os.close(lock)
@@ -348,10 +362,15 @@ def _execute_in(
     progress: bool,
     log: Log,
     command: Sequence[str] | None,
+    reuse: bool,
 ) -> RunResult:
-    import papermill as pm
-
     started = dt.datetime.now(dt.UTC)
+    files = mf.input_files(corpus) if corpus else []
+    env = mf.environment()
+    path_names = [n for n in params.values if n in SCHEMA and SCHEMA[n].kind == "path"]
+    prints = fingerprint(
+        params.values, notebooks, path_names=path_names, environment=env, listings={"corpus": files}
+    )
     record: dict[str, Any] = {
         "run_id": run_id,
         "status": "running",
@@ -363,14 +382,20 @@ def _execute_in(
         },
         "inputs": {
             "corpus": paths.display_path(corpus) if corpus else None,
-            "files": mf.input_files(corpus) if corpus else [],
+            "files": files,
         },
-        "environment": mf.environment(),
+        "environment": env,
         "kernel": KERNEL_NAME,
         "cell_timeout_s": cell_timeout,
+        "fingerprint": prints,
         "notebooks": [],
     }
     status, error = "succeeded", None
+    earlier = reusable_run(outputs_dir, prints["digest"]) if reuse else None
+    if earlier is not None:
+        return _reuse(record, earlier, tmp_dir, outputs_dir, log)
+    import papermill as pm
+
     log(f"run {run_id}: {len(notebooks)} notebooks, corpus {record['inputs']['corpus']}")
     try:
         for i, nb in enumerate(notebooks, 1):
@@ -406,6 +431,42 @@ def _execute_in(
         _finish(record, tmp_dir, outputs_dir, status, error, log)
         raise
     return _finish(record, tmp_dir, outputs_dir, status, error, log)
+
+
+def _reuse(
+    record: dict[str, Any], earlier: Path, tmp_dir: Path, outputs_dir: Path, log: Log
+) -> RunResult:
+    """Fill ``tmp_dir`` with hard links to the files of ``earlier`` (same fingerprint), finish."""
+    log(
+        f"run {record['run_id']}: nothing changed since run {earlier.name} (same inputs, "
+        "parameters, notebooks, code and environment); its files are linked, nothing is executed"
+    )
+    try:
+        for src in sorted(earlier.rglob("*")):
+            rel = src.relative_to(earlier)
+            if not src.is_file() or rel.as_posix() in mf.NOT_OUTPUTS:
+                continue
+            dst = tmp_dir / rel
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(src, dst)
+            except OSError:  # another filesystem, or links not allowed: a copy is as good
+                shutil.copy2(src, dst)
+    except OSError as exc:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+        raise OutputError(
+            exc.errno or errno.EIO,
+            f"run {record['run_id']} could not take the files of run {earlier.name}: "
+            f"{_reason(exc)}; its partial folder was removed, earlier runs and LATEST are "
+            "unchanged",
+        ) from exc
+    before = mf.read_manifest(earlier)
+    record["reused_from"] = before.get("reused_from") or earlier.name
+    record["notebooks"] = [
+        {"name": n["name"], "status": "reused", "duration_s": 0.0}
+        for n in before.get("notebooks", [])
+    ]
+    return _finish(record, tmp_dir, outputs_dir, "succeeded", None, log)
 
 
 def _finish(
@@ -457,8 +518,8 @@ def _finish(
     return RunResult(run_id, final, status, error, record["notebooks"])
 
 
-def _execute_quietly(args: tuple[ParameterSet, list[Path], Path, int]) -> RunResult:
-    params, notebooks, outputs_dir, cell_timeout = args
+def _execute_quietly(args: tuple[ParameterSet, list[Path], Path, int, bool]) -> RunResult:
+    params, notebooks, outputs_dir, cell_timeout, reuse = args
     label = params.label or "run"
     return execute(
         params,
@@ -467,6 +528,7 @@ def _execute_quietly(args: tuple[ParameterSet, list[Path], Path, int]) -> RunRes
         cell_timeout=cell_timeout,
         progress=False,
         log=lambda m: _stderr(f"({label}) {m}"),
+        reuse=reuse,
     )
 
 
@@ -478,6 +540,7 @@ def execute_many(
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     jobs: int = 1,
     progress: bool = True,
+    reuse: bool = True,
 ) -> list[RunResult]:
     """Run each parameter set as its own run: one after another, or ``jobs`` at once.
 
@@ -495,11 +558,12 @@ def execute_many(
                 outputs_dir=outputs_dir,
                 cell_timeout=cell_timeout,
                 progress=progress,
+                reuse=reuse,
             )
             results.append(result)
             if not result.ok:
                 break
         return results
-    work = [(p, notebooks, outputs_dir, cell_timeout) for p in sets]
+    work = [(p, notebooks, outputs_dir, cell_timeout, reuse) for p in sets]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
         return list(pool.map(_execute_quietly, work))
