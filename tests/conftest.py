@@ -119,3 +119,12 @@ def seeds_measured(seeds_prepared):
     from analysis.pipeline import measures
 
     return measures(seeds_prepared)
+
+
+def pytest_configure(config):
+    """Tests never write into the project's own cache: a fresh one per test process (and the
+    notebook kernels nbval and the runner start inherit it)."""
+    import os
+    import tempfile
+
+    os.environ.setdefault("ANALYSIS_CACHE", tempfile.mkdtemp(prefix="analysis-cache-"))

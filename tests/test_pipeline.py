@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+
 import polars as pl
+import pytest
 
 from analysis.core import paths
 from analysis.pipeline import prepare, with_outlet
@@ -107,3 +111,95 @@ def test_prepare_reports_bad_curated_values(tmp_path):
         (seed, 2, "views", "lots"),
         ("empty.txt", 3, "file", "empty.txt"),
     ]
+
+
+def _subset(p, n: int):
+    """The first ``n`` prepared documents, as if the corpus held only them."""
+    from analysis.pipeline import Prepared
+
+    ids = p.docs["doc_id"].head(n).implode()
+    keep = pl.col("doc_id").is_in(ids)
+    return Prepared(
+        p.frame, p.docs.filter(keep), p.segments.filter(keep), p.bodies.filter(keep), {}
+    )
+
+
+def test_cached_measures_equal_fresh_ones_whatever_was_stored(
+    seeds_prepared, monkeypatch, tmp_path
+):
+    from analysis import pipeline
+
+    monkeypatch.setenv("ANALYSIS_CACHE", "off")
+    fresh = pipeline.measures(seeds_prepared)
+    fresh_quotes = pipeline.quotes(seeds_prepared)
+    fresh_citations = pipeline.citations(seeds_prepared, fresh_quotes)
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path))
+    pipeline.measures(_subset(seeds_prepared, 2))  # two of five documents stored
+    log = tmp_path / "run"
+    log.mkdir()
+    mixed = pipeline.measures(seeds_prepared, output_dir=log)
+    for name in ("readability", "hits", "counts", "mentions", "words"):
+        assert getattr(mixed, name).equals(getattr(fresh, name)), name
+    lines = [json.loads(line) for line in (log / pipeline.STAGE_LOG).read_text().splitlines()]
+    counts = {line["stage"]: (line["cached"], line["computed"]) for line in lines}
+    assert counts == {
+        "quotes": (2, 3),
+        "rhetoric_hits": (2, 3),
+        "readability": (2, 3),
+        "actor_mentions": (2, 3),
+    }
+    warm = pipeline.measures(seeds_prepared)  # everything stored now
+    assert warm.hits.equals(fresh.hits) and warm.readability.equals(fresh.readability)
+    assert pipeline.citations(seeds_prepared, fresh_quotes).equals(fresh_citations)
+    assert pipeline.citations(seeds_prepared, fresh_quotes).equals(fresh_citations)  # cached
+
+
+_TRACE = r"""
+import sys, json, functools
+from analysis import pipeline
+from analysis.core import data
+prepared = pipeline.prepare("seeds")
+for module in [m for name, m in sys.modules.items() if name.startswith("analysis")]:
+    for value in list(vars(module).values()):
+        if hasattr(value, "cache_clear"):
+            value.cache_clear()
+read = set()
+real = data.read_text
+def traced(name):
+    read.add(name)
+    return real(name)
+data.read_text = traced
+stage = sys.argv[1]
+quotes = pipeline.quotes(prepared)
+if stage == "citations":
+    read.clear()
+    pipeline.citations(prepared, quotes)
+elif stage != "quotes":
+    read.clear()
+    pipeline.measures(prepared)
+print(json.dumps(sorted(read)))
+"""
+
+
+@pytest.mark.parametrize("stage", ["quotes", "citations", "rhetoric_hits"])
+def test_every_data_file_a_stage_reads_is_in_its_version(stage, tmp_path):
+    """Run in a fresh process with every cache cleared, tracing the one data-file reader."""
+    import subprocess
+    import sys
+
+    from analysis.core import versions
+    from analysis.registry import STAGES
+
+    env = {**os.environ, "ANALYSIS_CACHE": "off"}
+    out = subprocess.run(
+        [sys.executable, "-c", _TRACE, stage], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    read = set(json.loads(out.splitlines()[-1]))
+    spec = STAGES[stage]
+    closure = [m for module in spec.modules for m in versions.module_closure(module)]
+    if stage == "rhetoric_hits":  # measures runs readability and actor mentions too
+        for other in ("readability", "actor_mentions"):
+            closure += [m for mod in STAGES[other].modules for m in versions.module_closure(mod)]
+    declared = set(versions.data_files_named(closure, spec.data))
+    assert read, "nothing traced"
+    assert read <= declared, read - declared

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -79,6 +80,10 @@ def _run(args: argparse.Namespace) -> int:
                 except CorpusError as exc:
                     raise ParameterError(f"{where}: {exc}" if where else str(exc)) from exc
                 checked.add(key)
+    if args.cache is not None:  # the notebooks' kernels inherit it
+        os.environ["ANALYSIS_CACHE"] = (
+            "off" if args.cache.lower() == "off" else str(Path(args.cache).resolve())
+        )
     with _interrupt_on_sigterm():
         results = runner.execute_many(
             sets,
@@ -122,6 +127,29 @@ def _verify(args: argparse.Namespace) -> int:
     result = manifest.verify(run_dir)
     print(result.report())
     return 0 if result.ok else 1
+
+
+def _cache(args: argparse.Namespace) -> int:
+    from analysis.core import cache
+    from analysis.registry import STAGES
+
+    root = Path(args.dir).resolve() if args.dir else cache.cache_root()
+    if root is None:
+        print("the cache is off (ANALYSIS_CACHE=off)")
+        return 0
+    current = {name: stage.version for name, stage in STAGES.items()}
+    if args.action == "prune":
+        removed = cache.prune(root, current)
+        print(f"removed {len(removed)} item(s) from {paths.display_path(root)}")
+        for item in removed:
+            print(f"  {item}")
+        return 0
+    rows = cache.summary(root)
+    print(f"{paths.display_path(root)}: {len(rows)} stage version(s)")
+    for stage, version, documents, size in rows:
+        mark = "current" if current.get(stage) == version else "old (cache prune removes it)"
+        print(f"  {stage:16} {version}  {documents:>9,} documents  {size / 1e6:9.1f} MB  {mark}")
+    return 0
 
 
 def _baseline(args: argparse.Namespace) -> int:
@@ -173,6 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--no-progress", action="store_true", help="no per-cell progress bar")
     run.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="per-document cache folder (default .cache/analysis in the project; 'off': none)",
+    )
+    run.add_argument(
         "--no-reuse",
         action="store_true",
         help="execute the notebooks even when an earlier run had the same inputs, parameters, "
@@ -189,6 +222,13 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("action", choices=["list", "clean"], help="list | clean")
     runs.add_argument("--outputs", default=str(paths.OUTPUTS))
     runs.set_defaults(func=_runs)
+
+    cache = sub.add_parser("cache", help="per-document cache: size per stage and version, prune")
+    cache.add_argument("action", nargs="?", choices=["list", "prune"], default="list")
+    cache.add_argument(
+        "--dir", help="the cache folder (default: ANALYSIS_CACHE or .cache/analysis)"
+    )
+    cache.set_defaults(func=_cache)
 
     base = sub.add_parser("baseline", help="re-execute notebooks in place (nbval baseline)")
     base.add_argument("names", nargs="*", help="only these notebooks (e.g. 00_corpus)")

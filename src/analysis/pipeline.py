@@ -6,20 +6,26 @@ nbval, or by the runner) and all work from the same clean bodies.
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from analysis.core import paths
+from analysis.core.cache import DocumentCache, cache_root, digest
 from analysis.corpus import intake as corpus
 from analysis.provenance import boilerplate
 from analysis.provenance import fields as provenance
+from analysis.registry import STAGES
 
 __all__ = [
+    "STAGE_LOG",
     "Measures",
     "Prepared",
+    "citations",
     "measures",
     "prepare",
     "quotes",
@@ -106,8 +112,71 @@ def _written_tables(
     return tables
 
 
+#: Within a run, the file (in the run's temporary folder) where each cached stage's counts are
+#: appended, one JSON line per call; the runner moves them into the manifest.
+STAGE_LOG = ".stages.jsonl"
+
+_CACHE: DocumentCache | None = None
+
+
+def _cache() -> DocumentCache:
+    global _CACHE
+    root = cache_root()
+    if _CACHE is None or _CACHE.root != root:
+        _CACHE = DocumentCache(root)
+    return _CACHE
+
+
+def _per_document(
+    stage: str,
+    frame: pl.DataFrame,
+    key: Callable[[dict[str, object]], Sequence[object]],
+    compute: Callable[[pl.DataFrame], pl.DataFrame],
+    output_dir: str | os.PathLike[str] | None,
+) -> pl.DataFrame:
+    """``compute(frame)``, one row of ``frame`` per document, taking stored documents' rows.
+
+    ``key(row)`` gives what the document's rows depend on besides the stage's version. Rows come
+    back in the order a single ``compute(frame)`` gives them before its final sort (by the
+    document's position in ``frame``), so the caller's sort yields the same frame.
+    """
+    spec = STAGES[stage]
+    version = spec.version
+    keys = [digest(stage, *key(row)) for row in frame.iter_rows(named=True)]
+    doc_key = dict(zip(frame["doc_id"].to_list(), keys, strict=True))
+    cache = _cache()
+    before = cache.counts.get(stage)
+    cached0, computed0 = (before.cached, before.computed) if before else (0, 0)
+    rows = cache.apply(
+        stage,
+        version,
+        keys,
+        lambda positions: compute(frame[positions]),
+        lambda out: out["doc_id"].replace_strict(doc_key, return_dtype=pl.String),
+        compute(frame.head(0)),
+    )
+    count = cache.counts[stage]
+    if output_dir is not None:
+        line = {
+            "stage": stage,
+            "version": version,
+            "cached": count.cached - cached0,
+            "computed": count.computed - computed0,
+        }
+        with open(Path(output_dir) / STAGE_LOG, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(line) + "\n")
+    position = {d: i for i, d in enumerate(frame["doc_id"].to_list())}
+    order = rows["doc_id"].replace_strict(position, return_dtype=pl.Int64)
+    return rows.with_columns(order.alias("_pos")).sort("_pos", maintain_order=True).drop("_pos")
+
+
+def _spans_of(prepared: Prepared) -> Callable[[dict[str, object]], list[tuple[int, int]]]:
+    spans = prepared.spans
+    return lambda row: spans.get(str(row["doc_id"]), [])
+
+
 def quotes(prepared: Prepared, output_dir: str | os.PathLike[str] | None = None) -> pl.DataFrame:
-    """The ``quotes`` table: taken over from notebook 01 within a run, else computed."""
+    """The ``quotes`` table: taken over from notebook 01 within a run, else computed (cached)."""
     from analysis.provenance.quotes import quotes_table
 
     if output_dir is not None:
@@ -116,7 +185,36 @@ def quotes(prepared: Prepared, output_dir: str | os.PathLike[str] | None = None)
             taken = pl.read_parquet(path)
             if set(taken["doc_id"].unique().to_list()) <= set(prepared.docs["doc_id"].to_list()):
                 return taken
-    return quotes_table(prepared.docs, prepared.spans)
+    spans = _spans_of(prepared)
+    return _per_document(
+        "quotes",
+        prepared.docs,
+        lambda row: (row["doc_id"], row["text"], spans(row)),
+        lambda docs: quotes_table(docs, prepared.spans),
+        output_dir,
+    ).sort("doc_id", "start", "end", "kind")
+
+
+def citations(
+    prepared: Prepared,
+    quotes: pl.DataFrame,
+    output_dir: str | os.PathLike[str] | None = None,
+) -> pl.DataFrame:
+    """The ``citations`` table of the prepared documents (cached per document).
+
+    ``quotes`` is the ``quotes`` table of the same documents (:func:`quotes`): a function of
+    each document's text and body, so the key need not name it.
+    """
+    from analysis.provenance.citations import citations_table
+
+    spans = _spans_of(prepared)
+    return _per_document(
+        "citations",
+        prepared.docs,
+        lambda row: (row["doc_id"], row["text"], spans(row)),
+        lambda docs: citations_table(docs, prepared.spans, quotes=quotes),
+        output_dir,
+    ).sort("doc_id", "start", "end")
 
 
 @dataclass(frozen=True)
@@ -176,16 +274,36 @@ def measures(
                     taken["actor_mentions"],
                     words,
                 )
-    hits = rhetoric.rhetoric_hits(
-        prepared.docs, prepared.spans, quotes=quotes(prepared, output_dir), lexicon=lexicon
-    )
+    spans = _spans_of(prepared)
+    found_quotes = quotes(prepared, output_dir)
+    hits = _per_document(
+        "rhetoric_hits",
+        prepared.docs,
+        lambda row: (row["doc_id"], row["text"], spans(row), lexicon),
+        lambda docs: rhetoric.rhetoric_hits(
+            docs, prepared.spans, quotes=found_quotes, lexicon=lexicon
+        ),
+        output_dir,
+    ).sort("doc_id", "start", "end", "family", "term")
+    scores = _per_document(
+        "readability",
+        prepared.bodies,
+        lambda row: (row["doc_id"], row["body"], min_words),
+        lambda bodies: readability.textstat_readability(bodies, min_words=min_words),
+        output_dir,
+    ).sort("doc_id")
+    mentions = _per_document(
+        "actor_mentions",
+        prepared.docs,
+        lambda row: (row["doc_id"], row["text"], spans(row), lexicon),
+        lambda docs: rhetoric.actor_mentions(docs, prepared.spans, lexicon=lexicon),
+        output_dir,
+    ).sort("doc_id", "start", "end", "bloc", "actor")
     return Measures(  # sorted as notebook 02 writes them
-        readability.textstat_readability(prepared.bodies, min_words=min_words).sort("doc_id"),
+        scores,
         hits.sort("doc_id", "start", "end", "family", "term", nulls_last=True),
         rhetoric.rhetoric_counts(hits, prepared.bodies, lexicon=lexicon).sort("doc_id", "family"),
-        rhetoric.actor_mentions(prepared.docs, prepared.spans, lexicon=lexicon).sort(
-            "doc_id", "start", maintain_order=True
-        ),
+        mentions.sort("doc_id", "start", maintain_order=True),
         words,
     )
 

@@ -24,7 +24,9 @@ from typing import Any
 import polars as pl
 
 __all__ = [
+    "STAGES",
     "TABLES",
+    "Stage",
     "Table",
     "by_notebook",
     "sort_keys",
@@ -361,3 +363,74 @@ def sort_keys(name: str) -> tuple[str, ...]:
         raise KeyError(
             f"no table {name!r} in analysis.registry.TABLES: pass sort_by= for a new table"
         ) from None
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A per-document step whose rows are cached (:class:`analysis.core.cache.DocumentCache`).
+
+    Attributes
+    ----------
+    name
+        The cache folder's name.
+    table
+        The table of :data:`TABLES` it makes rows of.
+    modules
+        Where its code lives; its version covers their import closure
+        (:func:`analysis.core.versions.stage_version`).
+    data
+        Patterns of data files it reads under names built at run time (``rhetoric*.yaml``);
+        files named by a string in its code are found without being listed.
+    key
+        What a document's key covers (besides the stage and its version).
+    """
+
+    name: str
+    table: str
+    modules: tuple[str, ...]
+    key: tuple[str, ...]
+    data: tuple[str, ...] = ()
+
+    @property
+    def version(self) -> str:
+        """16 hex digits that change exactly when the code, data or packages it reaches do."""
+        from analysis.core.versions import stage_version
+
+        return stage_version(self.modules, self.data)
+
+
+_RHETORIC = ("rhetoric*.yaml", "actors*.yaml")
+
+#: The cached per-document stages, by name.
+STAGES: dict[str, Stage] = {
+    s.name: s
+    for s in (
+        Stage("quotes", "quotes", ("analysis.provenance.quotes",), ("doc_id", "text", "spans")),
+        Stage(
+            "citations",
+            "citations",
+            ("analysis.provenance.citations",),
+            ("doc_id", "text", "spans"),
+        ),
+        Stage(
+            "readability",
+            "readability",
+            ("analysis.metrics.readability",),
+            ("doc_id", "body", "min_words"),
+        ),
+        Stage(
+            "rhetoric_hits",
+            "rhetoric_hits",
+            ("analysis.metrics.rhetoric",),
+            ("doc_id", "text", "spans", "lexicon"),
+            _RHETORIC,
+        ),
+        Stage(
+            "actor_mentions",
+            "actor_mentions",
+            ("analysis.metrics.rhetoric",),
+            ("doc_id", "text", "spans", "lexicon"),
+            _RHETORIC,
+        ),
+    )
+}

@@ -462,11 +462,33 @@ def _reuse(
         ) from exc
     before = mf.read_manifest(earlier)
     record["reused_from"] = before.get("reused_from") or earlier.name
+    record["stages"] = before.get("stages", {})
     record["notebooks"] = [
         {"name": n["name"], "status": "reused", "duration_s": 0.0}
         for n in before.get("notebooks", [])
     ]
     return _finish(record, tmp_dir, outputs_dir, "succeeded", None, log)
+
+
+def _stage_counts(tmp_dir: Path) -> dict[str, dict[str, Any]]:
+    """Per cached stage: its version, and documents taken from the cache and computed (summed
+    over the notebooks' calls, read from and then removed with the run's stage log)."""
+    import json
+
+    from analysis.pipeline import STAGE_LOG
+
+    log_file = tmp_dir / STAGE_LOG
+    out: dict[str, dict[str, Any]] = {}
+    if log_file.is_file():
+        for line in log_file.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line)
+            stage = out.setdefault(
+                entry["stage"], {"version": entry["version"], "cached": 0, "computed": 0}
+            )
+            stage["cached"] += entry["cached"]
+            stage["computed"] += entry["computed"]
+        log_file.unlink()
+    return dict(sorted(out.items()))
 
 
 def _finish(
@@ -489,6 +511,8 @@ def _finish(
     final = outputs_dir / (run_id if status == "succeeded" else f"{run_id}.{status}")
     try:
         record["inputs"]["documents_by_status"] = _document_counts(tmp_dir)
+        if "stages" not in record:
+            record["stages"] = _stage_counts(tmp_dir)
         mf.write_manifest(tmp_dir, record)
         os.replace(tmp_dir, final)
     except OSError as exc:

@@ -1,0 +1,205 @@
+"""A per-document cache: a stage's rows for a document, stored under (stage, version, key).
+
+``key`` covers every per-document input of the stage (a digest of the document's text, its body
+spans, the parameters that change the result); ``version`` covers its code, data files and
+packages (:func:`analysis.core.versions.stage_version`). A run asks for the keys of its
+documents, computes only the missing ones and stores them.
+
+Layout: ``<root>/<stage>/<version>/<part>.rows.parquet`` holds the rows of one batch of
+documents with a ``_key`` column, and ``<part>.keys.parquet`` the keys that batch covers (a
+document with no rows is covered too). Both are written to temporary names and renamed; the keys
+file is renamed last, so a part without one (a run killed while writing) is ignored, and two
+runs writing the same documents at once store two parts with the same rows, read once.
+``ANALYSIS_CACHE`` names the root (default ``.cache/analysis`` in the project; ``off`` turns the
+cache off).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from analysis.core import paths
+
+__all__ = [
+    "KEY",
+    "DocumentCache",
+    "StageCount",
+    "cache_root",
+    "digest",
+    "prune",
+    "summary",
+]
+
+#: The key column of cached rows.
+KEY = "_key"
+_ROWS = ".rows.parquet"
+_KEYS = ".keys.parquet"
+
+
+def digest(*parts: object) -> str:
+    """Hex SHA-256 of ``parts`` (strings as UTF-8, anything else by its ``repr``).
+
+    >>> digest("a", 1) == digest("a", 1) != digest("a", "1")
+    True
+    """
+    h = hashlib.sha256()
+    for part in parts:  # typed and length-prefixed: ("ab", "c") and ("a", "bc") differ
+        data = b"s" + part.encode("utf-8") if isinstance(part, str) else b"r" + repr(part).encode()
+        h.update(len(data).to_bytes(8, "little") + data)
+    return h.hexdigest()
+
+
+def cache_root() -> Path | None:
+    """The cache folder from ``ANALYSIS_CACHE`` (``off``: none), by default ``.cache/analysis``."""
+    value = os.environ.get("ANALYSIS_CACHE", "")
+    if value.lower() == "off":
+        return None
+    return Path(value) if value else paths.PROJECT_ROOT / ".cache" / "analysis"
+
+
+@dataclass
+class StageCount:
+    """Documents of one stage in one call: taken from the cache, and computed."""
+
+    version: str
+    cached: int = 0
+    computed: int = 0
+
+
+@dataclass
+class DocumentCache:
+    """The cache under ``root`` (``None``: every call computes, nothing is stored)."""
+
+    root: Path | None
+    counts: dict[str, StageCount] = field(default_factory=dict)
+
+    def _folder(self, stage: str, version: str) -> Path:
+        assert self.root is not None
+        return self.root / stage / version
+
+    def lookup(
+        self, stage: str, version: str, keys: Sequence[str]
+    ) -> tuple[pl.DataFrame | None, set[str]]:
+        """The stored rows (with ``_key``) of those ``keys`` that are covered, and those keys.
+
+        Each key's rows come from one part only (the first by name that covers it).
+        """
+        if self.root is None:
+            return None, set()
+        folder = self._folder(stage, version)
+        parts = sorted(folder.glob(f"*{_KEYS}")) if folder.is_dir() else []
+        if not parts:
+            return None, set()
+        wanted = pl.Series(KEY, list(keys), dtype=pl.String).implode()
+        owners = (
+            pl.concat(
+                pl.read_parquet(p).with_columns(_part=pl.lit(p.name[: -len(_KEYS)])) for p in parts
+            )
+            .filter(pl.col(KEY).is_in(wanted))
+            .group_by(KEY)
+            .agg(pl.col("_part").min())
+            .sort("_part", KEY)
+        )
+        if owners.height == 0:
+            return None, set()
+        frames = []
+        for (part,), group in owners.group_by("_part", maintain_order=True):
+            rows = pl.read_parquet(folder / f"{part}{_ROWS}")
+            frames.append(rows.filter(pl.col(KEY).is_in(group.get_column(KEY).implode())))
+        return pl.concat(frames), set(owners.get_column(KEY).to_list())
+
+    def store(self, stage: str, version: str, keys: Sequence[str], rows: pl.DataFrame) -> None:
+        """Store ``rows`` (with ``_key``) as the result of ``keys``; atomic, safe to race."""
+        if self.root is None or not keys:
+            return
+        folder = self._folder(stage, version)
+        folder.mkdir(parents=True, exist_ok=True)
+        part = digest(*sorted(keys))[:24]
+        if (folder / f"{part}{_KEYS}").is_file():
+            return  # the same batch is stored already (a rerun, or another run at once)
+        tmp = folder / f".tmp-{uuid.uuid4().hex}"
+        tmp.mkdir()
+        try:
+            rows.write_parquet(tmp / "rows")
+            pl.DataFrame({KEY: list(keys)}, schema={KEY: pl.String}).write_parquet(tmp / "keys")
+            os.replace(tmp / "rows", folder / f"{part}{_ROWS}")
+            os.replace(tmp / "keys", folder / f"{part}{_KEYS}")  # the part counts from here
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def apply(
+        self,
+        stage: str,
+        version: str,
+        keys: Sequence[str],
+        compute: Callable[[list[int]], pl.DataFrame],
+        row_key: Callable[[pl.DataFrame], pl.Series],
+        empty: pl.DataFrame,
+    ) -> pl.DataFrame:
+        """Rows for every key: stored ones, plus ``compute(positions)`` for the missing ones.
+
+        ``compute`` gets the positions (in ``keys``) of the documents to compute and returns
+        their rows; ``row_key(rows)`` names each row's key. The result has no ``_key`` column
+        and holds each document's rows in the order ``compute`` gives them; callers sort.
+        """
+        count = self.counts.setdefault(stage, StageCount(version))
+        found, covered = self.lookup(stage, version, keys)
+        missing = [i for i, k in enumerate(keys) if k not in covered]
+        frames = [] if found is None else [found.drop(KEY)]
+        if missing:
+            fresh = compute(missing)
+            stored = fresh.with_columns(row_key(fresh).alias(KEY))
+            self.store(stage, version, [keys[i] for i in missing], stored)
+            frames.append(fresh)
+        count.cached += len(keys) - len(missing)
+        count.computed += len(missing)
+        return pl.concat(frames, how="vertical") if frames else empty
+
+
+def summary(root: Path) -> list[tuple[str, str, int, int]]:
+    """``(stage, version, documents, bytes)`` of every version stored under ``root``, sorted."""
+    out = []
+    for folder in sorted(root.glob("*/*")) if root.is_dir() else []:
+        if not folder.is_dir() or folder.name.startswith("."):
+            continue
+        documents = sum(
+            pl.scan_parquet(p).select(pl.len()).collect().item() for p in folder.glob(f"*{_KEYS}")
+        )
+        size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+        out.append((folder.parent.name, folder.name, int(documents), size))
+    return out
+
+
+def prune(root: Path, current: dict[str, str]) -> list[str]:
+    """Remove every stored version that is not ``current[stage]``, and leftovers of killed
+    writes; return what was removed (``stage/version``, or the leftover's path)."""
+    removed: list[str] = []
+    if not root.is_dir():
+        return removed
+    for folder in sorted(root.glob("*/*")):
+        if not folder.is_dir():
+            continue
+        stage, version = folder.parent.name, folder.name
+        if current.get(stage) != version:
+            shutil.rmtree(folder)
+            removed.append(f"{stage}/{version}")
+            continue
+        for leftover in sorted(folder.glob(".tmp-*")):
+            shutil.rmtree(leftover, ignore_errors=True)
+            removed.append(str(leftover.relative_to(root)))
+        for rows in sorted(folder.glob(f"*{_ROWS}")):  # rows whose keys file never arrived
+            if not rows.with_name(rows.name[: -len(_ROWS)] + _KEYS).is_file():
+                rows.unlink()
+                removed.append(str(rows.relative_to(root)))
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return removed

@@ -1,0 +1,152 @@
+"""The version of a computation: the code it can run, the data files it reads, the packages.
+
+A stage's version changes exactly when something it can reach changes:
+
+- code: the modules of this package it imports, transitively (read from their source with
+  :mod:`ast`, imports inside functions included, so no module is executed to find them); a whole
+  module counts, not only the functions called;
+- data: the package's data files named by a string in that code (``"boilerplate.yaml"``; not in
+  docstrings or comments), plus those a stage declares by pattern (``rhetoric*.yaml``, where a
+  file name is built at run time);
+- packages: the name and version of every installed distribution (third-party code is reachable
+  from anywhere).
+
+>>> "analysis.provenance.quotes" in module_closure("analysis.metrics.rhetoric")
+True
+>>> "analysis.metrics.rhetoric" in module_closure("analysis.metrics.readability")
+False
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import functools
+import hashlib
+import importlib.metadata
+from collections.abc import Iterable
+from pathlib import Path
+
+__all__ = [
+    "PACKAGE_ROOT",
+    "data_files_named",
+    "module_closure",
+    "packages_digest",
+    "stage_version",
+]
+
+#: The folder of the ``analysis`` package (``src/analysis`` in a checkout).
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+_DATA = PACKAGE_ROOT / "data"
+
+
+def _module_file(name: str) -> Path | None:
+    parts = name.split(".")[1:]
+    base = PACKAGE_ROOT.joinpath(*parts)
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(name: str, source: str, is_package: bool) -> set[str]:
+    """Modules of ``analysis`` that the source of module ``name`` imports (any depth of code)."""
+    found: set[str] = set()
+    package = name if is_package else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "analysis")
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            if module.split(".")[0] != "analysis":
+                continue
+            found.add(module)
+            found.update(f"{module}.{a.name}" for a in node.names)  # submodules imported by name
+    return found
+
+
+@functools.cache
+def module_closure(name: str) -> tuple[str, ...]:
+    """``name`` and every module of the package it imports, transitively, sorted.
+
+    Parent packages count too (importing ``analysis.metrics.rhetoric`` runs its ``__init__``).
+    """
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        path = _module_file(module)
+        if path is None:  # a name imported from a module, not a module itself
+            continue
+        seen.add(module)
+        parts = module.split(".")
+        todo.extend(".".join(parts[:i]) for i in range(2, len(parts)))
+        todo.extend(_imports(module, path.read_text("utf-8"), path.name == "__init__.py"))
+    return tuple(sorted(seen))
+
+
+@functools.cache
+def _strings(module: str) -> frozenset[str]:
+    """The string constants of a module's code (docstrings and other bare strings left out)."""
+    path = _module_file(module)
+    if path is None:
+        return frozenset()
+    tree = ast.parse(path.read_text("utf-8"))
+    bare = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
+    return frozenset(
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in bare
+    )
+
+
+def data_files_named(modules: Iterable[str], patterns: Iterable[str] = ()) -> tuple[str, ...]:
+    """Data files named by a string constant in the code of ``modules``, or matching a pattern."""
+    names = sorted(p.name for p in _DATA.iterdir() if p.is_file())
+    strings = "\n".join(s for m in modules for s in _strings(m))
+    wanted = {n for n in names if n in strings}
+    for pattern in patterns:
+        wanted.update(fnmatch.filter(names, pattern))
+    return tuple(sorted(wanted))
+
+
+@functools.cache
+def packages_digest() -> str:
+    """SHA-256 of the name and version of every installed distribution, sorted."""
+    pairs = sorted(
+        f"{(d.metadata['Name'] or '').lower()}=={d.version}"
+        for d in importlib.metadata.distributions()
+    )
+    return hashlib.sha256("\n".join(pairs).encode("utf-8")).hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def stage_version(
+    modules: Iterable[str], data_patterns: Iterable[str] = (), *, packages: bool = True
+) -> str:
+    """The version (16 hex digits) of a stage whose code lives in ``modules``.
+
+    It covers the source of every module in their :func:`module_closure`, the data files named
+    there or matching ``data_patterns``, and (``packages``) :func:`packages_digest`.
+    """
+    closure = sorted({m for module in modules for m in module_closure(module)})
+    h = hashlib.sha256()
+    for module in closure:
+        path = _module_file(module)
+        assert path is not None
+        h.update(f"code {module} {_sha256(path)}\n".encode())
+    for name in data_files_named(closure, data_patterns):
+        h.update(f"data {name} {_sha256(_DATA / name)}\n".encode())
+    if packages:
+        h.update(f"packages {packages_digest()}\n".encode())
+    return h.hexdigest()[:16]

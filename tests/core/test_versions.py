@@ -1,0 +1,90 @@
+"""Stage versions follow exactly the code and data a stage can reach."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis.core import versions as V
+from analysis.registry import STAGES
+
+
+@pytest.fixture
+def package(tmp_path, monkeypatch) -> Path:
+    """A copy of the package that versions are computed from, to edit freely."""
+    root = tmp_path / "analysis"
+    shutil.copytree(V.PACKAGE_ROOT, root, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(V, "PACKAGE_ROOT", root)
+    monkeypatch.setattr(V, "_DATA", root / "data")
+    V.module_closure.cache_clear()
+    V._strings.cache_clear()
+    yield root
+    V.module_closure.cache_clear()
+    V._strings.cache_clear()
+
+
+def versions() -> dict[str, str]:
+    return {
+        name: V.stage_version(stage.modules, stage.data, packages=False)
+        for name, stage in STAGES.items()
+    }
+
+
+def changed(before: dict[str, str]) -> set[str]:
+    V.module_closure.cache_clear()
+    V._strings.cache_clear()
+    after = versions()
+    return {name for name in before if before[name] != after[name]}
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_a_helper_change_reaches_exactly_the_stages_that_import_it(package):
+    before = versions()
+    append(package / "provenance" / "quotes" / "_speakers.py", "\n# a changed helper\n")
+    assert changed(before) == {"quotes", "citations", "rhetoric_hits", "actor_mentions"}
+    before = versions()
+    append(package / "metrics" / "readability.py", "\nX = 1\n")
+    assert changed(before) == {"readability"}
+    before = versions()
+    append(package / "compare" / "keyness.py", "\nX = 1\n")  # no stage imports it
+    assert changed(before) == set()
+
+
+def test_a_lexicon_edit_reaches_the_rhetoric_stages_only(package):
+    before = versions()
+    append(package / "data" / "rhetoric.yaml", "\n")
+    assert changed(before) == {"rhetoric_hits", "actor_mentions"}
+    before = versions()
+    append(package / "data" / "sources.yaml", "\n")
+    assert changed(before) == {"citations"}
+    before = versions()
+    append(package / "data" / "punctuation.yaml", "\n")  # quote marks: every text stage
+    assert changed(before) == {"quotes", "citations", "rhetoric_hits", "actor_mentions"}
+
+
+def test_closure_reads_imports_anywhere_in_a_module_and_parent_packages():
+    closure = V.module_closure("analysis.metrics.rhetoric._cues")
+    assert "analysis.metrics.rhetoric" in closure  # its package's __init__ runs first
+    assert "analysis.provenance.quotes" in closure  # imported by name from a package
+    assert "analysis.text.quotemarks" in closure
+    assert "analysis.compare.keyness" not in closure
+
+
+def test_data_files_named_in_docstrings_do_not_count():
+    closure = V.module_closure("analysis.provenance.quotes")
+    assert "rhetoric.yaml" not in V.data_files_named(closure)
+    assert "attribution.yaml" in V.data_files_named(closure)
+    assert "rhetoric_other.yaml" not in V.data_files_named(closure, ["rhetoric*.yaml"])
+
+
+def test_versions_are_short_hex_and_include_packages():
+    stage = STAGES["readability"]
+    with_packages = V.stage_version(stage.modules)
+    assert len(with_packages) == 16 and int(with_packages, 16) >= 0
+    assert with_packages != V.stage_version(stage.modules, packages=False)
+    assert stage.version == with_packages
