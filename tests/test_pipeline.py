@@ -203,3 +203,41 @@ def test_every_data_file_a_stage_reads_is_in_its_version(stage, tmp_path):
     declared = set(versions.data_files_named(closure, spec.data))
     assert read, "nothing traced"
     assert read <= declared, read - declared
+
+
+def test_a_new_document_recomputes_only_the_segments_whose_recurring_lines_it_changes(
+    monkeypatch, tmp_path
+):
+    from analysis import pipeline
+    from analysis.provenance import boilerplate
+
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    body = "The minister met his counterpart in Astana on Monday to discuss transit routes."
+    texts = {
+        "a": f"Subscribe!\n{body}\nShare this",
+        "b": "Subscribe!\nAnother article about grain exports through the Caspian ports.",
+        "c": f"Menu\n{body} (a different outlet)",
+        "d": "Subscribe!\nA third article on the pipeline tariffs agreed this week in Baku.",
+        "e": "A fourth article, with no line in common, on wheat harvests in the north.",
+    }
+    outlets = {"a": "X", "b": "X", "c": "Y", "d": "X", "e": "X"}
+
+    def docs(ids):
+        return pl.DataFrame({"doc_id": ids, "text": [texts[i] for i in ids]})
+
+    def computed(ids, run):
+        out = tmp_path / run
+        out.mkdir()
+        segments = pipeline._segments(docs(ids), outlets, out)
+        fresh = boilerplate.segment_corpus(docs(ids), {i: outlets[i] for i in ids})
+        assert segments.equals(fresh)
+        (line,) = (out / pipeline.STAGE_LOG).read_text().splitlines()
+        entry = json.loads(line)
+        return entry["cached"], entry["computed"]
+
+    assert computed(["a", "b", "c"], "first") == (0, 3)
+    assert computed(["a", "b", "c"], "again") == (3, 0)
+    # d repeats "Subscribe!": a and b now read a count of 3, not 2; c (another outlet) stays
+    assert computed(["a", "b", "c", "d"], "with_d") == (1, 3)
+    # e shares no line with the outlet: only e is new
+    assert computed(["a", "b", "c", "d", "e"], "with_e") == (4, 1)

@@ -89,11 +89,40 @@ def prepare(
             frame, docs, segments, bodies, dict(zip(provenance.TABLES, rest, strict=True))
         )
     outlets = provenance.detect_outlets(docs)
-    segments = boilerplate.segment_corpus(docs, outlets)
+    segments = _segments(docs, outlets, output_dir)
     sidecar = provenance.read_sidecar(corpus.check_corpus(corpus_path))
     tables = provenance.extract_provenance(docs, segments, sidecar, inputs=frame)
     bodies = boilerplate.bodies(docs, segments)
     return Prepared(frame, docs, segments, bodies, tables)
+
+
+def _segments(
+    docs: pl.DataFrame,
+    outlets: dict[str, str | None],
+    output_dir: str | os.PathLike[str] | None,
+) -> pl.DataFrame:
+    """:func:`analysis.provenance.boilerplate.segment_corpus`, cached per document.
+
+    A document's labels read the rest of the corpus only through the lines of its outlet that
+    recur in other documents: its key holds those it contains, with their counts
+    (:func:`~analysis.provenance.boilerplate.recurring_in`), so a new document of the outlet
+    recomputes exactly the documents whose recurring lines it changes.
+    """
+    texts = dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
+    recurring = boilerplate.recurring_lines(texts, outlets)
+
+    def key(row: dict[str, object]) -> tuple[object, ...]:
+        outlet = outlets.get(str(row["doc_id"]))
+        context = boilerplate.recurring_in(str(row["text"]), recurring.get(outlet))
+        return (row["doc_id"], row["text"], outlet, context)
+
+    return _per_document(
+        "segments",
+        docs,
+        key,
+        lambda part: boilerplate.segment_documents(part, outlets, recurring),
+        output_dir,
+    ).sort("doc_id", "start", "end")
 
 
 def _written_tables(

@@ -405,6 +405,12 @@ _RHETORIC = ("rhetoric*.yaml", "actors*.yaml")
 STAGES: dict[str, Stage] = {
     s.name: s
     for s in (
+        Stage(
+            "segments",
+            "segments",
+            ("analysis.provenance.boilerplate",),
+            ("doc_id", "text", "outlet", "the outlet's recurring lines in the text"),
+        ),
         Stage("quotes", "quotes", ("analysis.provenance.quotes",), ("doc_id", "text", "spans")),
         Stage(
             "citations",

@@ -63,6 +63,9 @@ def test_a_lexicon_edit_reaches_the_rhetoric_stages_only(package):
     append(package / "data" / "sources.yaml", "\n")
     assert changed(before) == {"citations"}
     before = versions()
+    append(package / "data" / "boilerplate.yaml", "\n")
+    assert changed(before) == {"segments"}
+    before = versions()
     append(package / "data" / "punctuation.yaml", "\n")  # quote marks: every text stage
     assert changed(before) == {"quotes", "citations", "rhetoric_hits", "actor_mentions"}
 

@@ -66,8 +66,10 @@ __all__ = [
     "name_stopwords",
     "normalise_line",
     "reason_counts",
+    "recurring_in",
     "recurring_lines",
     "segment_corpus",
+    "segment_documents",
     "split_lines",
     "words",
 ]
@@ -444,7 +446,33 @@ def segment_corpus(
     """
     outlets = outlets or {}
     texts = dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
-    recurring = recurring_lines(texts, outlets)
+    return segment_documents(docs, outlets, recurring_lines(texts, outlets))
+
+
+def recurring_in(text: str, recurring: Mapping[str, int] | None) -> tuple[tuple[str, int], ...]:
+    """The recurring lines (of the document's outlet) that ``text`` holds, with their counts:
+    all a document's labels read of the rest of the corpus.
+
+    >>> recurring_in("Subscribe!\\nText a.", {"subscribe!": 2, "share": 5})
+    (('subscribe!', 2),)
+    """
+    if not recurring:
+        return ()
+    keys = {normalise_line(line) for line in text.split("\n")}
+    return tuple(sorted((k, recurring[k]) for k in keys if k in recurring))
+
+
+def segment_documents(
+    docs: pl.DataFrame,
+    outlets: Mapping[str, str | None],
+    recurring: Mapping[str | None, Mapping[str, int]],
+) -> pl.DataFrame:
+    """The ``segments`` table of ``docs``, given the corpus's :func:`recurring_lines`.
+
+    Each document's rows depend only on its text, its outlet and :func:`recurring_in` of it, so
+    any subset of a corpus gives the same rows for its documents as the whole corpus does.
+    """
+    texts = dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
     rows: dict[str, list] = {k: [] for k in SEGMENTS_SCHEMA}
     for doc_id, text in texts.items():
         outlet = outlets.get(doc_id)
