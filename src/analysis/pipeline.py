@@ -91,7 +91,9 @@ def prepare(
     outlets = provenance.detect_outlets(docs)
     segments = _segments(docs, outlets, output_dir)
     sidecar = provenance.read_sidecar(corpus.check_corpus(corpus_path))
-    tables = provenance.extract_provenance(docs, segments, sidecar, inputs=frame)
+    tables = provenance.extract_provenance(
+        docs, segments, sidecar, inputs=frame, documents=_fields(docs, segments, output_dir)
+    )
     bodies = boilerplate.bodies(docs, segments)
     return Prepared(frame, docs, segments, bodies, tables)
 
@@ -123,6 +125,24 @@ def _segments(
         lambda part: boilerplate.segment_documents(part, outlets, recurring),
         output_dir,
     ).sort("doc_id", "start", "end")
+
+
+def _fields(
+    docs: pl.DataFrame, segments: pl.DataFrame, output_dir: str | os.PathLike[str] | None
+) -> pl.DataFrame:
+    """:func:`analysis.provenance.fields.document_rows`, cached per document: what each text
+    says of its provenance, given its segments (curated values are merged afterwards)."""
+    segs: dict[str, list[tuple[object, ...]]] = {}
+    ordered = segments.sort("doc_id", "start").select("doc_id", "start", "end", "label", "reason")
+    for doc_id, *seg in ordered.iter_rows():
+        segs.setdefault(doc_id, []).append(tuple(seg))
+    return _per_document(
+        "provenance_fields",
+        docs,
+        lambda row: (row["doc_id"], row["text"], segs.get(str(row["doc_id"]), [])),
+        lambda part: provenance.document_rows(part, segments),
+        output_dir,
+    )
 
 
 def _written_tables(

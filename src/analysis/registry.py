@@ -411,6 +411,12 @@ STAGES: dict[str, Stage] = {
             ("analysis.provenance.boilerplate",),
             ("doc_id", "text", "outlet", "the outlet's recurring lines in the text"),
         ),
+        Stage(
+            "provenance_fields",
+            "provenance",
+            ("analysis.provenance.fields._extract",),
+            ("doc_id", "text", "segments (range, label, reason)"),
+        ),
         Stage("quotes", "quotes", ("analysis.provenance.quotes",), ("doc_id", "text", "spans")),
         Stage(
             "citations",

@@ -64,7 +64,7 @@ def test_a_lexicon_edit_reaches_the_rhetoric_stages_only(package):
     assert changed(before) == {"citations"}
     before = versions()
     append(package / "data" / "boilerplate.yaml", "\n")
-    assert changed(before) == {"segments"}
+    assert changed(before) == {"segments", "provenance_fields"}  # fields read the labels
     before = versions()
     append(package / "data" / "punctuation.yaml", "\n")  # quote marks: every text stage
     assert changed(before) == {"quotes", "citations", "rhetoric_hits", "actor_mentions"}

@@ -60,11 +60,17 @@ from analysis.provenance.fields._schema import (
     SORT_BY,
     TABLES,
 )
-from analysis.provenance.fields._tables import evidence_view, extract_provenance
+from analysis.provenance.fields._tables import (
+    DOCUMENT_ROWS_SCHEMA,
+    document_rows,
+    evidence_view,
+    extract_provenance,
+)
 
 __all__ = [
     "CONFLICTS_SCHEMA",
     "CURATED_PROBLEMS_SCHEMA",
+    "DOCUMENT_ROWS_SCHEMA",
     "EVIDENCE_SCHEMA",
     "FIELDS",
     "GAPS_SCHEMA",
@@ -87,6 +93,7 @@ __all__ = [
     "curated_values",
     "detect_outlet",
     "detect_outlets",
+    "document_rows",
     "evidence_view",
     "extract_document",
     "extract_provenance",

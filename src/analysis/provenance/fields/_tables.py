@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
 
 from analysis.provenance.fields._curated import Sidecar, _same, curated_values
-from analysis.provenance.fields._document import Found, Segs
+from analysis.provenance.fields._document import DocProvenance, Found, Segs
 from analysis.provenance.fields._extract import extract_document
 from analysis.provenance.fields._schema import (
     CONFLICTS_SCHEMA,
@@ -22,9 +23,70 @@ from analysis.provenance.fields._schema import (
 from analysis.text.evidence import snippet
 
 __all__ = [
+    "DOCUMENT_ROWS_SCHEMA",
+    "document_rows",
     "evidence_view",
     "extract_provenance",
 ]
+
+#: What :func:`extract_document` finds in one document, as rows: ``kind`` ``found`` (a value,
+#: JSON-encoded, with its method and range; ``rank`` orders a field's values) or ``gap``.
+DOCUMENT_ROWS_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "kind": pl.String(),
+        "field": pl.String(),
+        "rank": pl.Int64(),
+        "value": pl.String(),
+        "method": pl.String(),
+        "start": pl.Int64(),
+        "end": pl.Int64(),
+    }
+)
+
+
+def _segments_by_doc(segments: pl.DataFrame) -> dict[str, Segs]:
+    seg_by_doc: dict[str, Segs] = {}
+    ordered = segments.sort("doc_id", "start").select("doc_id", "start", "end", "label", "reason")
+    for doc_id, start, end, label, reason in ordered.iter_rows():
+        seg_by_doc.setdefault(doc_id, []).append((start, end, label, reason))
+    return seg_by_doc
+
+
+def _encode(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    if json.loads(text) != value or type(json.loads(text)) is not type(value):
+        raise TypeError(f"provenance value {value!r} does not survive JSON")
+    return text
+
+
+def document_rows(docs: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
+    """:func:`extract_document` of every document of ``docs`` as :data:`DOCUMENT_ROWS_SCHEMA`
+    rows: what the text says, before curated values are merged (the part worth caching)."""
+    seg_by_doc = _segments_by_doc(segments)
+    out: list[tuple[Any, ...]] = []
+    for doc_id, text in docs.select("doc_id", "text").iter_rows():
+        doc = extract_document(doc_id, text, seg_by_doc.get(doc_id, []))
+        for name, found in doc.found.items():
+            for rank, f in enumerate(found):
+                out.append(
+                    (doc_id, "found", name, rank, _encode(f.value), f.method, f.start, f.end)
+                )
+        for name, reason in doc.gaps.items():
+            out.append((doc_id, "gap", name, None, reason, None, None, None))
+    return pl.DataFrame(out, schema=DOCUMENT_ROWS_SCHEMA, orient="row")
+
+
+def _documents_from(rows: pl.DataFrame, texts: Mapping[str, str]) -> dict[str, DocProvenance]:
+    """Rebuild :func:`extract_document`'s results from :func:`document_rows` (order kept)."""
+    docs = {doc_id: DocProvenance(doc_id, text) for doc_id, text in texts.items()}
+    for doc_id, kind, name, _rank, value, method, start, end in rows.iter_rows():
+        doc = docs[doc_id]
+        if kind == "gap":
+            doc.gaps[name] = value
+        else:
+            doc.found.setdefault(name, []).append(Found(json.loads(value), method, start, end))
+    return docs
 
 
 def extract_provenance(
@@ -33,6 +95,7 @@ def extract_provenance(
     sidecar: Sidecar | None = None,
     *,
     inputs: pl.DataFrame | None = None,
+    documents: pl.DataFrame | None = None,
 ) -> dict[str, pl.DataFrame]:
     """The tables of :data:`TABLES`: ``provenance``, its evidence, gaps and conflicts, and
     ``curated_problems``.
@@ -41,17 +104,18 @@ def extract_provenance(
     corpus frame); ``segments`` is :func:`analysis.provenance.boilerplate.segment_corpus`'s table;
     ``sidecar`` is :func:`read_sidecar`'s; ``inputs`` the whole corpus frame (see
     :func:`curated_values`). A curated value that fails its check is not used (the text-derived
-    value stands, and a gap for that field says the curated value was refused).
+    value stands, and a gap for that field says the curated value was refused). ``documents``:
+    :func:`document_rows` of ``docs`` computed earlier (a cache); without it they are computed.
     """
     curated = curated_values(docs, sidecar, inputs)
-    seg_by_doc: dict[str, Segs] = {}
-    ordered = segments.sort("doc_id", "start").select("doc_id", "start", "end", "label", "reason")
-    for doc_id, start, end, label, reason in ordered.iter_rows():
-        seg_by_doc.setdefault(doc_id, []).append((start, end, label, reason))
+    if documents is None:
+        documents = document_rows(docs, segments)
+    texts = dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
+    found_by_doc = _documents_from(documents, texts)
     rows, evidence, gaps, conflicts = [], [], [], []
     for row in docs.select("doc_id", "source", "text").iter_rows(named=True):
         doc_id, text = row["doc_id"], row["text"]
-        doc = extract_document(doc_id, text, seg_by_doc.get(doc_id, []))
+        doc = found_by_doc[doc_id]
         for name, given in curated.values.get(doc_id, {}).items():
             value = given.value
             listed: set[tuple[int | None, int | None]] = set()
