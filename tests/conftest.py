@@ -125,6 +125,10 @@ def pytest_configure(config):
     """Tests never write into the project's own cache: a fresh one per test process (and the
     notebook kernels nbval and the runner start inherit it)."""
     import os
+    import shutil
     import tempfile
 
-    os.environ.setdefault("ANALYSIS_CACHE", tempfile.mkdtemp(prefix="analysis-cache-"))
+    if "ANALYSIS_CACHE" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="analysis-cache-")
+        os.environ["ANALYSIS_CACHE"] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
