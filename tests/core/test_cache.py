@@ -109,3 +109,15 @@ def test_cache_root_from_the_environment(monkeypatch, tmp_path):
 def test_digest_is_stable_and_separates_parts(parts):
     assert C.digest(*parts) == C.digest(*parts)
     assert C.digest("ab", "c") != C.digest("a", "bc")
+
+
+def test_an_unreadable_or_unwritable_cache_never_stops_the_computation(tmp_path):
+    calls: list = []
+    run(C.DocumentCache(tmp_path), DOCS, calls)
+    for keys in (tmp_path / "stage" / "v1").glob("*.keys.parquet"):
+        keys.write_bytes(b"truncated")  # a damaged disk, say
+    assert run(C.DocumentCache(tmp_path), DOCS, calls).equals(rows_of(DOCS).sort("doc_id", "i"))
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache folder should be")
+    assert run(C.DocumentCache(blocked), DOCS, calls).equals(rows_of(DOCS).sort("doc_id", "i"))
+    assert len(calls) == 3

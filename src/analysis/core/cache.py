@@ -16,6 +16,7 @@ cache off).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -148,16 +149,22 @@ class DocumentCache:
 
         ``compute`` gets the positions (in ``keys``) of the documents to compute and returns
         their rows; ``row_key(rows)`` names each row's key. The result has no ``_key`` column
-        and holds each document's rows in the order ``compute`` gives them; callers sort.
+        and holds each document's rows in the order ``compute`` gives them; callers sort. A cache
+        that cannot be read counts as empty, and one that cannot be written is left as it was:
+        neither stops the computation.
         """
         count = self.counts.setdefault(stage, StageCount(version))
-        found, covered = self.lookup(stage, version, keys)
+        try:
+            found, covered = self.lookup(stage, version, keys)
+        except (OSError, pl.exceptions.PolarsError):  # an unreadable cache is an empty one
+            found, covered = None, set()
         missing = [i for i, k in enumerate(keys) if k not in covered]
         frames = [] if found is None else [found.drop(KEY)]
         if missing:
             fresh = compute(missing)
             stored = fresh.with_columns(row_key(fresh).alias(KEY))
-            self.store(stage, version, [keys[i] for i in missing], stored)
+            with contextlib.suppress(OSError):  # a full or read-only cache: computed, not kept
+                self.store(stage, version, [keys[i] for i in missing], stored)
             frames.append(fresh)
         count.cached += len(keys) - len(missing)
         count.computed += len(missing)
