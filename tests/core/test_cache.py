@@ -121,3 +121,8 @@ def test_an_unreadable_or_unwritable_cache_never_stops_the_computation(tmp_path)
     blocked.write_text("a file where the cache folder should be")
     assert run(C.DocumentCache(blocked), DOCS, calls).equals(rows_of(DOCS).sort("doc_id", "i"))
     assert len(calls) == 3
+    removed = C.prune(tmp_path, {"stage": "v1"})  # the damaged part goes, keys and rows
+    assert len(removed) == 2 and all(r.startswith("stage/v1/") for r in removed)
+    run(C.DocumentCache(tmp_path), DOCS, calls)  # stored again ...
+    run(C.DocumentCache(tmp_path), DOCS, calls)  # ... and read from then on
+    assert len(calls) == 4

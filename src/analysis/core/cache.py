@@ -185,9 +185,18 @@ def summary(root: Path) -> list[tuple[str, str, int, int]]:
     return out
 
 
+def _readable(path: Path) -> bool:
+    try:
+        pl.read_parquet_schema(path)
+    except (OSError, pl.exceptions.PolarsError):
+        return False
+    return True
+
+
 def prune(root: Path, current: dict[str, str]) -> list[str]:
-    """Remove every stored version that is not ``current[stage]``, and leftovers of killed
-    writes; return what was removed (``stage/version``, or the leftover's path)."""
+    """Remove every stored version that is not ``current[stage]``, leftovers of killed writes
+    and damaged parts (a file that is no longer Parquet); return what was removed
+    (``stage/version``, or the file's path)."""
     removed: list[str] = []
     if not root.is_dir():
         return removed
@@ -202,6 +211,11 @@ def prune(root: Path, current: dict[str, str]) -> list[str]:
         for leftover in sorted(folder.glob(".tmp-*")):
             shutil.rmtree(leftover, ignore_errors=True)
             removed.append(str(leftover.relative_to(root)))
+        for keys in sorted(folder.glob(f"*{_KEYS}")):  # damaged parts: computed again later
+            rows = keys.with_name(keys.name[: -len(_KEYS)] + _ROWS)
+            if not (_readable(keys) and _readable(rows)):
+                keys.unlink()
+                removed.append(str(keys.relative_to(root)))
         for rows in sorted(folder.glob(f"*{_ROWS}")):  # rows whose keys file never arrived
             if not rows.with_name(rows.name[: -len(_ROWS)] + _KEYS).is_file():
                 rows.unlink()
