@@ -6,6 +6,7 @@ nbval, or by the runner) and all work from the same clean bodies.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -56,9 +57,9 @@ class Prepared:
     bodies: pl.DataFrame
     tables: dict[str, pl.DataFrame]
 
-    @property
+    @functools.cached_property
     def spans(self) -> dict[str, list[tuple[int, int]]]:
-        """Body spans per doc_id: the ranges later analyses read."""
+        """Body spans per doc_id: the ranges later analyses read (computed once)."""
         return boilerplate.body_spans(self.segments)
 
 
@@ -132,15 +133,12 @@ def _fields(
 ) -> pl.DataFrame:
     """:func:`analysis.provenance.fields.document_rows`, cached per document: what each text
     says of its provenance, given its segments (curated values are merged afterwards)."""
-    segs: dict[str, list[tuple[object, ...]]] = {}
-    ordered = segments.sort("doc_id", "start").select("doc_id", "start", "end", "label", "reason")
-    for doc_id, *seg in ordered.iter_rows():
-        segs.setdefault(doc_id, []).append(tuple(seg))
+    segs = provenance.segments_by_doc(segments)
     return _per_document(
         "provenance_fields",
         docs,
         lambda row: (row["doc_id"], row["text"], segs.get(str(row["doc_id"]), [])),
-        lambda part: provenance.document_rows(part, segments),
+        lambda part: provenance.document_rows(part, segs),
         output_dir,
     )
 
@@ -202,7 +200,6 @@ def _per_document(
         keys,
         lambda positions: compute(frame[positions]),
         lambda out: out["doc_id"].replace_strict(doc_key, return_dtype=pl.String),
-        compute(frame.head(0)),
     )
     count = cache.counts[stage]
     if output_dir is not None:

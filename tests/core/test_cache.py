@@ -35,7 +35,6 @@ def run(cache: C.DocumentCache, docs: pl.DataFrame, calls: list) -> pl.DataFrame
         keys,
         compute,
         lambda rows: rows["doc_id"].replace_strict(to_key, return_dtype=pl.String),
-        rows_of(docs.head(0)),
     )
     return out.sort("doc_id", "i")
 
@@ -47,6 +46,9 @@ def test_stored_documents_are_not_computed_again(tmp_path):
     again = run(C.DocumentCache(tmp_path), DOCS, calls)
     assert again.equals(first)
     assert calls == [["a", "b", "c"]]  # 'b' has no rows and still counts as done
+    none = run(C.DocumentCache(tmp_path), DOCS.head(0), calls)  # no documents: computed empty
+    assert none.height == 0 and none.schema == first.schema and calls[-1] == []
+    calls.pop()
     more = pl.concat([DOCS, pl.DataFrame({"doc_id": ["d"], "n": [3]})])
     counted = C.DocumentCache(tmp_path)
     assert run(counted, more, calls).equals(rows_of(more).sort("doc_id", "i"))

@@ -588,10 +588,15 @@ def test_a_translation_whose_original_outlet_is_in_no_registry(tmp_path):
 
 def test_document_rows_rebuild_what_each_text_says(seeds_prepared):
     """The cacheable part of provenance: rebuilt from its rows, every table is the same."""
-    from analysis.provenance.fields import DOCUMENT_ROWS_SCHEMA, document_rows, extract_provenance
+    from analysis.provenance.fields import (
+        DOCUMENT_ROWS_SCHEMA,
+        document_rows,
+        extract_provenance,
+        segments_by_doc,
+    )
 
     p = seeds_prepared
-    rows = document_rows(p.docs, p.segments)
+    rows = document_rows(p.docs, segments_by_doc(p.segments))
     assert rows.schema == DOCUMENT_ROWS_SCHEMA
     assert set(rows["kind"]) == {"found", "gap"}
     assert rows.filter(pl.col("field") == "translated")["value"].to_list()[:1] in (
@@ -605,6 +610,6 @@ def test_document_rows_rebuild_what_each_text_says(seeds_prepared):
         assert rebuilt[name].equals(direct[name]), name
     # rows of a subset are the subset's rows: what the per-document cache relies on
     first = p.docs.head(2)
-    assert document_rows(first, p.segments).equals(
+    assert document_rows(first, segments_by_doc(p.segments)).equals(
         rows.filter(pl.col("doc_id").is_in(first["doc_id"].implode()))
     )

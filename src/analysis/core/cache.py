@@ -143,7 +143,6 @@ class DocumentCache:
         keys: Sequence[str],
         compute: Callable[[list[int]], pl.DataFrame],
         row_key: Callable[[pl.DataFrame], pl.Series],
-        empty: pl.DataFrame,
     ) -> pl.DataFrame:
         """Rows for every key: stored ones, plus ``compute(positions)`` for the missing ones.
 
@@ -168,7 +167,7 @@ class DocumentCache:
             frames.append(fresh)
         count.cached += len(keys) - len(missing)
         count.computed += len(missing)
-        return pl.concat(frames, how="vertical") if frames else empty
+        return pl.concat(frames, how="vertical") if frames else compute([])  # no documents
 
 
 def summary(root: Path) -> list[tuple[str, str, int, int]]:

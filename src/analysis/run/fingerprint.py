@@ -20,8 +20,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import analysis
 from analysis.core import paths
+from analysis.core.cache import digest
+from analysis.core.versions import PACKAGE_ROOT
 from analysis.run import manifest as mf
 
 __all__ = [
@@ -36,10 +37,7 @@ FINGERPRINT_VERSION = 1
 
 
 def _digest(parts: Iterable[tuple[str, str]]) -> str:
-    h = hashlib.sha256()
-    for name, value in parts:
-        h.update(name.encode("utf-8") + b"\0" + value.encode("utf-8") + b"\n")
-    return h.hexdigest()
+    return digest(*(item for pair in parts for item in pair))
 
 
 def code_digest(package: Path | None = None) -> str:
@@ -47,7 +45,7 @@ def code_digest(package: Path | None = None) -> str:
 
     ``__pycache__`` folders and compiled files are left out: they follow from the sources.
     """
-    root = package if package is not None else Path(analysis.__file__).parent
+    root = package if package is not None else PACKAGE_ROOT
     files = sorted(
         p
         for p in root.rglob("*")

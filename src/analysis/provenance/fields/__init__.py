@@ -65,6 +65,7 @@ from analysis.provenance.fields._tables import (
     document_rows,
     evidence_view,
     extract_provenance,
+    segments_by_doc,
 )
 
 __all__ = [
@@ -99,5 +100,6 @@ __all__ = [
     "extract_provenance",
     "named_publisher",
     "read_sidecar",
+    "segments_by_doc",
     "signature_hits",
 ]

@@ -27,6 +27,7 @@ __all__ = [
     "document_rows",
     "evidence_view",
     "extract_provenance",
+    "segments_by_doc",
 ]
 
 #: What :func:`extract_document` finds in one document, as rows: ``kind`` ``found`` (a value,
@@ -45,7 +46,8 @@ DOCUMENT_ROWS_SCHEMA = pl.Schema(
 )
 
 
-def _segments_by_doc(segments: pl.DataFrame) -> dict[str, Segs]:
+def segments_by_doc(segments: pl.DataFrame) -> dict[str, Segs]:
+    """``(start, end, label, reason)`` of every segment, per document, in text order."""
     seg_by_doc: dict[str, Segs] = {}
     ordered = segments.sort("doc_id", "start").select("doc_id", "start", "end", "label", "reason")
     for doc_id, start, end, label, reason in ordered.iter_rows():
@@ -60,10 +62,10 @@ def _encode(value: Any) -> str:
     return text
 
 
-def document_rows(docs: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
+def document_rows(docs: pl.DataFrame, seg_by_doc: Mapping[str, Segs]) -> pl.DataFrame:
     """:func:`extract_document` of every document of ``docs`` as :data:`DOCUMENT_ROWS_SCHEMA`
-    rows: what the text says, before curated values are merged (the part worth caching)."""
-    seg_by_doc = _segments_by_doc(segments)
+    rows: what the text says, before curated values are merged (the part worth caching).
+    ``seg_by_doc`` is :func:`segments_by_doc` of the ``segments`` table."""
     out: list[tuple[Any, ...]] = []
     for doc_id, text in docs.select("doc_id", "text").iter_rows():
         doc = extract_document(doc_id, text, seg_by_doc.get(doc_id, []))
@@ -109,7 +111,7 @@ def extract_provenance(
     """
     curated = curated_values(docs, sidecar, inputs)
     if documents is None:
-        documents = document_rows(docs, segments)
+        documents = document_rows(docs, segments_by_doc(segments))
     texts = dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
     found_by_doc = _documents_from(documents, texts)
     rows, evidence, gaps, conflicts = [], [], [], []
