@@ -22,12 +22,12 @@ import numpy as np
 
 from analysis.compare import group_metrics as gm
 from analysis.metrics import diversity, readability
-from analysis.pipeline import prepare
+from analysis.pipeline import open_study
 
 
 def replicates(n: int, block: int = 5, seed: int = 0) -> list[list[str]]:
     """Sentence lists of ``n`` moving-block replicates of each seed body."""
-    p = prepare("seeds")
+    p = open_study("seeds")
     table = gm.sentence_table(p.docs, p.spans)
     rng = np.random.default_rng(seed)
     out: list[list[str]] = []

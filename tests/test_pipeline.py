@@ -1,4 +1,4 @@
-"""The prepared corpus every notebook starts from."""
+"""The study every notebook opens: tables built lazily, per-document stages cached."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import polars as pl
 import pytest
 
 from analysis.core import paths
-from analysis.pipeline import prepare, with_outlet
-from analysis.provenance import fields as provenance
+from analysis.pipeline import open_study, with_outlet
+from analysis.registry import STAGES
 
 
-def test_prepare_seeds():
-    p = prepare("seeds")
+def test_open_study_seeds():
+    p = open_study("seeds")
     assert p.frame.height == p.docs.height == 5
     assert set(p.segments["doc_id"]) == set(p.docs["doc_id"])
     assert p.bodies.height == p.tables["provenance"].height == 5
@@ -30,7 +30,7 @@ def test_prepare_seeds():
 
 
 def test_bodies_are_the_joined_spans():
-    p = prepare("seeds")
+    p = open_study("seeds")
     text = dict(zip(p.docs["doc_id"], p.docs["text"], strict=True))
     for doc_id, body in p.bodies.select("doc_id", "body").iter_rows():
         spans = p.spans[doc_id]
@@ -39,62 +39,19 @@ def test_bodies_are_the_joined_spans():
     assert p.bodies.filter(pl.col("body_chars") == 0).height == 0
 
 
-def test_later_notebooks_take_over_tables_written_earlier_in_the_run(tmp_path):
-    from analysis.report.outputs import RunOutputs
-
-    computed = prepare("seeds")
-    out = RunOutputs(tmp_path)
-    out.table(computed.segments, "segments", sort_by=["doc_id", "start"])
-    out.table(computed.bodies, "bodies", sort_by=["doc_id"])
-    for name, frame in computed.tables.items():
-        out.table(frame, name, sort_by=provenance.SORT_BY[name])
-    taken = prepare("seeds", output_dir=tmp_path)
-    assert taken.segments.equals(computed.segments.sort("doc_id", "start"))
-    assert taken.bodies.equals(computed.bodies)
-    assert set(taken.tables) == set(provenance.TABLES)
-    for name, frame in computed.tables.items():
-        keys = list(provenance.SORT_BY[name])
-        assert taken.tables[name].equals(frame.sort(keys, maintain_order=True)), name
-    # Tables of another document set are not taken over.
-    pl.DataFrame({"doc_id": ["x"]}).write_parquet(tmp_path / "tables" / "bodies.parquet")
-    again = prepare("seeds", output_dir=tmp_path)
-    assert again.bodies.equals(computed.bodies)
-
-
-def test_notebook_03_takes_over_the_measures_of_notebook_02(tmp_path):
-    from analysis.pipeline import measures
-    from analysis.report.outputs import RunOutputs
-
-    p = prepare("seeds")
-    computed = measures(p)
-    assert computed.readability.height == 5
-    assert computed.readability["doc_id"].to_list() == sorted(p.docs["doc_id"].to_list())
-    assert set(computed.hits["doc_id"]) == set(p.docs["doc_id"])
+def test_measures_of_the_seeds(seeds_study):
+    p = seeds_study
+    assert p.readability.height == 5
+    assert p.readability["doc_id"].to_list() == sorted(p.docs["doc_id"].to_list())
+    assert set(p.hits["doc_id"]) == set(p.docs["doc_id"])
     assert (
-        computed.counts.group_by("doc_id")
-        .agg(pl.col("count").sum())
-        .sort("doc_id")["count"]
-        .to_list()
-        == computed.hits.group_by("doc_id").len().sort("doc_id")["len"].to_list()
+        p.counts.group_by("doc_id").agg(pl.col("count").sum()).sort("doc_id")["count"].to_list()
+        == p.hits.group_by("doc_id").len().sort("doc_id")["len"].to_list()
     )
-    out = RunOutputs(tmp_path)
-    marker = computed.readability.with_columns(pl.lit(-1.0).alias("gunning_fog"))
-    out.table(marker, "readability", sort_by=["doc_id"])
-    out.table(computed.hits, "rhetoric_hits", sort_by=["doc_id", "start", "end", "family", "term"])
-    out.table(computed.counts, "rhetoric", sort_by=["doc_id", "family"])
-    out.table(computed.mentions, "actor_mentions", sort_by=["doc_id", "start"])
-    taken = measures(p, output_dir=tmp_path)
-    assert taken.readability["gunning_fog"].to_list() == [-1.0] * 5  # read, not recomputed
-    assert taken.hits.equals(computed.hits)
-    assert taken.counts.equals(computed.counts)
-    assert taken.mentions.equals(computed.mentions)
-    # A readability table of other documents is not taken over.
-    marker.head(4).write_parquet(tmp_path / "tables" / "readability.parquet")
-    again = measures(p, output_dir=tmp_path)
-    assert again.readability.equals(computed.readability)
+    assert p.words.height == 5 and p.words["words"].min() > 100
 
 
-def test_prepare_reports_bad_curated_values(tmp_path):
+def test_open_study_reports_bad_curated_values(tmp_path):
     """The sidecar is read and checked against the whole corpus (issue 9, case 4)."""
     seed = "002_9ab1999b316cd6ca.txt"
     (tmp_path / seed).write_bytes((paths.SEEDS / seed).read_bytes())
@@ -103,7 +60,7 @@ def test_prepare_reports_bad_curated_values(tmp_path):
         f"file,published_at,views\n{seed},2026-13-45,lots\nempty.txt,2022-01-01,\n",
         encoding="utf-8",
     )
-    p = prepare(tmp_path)
+    p = open_study(tmp_path)
     row = p.tables["provenance"].row(0, named=True)
     assert (row["published_at"], row["views"]) == ("2022-11-19T00:19:00+03:00", 2562)
     assert p.tables["curated_problems"].select("file", "row", "column", "value").rows() == [
@@ -113,52 +70,102 @@ def test_prepare_reports_bad_curated_values(tmp_path):
     ]
 
 
-def _subset(p, n: int):
-    """The first ``n`` prepared documents, as if the corpus held only them."""
-    from analysis.pipeline import Prepared
-
-    ids = p.docs["doc_id"].head(n).implode()
-    keep = pl.col("doc_id").is_in(ids)
-    return Prepared(
-        p.frame, p.docs.filter(keep), p.segments.filter(keep), p.bodies.filter(keep), {}
-    )
+_TABLES = ("segments", "tables", "quotes", "citations", "readability", "hits", "counts")
 
 
-def test_cached_measures_equal_fresh_ones_whatever_was_stored(
-    seeds_prepared, monkeypatch, tmp_path
-):
-    from analysis import pipeline
+def _equal(a, b) -> None:
+    for name in (*_TABLES, "mentions", "words", "bodies"):
+        left, right = getattr(a, name), getattr(b, name)
+        if isinstance(left, dict):
+            assert left.keys() == right.keys()
+            for table in left:
+                assert left[table].equals(right[table]), (name, table)
+        else:
+            assert left.equals(right), name
+
+
+def test_cached_tables_equal_fresh_ones_whatever_was_stored(seeds_study, monkeypatch, tmp_path):
+    """Two of the five seeds built alone (each the only one of its outlet, so their inputs are
+    the same as in the whole corpus), then the whole corpus: two documents from the cache and
+    three computed in every stage, and every table as without a cache."""
+    alone = [s for s, n in seeds_study.provenance.group_by("outlet").len().rows() if n == 1 and s]
+    monkeypatch.setenv("ANALYSIS_CACHE", "off")
+    fresh = open_study("seeds").build()
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    part = tmp_path / "part"
+    part.mkdir()
+    for source in seeds_study.provenance.filter(pl.col("outlet").is_in(alone))["source"]:
+        (part / source).write_bytes((paths.SEEDS / source).read_bytes())
+    assert open_study(part).build().docs.height == 2
+    mixed = open_study("seeds").build()
+    assert {n: (r.cached, r.computed) for n, r in mixed.stages.items()} == {
+        name: (2, 3) for name in STAGES
+    }
+    _equal(mixed, fresh)
+    warm = open_study("seeds").build()
+    assert {n: (r.cached, r.computed) for n, r in warm.stages.items()} == {
+        name: (5, 0) for name in STAGES
+    }
+    _equal(warm, fresh)
+
+
+def test_two_workers_give_the_tables_of_one(seeds_study, monkeypatch, tmp_path):
+    seeds_study.build()
+    """A real LocalCluster of two worker processes, batches of one document (as if the corpus
+    were large), no cache: every table equals the in-process one."""
+    from analysis.core import workers as W
 
     monkeypatch.setenv("ANALYSIS_CACHE", "off")
-    fresh = pipeline.measures(seeds_prepared)
-    fresh_quotes = pipeline.quotes(seeds_prepared)
-    fresh_citations = pipeline.citations(seeds_prepared, fresh_quotes)
-    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path))
-    pipeline.measures(_subset(seeds_prepared, 2))  # two of five documents stored
-    log = tmp_path / "run"
-    log.mkdir()
-    mixed = pipeline.measures(seeds_prepared, output_dir=log)
-    for name in ("readability", "hits", "counts", "mentions", "words"):
-        assert getattr(mixed, name).equals(getattr(fresh, name)), name
-    lines = [json.loads(line) for line in (log / pipeline.STAGE_LOG).read_text().splitlines()]
-    counts = {line["stage"]: (line["cached"], line["computed"]) for line in lines}
-    assert counts == {
-        "quotes": (2, 3),
-        "rhetoric_hits": (2, 3),
-        "readability": (2, 3),
-        "actor_mentions": (2, 3),
-    }
-    warm = pipeline.measures(seeds_prepared)  # everything stored now
-    assert warm.hits.equals(fresh.hits) and warm.readability.equals(fresh.readability)
-    assert pipeline.citations(seeds_prepared, fresh_quotes).equals(fresh_citations)
-    assert pipeline.citations(seeds_prepared, fresh_quotes).equals(fresh_citations)  # cached
+    monkeypatch.setattr(W, "BATCH_DOCS", 1)
+    study = open_study("seeds", workers=2)
+    study.workers.min_cluster_docs = 1
+    with study:
+        study.build()
+        assert study.workers.used == 2
+    _equal(study, seeds_study)
+
+
+_KILLED = r"""
+import os, signal, sys
+from analysis.core import cache, workers
+from analysis.pipeline import open_study
+workers.BATCH_DOCS = 1  # one part per document
+stored = 0
+real = cache.DocumentCache.store
+def store(self, *args):
+    global stored
+    real(self, *args)
+    stored += 1
+    if stored == int(sys.argv[2]):
+        os.kill(os.getpid(), signal.SIGKILL)  # as a power cut would, between two writes
+cache.DocumentCache.store = store
+open_study(sys.argv[1]).build()
+"""
+
+
+def test_a_killed_build_leaves_a_cache_the_next_build_uses(seeds_study, monkeypatch, tmp_path):
+    seeds_study.build()
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED, str(paths.SEEDS), "7"], env=os.environ, check=False
+    )
+    assert killed.returncode == -9
+    again = open_study("seeds").build()
+    assert again.stages["segments"].cached == 5  # the five parts stored before the kill
+    assert again.stages["provenance_fields"].cached == 2
+    assert again.stages["quotes"].computed == 5
+    _equal(again, seeds_study)
 
 
 _TRACE = r"""
 import sys, json, functools
 from analysis import pipeline
 from analysis.core import data
-prepared = pipeline.prepare("seeds")
+study = pipeline.open_study("seeds")
+study.spans
 for module in [m for name, m in sys.modules.items() if name.startswith("analysis")]:
     for value in list(vars(module).values()):
         if hasattr(value, "cache_clear"):
@@ -170,13 +177,13 @@ def traced(name):
     return real(name)
 data.read_text = traced
 stage = sys.argv[1]
-quotes = pipeline.quotes(prepared)
+study.quotes
 if stage == "citations":
     read.clear()
-    pipeline.citations(prepared, quotes)
+    study.citations
 elif stage != "quotes":
     read.clear()
-    pipeline.measures(prepared)
+    study.hits
 print(json.dumps(sorted(read)))
 """
 
@@ -188,7 +195,6 @@ def test_every_data_file_a_stage_reads_is_in_its_version(stage, tmp_path):
     import sys
 
     from analysis.core import versions
-    from analysis.registry import STAGES
 
     env = {**os.environ, "ANALYSIS_CACHE": "off"}
     out = subprocess.run(
@@ -196,10 +202,7 @@ def test_every_data_file_a_stage_reads_is_in_its_version(stage, tmp_path):
     ).stdout
     read = set(json.loads(out.splitlines()[-1]))
     spec = STAGES[stage]
-    closure = [m for module in spec.modules for m in versions.module_closure(module)]
-    if stage == "rhetoric_hits":  # measures runs readability and actor mentions too
-        for other in ("readability", "actor_mentions"):
-            closure += [m for mod in STAGES[other].modules for m in versions.module_closure(mod)]
+    closure = [m for module in spec.code for m in versions.module_closure(module)]
     declared = set(versions.data_files_named(closure, spec.data))
     assert read, "nothing traced"
     assert read <= declared, read - declared
@@ -208,7 +211,6 @@ def test_every_data_file_a_stage_reads_is_in_its_version(stage, tmp_path):
 def test_a_new_document_recomputes_only_the_segments_whose_recurring_lines_it_changes(
     monkeypatch, tmp_path
 ):
-    from analysis import pipeline
     from analysis.provenance import boilerplate
 
     monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
@@ -222,18 +224,14 @@ def test_a_new_document_recomputes_only_the_segments_whose_recurring_lines_it_ch
     }
     outlets = {"a": "X", "b": "X", "c": "Y", "d": "X", "e": "X"}
 
-    def docs(ids):
-        return pl.DataFrame({"doc_id": ids, "text": [texts[i] for i in ids]})
-
     def computed(ids, run):
-        out = tmp_path / run
-        out.mkdir()
-        segments = pipeline._segments(docs(ids), outlets, out)
-        fresh = boilerplate.segment_corpus(docs(ids), {i: outlets[i] for i in ids})
-        assert segments.equals(fresh)
-        (line,) = (out / pipeline.STAGE_LOG).read_text().splitlines()
-        entry = json.loads(line)
-        return entry["cached"], entry["computed"]
+        corpus = tmp_path / f"{run}.parquet"
+        rows = {"id": ids, "text": [texts[i] for i in ids], "outlet": [outlets[i] for i in ids]}
+        pl.DataFrame(rows).write_parquet(corpus)
+        study = open_study(corpus)
+        fresh = boilerplate.segment_corpus(study.docs, study.outlets)
+        assert study.segments.equals(fresh)
+        return study.stages["segments"].cached, study.stages["segments"].computed
 
     assert computed(["a", "b", "c"], "first") == (0, 3)
     assert computed(["a", "b", "c"], "again") == (3, 0)

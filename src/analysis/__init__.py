@@ -6,3 +6,19 @@ that need them: ``analysis.corpus.intake`` and ``analysis.core.paths`` stay ligh
 """
 
 __version__ = "0.1.0"
+
+import importlib
+from typing import Any
+
+__all__ = ["open_study"]
+
+
+def __getattr__(name: str) -> Any:
+    """``analysis.open_study`` (:func:`analysis.pipeline.open_study`), imported on first use.
+
+    By name, not an import statement: every stage's version covers the modules its code imports,
+    parents included (:mod:`analysis.core.versions`), and this one is not stage code.
+    """
+    if name == "open_study":
+        return importlib.import_module("analysis.pipeline").open_study
+    raise AttributeError(f"module 'analysis' has no attribute {name!r}")

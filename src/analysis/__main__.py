@@ -93,6 +93,8 @@ def _run(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             progress=not args.no_progress and sys.stderr.isatty(),
             reuse=not args.no_reuse,
+            workers=args.workers,
+            scheduler=args.scheduler,
         )
     failed = [r for r in results if not r.ok]
     for r in failed:
@@ -165,6 +167,16 @@ def _baseline(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
@@ -192,6 +204,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--grid", help="YAML grid: 'runs' (list of sets) and/or 'matrix' (NAME: [values])"
     )
     run.add_argument("--jobs", type=int, default=1, help="grid runs executed at once (default 1)")
+    run.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        help="processes computing the documents the cache lacks, and notebooks run at once "
+        "(default: the machine's cores; 1: in this process, one notebook after another)",
+    )
+    run.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help="compute on this running Dask cluster (dask scheduler / dask worker) instead",
+    )
     run.add_argument(
         "--cell-timeout", type=int, default=1800, help="seconds per cell (default 1800)"
     )

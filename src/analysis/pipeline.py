@@ -1,167 +1,71 @@
-"""The corpus prepared for analysis: intake, outlets, boilerplate, clean bodies, provenance.
+"""A corpus opened for analysis: every table the notebooks read, built lazily, cached per document.
 
-Every notebook starts here (:func:`prepare`) so each can run on its own (in JupyterLab, under
-nbval, or by the runner) and all work from the same clean bodies.
+Every notebook starts with :func:`open_study` and reads its tables as attributes
+(``study.segments``, ``study.quotes``, ``study.readability`` ...). Nothing is computed until a
+table is asked for, and each per-document table comes from its stage in
+:data:`analysis.registry.STAGES`: rows stored in the cache (:mod:`analysis.core.cache`) under
+the stage's version and each document's key are read, and only the documents the cache lacks
+are computed, in batches, here or on Dask workers (:class:`analysis.core.workers.Workers`). So
+no notebook recomputes another's work: the runner builds every stage once before the notebooks
+run (:meth:`Study.build`), and a notebook opened in JupyterLab on a corpus already built reads
+its tables from the cache in seconds.
+
+Whatever the workers, their number or the cache's state, the tables are the same, row for row:
+each stage gives any subset of the corpus the same rows for its documents, and rows are put back
+in the order one computation over the whole corpus gives them.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import os
-from collections.abc import Callable, Sequence
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from analysis.core import paths
 from analysis.core.cache import DocumentCache, cache_root, digest
+from analysis.core.workers import Progress, Workers, batches
 from analysis.corpus import intake as corpus
 from analysis.provenance import boilerplate
 from analysis.provenance import fields as provenance
 from analysis.registry import STAGES
 
 __all__ = [
-    "STAGE_LOG",
-    "Measures",
-    "Prepared",
-    "citations",
-    "measures",
-    "prepare",
-    "quotes",
+    "PROGRESS_FROM",
+    "StageRun",
+    "Study",
+    "open_study",
     "with_outlet",
 ]
 
-
-@dataclass(frozen=True)
-class Prepared:
-    """A corpus ready for analysis.
-
-    Attributes
-    ----------
-    frame
-        Every input (:func:`analysis.corpus.intake.read_corpus`).
-    docs
-        The ``ok`` documents, with the outlet each belongs to (curated, or from signatures).
-    segments, bodies
-        Boilerplate separation (:mod:`analysis.provenance.boilerplate`).
-    tables
-        ``provenance``, ``provenance_evidence``, ``provenance_gaps``, ``provenance_conflicts``,
-        ``curated_problems`` (:data:`analysis.provenance.fields.TABLES`).
-    """
-
-    frame: pl.DataFrame
-    docs: pl.DataFrame
-    segments: pl.DataFrame
-    bodies: pl.DataFrame
-    tables: dict[str, pl.DataFrame]
-
-    @functools.cached_property
-    def spans(self) -> dict[str, list[tuple[int, int]]]:
-        """Body spans per doc_id: the ranges later analyses read (computed once)."""
-        return boilerplate.body_spans(self.segments)
+#: A stage shows a progress bar when it computes at least this many documents.
+PROGRESS_FROM = 100
 
 
-#: Tables notebook 01 writes that :func:`prepare` can take over within one run.
-PREPARED_TABLES = ("segments", "bodies", *provenance.TABLES)
+@dataclass
+class StageRun:
+    """What one stage did for a study: its version, documents taken from the cache and
+    computed, and seconds spent (keys, lookup, computation and storing)."""
 
+    version: str
+    cached: int = 0
+    computed: int = 0
+    seconds: float = 0.0
 
-def prepare(
-    corpus_path: str | os.PathLike[str] = paths.SEEDS,
-    *,
-    max_bytes: int = corpus.DEFAULT_MAX_BYTES,
-    output_dir: str | os.PathLike[str] | None = None,
-) -> Prepared:
-    """Read ``corpus_path`` and run every preparation step on its ``ok`` documents.
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "cached": self.cached,
+            "computed": self.computed,
+            "seconds": round(self.seconds, 2),
+        }
 
-    Within a run (``output_dir`` given), a later notebook takes over the segments, bodies and
-    provenance tables that notebook 01 wrote, instead of computing them again, provided they
-    cover exactly the documents read now.
-    """
-    frame = corpus.read_corpus(corpus_path, max_bytes=max_bytes)
-    docs = corpus.ok_documents(frame)
-    earlier = _written_tables(output_dir, docs)
-    if earlier is not None:
-        bodies, segments, *rest = (
-            earlier[name] for name in ("bodies", "segments", *provenance.TABLES)
-        )
-        return Prepared(
-            frame, docs, segments, bodies, dict(zip(provenance.TABLES, rest, strict=True))
-        )
-    outlets = provenance.detect_outlets(docs)
-    segments = _segments(docs, outlets, output_dir)
-    sidecar = provenance.read_sidecar(corpus.check_corpus(corpus_path))
-    tables = provenance.extract_provenance(
-        docs, segments, sidecar, inputs=frame, documents=_fields(docs, segments, output_dir)
-    )
-    bodies = boilerplate.bodies(docs, segments)
-    return Prepared(frame, docs, segments, bodies, tables)
-
-
-def _segments(
-    docs: pl.DataFrame,
-    outlets: dict[str, str | None],
-    output_dir: str | os.PathLike[str] | None,
-) -> pl.DataFrame:
-    """:func:`analysis.provenance.boilerplate.segment_corpus`, cached per document.
-
-    A document's labels read the rest of the corpus only through the lines of its outlet that
-    recur in other documents: its key holds those it contains, with their counts
-    (:func:`~analysis.provenance.boilerplate.recurring_in`), so a new document of the outlet
-    recomputes exactly the documents whose recurring lines it changes.
-    """
-    texts = dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
-    recurring = boilerplate.recurring_lines(texts, outlets)
-
-    def key(row: dict[str, object]) -> tuple[object, ...]:
-        outlet = outlets.get(str(row["doc_id"]))
-        context = boilerplate.recurring_in(str(row["text"]), recurring.get(outlet))
-        return (row["doc_id"], row["text"], outlet, context)
-
-    return _per_document(
-        "segments",
-        docs,
-        key,
-        lambda part: boilerplate.segment_documents(part, outlets, recurring),
-        output_dir,
-    ).sort("doc_id", "start", "end")
-
-
-def _fields(
-    docs: pl.DataFrame, segments: pl.DataFrame, output_dir: str | os.PathLike[str] | None
-) -> pl.DataFrame:
-    """:func:`analysis.provenance.fields.document_rows`, cached per document: what each text
-    says of its provenance, given its segments (curated values are merged afterwards)."""
-    segs = provenance.segments_by_doc(segments)
-    return _per_document(
-        "provenance_fields",
-        docs,
-        lambda row: (row["doc_id"], row["text"], segs.get(str(row["doc_id"]), [])),
-        lambda part: provenance.document_rows(part, segs),
-        output_dir,
-    )
-
-
-def _written_tables(
-    output_dir: str | os.PathLike[str] | None, docs: pl.DataFrame
-) -> dict[str, pl.DataFrame] | None:
-    if output_dir is None:
-        return None
-    folder = Path(output_dir) / "tables"
-    files = {name: folder / f"{name}.parquet" for name in PREPARED_TABLES}
-    if not all(f.is_file() for f in files.values()):
-        return None
-    tables = {name: pl.read_parquet(f) for name, f in files.items()}
-    wanted = set(docs["doc_id"].to_list())
-    if set(tables["bodies"]["doc_id"].to_list()) != wanted:
-        return None
-    return tables
-
-
-#: Within a run, the file (in the run's temporary folder) where each cached stage's counts are
-#: appended, one JSON line per call; the runner moves them into the manifest.
-STAGE_LOG = ".stages.jsonl"
 
 _CACHE: DocumentCache | None = None
 
@@ -174,191 +78,394 @@ def _cache() -> DocumentCache:
     return _CACHE
 
 
-def _per_document(
-    stage: str,
-    frame: pl.DataFrame,
-    key: Callable[[dict[str, object]], Sequence[object]],
-    compute: Callable[[pl.DataFrame], pl.DataFrame],
-    output_dir: str | os.PathLike[str] | None,
-) -> pl.DataFrame:
-    """``compute(frame)``, one row of ``frame`` per document, taking stored documents' rows.
-
-    ``key(row)`` gives what the document's rows depend on besides the stage's version. Rows come
-    back in the order a single ``compute(frame)`` gives them before its final sort (by the
-    document's position in ``frame``), so the caller's sort yields the same frame.
-    """
-    spec = STAGES[stage]
-    version = spec.version
-    keys = [digest(stage, *key(row)) for row in frame.iter_rows(named=True)]
-    doc_key = dict(zip(frame["doc_id"].to_list(), keys, strict=True))
-    cache = _cache()
-    before = cache.counts.get(stage)
-    cached0, computed0 = (before.cached, before.computed) if before else (0, 0)
-    rows = cache.apply(
-        stage,
-        version,
-        keys,
-        lambda positions: compute(frame[positions]),
-        lambda out: out["doc_id"].replace_strict(doc_key, return_dtype=pl.String),
-    )
-    count = cache.counts[stage]
-    if output_dir is not None:
-        line = {
-            "stage": stage,
-            "version": version,
-            "cached": count.cached - cached0,
-            "computed": count.computed - computed0,
-        }
-        with open(Path(output_dir) / STAGE_LOG, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(line) + "\n")
-    position = {d: i for i, d in enumerate(frame["doc_id"].to_list())}
-    order = rows["doc_id"].replace_strict(position, return_dtype=pl.Int64)
-    return rows.with_columns(order.alias("_pos")).sort("_pos", maintain_order=True).drop("_pos")
+def _only(mapping: Mapping[Any, Any], ids: Iterable[Any]) -> dict[Any, Any]:
+    return {i: mapping[i] for i in ids if i in mapping}
 
 
-def _spans_of(prepared: Prepared) -> Callable[[dict[str, object]], list[tuple[int, int]]]:
-    spans = prepared.spans
-    return lambda row: spans.get(str(row["doc_id"]), [])
+def _rows_of(table: pl.DataFrame, ids: Sequence[str]) -> pl.DataFrame:
+    return table.filter(pl.col("doc_id").is_in(pl.Series(list(ids), dtype=pl.String).implode()))
 
 
-def quotes(prepared: Prepared, output_dir: str | os.PathLike[str] | None = None) -> pl.DataFrame:
-    """The ``quotes`` table: taken over from notebook 01 within a run, else computed (cached)."""
-    from analysis.provenance.quotes import quotes_table
-
-    if output_dir is not None:
-        path = Path(output_dir) / "tables" / "quotes.parquet"
-        if path.is_file():
-            taken = pl.read_parquet(path)
-            if set(taken["doc_id"].unique().to_list()) <= set(prepared.docs["doc_id"].to_list()):
-                return taken
-    spans = _spans_of(prepared)
-    return _per_document(
-        "quotes",
-        prepared.docs,
-        lambda row: (row["doc_id"], row["text"], spans(row)),
-        lambda docs: quotes_table(docs, prepared.spans),
-        output_dir,
-    ).sort("doc_id", "start", "end", "kind")
+#: A short article every worker analyses before its first batch (:func:`_warm_up`).
+_SAMPLE = (
+    "Astana names new envoy\n"
+    "By Aigerim Seitkali\n"
+    "ASTANA, 14 March 2024 - The Foreign Ministry of Kazakhstan said on Tuesday that the "
+    '"multi-vector" policy would continue. "We will keep working with Russia, China and the '
+    'West," Deputy Minister Roman Vassilenko told reporters, according to Reuters.\n'
+    "Share this article"
+)
 
 
-def citations(
-    prepared: Prepared,
-    quotes: pl.DataFrame,
-    output_dir: str | os.PathLike[str] | None = None,
-) -> pl.DataFrame:
-    """The ``citations`` table of the prepared documents (cached per document).
-
-    ``quotes`` is the ``quotes`` table of the same documents (:func:`quotes`): a function of
-    each document's text and body, so the key need not name it.
-    """
-    from analysis.provenance.citations import citations_table
-
-    spans = _spans_of(prepared)
-    return _per_document(
-        "citations",
-        prepared.docs,
-        lambda row: (row["doc_id"], row["text"], spans(row)),
-        lambda docs: citations_table(docs, prepared.spans, quotes=quotes),
-        output_dir,
-    ).sort("doc_id", "start", "end")
+def _warm_up(lexicon: str) -> list[tuple[str, pl.DataFrame, dict[str, Any]]]:
+    """Every stage's function on :data:`_SAMPLE`, as ``(ref, part, context)`` tasks."""
+    docs = pl.DataFrame({"doc_id": ["sample"], "text": [_SAMPLE]})
+    bodies = pl.DataFrame({"doc_id": ["sample"], "body": [_SAMPLE]})
+    spans = {"sample": [(0, len(_SAMPLE))]}
+    contexts: dict[str, tuple[pl.DataFrame, dict[str, Any]]] = {
+        "segments": (docs, {"outlets": {}, "recurring": {}}),
+        "provenance_fields": (docs, {"seg_by_doc": {}}),
+        "quotes": (docs, {"spans": spans}),
+        "citations": (docs, {"spans": spans}),
+        "readability": (bodies, {"min_words": 0}),
+        "rhetoric_hits": (docs, {"spans": spans, "lexicon": lexicon}),
+        "actor_mentions": (docs, {"spans": spans, "lexicon": lexicon}),
+    }
+    return [(STAGES[name].compute, *contexts[name]) for name in STAGES]
 
 
-@dataclass(frozen=True)
-class Measures:
-    """Per-document measures of notebook 02, which notebook 03 compares across groups.
+class Study:
+    """The tables of one corpus under one set of parameters; see the module docstring.
+
+    Parameters
+    ----------
+    corpus, max_bytes
+        As for :func:`analysis.corpus.intake.read_corpus`.
+    lexicon, min_words
+        The rhetoric and actor lexicon set, and the shortest body readability scores.
+    workers, scheduler
+        Where the documents the cache lacks are computed (:class:`~analysis.core.workers.Workers`):
+        1 (the default) in this process; ``None`` a local Dask cluster on every core.
+    progress
+        Draw a bar on stderr for a stage computing :data:`PROGRESS_FROM` documents or more.
 
     Attributes
     ----------
-    readability
-        :func:`analysis.metrics.readability.textstat_readability` of the clean bodies.
-    hits, counts
-        ``rhetoric_hits`` and ``rhetoric`` (:mod:`analysis.metrics.rhetoric`).
-    mentions
-        ``actor_mentions``.
-    words
-        :func:`analysis.metrics.rhetoric.word_counts` of the clean bodies.
+    stages
+        :class:`StageRun` of every stage read so far.
     """
 
-    readability: pl.DataFrame
-    hits: pl.DataFrame
-    counts: pl.DataFrame
-    mentions: pl.DataFrame
-    words: pl.DataFrame
+    def __init__(
+        self,
+        corpus_path: str | os.PathLike[str] = paths.SEEDS,
+        *,
+        max_bytes: int = corpus.DEFAULT_MAX_BYTES,
+        lexicon: str = "default",
+        min_words: int = 100,
+        workers: int | None = 1,
+        scheduler: str | None = None,
+        progress: bool = True,
+    ) -> None:
+        self.corpus = corpus_path
+        self.max_bytes = max_bytes
+        self.lexicon = lexicon
+        self.min_words = min_words
+        self.progress = progress
+        self.workers = Workers(workers, scheduler, warm=_warm_up(lexicon))
+        self.stages: dict[str, StageRun] = {}
+
+    # -- the corpus -------------------------------------------------------------------------
+
+    @functools.cached_property
+    def frame(self) -> pl.DataFrame:
+        """Every input (:func:`analysis.corpus.intake.read_corpus`)."""
+        return corpus.read_corpus(self.corpus, max_bytes=self.max_bytes)
+
+    @functools.cached_property
+    def docs(self) -> pl.DataFrame:
+        """The ``ok`` documents."""
+        return corpus.ok_documents(self.frame)
+
+    @functools.cached_property
+    def outlets(self) -> dict[str, str | None]:
+        """The outlet of every document (curated, or from signatures)."""
+        return provenance.detect_outlets(self.docs)
+
+    # -- provenance (notebook 01) -----------------------------------------------------------
+
+    @functools.cached_property
+    def segments(self) -> pl.DataFrame:
+        """Boilerplate separation (:func:`analysis.provenance.boilerplate.segment_documents`).
+
+        A document's labels read the rest of the corpus only through the lines of its outlet
+        that recur in other documents: its key holds those it contains, with their counts
+        (:func:`~analysis.provenance.boilerplate.recurring_in`), so a new document of the outlet
+        recomputes exactly the documents whose recurring lines it changes.
+        """
+        docs, outlets = self.docs, self.outlets
+        texts = dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
+        recurring = boilerplate.recurring_lines(texts, outlets)
+
+        def key(row: dict[str, Any]) -> tuple[object, ...]:
+            outlet = outlets.get(str(row["doc_id"]))
+            context = boilerplate.recurring_in(str(row["text"]), recurring.get(outlet))
+            return (row["doc_id"], row["text"], outlet, context)
+
+        def context(ids: Sequence[str]) -> dict[str, Any]:
+            mine = _only(outlets, ids)
+            named = {o for o in mine.values() if o is not None}
+            return {
+                "outlets": mine,
+                "recurring": {o: recurring[o] for o in named if o in recurring},
+            }
+
+        return self._stage("segments", docs, key, context).sort("doc_id", "start", "end")
+
+    @functools.cached_property
+    def _segs(self) -> dict[str, provenance.Segs]:
+        return provenance.segments_by_doc(self.segments)
+
+    @functools.cached_property
+    def tables(self) -> dict[str, pl.DataFrame]:
+        """``provenance``, ``provenance_evidence``, ``provenance_gaps``, ``provenance_conflicts``,
+        ``curated_problems`` (:data:`analysis.provenance.fields.TABLES`); what each text says is
+        cached per document, curated values are merged here."""
+        segs = self._segs
+        found = self._stage(
+            "provenance_fields",
+            self.docs,
+            lambda row: (row["doc_id"], row["text"], segs.get(str(row["doc_id"]), [])),
+            lambda ids: {"seg_by_doc": _only(segs, ids)},
+        )
+        sidecar = provenance.read_sidecar(corpus.check_corpus(self.corpus))
+        return provenance.extract_provenance(
+            self.docs, self.segments, sidecar, inputs=self.frame, documents=found
+        )
+
+    @property
+    def provenance(self) -> pl.DataFrame:
+        """The ``provenance`` table."""
+        return self.tables["provenance"]
+
+    @functools.cached_property
+    def bodies(self) -> pl.DataFrame:
+        """Each document's clean body (:func:`analysis.provenance.boilerplate.bodies`)."""
+        return boilerplate.bodies(self.docs, self.segments)
+
+    @functools.cached_property
+    def spans(self) -> dict[str, list[tuple[int, int]]]:
+        """Body spans per doc_id: the ranges later analyses read."""
+        return boilerplate.body_spans(self.segments)
+
+    def _spans_key(self, *extra: object) -> Callable[[dict[str, Any]], tuple[object, ...]]:
+        spans = self.spans
+        return lambda row: (row["doc_id"], row["text"], spans.get(str(row["doc_id"]), []), *extra)
+
+    @functools.cached_property
+    def quotes(self) -> pl.DataFrame:
+        """The ``quotes`` table (:func:`analysis.provenance.quotes.quotes_table`)."""
+        spans = self.spans
+        return self._stage(
+            "quotes", self.docs, self._spans_key(), lambda ids: {"spans": _only(spans, ids)}
+        ).sort("doc_id", "start", "end", "kind")
+
+    @functools.cached_property
+    def citations(self) -> pl.DataFrame:
+        """The ``citations`` table (:func:`analysis.provenance.citations.citations_table`); it
+        reads the document's quotes, a function of its text and spans, so the key need not name
+        them."""
+        spans, quotes = self.spans, self.quotes
+        return self._stage(
+            "citations",
+            self.docs,
+            self._spans_key(),
+            lambda ids: {"spans": _only(spans, ids), "quotes": _rows_of(quotes, ids)},
+        ).sort("doc_id", "start", "end")
+
+    # -- measures (notebook 02) -------------------------------------------------------------
+
+    @functools.cached_property
+    def readability(self) -> pl.DataFrame:
+        """:func:`analysis.metrics.readability.textstat_readability` of the clean bodies."""
+        min_words = self.min_words
+        return self._stage(
+            "readability",
+            self.bodies,
+            lambda row: (row["doc_id"], row["body"], min_words),
+            lambda ids: {"min_words": min_words},
+            text="body",
+        ).sort("doc_id")
+
+    @functools.cached_property
+    def _hits(self) -> pl.DataFrame:
+        spans, quotes, lexicon = self.spans, self.quotes, self.lexicon
+        return self._stage(
+            "rhetoric_hits",
+            self.docs,
+            self._spans_key(lexicon),
+            lambda ids: {
+                "spans": _only(spans, ids),
+                "quotes": _rows_of(quotes, ids),
+                "lexicon": lexicon,
+            },
+        ).sort("doc_id", "start", "end", "family", "term")
+
+    @functools.cached_property
+    def hits(self) -> pl.DataFrame:
+        """The ``rhetoric_hits`` table (:func:`analysis.metrics.rhetoric.rhetoric_hits`)."""
+        return self._hits.sort("doc_id", "start", "end", "family", "term", nulls_last=True)
+
+    @functools.cached_property
+    def counts(self) -> pl.DataFrame:
+        """The ``rhetoric`` table: cues per family and document."""
+        from analysis.metrics import rhetoric
+
+        counts = rhetoric.rhetoric_counts(self._hits, self.bodies, lexicon=self.lexicon)
+        return counts.sort("doc_id", "family")
+
+    @functools.cached_property
+    def mentions(self) -> pl.DataFrame:
+        """The ``actor_mentions`` table (:func:`analysis.metrics.rhetoric.actor_mentions`)."""
+        spans, lexicon = self.spans, self.lexicon
+        mentions = self._stage(
+            "actor_mentions",
+            self.docs,
+            self._spans_key(lexicon),
+            lambda ids: {"spans": _only(spans, ids), "lexicon": lexicon},
+        ).sort("doc_id", "start", "end", "bloc", "actor")
+        return mentions.sort("doc_id", "start", maintain_order=True)
+
+    @functools.cached_property
+    def words(self) -> pl.DataFrame:
+        """Words of each clean body (:func:`analysis.metrics.rhetoric.word_counts`)."""
+        from analysis.metrics import rhetoric
+
+        return rhetoric.word_counts(self.bodies)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def build(self) -> Study:
+        """Read or compute every stage of :data:`~analysis.registry.STAGES`.
+
+        In this process the stages run one after another. Once the workers have a cluster
+        (started for the first stage with enough documents to compute), the stages that need
+        only the segments are sent together, and those that read quotes as soon as quotes are
+        in, so no worker waits for the slowest batch of one stage while another has work.
+        """
+        self._segs  # noqa: B018 (cached properties: reading one builds it)
+        self.spans  # noqa: B018
+        if not self.workers.started:  # in this process: one stage after another
+            for table in ("tables", "quotes", "citations", "readability", "hits", "mentions"):
+                getattr(self, table)
+            return self
+        _cache()  # made once, before the threads share it
+        for spec in STAGES.values():  # parsed once here: CPython 3.11's ast is not thread-safe
+            _ = spec.version
+        with ThreadPoolExecutor(max_workers=4, thread_name_prefix="stage") as pool:
+            quotes = pool.submit(getattr, self, "quotes")
+            waiting = [pool.submit(getattr, self, t) for t in ("tables", "readability", "mentions")]
+            quotes.result()
+            waiting += [pool.submit(getattr, self, t) for t in ("citations", "hits")]
+            for future in waiting:
+                future.result()
+        return self
+
+    def close(self) -> None:
+        """Stop the Dask workers this study started, if any."""
+        self.workers.close()
+
+    def __enter__(self) -> Study:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _stage(
+        self,
+        stage: str,
+        frame: pl.DataFrame,
+        key: Callable[[dict[str, Any]], Sequence[object]],
+        context: Callable[[Sequence[str]], dict[str, Any]],
+        *,
+        text: str = "text",
+    ) -> pl.DataFrame:
+        """The rows of ``stage`` for the documents of ``frame`` (one row per document).
+
+        ``key(row)`` gives what the document's rows depend on besides the stage's version, and
+        ``context(doc_ids)`` what the stage's function needs besides the documents' rows, for
+        those documents only. Rows come back in the order a single computation over ``frame``
+        gives them before its final sort (by the document's position in ``frame``), so the
+        caller's sort yields the same frame whatever came from the cache or which batch.
+        """
+        t0 = time.perf_counter()
+        spec = STAGES[stage]
+        version = spec.version
+        doc_ids = frame["doc_id"].to_list()
+        keys = [digest(stage, *key(row)) for row in frame.iter_rows(named=True)]
+        doc_key = dict(zip(doc_ids, keys, strict=True))
+        sizes = frame[text].fill_null("").str.len_bytes().to_list()
+        workers = self.workers
+        versioned = (version, spec.code, spec.data)
+
+        def compute(missing: list[int]) -> Iterator[tuple[list[int], pl.DataFrame]]:
+            if not missing:  # no documents at all: the stage's empty table
+                empty = [(frame, context([]))]
+                yield [], next(workers.run(stage, spec.compute, versioned, empty))[1]
+                return
+            cut = batches([sizes[i] for i in missing], workers.parallel)
+            positions = [[missing[j] for j in b] for b in cut]
+            parts = [(frame[p], context([doc_ids[i] for i in p])) for p in positions]
+            bar = Progress(
+                stage,
+                total=len(keys),
+                cached=len(keys) - len(missing),
+                show=self.progress and len(missing) >= PROGRESS_FROM,
+            )
+            try:
+                for i, rows in workers.run(stage, spec.compute, versioned, parts):
+                    bar.advance(len(positions[i]))
+                    yield positions[i], rows
+            finally:
+                bar.close()
+
+        cache = _cache()
+        before = cache.counts.get(stage)
+        cached0, computed0 = (before.cached, before.computed) if before else (0, 0)
+        rows = cache.apply(
+            stage,
+            version,
+            keys,
+            compute,
+            lambda out: out["doc_id"].replace_strict(doc_key, return_dtype=pl.String),
+        )
+        count = cache.counts[stage]
+        run = self.stages.setdefault(stage, StageRun(version))
+        run.cached += count.cached - cached0
+        run.computed += count.computed - computed0
+        position = {d: i for i, d in enumerate(doc_ids)}
+        order = rows["doc_id"].replace_strict(position, return_dtype=pl.Int64)
+        rows = rows.with_columns(order.alias("_pos")).sort("_pos", maintain_order=True)
+        run.seconds += time.perf_counter() - t0
+        return rows.drop("_pos")
 
 
-#: Tables notebook 02 writes that :func:`measures` can take over within one run.
-MEASURE_TABLES = ("readability", "rhetoric_hits", "rhetoric", "actor_mentions")
-
-
-def measures(
-    prepared: Prepared,
+def open_study(
+    corpus_path: str | os.PathLike[str] = paths.SEEDS,
     *,
+    max_bytes: int = corpus.DEFAULT_MAX_BYTES,
     lexicon: str = "default",
     min_words: int = 100,
-    output_dir: str | os.PathLike[str] | None = None,
-) -> Measures:
-    """Readability, rhetorical cues and actor mentions of every clean body.
+    workers: int | None = 1,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+) -> Study:
+    """Open ``corpus_path`` for analysis: a :class:`Study` whose tables are built when read.
 
-    Within a run (``output_dir`` given) the tables notebook 02 wrote with the same parameters
-    are taken over, provided ``readability`` covers exactly the documents prepared now;
-    otherwise everything is computed here (about as long as notebook 02 itself).
+    ``progress`` (default: when stderr is a terminal or this runs in a Jupyter kernel) draws a
+    bar for every stage that computes many documents.
+
+    >>> study = open_study("seeds")
+    >>> study.docs.height, sorted(study.stages)
+    (5, [])
+    >>> study.quotes.height > 0, sorted(study.stages)
+    (True, ['quotes', 'segments'])
     """
-    from analysis.metrics import readability, rhetoric
-
-    words = rhetoric.word_counts(prepared.bodies)
-    if output_dir is not None:
-        folder = Path(output_dir) / "tables"
-        files = {name: folder / f"{name}.parquet" for name in MEASURE_TABLES}
-        if all(f.is_file() for f in files.values()):
-            taken = {name: pl.read_parquet(f) for name, f in files.items()}
-            wanted = set(prepared.docs["doc_id"].to_list())
-            if set(taken["readability"]["doc_id"].to_list()) == wanted:
-                return Measures(
-                    taken["readability"],
-                    taken["rhetoric_hits"],
-                    taken["rhetoric"],
-                    taken["actor_mentions"],
-                    words,
-                )
-    spans = _spans_of(prepared)
-    found_quotes = quotes(prepared, output_dir)
-    hits = _per_document(
-        "rhetoric_hits",
-        prepared.docs,
-        lambda row: (row["doc_id"], row["text"], spans(row), lexicon),
-        lambda docs: rhetoric.rhetoric_hits(
-            docs, prepared.spans, quotes=found_quotes, lexicon=lexicon
-        ),
-        output_dir,
-    ).sort("doc_id", "start", "end", "family", "term")
-    scores = _per_document(
-        "readability",
-        prepared.bodies,
-        lambda row: (row["doc_id"], row["body"], min_words),
-        lambda bodies: readability.textstat_readability(bodies, min_words=min_words),
-        output_dir,
-    ).sort("doc_id")
-    mentions = _per_document(
-        "actor_mentions",
-        prepared.docs,
-        lambda row: (row["doc_id"], row["text"], spans(row), lexicon),
-        lambda docs: rhetoric.actor_mentions(docs, prepared.spans, lexicon=lexicon),
-        output_dir,
-    ).sort("doc_id", "start", "end", "bloc", "actor")
-    return Measures(  # sorted as notebook 02 writes them
-        scores,
-        hits.sort("doc_id", "start", "end", "family", "term", nulls_last=True),
-        rhetoric.rhetoric_counts(hits, prepared.bodies, lexicon=lexicon).sort("doc_id", "family"),
-        mentions.sort("doc_id", "start", maintain_order=True),
-        words,
+    if progress is None:
+        progress = sys.stderr.isatty() or "ipykernel" in sys.modules
+    return Study(
+        corpus_path,
+        max_bytes=max_bytes,
+        lexicon=lexicon,
+        min_words=min_words,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
     )
 
 
 def with_outlet(
-    table: pl.DataFrame, prepared: Prepared, unknown: str = "(unknown outlet)"
+    table: pl.DataFrame, study: Study, unknown: str = "(unknown outlet)"
 ) -> pl.DataFrame:
     """``table`` (keyed by ``doc_id``) with the document's ``source`` and ``outlet`` joined on."""
-    meta = prepared.tables["provenance"].select(
-        "doc_id", "source", pl.col("outlet").fill_null(unknown)
-    )
+    meta = study.provenance.select("doc_id", "source", pl.col("outlet").fill_null(unknown))
     return table.join(meta, on="doc_id", how="left", maintain_order="left")

@@ -375,64 +375,86 @@ class Stage:
         The cache folder's name.
     table
         The table of :data:`TABLES` it makes rows of.
+    compute
+        ``"module:function"``: ``function(docs, **context)`` gives the rows of the documents in
+        ``docs`` (any subset of the corpus gives the same rows for its documents), with the
+        context those documents need (:mod:`analysis.pipeline` cuts it per batch).
     modules
-        Where its code lives; its version covers their import closure
-        (:func:`analysis.core.versions.stage_version`).
+        Where else its code lives; its version covers their import closure and that of
+        ``compute``'s module (:func:`analysis.core.versions.stage_version`).
+    key
+        What a document's key covers (besides the stage and its version).
     data
         Patterns of data files it reads under names built at run time (``rhetoric*.yaml``);
         files named by a string in its code are found without being listed.
-    key
-        What a document's key covers (besides the stage and its version).
     """
 
     name: str
     table: str
+    compute: str
     modules: tuple[str, ...]
     key: tuple[str, ...]
     data: tuple[str, ...] = ()
+
+    @property
+    def code(self) -> tuple[str, ...]:
+        """The modules its version derives from: ``modules`` and ``compute``'s module."""
+        return tuple(sorted({*self.modules, self.compute.partition(":")[0]}))
 
     @property
     def version(self) -> str:
         """16 hex digits that change exactly when the code, data or packages it reaches do."""
         from analysis.core.versions import stage_version
 
-        return stage_version(self.modules, self.data)
+        return stage_version(self.code, self.data)
 
 
 _RHETORIC = ("rhetoric*.yaml", "actors*.yaml")
 
-#: The cached per-document stages, by name.
+#: The cached per-document stages, by name, in an order that computes each after the stages
+#: whose tables it reads (citations and rhetoric hits read quotes).
 STAGES: dict[str, Stage] = {
     s.name: s
     for s in (
         Stage(
             "segments",
             "segments",
+            "analysis.provenance.boilerplate:segment_documents",
             ("analysis.provenance.boilerplate",),
             ("doc_id", "text", "outlet", "the outlet's recurring lines in the text"),
         ),
         Stage(
             "provenance_fields",
             "provenance",
+            "analysis.provenance.fields._tables:document_rows",
             ("analysis.provenance.fields._extract",),
             ("doc_id", "text", "segments (range, label, reason)"),
         ),
-        Stage("quotes", "quotes", ("analysis.provenance.quotes",), ("doc_id", "text", "spans")),
+        Stage(
+            "quotes",
+            "quotes",
+            "analysis.provenance.quotes._table:quotes_table",
+            ("analysis.provenance.quotes",),
+            ("doc_id", "text", "spans"),
+        ),
         Stage(
             "citations",
             "citations",
+            "analysis.provenance.citations:citations_table",
             ("analysis.provenance.citations",),
             ("doc_id", "text", "spans"),
         ),
         Stage(
             "readability",
             "readability",
+            "analysis.metrics.readability:textstat_readability",
             ("analysis.metrics.readability",),
             ("doc_id", "body", "min_words"),
         ),
         Stage(
             "rhetoric_hits",
             "rhetoric_hits",
+            "analysis.metrics.rhetoric._cues:rhetoric_hits",
             ("analysis.metrics.rhetoric",),
             ("doc_id", "text", "spans", "lexicon"),
             _RHETORIC,
@@ -440,6 +462,7 @@ STAGES: dict[str, Stage] = {
         Stage(
             "actor_mentions",
             "actor_mentions",
+            "analysis.metrics.rhetoric._actors:actor_mentions",
             ("analysis.metrics.rhetoric",),
             ("doc_id", "text", "spans", "lexicon"),
             _RHETORIC,

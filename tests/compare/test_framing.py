@@ -10,9 +10,9 @@ from analysis.compare import groups
 
 
 @pytest.fixture(scope="module")
-def seeds(seeds_prepared, seeds_measured):
-    p = seeds_prepared
-    m = seeds_measured
+def seeds(seeds_study):
+    p = seeds_study
+    m = seeds_study
     g = groups.groups_for(p.tables["provenance"])
     return p, m, g
 

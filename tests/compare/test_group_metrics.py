@@ -196,8 +196,8 @@ def test_coverage_on_simulated_groups() -> None:
 
 
 @pytest.fixture(scope="module")
-def seeds(seeds_prepared):
-    p = seeds_prepared
+def seeds(seeds_study):
+    p = seeds_study
     hits = rhetoric.rhetoric_hits(p.docs, p.spans)
     per_doc = per_doc_table(
         readability.textstat_readability(p.bodies, min_words=100),

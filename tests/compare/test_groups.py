@@ -9,8 +9,8 @@ from analysis.compare import groups as G
 
 
 @pytest.fixture(scope="module")
-def provenance(seeds_prepared) -> pl.DataFrame:
-    return seeds_prepared.tables["provenance"]
+def provenance(seeds_study) -> pl.DataFrame:
+    return seeds_study.tables["provenance"]
 
 
 def _by_source(provenance: pl.DataFrame, group_by: str) -> dict[str, str]:

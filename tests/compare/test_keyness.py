@@ -180,9 +180,9 @@ def test_empty_and_one_group() -> None:
 
 
 @pytest.fixture(scope="module")
-def seed_keyness(seeds_prepared) -> tuple[pl.DataFrame, pl.DataFrame]:
+def seed_keyness(seeds_study) -> tuple[pl.DataFrame, pl.DataFrame]:
 
-    p = seeds_prepared
+    p = seeds_study
     texts = p.bodies.select("doc_id", "body").join(
         p.tables["provenance"].select("doc_id", "outlet"), on="doc_id", how="left"
     )

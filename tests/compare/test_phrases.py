@@ -288,9 +288,9 @@ def test_hand_occurrences() -> None:
 
 
 @pytest.fixture(scope="module")
-def seeds(seeds_prepared) -> tuple[pl.DataFrame, dict, pl.DataFrame, dict[str, str]]:
+def seeds(seeds_study) -> tuple[pl.DataFrame, dict, pl.DataFrame, dict[str, str]]:
 
-    p = seeds_prepared
+    p = seeds_study
     groups = p.tables["provenance"].select(
         "doc_id", pl.col("outlet").fill_null(UNKNOWN).alias("group")
     )
@@ -384,10 +384,10 @@ def test_doctests() -> None:
     assert result.failed == 0
 
 
-def test_rank_and_names_apart_from_formulations_on_the_seeds(seeds_prepared):
+def test_rank_and_names_apart_from_formulations_on_the_seeds(seeds_study):
     from analysis.compare import groups
 
-    p = seeds_prepared
+    p = seeds_study
     table = phrases_mod.shared_phrases(p.docs, p.spans, groups.groups_for(p.tables["provenance"]))
     assert table["rank"].to_list() == list(range(1, table.height + 1))
     names = table.filter(pl.col("capitalized"))["phrase"].to_list()

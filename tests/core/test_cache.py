@@ -27,7 +27,7 @@ def run(cache: C.DocumentCache, docs: pl.DataFrame, calls: list) -> pl.DataFrame
 
     def compute(positions):
         calls.append([docs["doc_id"][i] for i in positions])
-        return rows_of(docs[positions])
+        yield positions, rows_of(docs[positions])
 
     out = cache.apply(
         "stage",
@@ -37,6 +37,22 @@ def run(cache: C.DocumentCache, docs: pl.DataFrame, calls: list) -> pl.DataFrame
         lambda rows: rows["doc_id"].replace_strict(to_key, return_dtype=pl.String),
     )
     return out.sort("doc_id", "i")
+
+
+def test_each_batch_is_stored_as_it_arrives(tmp_path):
+    """A computation that fails after its first batch keeps that batch."""
+    cache = C.DocumentCache(tmp_path)
+    keys = ["k-a", "k-b", "k-c"]
+
+    def compute(positions):
+        yield [0, 1], rows_of(DOCS[[0, 1]])
+        raise RuntimeError("the second batch fails")
+
+    with pytest.raises(RuntimeError, match="second batch"):
+        cache.apply("stage", "v1", keys, compute, lambda r: "k-" + r["doc_id"])
+    found, covered = cache.lookup("stage", "v1", keys)
+    assert covered == {"k-a", "k-b"}
+    assert found is not None and found.drop(C.KEY).equals(rows_of(DOCS[[0, 1]]))
 
 
 def test_stored_documents_are_not_computed_again(tmp_path):

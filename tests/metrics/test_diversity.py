@@ -10,8 +10,8 @@ from analysis.metrics.diversity import mattr_batch, mtld_batch
 
 
 @pytest.fixture(scope="module")
-def seed_bodies(seeds_prepared) -> list[str]:
-    return seeds_prepared.bodies["body"].to_list()
+def seed_bodies(seeds_study) -> list[str]:
+    return seeds_study.bodies["body"].to_list()
 
 
 def _ids(tokens: list[str]) -> np.ndarray:

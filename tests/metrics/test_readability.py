@@ -84,8 +84,8 @@ EDGE_TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def seed_bodies(seeds_prepared) -> pl.DataFrame:
-    return seeds_prepared.bodies
+def seed_bodies(seeds_study) -> pl.DataFrame:
+    return seeds_study.bodies
 
 
 @pytest.fixture(scope="module")

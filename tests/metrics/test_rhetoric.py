@@ -18,8 +18,8 @@ from analysis.text.evidence import SNIPPET_CHARS
 
 
 @pytest.fixture(scope="module")
-def seeds(seeds_prepared):
-    p = seeds_prepared
+def seeds(seeds_study):
+    p = seeds_study
     docs = p.docs.select("doc_id", "source", "text")
     return p, docs, {s[:3]: d for d, s in docs.select("doc_id", "source").iter_rows()}
 

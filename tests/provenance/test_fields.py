@@ -586,7 +586,7 @@ def test_a_translation_whose_original_outlet_is_in_no_registry(tmp_path):
     assert row["original_language"] == "fr"  # from the broad outlet list (fundus)
 
 
-def test_document_rows_rebuild_what_each_text_says(seeds_prepared):
+def test_document_rows_rebuild_what_each_text_says(seeds_study):
     """The cacheable part of provenance: rebuilt from its rows, every table is the same."""
     from analysis.provenance.fields import (
         DOCUMENT_ROWS_SCHEMA,
@@ -595,7 +595,7 @@ def test_document_rows_rebuild_what_each_text_says(seeds_prepared):
         segments_by_doc,
     )
 
-    p = seeds_prepared
+    p = seeds_study
     rows = document_rows(p.docs, segments_by_doc(p.segments))
     assert rows.schema == DOCUMENT_ROWS_SCHEMA
     assert set(rows["kind"]) == {"found", "gap"}

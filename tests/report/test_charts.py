@@ -25,8 +25,8 @@ def test_document_lengths_switches_to_a_histogram():
     assert len(rows) < 100
 
 
-def test_timeline_kinds_on_the_seeds(seeds_prepared):
-    p = seeds_prepared
+def test_timeline_kinds_on_the_seeds(seeds_study):
+    p = seeds_study
     frame = charts.timeline_frame(p.tables["provenance"])
     kinds = dict(zip(frame["outlet"], frame["kind"], strict=False))
     assert kinds["PolitNavigator"] == "stated date"
@@ -53,8 +53,8 @@ def test_large_timeline_is_monthly_by_top_outlets():
     assert len({r["outlet"] for r in rows}) == charts.TOP_OUTLETS + 1  # plus "other outlets"
 
 
-def test_boilerplate_share_bars(seeds_prepared):
-    p = seeds_prepared
+def test_boilerplate_share_bars(seeds_study):
+    p = seeds_study
     spec = charts.boilerplate_share(with_outlet(p.bodies, p)).to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert len(rows) == 5
@@ -79,10 +79,10 @@ def test_boilerplate_share_summarises_large_corpora():
     assert all(r["min"] <= r["q1"] <= r["median"] <= r["q3"] <= r["max"] for r in rows)
 
 
-def test_rhetoric_charts_on_the_seeds(seeds_prepared):
+def test_rhetoric_charts_on_the_seeds(seeds_study):
     from analysis.metrics import readability, rhetoric, summaries
 
-    p = seeds_prepared
+    p = seeds_study
     prov = p.tables["provenance"]
     counts = rhetoric.rhetoric_counts(rhetoric.rhetoric_hits(p.docs, p.spans), p.bodies)
     rates = summaries.cue_rates(counts, rhetoric.word_counts(p.bodies), prov, by="source")
@@ -178,11 +178,11 @@ def test_similarity_heatmap_is_a_full_symmetric_matrix():
     assert layers[1]["encoding"]["color"]["condition"]["test"] == "datum.cosine > 0.45"
 
 
-def test_actor_framing_heatmap_on_the_seeds(seeds_prepared, seeds_measured):
+def test_actor_framing_heatmap_on_the_seeds(seeds_study):
     from analysis.compare import framing, groups
 
-    p = seeds_prepared
-    m = seeds_measured
+    p = seeds_study
+    m = seeds_study
     table = framing.actor_framing(
         m.mentions, m.hits, groups.groups_for(p.tables["provenance"]), families=["labelling"]
     )

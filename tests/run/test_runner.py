@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -31,14 +32,42 @@ def run_cli(outputs: Path, *args: str) -> int:
 def two_seed_runs(tmp_path_factory) -> tuple[Path, Path, Path]:
     """Two runs on the seeds into one outputs folder (shared by several tests: seconds each).
 
-    The second executes everything again (``--no-reuse``): the two are independent computations.
+    The first computes every stage without a cache and runs two notebooks at once; the second
+    executes everything again (``--no-reuse``) with the cache, in one process, one notebook
+    after another: two independent computations.
     """
     outputs = tmp_path_factory.mktemp("outputs")
-    assert run_cli(outputs) == 0
+    cache = os.environ["ANALYSIS_CACHE"]
+    try:
+        assert run_cli(outputs, "--workers", "2", "--cache", "off") == 0
+    finally:
+        os.environ["ANALYSIS_CACHE"] = cache  # the command line sets it for its kernels
     first = latest_run(outputs)
-    assert run_cli(outputs, "--no-reuse") == 0
+    assert run_cli(outputs, "--no-reuse", "--workers", "1") == 0
     second = latest_run(outputs)
     return outputs, first, second
+
+
+def test_the_manifest_says_what_each_stage_computed(two_seed_runs):
+    from analysis.registry import STAGES
+
+    _, first, second = two_seed_runs
+    fresh, again = mf.read_manifest(first), mf.read_manifest(second)
+    assert set(fresh["stages"]) == set(again["stages"]) == set(STAGES)
+    for name, stage in fresh["stages"].items():
+        assert (stage["version"], stage["cached"], stage["computed"]) == (
+            STAGES[name].version,
+            0,
+            5,
+        )
+        assert (
+            stage["cached"] + stage["computed"]
+            == 5
+            == sum(again["stages"][name][k] for k in ("cached", "computed"))
+        )
+    # five documents never start a cluster
+    assert fresh["build"]["workers"] == again["build"]["workers"] == 1
+    assert [n["status"] for n in fresh["notebooks"]] == ["succeeded"] * 4
 
 
 def test_run_folder_holds_notebooks_tables_charts_and_manifest(two_seed_runs):
@@ -290,7 +319,7 @@ def test_interrupted_run_is_marked_and_touches_nothing_else(two_seed_runs, monke
         raise KeyboardInterrupt
 
     monkeypatch.setattr(papermill, "execute_notebook", interrupt)
-    assert run_cli(outputs, "--no-reuse") == 130
+    assert run_cli(outputs, "--no-reuse", "--workers", "1") == 130
     interrupted = [p for p in outputs.iterdir() if p.name.endswith(".interrupted")]
     assert len(interrupted) == 1
     m = mf.read_manifest(interrupted[0])

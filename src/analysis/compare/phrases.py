@@ -13,7 +13,7 @@ Tables
     the ``count`` of :func:`shared_phrases` over the same documents.
 
 Units and tokens
-    Each body span ``text[start:end]`` of a document (``Prepared.spans``) is a unit, tokenised on
+    Each body span ``text[start:end]`` of a document (``Study.spans``) is a unit, tokenised on
     its own, so a phrase never crosses a span boundary (a heading and the next paragraph do not
     make a phrase). The typographic apostrophe ``’`` becomes ``'``; tokens are
     :data:`analysis.text.tokens.TOKEN_PATTERN` matches (runs of letters/digits joined by single
@@ -199,7 +199,7 @@ def shared_phrases(
     docs
         ``doc_id``, ``text`` (null text counts as empty).
     spans
-        Body spans ``(start, end)`` per doc_id (``Prepared.spans``), each tokenised on its own; a
+        Body spans ``(start, end)`` per doc_id (``Study.spans``), each tokenised on its own; a
         document missing from it has no body.
     groups
         ``doc_id`` and ``group_col``: the group (outlet) of each document. Documents with a null
@@ -466,7 +466,7 @@ def phrase_occurrences(
     docs
         ``doc_id``, ``text``.
     spans
-        Body spans per doc_id (``Prepared.spans``).
+        Body spans per doc_id (``Study.spans``).
     phrases
         Phrases to find; each is tokenised by the same rule, so case and ``’`` do not matter
         (the ``phrase`` column holds the normalised form, as in ``shared_phrases``).

@@ -21,7 +21,7 @@ import hashlib
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,16 +141,19 @@ class DocumentCache:
         stage: str,
         version: str,
         keys: Sequence[str],
-        compute: Callable[[list[int]], pl.DataFrame],
+        compute: Callable[[list[int]], Iterable[tuple[list[int], pl.DataFrame]]],
         row_key: Callable[[pl.DataFrame], pl.Series],
     ) -> pl.DataFrame:
-        """Rows for every key: stored ones, plus ``compute(positions)`` for the missing ones.
+        """Rows for every key: stored ones, plus those ``compute`` gives for the missing ones.
 
-        ``compute`` gets the positions (in ``keys``) of the documents to compute and returns
-        their rows; ``row_key(rows)`` names each row's key. The result has no ``_key`` column
-        and holds each document's rows in the order ``compute`` gives them; callers sort. A cache
-        that cannot be read counts as empty, and one that cannot be written is left as it was:
-        neither stops the computation.
+        ``compute(missing)`` gets the positions (in ``keys``) of the documents to compute and
+        yields ``(positions, rows)`` for batches of them, in any order; each batch is stored as
+        it arrives, so a run killed half-way keeps the batches it finished. ``row_key(rows)``
+        names each row's key. The result has no ``_key`` column and holds each document's rows
+        in the order its batch gives them, stored documents first; callers sort. A cache that
+        cannot be read counts as empty, and one that cannot be written is left as it was:
+        neither stops the computation. With no keys at all, ``compute([])`` must yield one
+        empty batch (the stage's empty table).
         """
         count = self.counts.setdefault(stage, StageCount(version))
         try:
@@ -159,15 +162,16 @@ class DocumentCache:
             found, covered = None, set()
         missing = [i for i, k in enumerate(keys) if k not in covered]
         frames = [] if found is None else [found.drop(KEY)]
-        if missing:
-            fresh = compute(missing)
-            stored = fresh.with_columns(row_key(fresh).alias(KEY))
-            with contextlib.suppress(OSError):  # a full or read-only cache: computed, not kept
-                self.store(stage, version, [keys[i] for i in missing], stored)
-            frames.append(fresh)
+        if missing or not keys:
+            for positions, fresh in compute(missing):
+                if positions:
+                    stored = fresh.with_columns(row_key(fresh).alias(KEY))
+                    with contextlib.suppress(OSError):  # full or read-only: computed, not kept
+                        self.store(stage, version, [keys[i] for i in positions], stored)
+                frames.append(fresh)
         count.cached += len(keys) - len(missing)
         count.computed += len(missing)
-        return pl.concat(frames, how="vertical") if frames else compute([])  # no documents
+        return pl.concat(frames, how="vertical")
 
 
 def summary(root: Path) -> list[tuple[str, str, int, int]]:

@@ -24,6 +24,7 @@ import fnmatch
 import functools
 import hashlib
 import importlib.metadata
+import sysconfig
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -119,10 +120,17 @@ def data_files_named(modules: Iterable[str], patterns: Iterable[str] = ()) -> tu
 
 @functools.cache
 def packages_digest() -> str:
-    """SHA-256 of the name and version of every installed distribution, sorted."""
+    """SHA-256 of the name and version of every distribution installed in this environment's
+    site-packages, sorted.
+
+    Only site-packages: what else is on ``sys.path`` depends on how the process was started
+    (``python -m`` adds the working folder), and two processes of one environment (a Dask
+    worker and the process sending it work) must agree.
+    """
+    folders = sorted({sysconfig.get_paths()[k] for k in ("purelib", "platlib")})
     pairs = sorted(
         f"{(d.metadata['Name'] or '').lower()}=={d.version}"
-        for d in importlib.metadata.distributions()
+        for d in importlib.metadata.distributions(path=folders)
     )
     return hashlib.sha256("\n".join(pairs).encode("utf-8")).hexdigest()
 

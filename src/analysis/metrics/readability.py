@@ -1,7 +1,7 @@
 """Readability and lexical diversity of each document's clean body: the ``readability`` table.
 
 One row per document (:data:`READABILITY_SCHEMA`), computed on the clean body
-(:func:`analysis.pipeline.prepare` ``.bodies``). The readability scores and the counts behind them
+(:attr:`analysis.pipeline.Study.bodies`). The readability scores and the counts behind them
 are **textstat's** (``textstat==0.7.13``, language ``en_US``): every value equals what the
 textstat function of the same name returns on the same body, to the last bit
 (``tests/metrics/test_readability.py`` checks this on the seeds, on a sample of AllSides and on edge
@@ -781,7 +781,7 @@ def textstat_readability(bodies: pl.DataFrame, *, min_words: int = 0) -> pl.Data
     ----------
     bodies
         One row per document with ``doc_id`` (unique) and ``body``, the clean body
-        (:attr:`analysis.pipeline.Prepared.bodies`); other columns are ignored. A null body is
+        (:attr:`analysis.pipeline.Study.bodies`); other columns are ignored. A null body is
         read as empty.
     min_words
         Documents with fewer ``words`` get nulls for the eight readability scores and for

@@ -30,7 +30,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -38,6 +38,7 @@ from typing import Any
 
 from analysis.core import paths
 from analysis.core.errors import CorpusError, EmptyCorpusError, OutputError
+from analysis.core.workers import default_workers
 from analysis.corpus.intake import check_corpus, has_ok_document
 from analysis.corpus.records import DEFAULT_MAX_BYTES
 from analysis.run import manifest as mf
@@ -295,8 +296,16 @@ def execute(
     log: Log = _stderr,
     command: Sequence[str] | None = None,
     reuse: bool = True,
+    workers: int | None = 1,
+    scheduler: str | None = None,
 ) -> RunResult:
     """Run every notebook with one parameter set; see the module docstring for the outcome.
+
+    Before the notebooks run, every per-document stage of the corpus is built into the cache
+    (:meth:`analysis.pipeline.Study.build`) on ``workers`` processes (``None``: every core; 1:
+    in this process) or on the Dask cluster at ``scheduler``; the manifest's ``stages`` says,
+    per stage, its version, how many documents came from the cache and how many were computed.
+    The notebooks then read their tables from the cache, ``workers`` of them at once.
 
     With ``reuse`` (the default), a run whose fingerprint (inputs, parameters, notebooks, code,
     environment: :mod:`analysis.run.fingerprint`) equals that of an earlier successful run whose
@@ -342,6 +351,8 @@ def execute(
             log,
             command,
             reuse,
+            workers,
+            scheduler,
         )
     finally:
         os.close(lock)
@@ -363,6 +374,8 @@ def _execute_in(
     log: Log,
     command: Sequence[str] | None,
     reuse: bool,
+    workers: int | None,
+    scheduler: str | None,
 ) -> RunResult:
     started = dt.datetime.now(dt.UTC)
     files = mf.input_files(corpus) if corpus else []
@@ -394,35 +407,15 @@ def _execute_in(
     earlier = reusable_run(outputs_dir, prints["digest"]) if reuse else None
     if earlier is not None:
         return _reuse(record, earlier, tmp_dir, outputs_dir, log)
-    import papermill as pm
-
     log(f"run {run_id}: {len(notebooks)} notebooks, corpus {record['inputs']['corpus']}")
     try:
-        for i, nb in enumerate(notebooks, 1):
-            log(f"[{i}/{len(notebooks)}] {nb.name} ...")
-            entry: dict[str, Any] = {"name": nb.name, "status": "running"}
-            record["notebooks"].append(entry)
-            nb_params = params.for_notebook(declared_parameters(nb))
-            nb_params["output_dir"] = str(tmp_dir)
-            t0 = time.perf_counter()
-            try:
-                pm.execute_notebook(
-                    str(nb),
-                    str(tmp_dir / "notebooks" / nb.name),
-                    parameters=nb_params,
-                    kernel_name=KERNEL_NAME,
-                    progress_bar=progress,
-                    cwd=str(nb.parent),
-                    execution_timeout=cell_timeout,
-                )
-            except Exception as exc:  # papermill, nbclient and the kernel raise many types
-                entry.update(status="failed", duration_s=round(time.perf_counter() - t0, 2))
-                error = f"{nb.name}: {_error_text(exc)}"
-                status = "failed"
-                log(f"[{i}/{len(notebooks)}] {nb.name} FAILED: {_error_text(exc)}")
-                break
-            entry.update(status="succeeded", duration_s=round(time.perf_counter() - t0, 2))
-            log(f"[{i}/{len(notebooks)}] {nb.name} done in {entry['duration_s']:.1f} s")
+        if corpus is not None:
+            error = _build(params, record, workers, scheduler, progress, log)
+            status = "failed" if error else status
+        if error is None:
+            status, error = _notebooks(
+                params, notebooks, record, tmp_dir, cell_timeout, progress, log, workers
+            )
     except KeyboardInterrupt:
         status, error = "interrupted", "interrupted by the user"
         for entry in record["notebooks"]:
@@ -431,6 +424,140 @@ def _execute_in(
         _finish(record, tmp_dir, outputs_dir, status, error, log)
         raise
     return _finish(record, tmp_dir, outputs_dir, status, error, log)
+
+
+def _build(
+    params: ParameterSet,
+    record: dict[str, Any],
+    workers: int | None,
+    scheduler: str | None,
+    progress: bool,
+    log: Log,
+) -> str | None:
+    """Build every per-document stage into the cache; the error, if it fails."""
+    from analysis.pipeline import open_study
+
+    values = params.values
+    t0 = time.perf_counter()
+    study = open_study(
+        values["corpus"],
+        max_bytes=values.get("max_bytes", DEFAULT_MAX_BYTES),
+        lexicon=values.get("lexicon", "default"),
+        min_words=values.get("min_words", 100),
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+    )
+    where = scheduler or ("this process" if study.workers.workers == 1 else None)
+    where = where or f"up to {study.workers.workers} worker processes"
+    log(f"stages: {study.docs.height} documents, computed on {where} where not cached")
+    try:
+        with study:
+            study.build()
+    except Exception as exc:  # any stage may fail on any input; the run says so and stops
+        record["stages"] = {n: r.as_dict() for n, r in sorted(study.stages.items())}
+        log(f"stages FAILED: {_error_text(exc)}")
+        return f"stages: {_error_text(exc)}"
+    record["stages"] = {n: r.as_dict() for n, r in sorted(study.stages.items())}
+    record["build"] = {
+        "workers": study.workers.used,
+        "scheduler": scheduler,
+        "cluster_start_s": round(study.workers.startup_s, 2),
+        "duration_s": round(time.perf_counter() - t0, 2),
+    }
+    for name, run in sorted(study.stages.items()):
+        log(f"  {name}: {run.cached} cached, {run.computed} computed ({run.seconds:.1f} s)")
+    return None
+
+
+def _execute_notebook(
+    args: tuple[Path, Path, dict[str, Any], int, bool],
+) -> tuple[str, float, str | None]:
+    """Run one notebook with papermill: its status, seconds, and error."""
+    import papermill as pm
+
+    nb, out, nb_params, cell_timeout, progress = args
+    t0 = time.perf_counter()
+    try:
+        pm.execute_notebook(
+            str(nb),
+            str(out),
+            parameters=nb_params,
+            kernel_name=KERNEL_NAME,
+            progress_bar=progress,
+            cwd=str(nb.parent),
+            execution_timeout=cell_timeout,
+        )
+    except Exception as exc:  # papermill, nbclient and the kernel raise many types
+        return "failed", round(time.perf_counter() - t0, 2), _error_text(exc)
+    return "succeeded", round(time.perf_counter() - t0, 2), None
+
+
+def _notebooks(
+    params: ParameterSet,
+    notebooks: list[Path],
+    record: dict[str, Any],
+    tmp_dir: Path,
+    cell_timeout: int,
+    progress: bool,
+    log: Log,
+    workers: int | None,
+) -> tuple[str, str | None]:
+    """Run the notebooks, one after another or (``workers`` > 1) that many at once.
+
+    After the stages are built the notebooks read one another's work from the cache only, so
+    their order does not matter; one failing stops those not yet started.
+    """
+    n = len(notebooks)
+    jobs = min(n, default_workers() if workers is None else max(1, workers))
+    work = []
+    for nb in notebooks:
+        entry: dict[str, Any] = {"name": nb.name, "status": "not run"}
+        record["notebooks"].append(entry)
+        nb_params = params.for_notebook(declared_parameters(nb))
+        nb_params["output_dir"] = str(tmp_dir)
+        out = tmp_dir / "notebooks" / nb.name
+        work.append((entry, (nb, out, nb_params, cell_timeout, progress and jobs == 1)))
+    failed: list[str] = []
+
+    def done(i: int, result: tuple[str, float, str | None]) -> None:
+        entry = work[i][0]
+        status, seconds, error = result
+        entry.update(status=status, duration_s=seconds)
+        name = entry["name"]
+        if error is None:
+            log(f"[{i + 1}/{n}] {name} done in {seconds:.1f} s")
+        else:
+            failed.append(f"{name}: {error}")
+            log(f"[{i + 1}/{n}] {name} FAILED: {error}")
+
+    if jobs <= 1:
+        for i, (entry, args) in enumerate(work):
+            log(f"[{i + 1}/{n}] {entry['name']} ...")
+            entry["status"] = "running"
+            done(i, _execute_notebook(args))
+            if failed:
+                break
+    else:
+        log(f"notebooks: {jobs} at once")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+            futures = {}
+            for i, (entry, args) in enumerate(work):
+                entry["status"] = "running"
+                futures[pool.submit(_execute_notebook, args)] = i
+            try:
+                for future in as_completed(futures):
+                    done(futures[future], future.result())
+                    if failed:
+                        for f, i in futures.items():
+                            if f.cancel():
+                                work[i][0]["status"] = "not run"
+            except KeyboardInterrupt:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    if failed:
+        return "failed", failed[0]
+    return "succeeded", None
 
 
 def _reuse(
@@ -470,27 +597,6 @@ def _reuse(
     return _finish(record, tmp_dir, outputs_dir, "succeeded", None, log)
 
 
-def _stage_counts(tmp_dir: Path) -> dict[str, dict[str, Any]]:
-    """Per cached stage: its version, and documents taken from the cache and computed (summed
-    over the notebooks' calls, read from and then removed with the run's stage log)."""
-    import json
-
-    from analysis.pipeline import STAGE_LOG
-
-    log_file = tmp_dir / STAGE_LOG
-    out: dict[str, dict[str, Any]] = {}
-    if log_file.is_file():
-        for line in log_file.read_text(encoding="utf-8").splitlines():
-            entry = json.loads(line)
-            stage = out.setdefault(
-                entry["stage"], {"version": entry["version"], "cached": 0, "computed": 0}
-            )
-            stage["cached"] += entry["cached"]
-            stage["computed"] += entry["computed"]
-        log_file.unlink()
-    return dict(sorted(out.items()))
-
-
 def _finish(
     record: dict[str, Any],
     tmp_dir: Path,
@@ -511,8 +617,7 @@ def _finish(
     final = outputs_dir / (run_id if status == "succeeded" else f"{run_id}.{status}")
     try:
         record["inputs"]["documents_by_status"] = _document_counts(tmp_dir)
-        if "stages" not in record:
-            record["stages"] = _stage_counts(tmp_dir)
+        record.setdefault("stages", {})
         mf.write_manifest(tmp_dir, record)
         os.replace(tmp_dir, final)
     except OSError as exc:
@@ -542,8 +647,10 @@ def _finish(
     return RunResult(run_id, final, status, error, record["notebooks"])
 
 
-def _execute_quietly(args: tuple[ParameterSet, list[Path], Path, int, bool]) -> RunResult:
-    params, notebooks, outputs_dir, cell_timeout, reuse = args
+def _execute_quietly(
+    args: tuple[ParameterSet, list[Path], Path, int, bool, int | None, str | None],
+) -> RunResult:
+    params, notebooks, outputs_dir, cell_timeout, reuse, workers, scheduler = args
     label = params.label or "run"
     return execute(
         params,
@@ -553,6 +660,8 @@ def _execute_quietly(args: tuple[ParameterSet, list[Path], Path, int, bool]) -> 
         progress=False,
         log=lambda m: _stderr(f"({label}) {m}"),
         reuse=reuse,
+        workers=workers,
+        scheduler=scheduler,
     )
 
 
@@ -565,10 +674,14 @@ def execute_many(
     jobs: int = 1,
     progress: bool = True,
     reuse: bool = True,
+    workers: int | None = 1,
+    scheduler: str | None = None,
 ) -> list[RunResult]:
     """Run each parameter set as its own run: one after another, or ``jobs`` at once.
 
     Sequential batches stop at the first failed run; parallel batches finish what they started.
+    ``workers`` and ``scheduler`` as for :func:`execute` (with ``jobs`` > 1, each run in
+    process and one notebook at a time unless ``scheduler`` is given).
     """
     notebooks = list(notebooks if notebooks is not None else notebook_paths())
     if jobs <= 1 or len(sets) == 1:
@@ -583,11 +696,13 @@ def execute_many(
                 cell_timeout=cell_timeout,
                 progress=progress,
                 reuse=reuse,
+                workers=workers,
+                scheduler=scheduler,
             )
             results.append(result)
             if not result.ok:
                 break
         return results
-    work = [(p, notebooks, outputs_dir, cell_timeout, reuse) for p in sets]
+    work = [(p, notebooks, outputs_dir, cell_timeout, reuse, 1, scheduler) for p in sets]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
         return list(pool.map(_execute_quietly, work))

@@ -178,7 +178,7 @@ def rhetoric_hits(
     docs
         ``doc_id``, ``text``.
     spans
-        Body spans per doc_id (``Prepared.spans``); a document missing from it has no body and
+        Body spans per doc_id (``Study.spans``); a document missing from it has no body and
         no hits.
     quotes
         The ``quotes`` table of the same documents

@@ -1,0 +1,298 @@
+"""Where per-document work runs: in this process, on a local Dask cluster, or on a remote one.
+
+A stage's missing documents are cut into batches (:func:`batches`) and each batch is one task:
+``function(part, **context)``, the stage's module-level function (workers import it by name,
+``"module:function"``) given the batch's rows and only the context those rows need (never the
+whole corpus). :meth:`Workers.run` returns
+each batch's result as it finishes; callers put rows back in document order, so the result is
+the same whatever the number of workers or the order they finish in.
+
+``Workers(1)`` runs everything here. ``Workers(n)`` starts a :class:`distributed.LocalCluster`
+of ``n`` single-threaded worker processes the first time there is enough work for it (at least
+:data:`MIN_CLUSTER_DOCS` documents in one stage: a handful of documents is faster here than a
+cluster is to start), and ``Workers(scheduler="tcp://host:8786")`` sends the batches to a
+running Dask cluster. Each task reports the stage version its worker computed with; a worker
+whose code, data files or packages differ from this process's is refused with
+:class:`WorkerMismatch` instead of filling the cache with rows of another version.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from analysis.core.errors import AnalysisError
+
+__all__ = [
+    "MIN_CLUSTER_DOCS",
+    "Progress",
+    "WorkerMismatch",
+    "Workers",
+    "batches",
+    "default_workers",
+]
+
+#: Fewer documents than this in one stage are computed in this process even with workers.
+MIN_CLUSTER_DOCS = 200
+#: A batch holds at most this many documents ...
+BATCH_DOCS = 500
+#: ... and at most about this many characters of text.
+BATCH_CHARS = 4_000_000
+
+
+class WorkerMismatch(AnalysisError, RuntimeError):
+    """A worker computes a stage with other code, data or packages than this process."""
+
+
+def default_workers() -> int:
+    """The cores this process may use (``os.sched_getaffinity``), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def batches(sizes: Sequence[int], parallel: int = 1) -> list[list[int]]:
+    """Positions ``0 .. len(sizes)-1`` cut into consecutive batches.
+
+    A batch holds at most :data:`BATCH_DOCS` documents and, beyond its first document, at most
+    :data:`BATCH_CHARS` characters (``sizes``); with ``parallel`` workers there are at least
+    four batches per worker when there are enough documents (25 or more per batch), so the
+    workers finish together.
+
+    >>> batches([10] * 7)
+    [[0, 1, 2, 3, 4, 5, 6]]
+    >>> [len(b) for b in batches([10] * 1000, parallel=2)]
+    [125, 125, 125, 125, 125, 125, 125, 125]
+    >>> batches([3_000_000, 3_000_000, 5])
+    [[0], [1, 2]]
+    """
+    n = len(sizes)
+    if n == 0:
+        return []
+    per = BATCH_DOCS
+    if parallel > 1:
+        per = min(per, max(25, math.ceil(n / (4 * parallel))))
+    out: list[list[int]] = []
+    current: list[int] = []
+    chars = 0
+    for i, size in enumerate(sizes):
+        if current and (len(current) >= per or chars + size > BATCH_CHARS):
+            out.append(current)
+            current, chars = [], 0
+        current.append(i)
+        chars += size
+    out.append(current)
+    return out
+
+
+@dataclass
+class Progress:
+    """Documents done of total for one stage, drawn on ``stderr`` (a tqdm bar) when asked."""
+
+    stage: str
+    total: int
+    cached: int
+    show: bool = False
+    done: int = 0
+    _bar: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.show and self.total > self.cached:
+            from tqdm import tqdm
+
+            self._bar = tqdm(
+                total=self.total,
+                initial=self.cached,
+                desc=f"{self.stage} ({self.cached} cached)",
+                unit="doc",
+                file=sys.stderr,
+                leave=True,
+                dynamic_ncols=True,
+            )
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        if self._bar is not None:
+            self._bar.update(n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def _function(ref: str) -> Callable[..., pl.DataFrame]:
+    module, _, name = ref.partition(":")
+    found: Callable[..., pl.DataFrame] = getattr(importlib.import_module(module), name)
+    return found
+
+
+def _run_task(
+    ref: str,
+    modules: tuple[str, ...],
+    data: tuple[str, ...],
+    part: pl.DataFrame,
+    context: dict[str, Any],
+) -> tuple[str, pl.DataFrame]:
+    """What a worker runs: the version of the stage it computes with, and the rows."""
+    from analysis.core.versions import stage_version
+
+    return stage_version(modules, data), _function(ref)(part, **context)
+
+
+def _warm(tasks: list[tuple[str, pl.DataFrame, dict[str, Any]]]) -> None:
+    for ref, part, context in tasks:
+        _function(ref)(part, **context)
+
+
+class Workers:
+    """Runs batches of a stage here or on Dask; see the module docstring.
+
+    Parameters
+    ----------
+    workers
+        Worker processes of a local cluster (``None``: :func:`default_workers`); 1 runs here.
+    scheduler
+        Address of a running Dask scheduler (``tcp://host:8786``); ``workers`` is then ignored.
+    min_cluster_docs
+        A stage with fewer documents to compute runs here whatever ``workers`` says (until a
+        cluster is started: then every stage uses it).
+    warm
+        ``("module:function", part, context)`` tasks every worker runs first, when a cluster
+        starts: a small sample, so that each worker imports the stages' libraries and loads
+        their data (dictionaries, compiled code) before its first batch instead of in it.
+    """
+
+    def __init__(
+        self,
+        workers: int | None = 1,
+        scheduler: str | None = None,
+        *,
+        min_cluster_docs: int = MIN_CLUSTER_DOCS,
+        warm: Sequence[tuple[str, pl.DataFrame, dict[str, Any]]] = (),
+    ) -> None:
+        self.workers = default_workers() if workers is None else max(1, int(workers))
+        self.scheduler = scheduler
+        self.min_cluster_docs = min_cluster_docs
+        self.warm = list(warm)
+        self._client: Any = None
+        self._cluster: Any = None
+        self._warming: list[Any] = []
+        #: seconds spent starting or connecting to a cluster
+        self.startup_s = 0.0
+        #: worker threads of the cluster batches went to (1: none was started)
+        self.used = 1
+
+    @property
+    def started(self) -> bool:
+        """Whether batches go to a cluster (started here, or connected to)."""
+        return self._client is not None
+
+    @property
+    def parallel(self) -> int:
+        """Tasks that run at once (1 here)."""
+        if self.scheduler is None and self.workers == 1:
+            return 1
+        if self._client is not None:
+            return max(1, sum(self._client.nthreads().values()))
+        return self.workers
+
+    def _cluster_for(self, n_docs: int) -> Any:
+        """The client batches go to: once a cluster is there, every stage uses it; it is
+        started for a stage with enough documents to compute."""
+        if self._client is not None:
+            return self._client
+        if self.scheduler is None and (self.workers == 1 or n_docs < self.min_cluster_docs):
+            return None
+        if self._client is None:
+            import logging
+
+            from distributed import Client, LocalCluster
+
+            t0 = time.perf_counter()
+            # distributed's own logging would write its banners into every notebook
+            logging.getLogger("distributed").setLevel(logging.ERROR)
+            if self.scheduler is not None:
+                self._client = Client(self.scheduler, set_as_default=False)
+            else:
+                self._cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=":0",  # any free port: two clusters at once never clash
+                    silence_logs=logging.CRITICAL,  # not the workers' heartbeats at close
+                )
+                self._client = Client(self._cluster, set_as_default=False)
+            self.startup_s += time.perf_counter() - t0
+            self.used = max(1, sum(self._client.nthreads().values()))
+            self._warming = [  # kept referenced until closed, or Dask would drop them
+                self._client.submit(_warm, list(self.warm), workers=[w], pure=False)
+                for w in sorted(self._client.scheduler_info()["workers"])
+            ]
+        return self._client
+
+    def run(
+        self,
+        stage: str,
+        ref: str,
+        version: tuple[str, tuple[str, ...], tuple[str, ...]],
+        parts: Sequence[tuple[pl.DataFrame, dict[str, Any]]],
+    ) -> Iterator[tuple[int, pl.DataFrame]]:
+        """``(i, function(part, **context))`` for each ``(part, context)`` of ``parts``, as each
+        finishes; ``ref`` is ``"module:function"``.
+
+        ``version`` is the stage's version here and the modules and data patterns it derives
+        from (:func:`analysis.core.versions.stage_version`); raises :class:`WorkerMismatch`
+        when a worker derives another.
+        """
+        n_docs = sum(p.height for p, _ in parts)
+        client = self._cluster_for(n_docs)
+        if client is None:
+            function = _function(ref)
+            for i, (part, context) in enumerate(parts):
+                yield i, function(part, **context)
+            return
+        from distributed import as_completed
+
+        expected, modules, data = version
+        futures = {
+            client.submit(_run_task, ref, modules, data, part, context, pure=False): i
+            for i, (part, context) in enumerate(parts)
+        }
+        for future in as_completed(futures, loop=client.loop):
+            got, rows = future.result()
+            if got != expected:
+                for f in futures:
+                    f.cancel()
+                raise WorkerMismatch(
+                    f"a Dask worker computes stage {stage!r} as version {got}, this process as "
+                    f"{expected}: the workers run other code, data files or packages; start them "
+                    "from the same environment and project"
+                )
+            yield futures[future], rows
+
+    def close(self) -> None:
+        """Close the client and the local cluster, if any were started."""
+        self._warming = []
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

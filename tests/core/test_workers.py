@@ -1,0 +1,105 @@
+"""Workers: batches, in-process runs, a local cluster and a scheduler started on its own."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from analysis.core import workers as W
+from analysis.registry import STAGES
+
+_READABILITY = STAGES["readability"]
+
+
+def _parts(n: int) -> list[tuple[pl.DataFrame, dict]]:
+    body = "The minister said the talks in Astana went well. Both sides want more trade. " * 3
+    return [
+        (pl.DataFrame({"doc_id": [f"d{i}"], "body": [body * (i + 1)]}), {"min_words": 0})
+        for i in range(n)
+    ]
+
+
+def _versioned(version: str | None = None) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    return (version or _READABILITY.version, _READABILITY.code, _READABILITY.data)
+
+
+def test_batches_keep_order_and_limits(monkeypatch):
+    monkeypatch.setattr(W, "BATCH_DOCS", 3)
+    monkeypatch.setattr(W, "BATCH_CHARS", 100)
+    cut = W.batches([10, 10, 10, 10, 95, 10, 200, 1])
+    assert cut == [[0, 1, 2], [3], [4], [5], [6], [7]]
+    assert [i for b in cut for i in b] == list(range(8))
+    assert W.batches([]) == []
+
+
+def test_in_process_runs_each_part_in_order():
+    with W.Workers(1) as workers:
+        got = list(workers.run("readability", _READABILITY.compute, _versioned(), _parts(3)))
+        assert workers.used == 1 and workers.startup_s == 0.0
+    assert [i for i, _ in got] == [0, 1, 2]
+    assert [rows["doc_id"].to_list() for _, rows in got] == [["d0"], ["d1"], ["d2"]]
+
+
+def test_a_worker_of_another_version_is_refused():
+    mismatch = pytest.raises(W.WorkerMismatch, match="other code, data files or packages")
+    with W.Workers(2, min_cluster_docs=1) as workers, mismatch:
+        list(workers.run("readability", _READABILITY.compute, _versioned("0" * 16), _parts(2)))
+
+
+def _start(command: list[str], log: Path, stack: contextlib.ExitStack) -> subprocess.Popen:
+    out = stack.enter_context(log.open("w"))
+    return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+@pytest.mark.slow
+def test_a_scheduler_and_workers_started_as_separate_processes(tmp_path):
+    """``dask scheduler`` and ``dask worker`` on loopback, as on several machines; the rows
+    equal those computed here."""
+    dask = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
+    address_file = tmp_path / "scheduler.json"
+    logs = contextlib.ExitStack()
+    scheduler = _start(
+        [*dask, "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+         "--scheduler-file", str(address_file)],
+        tmp_path / "scheduler.log",
+        logs,
+    )  # fmt: skip
+    worker = None
+    try:
+        deadline = time.monotonic() + 60
+        while not address_file.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert address_file.is_file(), (tmp_path / "scheduler.log").read_text()
+        worker = _start(
+            [sys.executable, "-m", "distributed.cli.dask_worker", "--scheduler-file",
+             str(address_file), "--nworkers", "1", "--nthreads", "1", "--no-dashboard"],
+            tmp_path / "worker.log",
+            logs,
+        )  # fmt: skip
+        address = json.loads(address_file.read_text())["address"]
+        assert address.startswith("tcp://127.0.0.1:")
+        with W.Workers(scheduler=address) as remote:
+            from distributed import Client
+
+            with Client(address, set_as_default=False) as probe:
+                probe.wait_for_workers(1, timeout=60)
+            got = dict(remote.run("readability", _READABILITY.compute, _versioned(), _parts(4)))
+            assert remote.used == 1
+        with W.Workers(1) as here:
+            expected = dict(here.run("readability", _READABILITY.compute, _versioned(), _parts(4)))
+        assert sorted(got) == [0, 1, 2, 3]
+        for i in expected:
+            assert got[i].equals(expected[i])
+    finally:
+        for process in (worker, scheduler):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
+        logs.close()
