@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from analysis.__main__ import main
-from analysis.core.cache import DocumentCache
-from analysis.registry import STAGES
+from analysis.core.cache import DocumentCache, load_result, store_result
+from analysis.registry import CORPUS_STEPS, STAGES
 
 
 def test_cache_lists_stage_versions_and_prunes_old_ones(tmp_path, capsys):
@@ -15,14 +15,20 @@ def test_cache_lists_stage_versions_and_prunes_old_ones(tmp_path, capsys):
     current = STAGES["readability"].version
     cache.store("readability", current, ["k"], rows)
     cache.store("readability", "0000000000000000", ["k"], rows)
+    step = CORPUS_STEPS["similarity"].version
+    store_result(tmp_path, "similarity", step, "key", rows)
+    store_result(tmp_path, "similarity", "0000000000000000", "key", rows)
     assert main(["cache", "--dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "2 stage version(s)" in out
-    assert f"readability      {current}          1 documents" in out
-    assert "old (cache prune removes it)" in out
+    assert "4 stage version(s)" in out
+    assert f"readability        {current}          1 documents" in out
+    assert f"similarity         {step}          1 results" in out
+    assert out.count("old (cache prune removes it)") == 2
     assert main(["cache", "prune", "--dir", str(tmp_path)]) == 0
-    assert "removed 1 item(s)" in capsys.readouterr().out
+    assert "removed 2 item(s)" in capsys.readouterr().out
     assert [p.name for p in (tmp_path / "readability").iterdir()] == [current]
+    assert [p.name for p in (tmp_path / "similarity").iterdir()] == [step]
+    assert load_result(tmp_path, "similarity", step, "key").equals(rows)
 
 
 def test_cache_off(monkeypatch, capsys):

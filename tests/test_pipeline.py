@@ -239,3 +239,39 @@ def test_a_new_document_recomputes_only_the_segments_whose_recurring_lines_it_ch
     assert computed(["a", "b", "c", "d"], "with_d") == (1, 3)
     # e shares no line with the outlet: only e is new
     assert computed(["a", "b", "c", "d", "e"], "with_e") == (4, 1)
+
+
+def test_corpus_steps_are_taken_from_the_cache_when_their_inputs_are_the_same(
+    seeds_study, monkeypatch, tmp_path
+):
+    from analysis.compare import groups
+    from analysis.provenance.reuse import SharedPassages, find_shared_passages
+
+    members = groups.grouping(seeds_study.provenance, "outlet", top=15).members
+    bodies = seeds_study.bodies
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    first = open_study("seeds")
+    table = first.step("similarity", bodies, members, top_k=None)
+    assert (first.steps["similarity"].computed, first.steps["similarity"].cached) == (1, 0)
+    again = open_study("seeds")
+    assert again.step("similarity", bodies, members, top_k=None).equals(table)
+    assert (again.steps["similarity"].computed, again.steps["similarity"].cached) == (0, 1)
+    again.step("similarity", bodies, members, top_k=1)  # another parameter: computed
+    again.step("similarity", bodies.head(4), members, top_k=None)  # other rows: computed
+    assert again.steps["similarity"].computed == 2
+    shared = again.step("reuse", seeds_study.docs, min_words=8, max_pairs_docs=50)
+    stored = open_study("seeds").step("reuse", seeds_study.docs, min_words=8, max_pairs_docs=50)
+    assert isinstance(stored, SharedPassages)
+    fresh = find_shared_passages(seeds_study.docs, min_words=8, max_pairs_docs=50)
+    for a, b, c in zip(shared, stored, fresh, strict=True):
+        assert a.equals(b) and b.equals(c) and a.schema == b.schema
+    assert stored.reuse.height > 0  # the seeds' republication chain
+    # a damaged result is computed again, and stored again
+    (damaged,) = (tmp_path / "cache" / "reuse").glob("*/*.result/reuse.parquet")
+    damaged.write_bytes(b"not parquet")
+    study = open_study("seeds")
+    assert study.step("reuse", seeds_study.docs, min_words=8, max_pairs_docs=50).reuse.equals(
+        fresh.reuse
+    )
+    assert study.steps["reuse"].computed == 1
+    assert open_study("seeds").step("reuse", seeds_study.docs, min_words=8, max_pairs_docs=50)

@@ -133,13 +133,14 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _cache(args: argparse.Namespace) -> int:
     from analysis.core import cache
-    from analysis.registry import STAGES
+    from analysis.registry import CORPUS_STEPS, STAGES
 
     root = Path(args.dir).resolve() if args.dir else cache.cache_root()
     if root is None:
         print("the cache is off (ANALYSIS_CACHE=off)")
         return 0
     current = {name: stage.version for name, stage in STAGES.items()}
+    current.update({name: step.version for name, step in CORPUS_STEPS.items()})
     if args.action == "prune":
         removed = cache.prune(root, current)
         print(f"removed {len(removed)} item(s) from {paths.display_path(root)}")
@@ -148,9 +149,10 @@ def _cache(args: argparse.Namespace) -> int:
         return 0
     rows = cache.summary(root)
     print(f"{paths.display_path(root)}: {len(rows)} stage version(s)")
-    for stage, version, documents, size in rows:
+    for stage, version, entries, size in rows:
         mark = "current" if current.get(stage) == version else "old (cache prune removes it)"
-        print(f"  {stage:16} {version}  {documents:>9,} documents  {size / 1e6:9.1f} MB  {mark}")
+        what = "results  " if stage in CORPUS_STEPS else "documents"
+        print(f"  {stage:18} {version}  {entries:>9,} {what}  {size / 1e6:9.1f} MB  {mark}")
     return 0
 
 

@@ -29,12 +29,19 @@ from typing import Any
 import polars as pl
 
 from analysis.core import paths
-from analysis.core.cache import DocumentCache, cache_root, digest
+from analysis.core.cache import (
+    DocumentCache,
+    cache_root,
+    digest,
+    fingerprint,
+    load_result,
+    store_result,
+)
 from analysis.core.workers import Progress, Workers, batches
 from analysis.corpus import intake as corpus
 from analysis.provenance import boilerplate
 from analysis.provenance import fields as provenance
-from analysis.registry import STAGES
+from analysis.registry import CORPUS_STEPS, STAGES
 
 __all__ = [
     "PROGRESS_FROM",
@@ -132,7 +139,9 @@ class Study:
     Attributes
     ----------
     stages
-        :class:`StageRun` of every stage read so far.
+        :class:`StageRun` of every stage read so far (documents).
+    steps
+        :class:`StageRun` of every corpus-level step called so far (results).
     """
 
     def __init__(
@@ -153,6 +162,7 @@ class Study:
         self.progress = progress
         self.workers = Workers(workers, scheduler, warm=_warm_up(lexicon))
         self.stages: dict[str, StageRun] = {}
+        self.steps: dict[str, StageRun] = {}
 
     # -- the corpus -------------------------------------------------------------------------
 
@@ -321,6 +331,33 @@ class Study:
         from analysis.metrics import rhetoric
 
         return rhetoric.word_counts(self.bodies)
+
+    # -- corpus-level steps ------------------------------------------------------------------
+
+    def step(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """``function(*args, **kwargs)`` of the corpus-level step ``name``
+        (:data:`analysis.registry.CORPUS_STEPS`), from the cache when it was called with the
+        same tables and values (:func:`analysis.core.cache.fingerprint`) under the same version.
+
+        So reopening a notebook on a corpus already built reads its similarity, group metrics or
+        shared phrases instead of computing them; a change in any row they read computes them
+        again.
+        """
+        t0 = time.perf_counter()
+        spec = CORPUS_STEPS[name]
+        version = spec.version
+        key = digest(name, fingerprint(list(args)), fingerprint(kwargs))
+        root = cache_root()
+        run = self.steps.setdefault(name, StageRun(version))
+        result = load_result(root, name, version, key)
+        if result is None:
+            result = spec.function(*args, **kwargs)
+            store_result(root, name, version, key, result)
+            run.computed += 1
+        else:
+            run.cached += 1
+        run.seconds += time.perf_counter() - t0
+        return result
 
     # -- building ---------------------------------------------------------------------------
 

@@ -24,8 +24,10 @@ from typing import Any
 import polars as pl
 
 __all__ = [
+    "CORPUS_STEPS",
     "STAGES",
     "TABLES",
+    "CorpusStep",
     "Stage",
     "Table",
     "by_notebook",
@@ -466,6 +468,110 @@ STAGES: dict[str, Stage] = {
             ("analysis.metrics.rhetoric",),
             ("doc_id", "text", "spans", "lexicon"),
             _RHETORIC,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class CorpusStep:
+    """A corpus-level step: one result from whole tables, cached under a digest of them.
+
+    Attributes
+    ----------
+    name
+        The cache folder's name.
+    tables
+        The tables of :data:`TABLES` it makes (or helps make).
+    compute
+        ``"module:function"``; its result is a frame or a named tuple of frames.
+    reads
+        What it reads: per-document tables of :data:`STAGES` and others (documentation; the
+        key covers every argument it is called with, :func:`analysis.core.cache.fingerprint`).
+    data
+        Patterns of data files it reads under names built at run time.
+    """
+
+    name: str
+    tables: tuple[str, ...]
+    compute: str
+    reads: tuple[str, ...]
+    data: tuple[str, ...] = ()
+
+    @property
+    def function(self) -> Callable[..., Any]:
+        """The function named by :attr:`compute`."""
+        found = _resolve(self.compute)
+        if not callable(found):
+            raise TypeError(f"{self.name}: {self.compute} is not a function")
+        return found
+
+    @property
+    def version(self) -> str:
+        """16 hex digits that change exactly when the code, data or packages it reaches do."""
+        from analysis.core.versions import stage_version
+
+        return stage_version((self.compute.partition(":")[0],), self.data)
+
+
+#: The cached corpus-level steps, by name. A step's key is a digest of the tables and values it
+#: is called with, so a change in any document's rows, or a parameter, computes it again.
+CORPUS_STEPS: dict[str, CorpusStep] = {
+    s.name: s
+    for s in (
+        CorpusStep(
+            "reuse",
+            ("reuse", "reuse_clusters"),
+            "analysis.provenance.reuse._find:find_shared_passages",
+            ("documents", "min_words", "max_pairs_docs"),
+        ),
+        CorpusStep(
+            "sentences",
+            ("group_metrics",),
+            "analysis.compare.group_metrics:sentence_table",
+            ("documents", "spans", "the small groups' documents"),
+        ),
+        CorpusStep(
+            "group_metrics",
+            ("group_metrics",),
+            "analysis.compare.group_metrics:group_metrics",
+            ("readability", "rhetoric", "words", "sentences", "rhetoric_hits", "groups"),
+        ),
+        CorpusStep(
+            "keyness",
+            ("keyness",),
+            "analysis.compare.keyness:group_keyness",
+            ("bodies", "groups"),
+        ),
+        CorpusStep(
+            "similarity",
+            ("similarity",),
+            "analysis.compare.similarity:similarity_table",
+            ("bodies", "groups", "top_k"),
+        ),
+        CorpusStep(
+            "shared_phrases",
+            ("shared_phrases",),
+            "analysis.compare.phrases:shared_phrases",
+            ("documents", "spans", "groups"),
+        ),
+        CorpusStep(
+            "shared_phrase_hits",
+            ("shared_phrase_hits",),
+            "analysis.compare.phrases:shared_phrase_hits",
+            ("documents", "spans", "shared_phrases"),
+        ),
+        CorpusStep(
+            "actor_framing",
+            ("actor_framing",),
+            "analysis.compare.framing:actor_framing",
+            ("actor_mentions", "rhetoric_hits", "groups", "families"),
+        ),
+        CorpusStep(
+            "framing_hits",
+            ("actor_framing_hits",),
+            "analysis.compare.framing:framing_hits",
+            ("actor_mentions", "rhetoric_hits"),
         ),
     )
 }

@@ -144,3 +144,26 @@ def test_an_unreadable_or_unwritable_cache_never_stops_the_computation(tmp_path)
     run(C.DocumentCache(tmp_path), DOCS, calls)  # stored again ...
     run(C.DocumentCache(tmp_path), DOCS, calls)  # ... and read from then on
     assert len(calls) == 4
+
+
+def test_a_result_is_stored_once_and_read_back(tmp_path):
+    from typing import NamedTuple
+
+    frame = pl.DataFrame({"doc_id": ["a", "b"], "x": [1.5, None]})
+    assert C.load_result(tmp_path, "step", "v1", "k") is None
+    C.store_result(tmp_path, "step", "v1", "k", frame)
+    C.store_result(tmp_path, "step", "v1", "k", frame.head(1))  # a second writer: first one stays
+    assert C.load_result(tmp_path, "step", "v1", "k").equals(frame)
+    assert C.load_result(tmp_path, "step", "v2", "k") is None
+    assert C.load_result(None, "step", "v1", "k") is None
+    assert [p.name for p in (tmp_path / "step" / "v1").iterdir()] == ["k.result"]
+
+    class Pair(NamedTuple):
+        left: pl.DataFrame
+        right: pl.DataFrame
+
+    with pytest.raises(TypeError, match="only frames and named tuples"):
+        C.store_result(tmp_path, "step", "v1", "dict", {"a": frame})
+    with pytest.raises(TypeError, match="no fingerprint for a object"):
+        C.fingerprint(object())
+    assert C.fingerprint(Pair(frame, frame)) == C.fingerprint((frame, frame))

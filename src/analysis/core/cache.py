@@ -10,6 +10,11 @@ documents with a ``_key`` column, and ``<part>.keys.parquet`` the keys that batc
 document with no rows is covered too). Both are written to temporary names and renamed; the keys
 file is renamed last, so a part without one (a run killed while writing) is ignored, and two
 runs writing the same documents at once store two parts with the same rows, read once.
+Corpus-level steps (a table computed from whole tables: similarity, group metrics ...) store
+their one result under ``<root>/<step>/<version>/<key>.result/`` (:func:`load_result`,
+:func:`store_result`), ``key`` a digest of every argument (:func:`fingerprint`), written to a
+temporary folder and renamed into place.
+
 ``ANALYSIS_CACHE`` names the root (default ``.cache/analysis`` in the project; ``off`` turns the
 cache off).
 """
@@ -18,10 +23,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
+import io
+import json
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +43,10 @@ __all__ = [
     "StageCount",
     "cache_root",
     "digest",
+    "fingerprint",
+    "load_result",
     "prune",
+    "store_result",
     "summary",
 ]
 
@@ -43,6 +54,7 @@ __all__ = [
 KEY = "_key"
 _ROWS = ".rows.parquet"
 _KEYS = ".keys.parquet"
+_RESULT = ".result"
 
 
 def digest(*parts: object) -> str:
@@ -56,6 +68,91 @@ def digest(*parts: object) -> str:
         data = b"s" + part.encode("utf-8") if isinstance(part, str) else b"r" + repr(part).encode()
         h.update(len(data).to_bytes(8, "little") + data)
     return h.hexdigest()
+
+
+def fingerprint(value: object) -> object:
+    """What of ``value`` a result key covers: a frame or series by the SHA-256 of its Arrow IPC
+    bytes (schema and values), containers item by item, scalars as they are.
+
+    Anything else is refused, so no key silently depends on an object's ``repr``.
+
+    >>> a = pl.DataFrame({"x": [1, 2]})
+    >>> fingerprint(a) == fingerprint(pl.DataFrame({"x": [1, 2]})) != fingerprint(a.head(1))
+    True
+    >>> fingerprint({"b": [(0, 5)], "a": None})
+    ('dict', (('a', None), ('b', ('list', (('list', (0, 5)),)))))
+    """
+    if isinstance(value, pl.Series):
+        value = value.to_frame()
+    if isinstance(value, pl.DataFrame):
+        buffer = io.BytesIO()
+        value.write_ipc(buffer, compression="uncompressed")
+        return ("frame", hashlib.sha256(buffer.getvalue()).hexdigest())
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Mapping):
+        return ("dict", tuple(sorted((str(k), fingerprint(v)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return ("list", tuple(fingerprint(v) for v in value))
+    if isinstance(value, set | frozenset):
+        return ("set", tuple(sorted(repr(fingerprint(v)) for v in value)))
+    kind = type(value).__name__
+    raise TypeError(f"no fingerprint for a {kind}: pass frames, containers or scalars")
+
+
+def load_result(root: Path | None, step: str, version: str, key: str) -> object | None:
+    """The stored result of ``step`` (a frame, or a named tuple of frames), or ``None``."""
+    if root is None:
+        return None
+    folder = root / step / version / f"{key}{_RESULT}"
+    if not folder.is_dir():
+        return None
+    try:
+        described = json.loads((folder / "value.json").read_text(encoding="utf-8"))
+        frames = {n: pl.read_parquet(folder / f"{n}.parquet") for n in described["fields"]}
+    except (OSError, ValueError, KeyError, pl.exceptions.PolarsError):
+        shutil.rmtree(folder, ignore_errors=True)  # damaged: computed and stored again
+        return None
+    if described["type"] == "frame":
+        return frames["value"]
+    module, _, name = described["type"].partition(":")
+    return getattr(importlib.import_module(module), name)(**frames)
+
+
+def store_result(root: Path | None, step: str, version: str, key: str, value: object) -> None:
+    """Store ``value`` (a frame, or a named tuple of frames) as the result of ``step``; atomic,
+    safe to race; a cache that cannot be written is left as it was."""
+    if root is None:
+        return
+    if isinstance(value, pl.DataFrame):
+        described = {"type": "frame", "fields": ["value"]}
+        frames = {"value": value}
+    elif isinstance(value, tuple) and hasattr(value, "_fields"):
+        kind = type(value)
+        described = {"type": f"{kind.__module__}:{kind.__qualname__}", "fields": list(kind._fields)}
+        frames = dict(zip(kind._fields, value, strict=True))
+    else:
+        raise TypeError(f"{step}: only frames and named tuples of frames are stored")
+    folder = root / step / version
+    final = folder / f"{key}{_RESULT}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if final.is_dir():
+            return
+        tmp = folder / f".tmp-{uuid.uuid4().hex}"
+        tmp.mkdir()
+        try:
+            for name, frame in frames.items():
+                frame.write_parquet(tmp / f"{name}.parquet")
+            (tmp / "value.json").write_text(json.dumps(described), encoding="utf-8")
+            os.rename(tmp, final)
+        except OSError:
+            if not final.is_dir():
+                raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    except OSError:  # full or read-only: computed, not kept
+        return
 
 
 def cache_root() -> Path | None:
@@ -175,14 +272,15 @@ class DocumentCache:
 
 
 def summary(root: Path) -> list[tuple[str, str, int, int]]:
-    """``(stage, version, documents, bytes)`` of every version stored under ``root``, sorted."""
+    """``(stage, version, entries, bytes)`` of every version stored under ``root``, sorted:
+    entries are documents for a per-document stage, results for a corpus-level step."""
     out = []
     for folder in sorted(root.glob("*/*")) if root.is_dir() else []:
         if not folder.is_dir() or folder.name.startswith("."):
             continue
         documents = sum(
             pl.scan_parquet(p).select(pl.len()).collect().item() for p in folder.glob(f"*{_KEYS}")
-        )
+        ) + sum(1 for _ in folder.glob(f"*{_RESULT}"))
         size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
         out.append((folder.parent.name, folder.name, int(documents), size))
     return out
