@@ -624,3 +624,32 @@ def test_real_full_disk_and_read_only_outputs(tmp_path, mode, reason):
     assert len(errors) == 1 and reason in errors[0], result["stderr"]
     assert "Traceback" not in result["stderr"]
     assert result["unchanged"] and result["names"] == ["20260101T000000.000000Z", "LATEST"]
+
+
+def test_a_kernel_that_dies_at_start_is_started_again(monkeypatch, tmp_path):
+    """Kernels started at once by two processes can race for one port; the loser is restarted."""
+    import papermill
+
+    from analysis.run import runner
+
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    monkeypatch.setattr(runner.time, "sleep", lambda s: None)
+    job = (tmp_path / "a.ipynb", tmp_path / "out.ipynb", {}, 10, False)
+    status, _, error = runner._execute_notebook(job)
+    assert (status, error, len(calls)) == ("succeeded", None, 2)
+
+    def broken(*args, **kwargs):
+        calls.append(args)
+        raise ValueError("a cell failed")
+
+    monkeypatch.setattr(papermill, "execute_notebook", broken)
+    calls.clear()
+    assert runner._execute_notebook(job)[::2] == ("failed", "ValueError: a cell failed")
+    assert len(calls) == 1  # a notebook's own error is not retried

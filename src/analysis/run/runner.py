@@ -470,6 +470,13 @@ def _build(
     return None
 
 
+#: Kernels started at once by separate processes can pick the same free port (jupyter_client
+#: finds one, releases it, and the kernel binds it later): the later kernel dies before running
+#: anything, and is started again.
+_KERNEL_START_FAILED = ("Kernel died before replying to kernel_info", "Address already in use")
+_KERNEL_STARTS = 3
+
+
 def _execute_notebook(
     args: tuple[Path, Path, dict[str, Any], int, bool],
 ) -> tuple[str, float, str | None]:
@@ -478,18 +485,24 @@ def _execute_notebook(
 
     nb, out, nb_params, cell_timeout, progress = args
     t0 = time.perf_counter()
-    try:
-        pm.execute_notebook(
-            str(nb),
-            str(out),
-            parameters=nb_params,
-            kernel_name=KERNEL_NAME,
-            progress_bar=progress,
-            cwd=str(nb.parent),
-            execution_timeout=cell_timeout,
-        )
-    except Exception as exc:  # papermill, nbclient and the kernel raise many types
-        return "failed", round(time.perf_counter() - t0, 2), _error_text(exc)
+    for attempt in range(1, _KERNEL_STARTS + 1):
+        try:
+            pm.execute_notebook(
+                str(nb),
+                str(out),
+                parameters=nb_params,
+                kernel_name=KERNEL_NAME,
+                progress_bar=progress,
+                cwd=str(nb.parent),
+                execution_timeout=cell_timeout,
+            )
+        except Exception as exc:  # papermill, nbclient and the kernel raise many types
+            text = _error_text(exc)
+            if attempt < _KERNEL_STARTS and any(s in text for s in _KERNEL_START_FAILED):
+                time.sleep(attempt)
+                continue
+            return "failed", round(time.perf_counter() - t0, 2), text
+        break
     return "succeeded", round(time.perf_counter() - t0, 2), None
 
 
