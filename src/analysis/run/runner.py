@@ -450,9 +450,9 @@ def _build(
     )
     where = scheduler or ("this process" if study.workers.workers == 1 else None)
     where = where or f"up to {study.workers.workers} worker processes"
-    log(f"stages: {study.docs.height} documents, computed on {where} where not cached")
     try:
         with study:
+            log(f"stages: {study.docs.height} documents, computed on {where} where not cached")
             study.build()
     except Exception as exc:  # any stage may fail on any input; the run says so and stops
         record["stages"] = {n: r.as_dict() for n, r in sorted(study.stages.items())}
