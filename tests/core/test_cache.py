@@ -167,3 +167,18 @@ def test_a_result_is_stored_once_and_read_back(tmp_path):
     with pytest.raises(TypeError, match="no fingerprint for a object"):
         C.fingerprint(object())
     assert C.fingerprint(Pair(frame, frame)) == C.fingerprint((frame, frame))
+
+
+def test_a_frame_read_back_from_parquet_has_the_fingerprint_it_had(tmp_path):
+    """Chunks and sortedness flags differ between a frame made in memory and its Parquet copy;
+    the fingerprint sees only schema and values."""
+    made = pl.concat(
+        [pl.DataFrame({"x": [2, 1], "s": ["b", None]}), pl.DataFrame({"x": [3], "s": ["c"]})],
+        rechunk=False,
+    ).sort("x")
+    made.write_parquet(tmp_path / "f.parquet")
+    read = pl.read_parquet(tmp_path / "f.parquet")
+    assert made.flags != read.flags
+    assert C.fingerprint(made) == C.fingerprint(read)
+    assert C.fingerprint(made) != C.fingerprint(made.with_columns(pl.col("x").cast(pl.Int32)))
+    assert C.fingerprint(made) != C.fingerprint(made.reverse())

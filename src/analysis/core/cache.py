@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib
-import io
 import json
 import os
 import shutil
@@ -71,8 +70,9 @@ def digest(*parts: object) -> str:
 
 
 def fingerprint(value: object) -> object:
-    """What of ``value`` a result key covers: a frame or series by the SHA-256 of its Arrow IPC
-    bytes (schema and values), containers item by item, scalars as they are.
+    """What of ``value`` a result key covers: a frame or series by its schema and the SHA-256 of
+    its rows' hashes (the same values give the same fingerprint however the frame was made),
+    containers item by item, scalars as they are.
 
     Anything else is refused, so no key silently depends on an object's ``repr``.
 
@@ -85,9 +85,11 @@ def fingerprint(value: object) -> object:
     if isinstance(value, pl.Series):
         value = value.to_frame()
     if isinstance(value, pl.DataFrame):
-        buffer = io.BytesIO()
-        value.write_ipc(buffer, compression="uncompressed")
-        return ("frame", hashlib.sha256(buffer.getvalue()).hexdigest())
+        # by value: polars' row hashes with a fixed seed, chunks, sortedness flags and the
+        # frame's history (fresh, or read back from Parquet) left out; the schema by name
+        rows = value.hash_rows(seed=0).to_numpy().tobytes() if value.width else b""
+        schema = repr(list(value.schema.items()))
+        return ("frame", schema, value.height, hashlib.sha256(rows).hexdigest())
     if value is None or isinstance(value, str | int | float | bool):
         return value
     if isinstance(value, Mapping):

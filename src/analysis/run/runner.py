@@ -413,8 +413,9 @@ def _execute_in(
             error = _build(params, record, workers, scheduler, progress, log)
             status = "failed" if error else status
         if error is None:
+            previous = _previous_durations(outputs_dir)
             status, error = _notebooks(
-                params, notebooks, record, tmp_dir, cell_timeout, progress, log, workers
+                params, notebooks, record, tmp_dir, cell_timeout, progress, log, workers, previous
             )
     except KeyboardInterrupt:
         status, error = "interrupted", "interrupted by the user"
@@ -477,6 +478,32 @@ _KERNEL_START_FAILED = ("Kernel died before replying to kernel_info", "Address a
 _KERNEL_STARTS = 3
 
 
+def _longest_first(names: list[str], previous: dict[str, float]) -> list[int]:
+    """Positions of ``names`` by the seconds each took before, longest first; those never run
+    before first of all, the later-numbered (heavier) first.
+
+    >>> _longest_first(["00", "01", "02", "03"], {"00": 2.0, "01": 30.0, "03": 60.0})
+    [2, 3, 1, 0]
+    """
+    return sorted(range(len(names)), key=lambda i: (-previous.get(names[i], float("inf")), -i))
+
+
+def _previous_durations(outputs_dir: Path) -> dict[str, float]:
+    """Seconds each notebook took in the latest successful run (none: empty)."""
+    latest = latest_run(outputs_dir)
+    if latest is None:
+        return {}
+    try:
+        notebooks = mf.read_manifest(latest).get("notebooks", [])
+        return {
+            n["name"]: float(n["duration_s"])
+            for n in notebooks
+            if n.get("status") == "succeeded" and "duration_s" in n
+        }
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}
+
+
 def _execute_notebook(
     args: tuple[Path, Path, dict[str, Any], int, bool],
 ) -> tuple[str, float, str | None]:
@@ -515,11 +542,13 @@ def _notebooks(
     progress: bool,
     log: Log,
     workers: int | None,
+    previous: dict[str, float],
 ) -> tuple[str, str | None]:
     """Run the notebooks, one after another or (``workers`` > 1) that many at once.
 
     After the stages are built the notebooks read one another's work from the cache only, so
-    their order does not matter; one failing stops those not yet started.
+    their order does not matter: at once, the longest (``previous``: seconds each took in the
+    last run) start first. One failing stops those not yet started.
     """
     n = len(notebooks)
     jobs = min(n, default_workers() if workers is None else max(1, workers))
@@ -552,10 +581,11 @@ def _notebooks(
             if failed:
                 break
     else:
-        log(f"notebooks: {jobs} at once")
+        log(f"notebooks: {jobs} at once, the longest first")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
             futures = {}
-            for i, (entry, args) in enumerate(work):
+            for i in _longest_first([nb.name for nb in notebooks], previous):
+                entry, args = work[i]
                 entry["status"] = "running"
                 futures[pool.submit(_execute_notebook, args)] = i
             try:
