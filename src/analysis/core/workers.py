@@ -22,6 +22,7 @@ import importlib
 import math
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -187,6 +188,9 @@ class Workers:
         self._client: Any = None
         self._cluster: Any = None
         self._warming: list[Any] = []
+        self._lock = threading.Lock()
+        self._starting: threading.Thread | None = None
+        self._start_error: BaseException | None = None
         #: seconds spent starting or connecting to a cluster
         self.startup_s = 0.0
         #: worker threads of the cluster batches went to (1: none was started)
@@ -206,9 +210,38 @@ class Workers:
             return max(1, sum(self._client.nthreads().values()))
         return self.workers
 
+    def start_early(self, n_docs: int) -> None:
+        """Start the cluster in the background now, if a stage of ``n_docs`` documents would
+        start one, so that it starts and its workers warm up while this process reads the
+        corpus; the first batch waits for it."""
+        if self._client is not None or self._starting is not None:
+            return
+        if self.scheduler is None and (self.workers == 1 or n_docs < self.min_cluster_docs):
+            return
+
+        def start() -> None:
+            try:
+                self._cluster_for(n_docs)
+            except BaseException as exc:  # re-raised by the first stage that needs the cluster
+                self._start_error = exc
+
+        self._starting = threading.Thread(target=start, name="dask-start", daemon=True)
+        self._starting.start()
+
     def _cluster_for(self, n_docs: int) -> Any:
         """The client batches go to: once a cluster is there, every stage uses it; it is
         started for a stage with enough documents to compute."""
+        starting = self._starting
+        if starting is not None and starting is not threading.current_thread():
+            starting.join()
+            self._starting = None
+            if self._start_error is not None:
+                error, self._start_error = self._start_error, None
+                raise error
+        with self._lock:
+            return self._start(n_docs)
+
+    def _start(self, n_docs: int) -> Any:
         if self._client is not None:
             return self._client
         if self.scheduler is None and (self.workers == 1 or n_docs < self.min_cluster_docs):
@@ -283,6 +316,9 @@ class Workers:
 
     def close(self) -> None:
         """Close the client and the local cluster, if any were started."""
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
         self._warming = []
         if self._client is not None:
             self._client.close()

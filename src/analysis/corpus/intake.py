@@ -66,6 +66,7 @@ from analysis.corpus.tables import csv_header, jsonl_lines, parse_json_line, tab
 
 __all__ = [
     "check_corpus",
+    "count_inputs",
     "documents",
     "encoding_counts",
     "has_ok_document",
@@ -259,6 +260,22 @@ def has_ok_document(
     path = check_corpus(corpus)
     rows = _folder_rows(path, max_bytes) if path.is_dir() else table_rows(path, max_bytes)
     return any(row.status == "ok" for row in rows)
+
+
+def count_inputs(corpus: str | os.PathLike[str] = paths.SEEDS) -> int:
+    """How many inputs a corpus holds (entries of a folder, rows of a table), without reading
+    them: an upper bound of its documents, to decide early whether a computation is large.
+
+    >>> count_inputs("seeds")
+    5
+    """
+    path = check_corpus(corpus)
+    if path.is_dir():
+        return len(walk_corpus(path))
+    if path.suffix.lower() == ".parquet":
+        return int(pl.scan_parquet(path).select(pl.len()).collect().item())
+    with open(path, "rb") as fh:  # a CSV or JSONL row is at most one line
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) + 1
 
 
 def documents(frame: pl.DataFrame) -> pl.DataFrame:
