@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis.core import versions as V
-from analysis.registry import STAGES
+from analysis.registry import CORPUS_STEPS, STAGES
 
 
 @pytest.fixture
@@ -26,10 +26,15 @@ def package(tmp_path, monkeypatch) -> Path:
 
 
 def versions() -> dict[str, str]:
-    return {
-        name: V.stage_version(stage.modules, stage.data, packages=False)
+    """Per-document stages by name, corpus-level steps as ``step:<name>``."""
+    out = {
+        name: V.stage_version(stage.code, stage.data, packages=False)
         for name, stage in STAGES.items()
     }
+    for name, step in CORPUS_STEPS.items():
+        code = (step.compute.partition(":")[0],)
+        out[f"step:{name}"] = V.stage_version(code, step.data, packages=False)
+    return out
 
 
 def changed(before: dict[str, str]) -> set[str]:
@@ -46,16 +51,27 @@ def append(path: Path, text: str) -> None:
 def test_a_helper_change_reaches_exactly_the_stages_that_import_it(package):
     before = versions()
     append(package / "provenance" / "quotes" / "_speakers.py", "\n# a changed helper\n")
-    assert changed(before) == {"quotes", "citations", "rhetoric_hits", "actor_mentions"}
+    assert changed(before) == {
+        "quotes",
+        "citations",
+        "rhetoric_hits",
+        "actor_mentions",
+        "step:sentences",  # group metrics split sentences with the rhetoric package
+        "step:group_metrics",
+    }
     before = versions()
     append(package / "metrics" / "readability.py", "\nX = 1\n")
-    assert changed(before) == {"readability"}
+    assert changed(before) == {"readability", "step:sentences", "step:group_metrics"}
     before = versions()
-    append(package / "compare" / "keyness.py", "\nX = 1\n")  # no stage imports it
-    assert changed(before) == set()
+    append(package / "compare" / "keyness.py", "\nX = 1\n")  # no per-document stage imports it
+    assert changed(before) == {"step:keyness"}
+    before = versions()
+    append(package / "compare" / "intervals.py", "\nX = 1\n")
+    assert changed(before) == {"step:sentences", "step:group_metrics"}
 
 
 def test_a_lexicon_edit_reaches_the_rhetoric_stages_only(package):
+    """Corpus-level steps read lexicons only through the tables they are given (their keys)."""
     before = versions()
     append(package / "data" / "rhetoric.yaml", "\n")
     assert changed(before) == {"rhetoric_hits", "actor_mentions"}
@@ -67,7 +83,14 @@ def test_a_lexicon_edit_reaches_the_rhetoric_stages_only(package):
     assert changed(before) == {"segments", "provenance_fields"}  # fields read the labels
     before = versions()
     append(package / "data" / "punctuation.yaml", "\n")  # quote marks: every text stage
-    assert changed(before) == {"quotes", "citations", "rhetoric_hits", "actor_mentions"}
+    assert changed(before) == {
+        "quotes",
+        "citations",
+        "rhetoric_hits",
+        "actor_mentions",
+        "step:sentences",
+        "step:group_metrics",
+    }
 
 
 def test_closure_reads_imports_anywhere_in_a_module_and_parent_packages():
