@@ -134,7 +134,8 @@ class Study:
         Where the documents the cache lacks are computed (:class:`~analysis.core.workers.Workers`):
         1 (the default) in this process; ``None`` a local Dask cluster on every core.
     progress
-        Draw a bar on stderr for a stage computing :data:`PROGRESS_FROM` documents or more.
+        Draw a bar on stderr for a stage computing :data:`PROGRESS_FROM` documents or more
+        (default: when stderr is a terminal or this runs in a Jupyter kernel).
 
     Attributes
     ----------
@@ -153,14 +154,17 @@ class Study:
         min_words: int = 100,
         workers: int | None = 1,
         scheduler: str | None = None,
-        progress: bool = True,
+        progress: bool | None = None,
     ) -> None:
         self.corpus = corpus_path
         self.max_bytes = max_bytes
         self.lexicon = lexicon
         self.min_words = min_words
+        if progress is None:
+            progress = sys.stderr.isatty() or "ipykernel" in sys.modules
         self.progress = progress
-        self.workers = Workers(workers, scheduler, warm=_warm_up(lexicon))
+        alone = scheduler is None and workers == 1  # no cluster: nothing to warm up
+        self.workers = Workers(workers, scheduler, warm=() if alone else _warm_up(lexicon))
         self.stages: dict[str, StageRun] = {}
         self.steps: dict[str, StageRun] = {}
 
@@ -469,20 +473,9 @@ class Study:
         return rows.drop("_pos")
 
 
-def open_study(
-    corpus_path: str | os.PathLike[str] = paths.SEEDS,
-    *,
-    max_bytes: int = corpus.DEFAULT_MAX_BYTES,
-    lexicon: str = "default",
-    min_words: int = 100,
-    workers: int | None = 1,
-    scheduler: str | None = None,
-    progress: bool | None = None,
-) -> Study:
-    """Open ``corpus_path`` for analysis: a :class:`Study` whose tables are built when read.
-
-    ``progress`` (default: when stderr is a terminal or this runs in a Jupyter kernel) draws a
-    bar for every stage that computes many documents.
+def open_study(corpus_path: str | os.PathLike[str] = paths.SEEDS, **options: Any) -> Study:
+    """Open ``corpus_path`` for analysis: a :class:`Study` (``options`` as for it) whose tables
+    are built when read.
 
     >>> study = open_study("seeds")
     >>> study.docs.height, sorted(study.stages)
@@ -490,17 +483,7 @@ def open_study(
     >>> study.quotes.height > 0, sorted(study.stages)
     (True, ['quotes', 'segments'])
     """
-    if progress is None:
-        progress = sys.stderr.isatty() or "ipykernel" in sys.modules
-    return Study(
-        corpus_path,
-        max_bytes=max_bytes,
-        lexicon=lexicon,
-        min_words=min_words,
-        workers=workers,
-        scheduler=scheduler,
-        progress=progress,
-    )
+    return Study(corpus_path, **options)
 
 
 def with_outlet(

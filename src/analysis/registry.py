@@ -35,6 +35,14 @@ __all__ = [
 ]
 
 
+def _function(owner: str, ref: str) -> Callable[..., Any]:
+    """The function ``ref`` (``"module:function"``) names, for ``owner``'s messages."""
+    found = _resolve(ref)
+    if not callable(found):
+        raise TypeError(f"{owner}: {ref} is not a function")
+    return found
+
+
 def _resolve(ref: str) -> Any:
     module, _, attribute = ref.partition(":")
     value: Any = importlib.import_module(module)
@@ -75,10 +83,7 @@ class Table:
     @property
     def maker(self) -> Callable[..., Any]:
         """The function named by :attr:`make`."""
-        found = _resolve(self.make)
-        if not callable(found):
-            raise TypeError(f"{self.name}: {self.make} is not a function")
-        return found
+        return _function(self.name, self.make)
 
     @property
     def schema(self) -> pl.Schema:
@@ -406,9 +411,13 @@ class Stage:
     @property
     def version(self) -> str:
         """16 hex digits that change exactly when the code, data or packages it reaches do."""
-        from analysis.core.versions import stage_version
+        return _version(self.code, self.data)
 
-        return stage_version(self.code, self.data)
+
+def _version(code: tuple[str, ...], data: tuple[str, ...]) -> str:
+    from analysis.core.versions import stage_version
+
+    return stage_version(code, data)
 
 
 _RHETORIC = ("rhetoric*.yaml", "actors*.yaml")
@@ -501,17 +510,17 @@ class CorpusStep:
     @property
     def function(self) -> Callable[..., Any]:
         """The function named by :attr:`compute`."""
-        found = _resolve(self.compute)
-        if not callable(found):
-            raise TypeError(f"{self.name}: {self.compute} is not a function")
-        return found
+        return _function(self.name, self.compute)
+
+    @property
+    def code(self) -> tuple[str, ...]:
+        """The module its version derives from: ``compute``'s."""
+        return (self.compute.partition(":")[0],)
 
     @property
     def version(self) -> str:
         """16 hex digits that change exactly when the code, data or packages it reaches do."""
-        from analysis.core.versions import stage_version
-
-        return stage_version((self.compute.partition(":")[0],), self.data)
+        return _version(self.code, self.data)
 
 
 #: The cached corpus-level steps, by name. A step's key is a digest of the tables and values it

@@ -32,8 +32,7 @@ def versions() -> dict[str, str]:
         for name, stage in STAGES.items()
     }
     for name, step in CORPUS_STEPS.items():
-        code = (step.compute.partition(":")[0],)
-        out[f"step:{name}"] = V.stage_version(code, step.data, packages=False)
+        out[f"step:{name}"] = V.stage_version(step.code, step.data, packages=False)
     return out
 
 

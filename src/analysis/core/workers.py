@@ -210,13 +210,18 @@ class Workers:
             return max(1, sum(self._client.nthreads().values()))
         return self.workers
 
+    def _wants_cluster(self, n_docs: int) -> bool:
+        """Whether ``n_docs`` documents to compute are worth a cluster (always, with a
+        scheduler)."""
+        return self.scheduler is not None or (self.workers > 1 and n_docs >= self.min_cluster_docs)
+
     def start_early(self, n_docs: int) -> None:
         """Start the cluster in the background now, if a stage of ``n_docs`` documents would
         start one, so that it starts and its workers warm up while this process reads the
         corpus; the first batch waits for it."""
         if self._client is not None or self._starting is not None:
             return
-        if self.scheduler is None and (self.workers == 1 or n_docs < self.min_cluster_docs):
+        if not self._wants_cluster(n_docs):
             return
 
         def start() -> None:
@@ -244,34 +249,33 @@ class Workers:
     def _start(self, n_docs: int) -> Any:
         if self._client is not None:
             return self._client
-        if self.scheduler is None and (self.workers == 1 or n_docs < self.min_cluster_docs):
+        if not self._wants_cluster(n_docs):
             return None
-        if self._client is None:
-            import logging
+        import logging
 
-            from distributed import Client, LocalCluster
+        from distributed import Client, LocalCluster
 
-            t0 = time.perf_counter()
-            # distributed's own logging would write its banners into every notebook
-            logging.getLogger("distributed").setLevel(logging.ERROR)
-            if self.scheduler is not None:
-                self._client = Client(self.scheduler, set_as_default=False)
-            else:
-                self._cluster = LocalCluster(
-                    n_workers=self.workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    host="127.0.0.1",
-                    dashboard_address=":0",  # any free port: two clusters at once never clash
-                    silence_logs=logging.CRITICAL,  # not the workers' heartbeats at close
-                )
-                self._client = Client(self._cluster, set_as_default=False)
-            self.startup_s += time.perf_counter() - t0
-            self.used = max(1, sum(self._client.nthreads().values()))
-            self._warming = [  # kept referenced until closed, or Dask would drop them
-                self._client.submit(_warm, list(self.warm), workers=[w], pure=False)
-                for w in sorted(self._client.scheduler_info()["workers"])
-            ]
+        t0 = time.perf_counter()
+        # distributed's own logging would write its banners into every notebook
+        logging.getLogger("distributed").setLevel(logging.ERROR)
+        if self.scheduler is not None:
+            self._client = Client(self.scheduler, set_as_default=False)
+        else:
+            self._cluster = LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=":0",  # any free port: two clusters at once never clash
+                silence_logs=logging.CRITICAL,  # not the workers' heartbeats at close
+            )
+            self._client = Client(self._cluster, set_as_default=False)
+        self.startup_s += time.perf_counter() - t0
+        self.used = max(1, sum(self._client.nthreads().values()))
+        self._warming = [  # kept referenced until closed, or Dask would drop them
+            self._client.submit(_warm, list(self.warm), workers=[w], pure=False)
+            for w in sorted(self._client.scheduler_info()["workers"])
+        ]
         return self._client
 
     def run(
