@@ -266,6 +266,19 @@ def _byline_like(line: str) -> tuple[tuple[str, ...], int, str | None] | None:
     return (found[0], found[1], m["outlet"]) if found else None
 
 
+def _role_line(line: str) -> bool:
+    """A byline that names a person and their job ("Jane Roe Political Correspondent").
+
+    >>> _role_line("Amy Gibbons Political Correspondent"), _role_line("Editor's picks of the week")
+    (True, False)
+    """
+    tokens = line.replace(",", " ").split()
+    if not 3 <= len(tokens) <= 8 or not _is_name(" ".join(tokens[:2])):
+        return False
+    roles = rules().role_words
+    return any(t.casefold().strip(".:") in roles for t in tokens[2:])
+
+
 def _ui_share(line: str) -> float:
     """Share of the line's words that are interface words (``not_name_words``)."""
     ws = [w for w in words(line) if w.casefold() not in _FUNCTION_WORDS]

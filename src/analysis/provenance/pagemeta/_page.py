@@ -22,6 +22,7 @@ from analysis.provenance.pagemeta._lines import (
     _lines,
     _names,
     _norm,
+    _role_line,
     _ui_share,
     _word_count,
 )
@@ -150,6 +151,8 @@ class _Page:
         if i in self.byline_lines or self.is_date_line(i):
             return True
         line = self.lines[i].text
+        if _role_line(line):
+            return True
         dated = (j for j in (i - 1, i + 1, i + 2) if 0 <= j < len(self.lines))
         return (
             _word_count(line) <= 12
@@ -221,6 +224,8 @@ class _Page:
             return None
         if _CREDIT.match(line) or _ui_share(line) >= 0.75 or line.count(" > ") >= 2:
             return None
+        if rules().not_title.search(line) or _role_line(line):
+            return None
         if any(p.match(line.lstrip("/-–—•·|>»*#: ")) for _, p in rules().prefixes):
             return None
         if line.endswith((".", ",", ";", ":")) and not line.endswith("..."):
@@ -244,10 +249,10 @@ class _Page:
             score -= 2.0  # all lower case: a tag list or a slug, not a headline
         if any(self.is_date_line(j) for j in range(max(0, i - 2), i)):
             score += 1.0
-        whole, parts = self.repeats
-        norm = _norm(line)
-        if whole[norm] >= 2 or norm in parts:
+        if self.repeated(i):
             score += REPEAT_BONUS
+        elif self.repeats[0][_norm(line)] >= 3:
+            score -= 1.0  # an interface line printed again and again, not a headline
         if 4 <= n <= 18:
             score += 0.5
         if "|" in line or line.count(" - ") > 1:
@@ -259,9 +264,22 @@ class _Page:
         elif self.in_run(i):
             score -= 1.0
         caps = [w for w in words(line) if w[:1].isupper()]
-        if n <= 4 and len(caps) == n and whole[norm] < 2:
+        if n <= 4 and len(caps) == n and self.repeats[0][_norm(line)] < 2:
             score -= 0.5
         return score
+
+    def repeated(self, i: int) -> bool:
+        """Line ``i`` is printed once more in the page head (a title bar, a breadcrumb, a share
+        text), not right next to itself: what a headline is and a label repeated in place is
+        not."""
+        whole, parts = self.repeats
+        norm = _norm(self.lines[i].text)
+        if norm in parts:
+            return True
+        if whole[norm] != 2:
+            return False
+        near = (j for j in (i - 1, i + 1) if 0 <= j < len(self.lines))
+        return not any(_norm(self.lines[j].text) == norm for j in near)
 
     @cached_property
     def lead(self) -> int:
@@ -341,16 +359,28 @@ class _Page:
         if not scored:
             return Gap(f"no headline-like line before the {self.anchor_method}")
         score, i = max(scored, key=lambda si: (si[0], si[1]))
+        above = next((sj for sj, j in scored if j == i - 1), None)
+        if above is not None and above >= score - 3.0 and self.is_standfirst(i):
+            i -= 1  # the headline right above its standfirst
         line = self.lines[i]
-        whole, parts = self.repeats
-        norm = _norm(line.text)
         if self.meta_follows(i):
             method = "headline line above the byline/date"
-        elif whole[norm] >= 2 or norm in parts:
+        elif self.repeated(i):
             method = "headline line repeated in the page head"
         else:
             method = f"headline-like line before the {self.anchor_method}"
         return i, Meta(line.text, method, line.start, line.end)
+
+    def is_standfirst(self, i: int) -> bool:
+        """Line ``i`` reads as the standfirst under a headline-like line ``i - 1``: a longer
+        line, or a sentence, below a line that does not end like one."""
+        if i == 0 or self.is_meta_line(i - 1):
+            return False
+        line, above = self.lines[i].text, self.lines[i - 1].text
+        n, m = _word_count(line), _word_count(above)
+        if n < 10 or m < 5 or above.endswith((".", ":", ";", ",")) or _SEPARATORS.search(above):
+            return False
+        return n >= 1.3 * m or line.endswith((".", "?", "!"))
 
     # header zone ------------------------------------------------------------------------------
 

@@ -109,6 +109,8 @@ class _Rules:
     relative_time: re.Pattern[str]
     partial_date: re.Pattern[str]
     nav: re.Pattern[str]
+    not_title: re.Pattern[str]
+    role_words: frozenset[str]
     not_name_words: frozenset[str]
     particles: frozenset[str]
     name_split: re.Pattern[str]
@@ -164,6 +166,8 @@ def rules() -> _Rules:
         relative_time=_compile(data["relative_time"]),
         partial_date=_compile(data["partial_date"].replace("{MONTH}", month_re)),
         nav=_compile("|".join(f"(?:{p})" for p in data["nav_lines"])),
+        not_title=_compile("|".join(f"(?:{p})" for p in data["not_title"])),
+        role_words=frozenset(str(w).casefold() for w in data["role_words"]),
         not_name_words=frozenset(str(w).casefold() for w in data["not_name_words"]),
         particles=frozenset(str(w) for w in data["name_particles"]),
         name_split=_compile(f"\\s*(?:[,;&]|\\s(?:{joiners})\\s)\\s*"),
