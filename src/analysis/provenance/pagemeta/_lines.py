@@ -193,6 +193,7 @@ def _names(rest: str, whole: bool = False, cjk: bool = False) -> tuple[tuple[str
         pos = start + len(piece)
         if not stripped:
             continue
+        stripped = _without_role(stripped)
         if _is_name(stripped) or (cjk and _is_cjk_name(stripped)):
             names.append(stripped)
             end = head.find(stripped, start) + len(stripped)
@@ -206,6 +207,27 @@ def _names(rest: str, whole: bool = False, cjk: bool = False) -> tuple[tuple[str
         if found:  # "Jane Roe (with John Doe and Ann Poe)": the co-authors count too
             return (*names, *found[0]), co.end()  # type: ignore[union-attr]
     return (tuple(names), end) if names else None
+
+
+def _without_role(piece: str) -> str:
+    """A name without the job title after it ("Ulrich Exner Korrespondent" -> "Ulrich Exner").
+
+    >>> _without_role("Sophie Foster Travel News Reporter"), _without_role("Jane Roe")
+    ('Sophie Foster', 'Jane Roe')
+    """
+    tokens = piece.split()
+    if len(tokens) < 3:
+        return piece
+    r = rules()
+    at = next((k for k in range(2, len(tokens)) if tokens[k].casefold() in r.role_words), None)
+    if at is None:
+        return piece
+    while at > 2 and (
+        tokens[at - 1].casefold() in r.role_modifiers
+        or tokens[at - 1].casefold() in r.not_name_words
+    ):
+        at -= 1
+    return piece[: piece.index(tokens[at - 1]) + len(tokens[at - 1])] if at < len(tokens) else piece
 
 
 #: Co-authors in brackets after a byline's names: "(with X and Y)", "(avec X et Y)".

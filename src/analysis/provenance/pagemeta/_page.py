@@ -130,6 +130,8 @@ class _Page:
                 return found[0], offset, offset + found[1], name
             return None
         m = r.agency_line.match(line.text) if _word_count(line.text) <= 12 else None
+        if m and i > 0 and r.not_byline_before.search(self.lines[i - 1].text.rstrip(" :")):
+            m = None  # "Foto:" above "Jane Roe / AP": a picture credit
         if m:
             found = _names(m["rest"], whole=True)
             if found:

@@ -111,6 +111,7 @@ class _Rules:
     nav: re.Pattern[str]
     not_title: re.Pattern[str]
     role_words: frozenset[str]
+    role_modifiers: frozenset[str]
     not_name_words: frozenset[str]
     particles: frozenset[str]
     name_split: re.Pattern[str]
@@ -168,6 +169,7 @@ def rules() -> _Rules:
         nav=_compile("|".join(f"(?:{p})" for p in data["nav_lines"])),
         not_title=_compile("|".join(f"(?:{p})" for p in data["not_title"])),
         role_words=frozenset(str(w).casefold() for w in data["role_words"]),
+        role_modifiers=frozenset(str(w).casefold() for w in data["role_modifiers"]),
         not_name_words=frozenset(str(w).casefold() for w in data["not_name_words"]),
         particles=frozenset(str(w) for w in data["name_particles"]),
         name_split=_compile(f"\\s*(?:[,;&]|\\s(?:{joiners})\\s)\\s*"),
