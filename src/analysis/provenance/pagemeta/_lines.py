@@ -239,6 +239,8 @@ _CO_AUTHORS = re.compile(
 def _is_tail_noise(tail: str) -> bool:
     """What may follow a bare name on its line: a date, a time, a relative time, a handle."""
     r = rules()
+    if _HANDLE.fullmatch(tail.strip()):
+        return True
     tail = tail.strip(_TRAIL + "@")
     if not tail:
         return True
@@ -248,6 +250,9 @@ def _is_tail_noise(tail: str) -> bool:
     tail = _TAIL_NOISE.sub(" ", tail)
     return not words(tail) or tail.startswith("@")
 
+
+#: A social media handle after a name ("Jane Roe @janeroe").
+_HANDLE = re.compile(r"@[\w.]{2,30}")
 
 _TAIL_NOISE = re.compile(
     r"\b(?:on|at|\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\.?)?|min(?:ute)?s?\s+read|\d+)\b|(?-i:\b[A-Z]{2,4}\b)",

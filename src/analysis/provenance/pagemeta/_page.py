@@ -184,8 +184,8 @@ class _Page:
             kind = "name and outlet line"
         if self.dates[i] or rules().relative_time.search(line.text):
             return 2, names, *span, f"{kind} with the date"
-        if i > self.text_start or (i == self.text_start and not self.is_date_line(i + 1)):
-            return None  # in the body, only a name line that opens it right above a date
+        if i >= self.text_start and not self.is_date_line(i + 1):
+            return None  # in the body, only a name line right above a date (under a caption)
         if any(self.is_date_line(j) for j in (i - 1, i + 1) if 0 <= j < len(self.lines)):
             return 2, names, *span, f"{kind} next to the date"
         if title is not None and (i == title + 1 or (i == title + 2 and self.is_deck(title + 1))):
