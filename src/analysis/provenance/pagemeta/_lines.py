@@ -71,6 +71,34 @@ def _two_digit_year(y: str) -> int:
     return int(y) if len(y) == 4 else 2000 + int(y) if int(y) < 70 else 1900 + int(y)
 
 
+#: A date written day/month/year or month/day/year.
+_SLASH_DATE = re.compile(r"(?<![\d./])([0-3]?\d)/([0-3]?\d)/(?:19|20)?\d\d(?![\d/])")
+#: English function words: a page using them reads month/day/year (when nothing else says).
+_ENGLISH = frozenset("the and of to in is that for with was on by are it".split())  # noqa: SIM905
+
+
+def _slash_order(text: str) -> str:
+    """How a page writes a/b/year dates: ``"us"`` (month first) or ``"dmy"``.
+
+    A date on the page whose first or second number cannot be a month decides; otherwise an
+    English page reads month first and any other page day first.
+
+    >>> _slash_order("Posted 04/05/2024. Comments: 17/05/2024"), _slash_order("Publié le 04/05/2024")
+    ('dmy', 'dmy')
+    >>> _slash_order("Posted 04/05/2024 by the editor of the site")
+    'us'
+    """
+    for m in _SLASH_DATE.finditer(text):
+        a, b = int(m[1]), int(m[2])
+        if a > 12 >= b:
+            return "dmy"
+        if b > 12 >= a:
+            return "us"
+    sample = words(text[:20000])[:3000]
+    english = sum(1 for w in sample if w.casefold() in _ENGLISH)
+    return "us" if english >= 0.08 * len(sample) else "dmy"
+
+
 def _calendar(m: re.Match[str], order: str | None) -> dt.date | None:
     groups = m.groupdict()
     year = _two_digit_year(groups["y"])
@@ -109,11 +137,13 @@ def _zone(text: str, pos: int) -> tuple[str, str, int] | None:
     return None
 
 
-def _date_hits(text: str, line: _Line) -> list[_Date]:
-    """Calendar dates in one line, with time, zone and label (published/updated) when stated."""
+def _date_hits(text: str, line: _Line, slash: str = "us") -> list[_Date]:
+    """Calendar dates in one line, with time, zone and label (published/updated) when stated;
+    ``slash`` says how the page orders a/b/year dates (see :func:`_slash_order`)."""
     r = rules()
     found: list[tuple[int, int, dt.date]] = []
     for _, pattern, order in r.dates:
+        order = slash if order == "us" else order
         for m in pattern.finditer(line.text):
             day = _calendar(m, order)
             if day is not None and 1900 <= day.year <= 2099:

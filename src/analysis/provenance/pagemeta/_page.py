@@ -23,6 +23,7 @@ from analysis.provenance.pagemeta._lines import (
     _names,
     _norm,
     _role_line,
+    _slash_order,
     _ui_share,
     _word_count,
 )
@@ -79,8 +80,13 @@ class _Page:
             if r.not_article_date.search(line.text) or not any(c.isdigit() for c in line.text):
                 out.append([])
             else:
-                out.append(_date_hits(self.text, line))
+                out.append(_date_hits(self.text, line, self.slash))
         return out
+
+    @cached_property
+    def slash(self) -> str:
+        """How this page orders a/b/year dates."""
+        return _slash_order(self.text)
 
     def is_date_line(self, i: int) -> bool:
         """A short line carrying a date (or a relative time): header metadata."""
