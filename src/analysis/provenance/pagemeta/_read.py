@@ -143,8 +143,10 @@ def _published(page: _Page) -> Meta | Gap:
     hits: list[tuple[int, tuple[int, int], _Date, str]] = []
     rank = {"published": 0, None: 1, "dateline": 1, "updated": 2}
     for i in page.zone_indices():
-        if i >= page.text_start + LINES_AFTER_START:
-            break
+        if i >= page.text_start + LINES_AFTER_START and not (
+            page.is_date_line(i) and (i - 1 in page.byline_lines or i + 1 in page.byline_lines)
+        ):
+            continue  # deeper in the body, only a date line next to an explicit byline
         line = page.lines[i].text
         labelled = any(d.label for d in page.dates[i])
         if i >= page.text_start and not (page.is_date_line(i) or labelled):
