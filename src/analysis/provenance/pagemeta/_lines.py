@@ -83,8 +83,10 @@ def _slash_order(text: str) -> str:
     A date on the page whose first or second number cannot be a month decides; otherwise an
     English page reads month first and any other page day first.
 
-    >>> _slash_order("Posted 04/05/2024. Comments: 17/05/2024"), _slash_order("Publié le 04/05/2024")
-    ('dmy', 'dmy')
+    >>> _slash_order("Posted 04/05/2024. Comments: 17/05/2024")
+    'dmy'
+    >>> _slash_order("Publié le 04/05/2024")
+    'dmy'
     >>> _slash_order("Posted 04/05/2024 by the editor of the site")
     'us'
     """

@@ -41,6 +41,7 @@ from analysis.provenance.pagemeta._rules import (
     LINES_BEFORE_TITLE,
     META_BONUS,
     REPEAT_BONUS,
+    STANDFIRST_MARGIN,
     TITLE_LINES,
     TITLE_LINES_AFTER,
     Gap,
@@ -48,6 +49,9 @@ from analysis.provenance.pagemeta._rules import (
     _Date,
     rules,
 )
+
+#: Quotation marks that may open a standfirst.
+_QUOTES = ('"', "“", "„", "«", "»", "‘", "'", "‚")
 
 
 class _Page:
@@ -367,9 +371,11 @@ class _Page:
         if not scored:
             return Gap(f"no headline-like line before the {self.anchor_method}")
         score, i = max(scored, key=lambda si: (si[0], si[1]))
-        above = next((sj for sj, j in scored if j == i - 1), None)
-        if above is not None and above >= score - 3.0 and self.is_standfirst(i):
-            i -= 1  # the headline right above its standfirst
+        # The headline right above its standfirst (a byline or date line may stand between).
+        above = i - 2 if i >= 2 and self.is_meta_line(i - 1) else i - 1
+        head = next((sj for sj, j in scored if j == above), None)
+        if head is not None and head >= score - STANDFIRST_MARGIN and self.is_standfirst(i, above):
+            i = above
         line = self.lines[i]
         if self.meta_follows(i):
             method = "headline line above the byline/date"
@@ -379,16 +385,19 @@ class _Page:
             method = f"headline-like line before the {self.anchor_method}"
         return i, Meta(line.text, method, line.start, line.end)
 
-    def is_standfirst(self, i: int) -> bool:
-        """Line ``i`` reads as the standfirst under a headline-like line ``i - 1``: a longer
-        line, or a sentence, below a line that does not end like one."""
-        if i == 0 or self.is_meta_line(i - 1):
+    def is_standfirst(self, i: int, j: int) -> bool:
+        """Line ``i`` reads as the standfirst under the headline-like line ``j``: a longer line,
+        a sentence or a quotation, below a line that does not end like a sentence."""
+        if j < 0 or self.is_meta_line(j):
             return False
-        line, above = self.lines[i].text, self.lines[i - 1].text
+        line, above = self.lines[i].text, self.lines[j].text
         n, m = _word_count(line), _word_count(above)
         if n < 10 or m < 5 or above.endswith((".", ":", ";", ",")) or _SEPARATORS.search(above):
             return False
-        return n >= 1.3 * m or line.endswith((".", "?", "!"))
+        long_ = [w for w in words(line) if len(w) >= 4]
+        if long_ and sum(w[0].isupper() for w in long_) >= 0.7 * len(long_):
+            return False  # Title Case: a headline itself, not a standfirst
+        return n >= 1.3 * m or line.endswith((".", "?", "!")) or line.startswith(_QUOTES)
 
     # header zone ------------------------------------------------------------------------------
 
