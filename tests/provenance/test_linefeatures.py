@@ -174,7 +174,11 @@ def test_char_counts_on_the_seeds():
 
 def test_lines_after_a_comment_heading_are_flagged():
     prose = "The lower house passed the budget on Tuesday after a long debate in the night."
-    text = f"Comments\n{prose}\n\n12 comments\nGreat article!\nI disagree with this."
-    assert col(line_features(text), "after_comments") == [0, 0, 0, 0, 1, 1]
+    article = "\n".join([prose] * 3)
+    text = f"Comments\n{article}\n\n12 comments\nGreat article!\nI disagree with this."
+    assert col(line_features(text), "after_comments") == [0, 0, 0, 0, 0, 0, 1, 1]
     # a heading before any prose (a menu item) flags nothing
     assert col(line_features(f"Comments\n{prose}"), "after_comments") == [0, 0]
+    # nor does a "Join the conversation" link under the standfirst, above the article's prose
+    header = f"Budget passes\n{prose}\nJoin the conversation\n" + "\n".join([prose] * 6)
+    assert col(line_features(header), "after_comments") == [0] * 9

@@ -279,10 +279,10 @@ def label_document(
     >>> doc += "\\nSubscribe to our news on Telegram"
     >>> for s in label_document(doc):
     ...     print(s.line_no, s.label, s.reason, s.score)
-    1 boilerplate header: title 0.5258
+    1 boilerplate header: title 0.5723
     2 boilerplate blank line None
-    3 body classifier 0.9773
-    4 boilerplate subscription 0.115
+    3 body classifier 0.9639
+    4 boilerplate subscription 0.1013
     """
     _, rules = load_rules()
     recurring = recurring or {}

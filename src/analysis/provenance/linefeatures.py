@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "COMMENTS_AFTER_PROSE",
     "ENGLISH_MARGIN",
     "ENGLISH_SHARE",
     "FEATURES",
@@ -105,6 +106,9 @@ FEATURES: tuple[str, ...] = (
 PROSE_WORDS = 10
 #: Lines with at most this many words form "runs of short lines" (menus, link lists).
 SHORT_WORDS = 4
+#: Share of the page's prose words that must come before a comment-thread heading for
+#: ``after_comments``.
+COMMENTS_AFTER_PROSE = 0.1
 #: Half-width, in non-blank lines, of the window of ``window_*`` features.
 WINDOW = 5
 
@@ -280,13 +284,21 @@ def _lines_with(needles: tuple[str, ...], text: str, line_starts: np.ndarray) ->
     return out
 
 
-def _after_comments(text: str, line_starts: np.ndarray, prose: np.ndarray) -> np.ndarray:
-    """1.0 for the lines after the first comment-thread heading that follows some prose."""
+def _after_comments(text: str, line_starts: np.ndarray, prose_words: np.ndarray) -> np.ndarray:
+    """1.0 for the lines after the first comment-thread heading with at least
+    ``COMMENTS_AFTER_PROSE`` of the page's prose words above it (a "Join the conversation" link
+    in an article's header opens no thread)."""
     out = np.zeros(line_starts.size)
-    first_prose = int(np.argmax(prose)) if prose.any() else line_starts.size
+    cum = np.cumsum(prose_words)
+    total = float(cum[-1]) if cum.size else 0.0
+    if total == 0.0:
+        return out
     for m in _COMMENTS.finditer(text):
         line = int(np.searchsorted(line_starts, m.start(), side="right")) - 1
-        if line > first_prose:
+        if (
+            cum[line] >= COMMENTS_AFTER_PROSE * total
+            and np.count_nonzero(prose_words[: line + 1]) >= 3
+        ):
             out[line + 1 :] = 1.0
             break
     return out
@@ -515,7 +527,7 @@ def line_features(text: str) -> np.ndarray:
         "window_prose": _window_mean(prose.astype(np.float64), order, WINDOW),
         "window_log_words": _window_mean(log_words, order, WINDOW),
         "short_in_prose": (n_words <= SHORT_WORDS) * _window_mean(prose * 1.0, order, WINDOW),
-        "after_comments": _after_comments(text, line_starts, prose),
+        "after_comments": _after_comments(text, line_starts, prose_words),
         "doc_log_words": np.full(n, np.log1p(float(n_words.sum()))),
     }
     out = np.column_stack([cols[name] for name in FEATURES])
