@@ -3,6 +3,8 @@
     python benchmarks/bench_extraction.py                   # ../shared/corpora/pages-dev
     python benchmarks/bench_extraction.py --no-trafilatura  # skip the HTML baseline (slow)
     nox -s bench_extraction                                 # the same, trafilatura installed
+    python benchmarks/bench_extraction.py --pages DIR       # another folder laid out the same,
+                                                            # e.g. from benchmarks/fundus_pages.py
 
 The pages' dumps are copied into a temporary corpus folder and read by ``pipeline.open_study``, as a
 researcher's corpus would be (intake, boilerplate, provenance). Scores come from the scorer of
@@ -178,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     for text in texts:
         linemodel.score_lines(text)
     classify = time.perf_counter() - start
-    print(f"pages-dev: {len(gold)} pages, {mb:.1f} MB of dumps")
+    print(f"{folder.name}: {len(gold)} pages, {mb:.1f} MB of dumps")
     print(f"ours: pipeline.open_study in {seconds:.1f} s ({mb / seconds:.2f} MB/s, one process)")
     print(f"line classifier alone (features, both stages, page by page): {mb / classify:.2f} MB/s")
     print()
