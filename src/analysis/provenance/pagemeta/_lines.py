@@ -229,6 +229,10 @@ def _names(rest: str, whole: bool = False, cjk: bool = False) -> tuple[tuple[str
         if _is_name(stripped) or (cjk and _is_cjk_name(stripped)):
             names.append(stripped)
             end = head.find(stripped, start) + len(stripped)
+        elif (name := _before_agency(stripped)) is not None:
+            names.append(name)  # "Vasilisa Stepanenko The Associated Press": the name, then stop
+            end = head.find(name, start) + len(name)
+            break
         elif whole:
             return None
         else:
@@ -239,6 +243,21 @@ def _names(rest: str, whole: bool = False, cjk: bool = False) -> tuple[tuple[str
         if found:  # "Jane Roe (with John Doe and Ann Poe)": the co-authors count too
             return (*names, *found[0]), co.end()  # type: ignore[union-attr]
     return (tuple(names), end) if names else None
+
+
+def _before_agency(piece: str) -> str | None:
+    """The name that opens ``piece`` when a news agency follows it ("Jane Roe The Associated
+    Press"), else ``None``.
+
+    >>> _before_agency("Vasilisa Stepanenko The Associated Press"), _before_agency("Jane Roe")
+    ('Vasilisa Stepanenko', None)
+    """
+    tokens = piece.split()
+    for k in (3, 2):
+        name = " ".join(tokens[:k])
+        if len(tokens) > k and _is_name(name) and rules().agency_start.match(" ".join(tokens[k:])):
+            return name
+    return None
 
 
 def _without_role(piece: str) -> str:
@@ -322,6 +341,9 @@ def _byline_like(line: str) -> tuple[tuple[str, ...], int, str | None] | None:
     if m is None or len(m["outlet"].split()) > 4 or not m["outlet"][0].isupper():
         return None
     found = _names(line[: m.start()], whole=True)
+    if found and _is_name(m["outlet"].strip()):
+        # "Julia Vergin | Clare Roth": a second name, not an outlet
+        return (*found[0], m["outlet"].strip()), m.end(), None
     return (found[0], found[1], m["outlet"]) if found else None
 
 

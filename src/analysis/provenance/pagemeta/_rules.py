@@ -125,6 +125,7 @@ class _Rules:
     inline_byline: re.Pattern[str]
     not_byline_before: re.Pattern[str]
     agency_line: re.Pattern[str]
+    agency_start: re.Pattern[str]
     datelines: tuple[tuple[str, re.Pattern[str]], ...]
     not_places: frozenset[str]
     months: dict[str, int]
@@ -190,6 +191,7 @@ def rules() -> _Rules:
             f"^(?P<rest>.+?)\\s*(?:,|\\||/|[-–—])\\s*(?:the\\s+)?\\(?(?:{agencies})\\)?(?:\\s.*)?$",
             re.IGNORECASE,
         ),
+        agency_start=re.compile(f"^(?:[Tt]he\\s+)?(?:{agencies})\\b"),
         datelines=tuple(
             (
                 e["name"],
