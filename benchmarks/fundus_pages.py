@@ -5,8 +5,8 @@
     python benchmarks/bench_extraction.py --pages /tmp/fundus-pages --no-trafilatura
 
 fundus (MIT) keeps, per publisher, a few real article pages (``tests/resources/parser/test_data/
-<country>/<Publisher>_<date>.html.gz``, about 180 publishers in 30 countries, half of them not in
-English) with what its hand-written per-publisher parser reads from them (title, authors,
+<country>/<Publisher>_<date>.html.gz``, about 180 publishers in about 40 countries, two thirds
+not in English) with what its hand-written per-publisher parser reads from them (title, authors,
 publishing date, body paragraphs; mostly the pages' own structured data). This script turns them
 into a folder laid out like ``../shared/corpora/pages-dev`` (``dumps/``, ``html/``, ``gold.jsonl``,
 ``score.py`` copied from pages-dev), rendering each page exactly as pages-dev's README says
