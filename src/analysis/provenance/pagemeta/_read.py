@@ -143,10 +143,8 @@ def _published(page: _Page) -> Meta | Gap:
     hits: list[tuple[int, tuple[int, int], _Date, str]] = []
     rank = {"published": 0, None: 1, "dateline": 1, "updated": 2}
     for i in page.zone_indices():
-        if i >= page.text_start + LINES_AFTER_START and not (
-            page.is_date_line(i) and (i - 1 in page.byline_lines or i + 1 in page.byline_lines)
-        ):
-            continue  # deeper in the body, only a date line next to an explicit byline
+        if i >= page.text_start + LINES_AFTER_START and not _deeper_date(page, i):
+            continue
         line = page.lines[i].text
         labelled = any(d.label for d in page.dates[i])
         if i >= page.text_start and not (page.is_date_line(i) or labelled):
@@ -166,6 +164,17 @@ def _published(page: _Page) -> Meta | Gap:
     if d.zone:
         method += f" with time zone ({d.zone})"
     return Meta(d.iso, method, d.start, d.end)
+
+
+def _deeper_date(page: _Page, i: int) -> bool:
+    """A date line a few lines into the body still dates the article when it says "Published"
+    or sits on or next to an explicit byline (a caption, an ad or a share row may come between
+    headline and byline)."""
+    if not page.is_date_line(i):
+        return False
+    if any(d.label == "published" for d in page.dates[i]):
+        return True
+    return any(j in page.byline_lines for j in (i - 1, i, i + 1))
 
 
 def _dateline(page: _Page) -> tuple[Meta, _Date | None] | None:
