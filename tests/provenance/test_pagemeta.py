@@ -368,3 +368,114 @@ def test_a_quote_introduction_after_the_body_start_is_not_a_headline() -> None:
         "Here is what the analyst wrote (edited):\n" + LEAD
     )
     assert isinstance(find_title(page, 0), Gap)
+
+
+# --- forms met on news pages of many outlets (fundus's test pages) ----------------------------
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Tausende haben am Montag demonstriert. - Copyright Shakh Aivazov/Copyright 2024 The AP",
+        "Rep. Jane Roe, left, talks with Rep. John Doe at the Statehouse (AP Photo/Jim Poe)",
+        "Should she win, she will succeed him. | Niall Carson/PA Images via Getty Images",
+        "Samsung hat Probleme vor Gericht. (Bild: Tobias Költzsch/Golem.de)",
+        "Don't want to see this? Remove ads",
+        "Amy Gibbons Political Correspondent",
+    ],
+)
+def test_credits_paywall_prompts_and_job_titles_are_never_the_headline(furniture):
+    text = page("Kazakhstan and China Open a New Rail Link\n\n" + furniture + "\n14 March 2024")
+    assert value(find_title(text)) == "Kazakhstan and China Open a New Rail Link"
+
+
+def test_the_headline_above_its_standfirst_wins():
+    header = (
+        "A Heat Shield for the Most Important Ice on Earth\n\n"
+        "Engineers might be able to protect Arctic ice by coating it with tiny glass bubbles. "
+        "Should they?\n\nBy Rachel Riederer\n\nApril 25, 2023"
+    )
+    assert value(find_title(page(header))) == "A Heat Shield for the Most Important Ice on Earth"
+    # a byline between them changes nothing
+    header = (
+        '"Laziale ebreo" e due svastiche: striscione antisemita sulla tangenziale\n\n'
+        "di Luca Monaco\n\n"
+        "Il messaggio apparso su un cavalcavia nella notte tra sabato e domenica, a poche ore "
+        "dalla sfida tra Roma e Lazio\n\n05 Gennaio 2025"
+    )
+    title = value(find_title(page(header)))
+    assert title == '"Laziale ebreo" e due svastiche: striscione antisemita sulla tangenziale'
+    assert value(find_authors(page(header))) == ("Luca Monaco",)
+
+
+def test_a_line_repeated_in_place_is_no_title_bar():
+    header = (
+        "Ask an Advisor\nAsk an Advisor\n\n"
+        "Freight line between the two countries will open next month\n\n"
+        "Published Fri, Apr 28 2023 2:23 PM EDT\nGreg Iacurci @GregIacurci"
+    )
+    text = page(header)
+    title = "Freight line between the two countries will open next month"
+    assert value(find_title(text)) == title
+    assert value(find_authors(text)) == ("Greg Iacurci",)
+    assert value(find_published(text)) == "2023-04-28T14:23:00-04:00"
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("Ulrich Exner Korrespondent", ("Ulrich Exner",)),
+        ("Sophie Foster Travel News Reporter", ("Sophie Foster",)),
+        ("Kommentar von Nicole Opitz", ("Nicole Opitz",)),
+        ("Julia Vergin | Clare Roth", ("Julia Vergin", "Clare Roth")),
+        (
+            "By Samya Kullab and Vasilisa Stepanenko The Associated Press",
+            ("Samya Kullab", "Vasilisa Stepanenko"),
+        ),
+    ],
+)
+def test_bylines_with_job_titles_columns_and_agencies(byline, names):
+    text = page("Kazakhstan and China Open a New Rail Link\n\n" + byline + "\n14 March 2024")
+    assert value(find_authors(text)) == names
+
+
+def test_a_picture_credit_is_no_byline():
+    header = (
+        "Kazakhstan and China Open a New Rail Link\n\n14 March 2024\n\n"
+        "The new terminal in Khorgos. Picture by Yusof Mat Isa\nFoto:\nAndrew Harnik / AP"
+    )
+    assert isinstance(find_authors(page(header)), Gap)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "iso"),
+    [
+        ("Publicado 02/12/2024 20:56", "2024-12-02T20:56:00"),  # a Spanish page: day first
+        ("Posted 02/12/2024 8:56 pm by the editor of the site", "2024-02-12T20:56:00"),
+        ("Offentliggjort torsdag 06. feb 2025 17:25", "2025-02-06T17:25:00"),
+    ],
+)
+def test_slash_dates_follow_the_page_and_labels_in_more_languages(stamp, iso):
+    spanish = (
+        "El gobierno dijo el jueves que la nueva línea de tren llevará carga entre los dos "
+        "países a partir del próximo mes.\n"
+    )
+    body = LEAD if stamp.startswith("Posted") else spanish
+    text = page("Kazakhstan and China Open a New Rail Link\n\n" + stamp, body)
+    assert value(find_published(text)) == iso
+
+
+def test_a_published_date_a_few_lines_into_the_body_still_counts():
+    header = (
+        "India fires missiles into Pakistani-controlled territory\n\n"
+        "The Associated Press\n\nShare this Story\nCopy Link\nEmail\nPublished May 07, 2025"
+    )
+    assert value(find_published(page(header))) == "2025-05-07"
+
+
+@pytest.mark.parametrize(
+    "ui", ["in Pocket speichern", "Hai salvato un nuovo articolo", "Partager cet article"]
+)
+def test_interface_lines_in_other_languages_are_navigation(ui):
+    header = "Kazakhstan and China Open a New Rail Link\n\n" + ui + "\n\nBy Aigerim Seitkali"
+    assert value(find_title(page(header))) == "Kazakhstan and China Open a New Rail Link"
