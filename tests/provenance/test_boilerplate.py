@@ -121,6 +121,26 @@ def test_recurring_lines_are_learned_per_outlet():
     ]
 
 
+def test_a_short_line_printed_three_times_is_a_label():
+    para = [
+        "The department gave up twelve floors of offices in the capital in January this year.",
+        "A few months later it delayed the return to the office for lack of desks, officials said.",
+        "The documents show how departments struggle to bring their staff back to the office.",
+    ]
+    lines = "\n".join(f"Article content\n{p}" for p in para)
+    text = f"Office space shrinks\n{lines}\nAdvertisement\nAdvertisement"
+    found = [(s.label, s.reason) for s in B.label_document(text)]
+    assert found == [
+        ("boilerplate", "header: title"),
+        *[("boilerplate", "repeated label"), ("body", "classifier")] * 3,
+        ("boilerplate", "navigation"),
+        ("boilerplate", "navigation"),
+    ]
+    # twice is not yet a label
+    twice = "\n".join(f"Article content\n{p}" for p in para[:2])
+    assert "repeated label" not in {s.reason for s in B.label_document(twice)}
+
+
 def test_stripped_and_crlf_variants_keep_the_same_body(seeds, tmp_path):
     docs, segments = seeds
     bodies = B.bodies(docs, segments)

@@ -52,6 +52,7 @@ __all__ = [
     "DUPLICATE_MIN_WORDS",
     "PROSE_WORDS",
     "RECURRING_MAX_WORDS",
+    "REPEATED_LABEL_TIMES",
     "SEGMENTS_SCHEMA",
     "Label",
     "Rule",
@@ -106,6 +107,9 @@ PROSE_WORDS = 12
 RECURRING_MAX_WORDS = 40
 #: Shortest paragraph (in words) whose repetition counts as a duplicate.
 DUPLICATE_MIN_WORDS = 6
+#: A shorter line printed this many times in one page is a label between the article's
+#: paragraphs ("Article content", "Advertisement"), never article text.
+REPEATED_LABEL_TIMES = 3
 
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s+[a-zA-Z-]+\s*=\s*\"[^\"]*\")*\s*/?\s*>")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -308,6 +312,7 @@ def label_document(
     foreign_ui = _non_cyrillic_document(text)
     seen: dict[str, int] = {}
     teasers = _TeaserIndex(text, lines)
+    counts = Counter(normalise_line(text[s:e]) for n, s, e in lines if n not in reasons)
     for line_no, start, end in lines:
         if line_no in reasons:
             continue
@@ -321,6 +326,8 @@ def label_document(
             reasons[line_no] = f"recurs in {recurring[key]} documents{where}"
         elif n_words >= DUPLICATE_MIN_WORDS and key in seen:
             reasons[line_no] = f"duplicate paragraph (of line {seen[key]})"
+        elif 0 < n_words < DUPLICATE_MIN_WORDS and counts[key] >= REPEATED_LABEL_TIMES:
+            reasons[line_no] = "repeated label"
         elif (teaser_of := teasers.source(line_no, key)) is not None:
             reasons[line_no] = f"duplicated teaser (of line {teaser_of})"
         seen.setdefault(key, line_no)
