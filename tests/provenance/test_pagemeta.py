@@ -395,7 +395,9 @@ def test_the_headline_above_its_standfirst_wins():
         "Engineers might be able to protect Arctic ice by coating it with tiny glass bubbles. "
         "Should they?\n\nBy Rachel Riederer\n\nApril 25, 2023"
     )
-    assert value(find_title(page(header))) == "A Heat Shield for the Most Important Ice on Earth"
+    found = find_title(page(header))
+    assert value(found) == "A Heat Shield for the Most Important Ice on Earth"
+    assert isinstance(found, Meta) and found.method == "headline line above its standfirst"
     # a byline between them changes nothing
     header = (
         '"Laziale ebreo" e due svastiche: striscione antisemita sulla tangenziale\n\n'

@@ -374,10 +374,13 @@ class _Page:
         # The headline right above its standfirst (a byline or date line may stand between).
         above = i - 2 if i >= 2 and self.is_meta_line(i - 1) else i - 1
         head = next((sj for sj, j in scored if j == above), None)
-        if head is not None and head >= score - STANDFIRST_MARGIN and self.is_standfirst(i, above):
+        standfirst = head is not None and head >= score - STANDFIRST_MARGIN
+        if standfirst := standfirst and self.is_standfirst(i, above):
             i = above
         line = self.lines[i]
-        if self.meta_follows(i):
+        if standfirst:
+            method = "headline line above its standfirst"
+        elif self.meta_follows(i):
             method = "headline line above the byline/date"
         elif self.repeated(i):
             method = "headline line repeated in the page head"
