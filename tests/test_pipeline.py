@@ -275,3 +275,37 @@ def test_corpus_steps_are_taken_from_the_cache_when_their_inputs_are_the_same(
     )
     assert study.steps["reuse"].computed == 1
     assert open_study("seeds").step("reuse", seeds_study.docs, min_words=8, max_pairs_docs=50)
+
+
+def test_group_metrics_are_cached_group_by_group(seeds_study, monkeypatch, tmp_path):
+    from analysis.compare import group_metrics as gm
+    from analysis.compare import groups
+
+    members = groups.grouping(seeds_study.provenance, "outlet", top=15).members
+    per_doc = gm.per_doc_table(seeds_study.readability, seeds_study.counts, seeds_study.words)
+    sentences = gm.sentence_table(seeds_study.docs, seeds_study.spans)
+    kwargs = {"sentences": sentences, "hits": seeds_study.hits, "n_boot": 100}
+    direct = gm.group_metrics(per_doc, members, **kwargs)
+    n_groups = members["group"].drop_nulls().n_unique()
+    assert n_groups >= 3
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    first = open_study("seeds")
+    assert first.step("group_metrics", per_doc, members, **kwargs).equals(direct)
+    assert (first.steps["group_metrics"].computed, first.steps["group_metrics"].cached) == (
+        n_groups,
+        0,
+    )
+    # one document's scores change: only its group is computed again
+    doc = per_doc["doc_id"][0]
+    changed = per_doc.with_columns(
+        pl.when(pl.col("doc_id") == doc).then(pl.col("value") + 1).otherwise(pl.col("value"))
+    )
+    again = open_study("seeds")
+    table = again.step("group_metrics", changed, members, **kwargs)
+    assert (again.steps["group_metrics"].computed, again.steps["group_metrics"].cached) == (
+        1,
+        n_groups - 1,
+    )
+    assert table.equals(gm.group_metrics(changed, members, **kwargs))
+    group = members.filter(pl.col("doc_id") == doc)["group"][0]
+    assert table.filter(pl.col("group") != group).equals(direct.filter(pl.col("group") != group))

@@ -18,6 +18,7 @@ in the order one computation over the whole corpus gives them.
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import sys
 import time
@@ -53,6 +54,36 @@ __all__ = [
 
 #: A stage shows a progress bar when it computes at least this many documents.
 PROGRESS_FROM = 100
+
+
+def _by_group(
+    function: Callable[..., Any], parameter: str, args: Sequence[Any], kwargs: Mapping[str, Any]
+) -> list[tuple[str, inspect.BoundArguments]]:
+    """The call ``function(*args, **kwargs)`` cut into one call per group of the ``doc_id``,
+    ``group`` frame passed as ``parameter``, in the order of the group names: every frame
+    argument with a ``doc_id`` column keeps the rows of that group's documents (documents
+    without a group are left out). Empty when no document has a group."""
+    bound = inspect.signature(function).bind(*args, **kwargs)
+    members = (
+        bound.arguments[parameter]
+        .select("doc_id", pl.col("group").cast(pl.String).alias("_group"))
+        .filter(pl.col("_group").is_not_null())
+        .unique(maintain_order=True)
+    )
+    names = sorted(set(members["_group"].to_list()))
+    cut: dict[str, tuple[dict[Any, pl.DataFrame], pl.DataFrame]] = {}
+    for arg, value in bound.arguments.items():
+        if isinstance(value, pl.DataFrame) and "doc_id" in value.columns:
+            tagged = value.join(members, on="doc_id", how="inner", maintain_order="left")
+            parts = tagged.partition_by("_group", as_dict=True, include_key=False)
+            cut[arg] = ({k[0]: v for k, v in parts.items()}, value.clear())
+    calls = []
+    for name in names:
+        call = inspect.signature(function).bind(*args, **kwargs)
+        for arg, (parts, empty) in cut.items():
+            call.arguments[arg] = parts.get(name, empty)
+        calls.append((name, call))
+    return calls
 
 
 @dataclass
@@ -350,18 +381,30 @@ class Study:
         t0 = time.perf_counter()
         spec = CORPUS_STEPS[name]
         version = spec.version
-        key = digest(name, fingerprint(list(args)), fingerprint(kwargs))
         root = cache_root()
         run = self.steps.setdefault(name, StageRun(version))
-        result = load_result(root, name, version, key)
-        if result is None:
-            result = spec.function(*args, **kwargs)
-            store_result(root, name, version, key, result)
-            run.computed += 1
-        else:
-            run.cached += 1
+        calls: list[tuple[str | None, inspect.BoundArguments]] = []
+        if spec.by_group:
+            calls += _by_group(spec.function, spec.by_group, args, kwargs)
+        if not calls:  # one call (a step cached whole, or no group at all)
+            calls = [(None, inspect.signature(spec.function).bind(*args, **kwargs))]
+        results: list[Any] = []
+        for group, call in calls:
+            key = digest(name, fingerprint(list(call.args)), fingerprint(call.kwargs))
+            if group is not None:
+                key = digest(key, group)
+            result = load_result(root, name, version, key)
+            if result is None:
+                result = spec.function(*call.args, **call.kwargs)
+                store_result(root, name, version, key, result)
+                run.computed += 1
+            else:
+                run.cached += 1
+            results.append(result)
         run.seconds += time.perf_counter() - t0
-        return result
+        if len(results) == 1:
+            return results[0]
+        return pl.concat([pl.DataFrame(r) for r in results], how="vertical")
 
     # -- building ---------------------------------------------------------------------------
 

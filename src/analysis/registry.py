@@ -499,6 +499,11 @@ class CorpusStep:
         key covers every argument it is called with, :func:`analysis.core.cache.fingerprint`).
     data
         Patterns of data files it reads under names built at run time.
+    by_group
+        The parameter holding a ``doc_id``, ``group`` frame when each group's rows of the result
+        depend only on that group's documents: the step is then computed and cached group by
+        group (every frame argument with a ``doc_id`` column cut to the group's documents), so
+        new documents in one group leave the others' results in the cache.
     """
 
     name: str
@@ -506,6 +511,7 @@ class CorpusStep:
     compute: str
     reads: tuple[str, ...]
     data: tuple[str, ...] = ()
+    by_group: str | None = None
 
     @property
     def function(self) -> Callable[..., Any]:
@@ -545,6 +551,7 @@ CORPUS_STEPS: dict[str, CorpusStep] = {
             ("group_metrics",),
             "analysis.compare.group_metrics:group_metrics",
             ("readability", "rhetoric", "words", "sentences", "rhetoric_hits", "groups"),
+            by_group="groups",
         ),
         CorpusStep(
             "keyness",

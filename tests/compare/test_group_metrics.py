@@ -282,6 +282,33 @@ def test_seeds_each_document_its_own_group_and_determinism(seeds) -> None:
         assert (x["ci_low"] != y["ci_low"]).any() or (x["ci_high"] != y["ci_high"]).any(), metric
 
 
+def test_a_groups_rows_depend_on_its_documents_only(seeds) -> None:
+    # each (group, metric) row draws from its own stream: the table is the concatenation of
+    # the tables of each group alone, so the pipeline can cache it group by group
+    p, hits, per_doc, sentences = seeds
+    groups = p.tables["provenance"].select("doc_id", pl.col("outlet").alias("group"))
+    kwargs = {"sentences": sentences, "hits": hits, "n_boot": 200, "min_docs": 2}
+    whole = group_metrics(per_doc, groups, **kwargs)
+    assert whole["small_n"].any() and not whole["small_n"].all()  # both bootstraps are used
+    parts = []
+    for name in sorted(g for g in set(groups["group"]) if g is not None):
+        docs = groups.filter(pl.col("group") == name)["doc_id"]
+        cut = {
+            k: v.filter(pl.col("doc_id").is_in(docs))
+            for k, v in kwargs.items()
+            if isinstance(v, pl.DataFrame)
+        }
+        alone = {**kwargs, **cut}
+        parts.append(
+            group_metrics(
+                per_doc.filter(pl.col("doc_id").is_in(docs)),
+                groups.filter(pl.col("group") == name),
+                **alone,
+            )
+        )
+    assert whole.equals(pl.concat(parts))
+
+
 def test_resampled_text_is_what_the_libraries_see(seeds) -> None:
     """Replicate MTLD, MATTR and Linsear equal lexicalrichness / textstat on the replicate's text
     (the drawn sentences joined by spaces), replicate by replicate."""

@@ -71,12 +71,13 @@ Intervals
     nor readability metrics; ``method`` says which.
 
 Rows with no contributing document (every score null, or no words) are dropped. Documents whose
-group is null are ignored. Results are deterministic for a given ``seed``: one
-``numpy.random.default_rng(seed)`` is drawn from in (group, metric) order.
+group is null are ignored. Results are deterministic for a given ``seed``: each (group, metric)
+row draws from its own stream (:func:`stream`), so one group's rows depend on its documents only.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -290,6 +291,24 @@ def _needed_columns(kind: str, metric: str) -> list[str]:
     return ["text"]
 
 
+def stream(seed: int, group: object, metric: str) -> np.random.Generator:
+    """The bootstrap's random numbers for one (group, metric): ``numpy.random.default_rng`` seeded
+    with ``seed`` and the first 8 bytes of the SHA-256 of ``group``, NUL, ``metric``.
+
+    One stream per row, so a group's intervals do not depend on the other groups: adding
+    documents to one outlet leaves every other outlet's rows as they were (and the pipeline
+    caches the table group by group).
+
+    >>> a, b = stream(0, "X", "smog_index"), stream(0, "X", "smog_index")
+    >>> bool(a.integers(0, 10**9) == b.integers(0, 10**9))
+    True
+    >>> bool(stream(0, "X", "m").integers(0, 10**9) == stream(0, "Y", "m").integers(0, 10**9))
+    False
+    """
+    h = hashlib.sha256(f"{group}\x00{metric}".encode()).digest()
+    return np.random.default_rng([seed, int.from_bytes(h[:8], "little")])
+
+
 def group_metrics(
     per_doc: pl.DataFrame,
     groups: pl.DataFrame,
@@ -343,7 +362,6 @@ def group_metrics(
         raise ValueError(f"level must be in (0, 1), got {level}")
     if n_boot < 1 or min_docs < 1 or block < 1:
         raise ValueError("n_boot, min_docs and block must be >= 1")
-    rng = np.random.default_rng(seed)
     pct = f"{level * 100:g}%"
     g = checked(groups, "group_metrics")
     data = (
@@ -396,6 +414,7 @@ def group_metrics(
         lo: float | None = None
         hi: float | None = None
         what = _recomputed(kind, metric)
+        rng = stream(seed, group, metric)
         if not small:
             idx = rng.integers(0, n, size=(n_boot, n))
             lo, hi = quantiles(num[idx].sum(axis=1) / den[idx].sum(axis=1), level)
