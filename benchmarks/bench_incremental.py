@@ -122,7 +122,11 @@ def main() -> int:
     sample = pl.read_parquet(ALLSIDES)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        small, large = work / "cold.parquet", work / "plus.parquet"
+        # one file name for both, as a researcher appends a day's articles to the same corpus:
+        # the documents already there keep their source ("corpus.parquet#row=N")
+        small, large = work / "cold" / "corpus.parquet", work / "plus" / "corpus.parquet"
+        small.parent.mkdir()
+        large.parent.mkdir()
         sample.head(args.size).write_parquet(small)
         sample.head(args.size + args.added).write_parquet(large)
         cold1_s, cold1 = run(small, work / "out_cold1", work / "cache1", "--workers", "1")
