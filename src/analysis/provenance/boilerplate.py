@@ -312,12 +312,13 @@ def label_document(
     foreign_ui = _non_cyrillic_document(text)
     seen: dict[str, int] = {}
     teasers = _TeaserIndex(text, lines)
-    counts = Counter(normalise_line(text[s:e]) for n, s, e in lines if n not in reasons)
+    keys = {n: normalise_line(text[s:e]) for n, s, e in lines if n not in reasons}
+    counts = Counter(keys.values())
     for line_no, start, end in lines:
         if line_no in reasons:
             continue
         line = text[start:end]
-        key = normalise_line(line)
+        key = keys[line_no]
         n_words = len(words(line))
         if foreign_ui and _CYRILLIC.search(line) and not _LATIN.search(line) and n_words <= 8:
             reasons[line_no] = "UI string (non-English)"

@@ -96,7 +96,7 @@ def _slash_order(text: str) -> str:
             return "dmy"
         if b > 12 >= a:
             return "us"
-    sample = words(text[:20000])[:3000]
+    sample = text[:20000].split()[:3000]
     english = sum(1 for w in sample if w.casefold() in _ENGLISH)
     return "us" if english >= 0.08 * len(sample) else "dmy"
 

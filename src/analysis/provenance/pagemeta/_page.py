@@ -84,7 +84,8 @@ class _Page:
             if r.not_article_date.search(line.text) or not any(c.isdigit() for c in line.text):
                 out.append([])
             else:
-                out.append(_date_hits(self.text, line, self.slash))
+                # the page's a/b/year order is read only for lines that hold such a date
+                out.append(_date_hits(self.text, line, self.slash if "/" in line.text else "us"))
         return out
 
     @cached_property

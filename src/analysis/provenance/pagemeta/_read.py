@@ -200,7 +200,7 @@ def _dateline(page: _Page) -> tuple[Meta, _Date | None] | None:
                     line.start + m.end(chunk_group),
                     m[chunk_group],
                 )
-                found = _date_hits(page.text, chunk, page.slash)
+                found = _date_hits(page.text, chunk, page.slash if "/" in chunk.text else "us")
                 if not found and not re.search(r"\d", m[chunk_group]):
                     continue
                 date = found[0] if found else None
