@@ -35,6 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from unittest import mock
 
 from analysis import pipeline
 from analysis.core import paths
@@ -55,23 +56,18 @@ def load_scorer(folder: Path) -> ModuleType:
 def ours(folder: Path, gold: list[dict[str, Any]]) -> tuple[dict[str, dict[str, Any]], float]:
     """Predictions of the pipeline for every page, and the seconds the study took (computed in
     one process, the per-document cache off)."""
-    cache = os.environ.get("ANALYSIS_CACHE")
-    os.environ["ANALYSIS_CACHE"] = "off"
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            corpus = Path(tmp) / "corpus"
-            corpus.mkdir()
-            for row in gold:
-                shutil.copyfile(folder / "dumps" / f"{row['id']}.txt", corpus / f"{row['id']}.txt")
-            start = time.perf_counter()
-            study = pipeline.open_study(corpus, progress=False)
-            docs, body_frame, prov = study.docs, study.bodies, study.provenance
-            seconds = time.perf_counter() - start
-    finally:
-        if cache is None:
-            del os.environ["ANALYSIS_CACHE"]
-        else:
-            os.environ["ANALYSIS_CACHE"] = cache
+    with (
+        mock.patch.dict(os.environ, {"ANALYSIS_CACHE": "off"}),
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        for row in gold:
+            shutil.copyfile(folder / "dumps" / f"{row['id']}.txt", corpus / f"{row['id']}.txt")
+        start = time.perf_counter()
+        study = pipeline.open_study(corpus, progress=False)
+        docs, body_frame, prov = study.docs, study.bodies, study.provenance
+        seconds = time.perf_counter() - start
     page_of = dict(zip(docs["doc_id"], docs["source"], strict=True))
     bodies = dict(zip(body_frame["doc_id"], body_frame["body"], strict=True))
     preds: dict[str, dict[str, Any]] = {}

@@ -481,3 +481,19 @@ def test_a_published_date_a_few_lines_into_the_body_still_counts():
 def test_interface_lines_in_other_languages_are_navigation(ui):
     header = "Kazakhstan and China Open a New Rail Link\n\n" + ui + "\n\nBy Aigerim Seitkali"
     assert value(find_title(page(header))) == "Kazakhstan and China Open a New Rail Link"
+
+
+def test_a_headline_with_a_job_word_is_no_byline():
+    header = "Elon Musk Sues Reporter Over Story\n\nBy Jane Roe\n14 March 2024"
+    text = page(header)
+    assert value(find_title(text)) == "Elon Musk Sues Reporter Over Story"
+    assert value(find_authors(text)) == ("Jane Roe",)
+
+
+def test_a_word_ending_like_a_credit_does_not_make_the_next_line_a_credit():
+    # "Bolivia" ends in "via", "Olivia" too: only a line that is a credit label ("Foto:") is one
+    header = (
+        "Fuel protests spread across Bolivia as prices climb\nFuel protests in Bolivia\n"
+        "Jane Roe, Reuters\n14 March 2024"
+    )
+    assert value(find_authors(page(header))) == ("Jane Roe",)

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "COMMENTS_AFTER_LINES",
     "COMMENTS_AFTER_PROSE",
     "ENGLISH_MARGIN",
     "ENGLISH_SHARE",
@@ -106,6 +107,8 @@ FEATURES: tuple[str, ...] = (
 PROSE_WORDS = 10
 #: Lines with at most this many words form "runs of short lines" (menus, link lists).
 SHORT_WORDS = 4
+#: Prose lines that must come before a comment-thread heading for ``after_comments``.
+COMMENTS_AFTER_LINES = 3
 #: Share of the page's prose words that must come before a comment-thread heading for
 #: ``after_comments``.
 COMMENTS_AFTER_PROSE = 0.1
@@ -284,20 +287,20 @@ def _lines_with(needles: tuple[str, ...], text: str, line_starts: np.ndarray) ->
     return out
 
 
-def _after_comments(text: str, line_starts: np.ndarray, prose_words: np.ndarray) -> np.ndarray:
+def _after_comments(
+    text: str, line_starts: np.ndarray, cum_prose: np.ndarray, cum_prose_lines: np.ndarray
+) -> np.ndarray:
     """1.0 for the lines after the first comment-thread heading with at least
-    ``COMMENTS_AFTER_PROSE`` of the page's prose words above it (a "Join the conversation" link
-    in an article's header opens no thread)."""
+    ``COMMENTS_AFTER_LINES`` prose lines and ``COMMENTS_AFTER_PROSE`` of the page's prose words
+    above it (a "Join the conversation" link in an article's header opens no thread);
+    ``cum_prose`` and ``cum_prose_lines`` count prose words and prose lines up to each line."""
     out = np.zeros(line_starts.size)
-    cum = np.cumsum(prose_words)
-    total = float(cum[-1]) if cum.size else 0.0
-    if total == 0.0:
-        return out
+    total = float(cum_prose[-1]) if cum_prose.size else 0.0
     for m in _COMMENTS.finditer(text):
         line = int(np.searchsorted(line_starts, m.start(), side="right")) - 1
         if (
-            cum[line] >= COMMENTS_AFTER_PROSE * total
-            and np.count_nonzero(prose_words[: line + 1]) >= 3
+            cum_prose_lines[line] >= COMMENTS_AFTER_LINES
+            and cum_prose[line] >= COMMENTS_AFTER_PROSE * total
         ):
             out[line + 1 :] = 1.0
             break
@@ -527,7 +530,7 @@ def line_features(text: str) -> np.ndarray:
         "window_prose": _window_mean(prose.astype(np.float64), order, WINDOW),
         "window_log_words": _window_mean(log_words, order, WINDOW),
         "short_in_prose": (n_words <= SHORT_WORDS) * _window_mean(prose * 1.0, order, WINDOW),
-        "after_comments": _after_comments(text, line_starts, prose_words),
+        "after_comments": _after_comments(text, line_starts, cum_prose, np.cumsum(prose)),
         "doc_log_words": np.full(n, np.log1p(float(n_words.sum()))),
     }
     out = np.column_stack([cols[name] for name in FEATURES])

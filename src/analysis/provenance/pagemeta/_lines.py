@@ -9,6 +9,7 @@ import unicodedata
 from functools import lru_cache
 
 from analysis.provenance.boilerplate import is_prose, words
+from analysis.provenance.linefeatures import LANGUAGE_WORDS, stoplist_language
 from analysis.provenance.pagemeta._rules import _Date, _Line, rules
 
 _LINE = re.compile(r"[^\r\n]+")
@@ -71,17 +72,12 @@ def _two_digit_year(y: str) -> int:
     return int(y) if len(y) == 4 else 2000 + int(y) if int(y) < 70 else 1900 + int(y)
 
 
-#: A date written day/month/year or month/day/year.
-_SLASH_DATE = re.compile(r"(?<![\d./])([0-3]?\d)/([0-3]?\d)/(?:19|20)?\d\d(?![\d/])")
-#: English function words: a page using them reads month/day/year (when nothing else says).
-_ENGLISH = frozenset("the and of to in is that for with was on by are it".split())  # noqa: SIM905
-
-
 def _slash_order(text: str) -> str:
     """How a page writes a/b/year dates: ``"us"`` (month first) or ``"dmy"``.
 
     A date on the page whose first or second number cannot be a month decides; otherwise an
-    English page reads month first and any other page day first.
+    English page (:func:`~analysis.provenance.linefeatures.stoplist_language`) reads month first
+    and any other page day first.
 
     >>> _slash_order("Posted 04/05/2024. Comments: 17/05/2024")
     'dmy'
@@ -90,15 +86,17 @@ def _slash_order(text: str) -> str:
     >>> _slash_order("Posted 04/05/2024 by the editor of the site")
     'us'
     """
-    for m in _SLASH_DATE.finditer(text):
-        a, b = int(m[1]), int(m[2])
-        if a > 12 >= b:
-            return "dmy"
-        if b > 12 >= a:
-            return "us"
-    sample = text[:20000].split()[:3000]
-    english = sum(1 for w in sample if w.casefold() in _ENGLISH)
-    return "us" if english >= 0.08 * len(sample) else "dmy"
+    for _, pattern, order in rules().dates:
+        if order != "us":
+            continue
+        for m in pattern.finditer(text):
+            a, b = int(m["a"]), int(m["b"])
+            if a > 12 >= b:
+                return "dmy"
+            if b > 12 >= a:
+                return "us"
+    sample = [w.casefold() for w in words(text[: LANGUAGE_WORDS * 8])]
+    return "us" if stoplist_language(sample) == "English" else "dmy"
 
 
 def _calendar(m: re.Match[str], order: str | None) -> dt.date | None:
@@ -261,24 +259,34 @@ def _before_agency(piece: str) -> str | None:
 
 
 def _without_role(piece: str) -> str:
-    """A name without the job title after it ("Ulrich Exner Korrespondent" -> "Ulrich Exner").
+    """A name without the job title after it ("Ulrich Exner Korrespondent" -> "Ulrich Exner");
+    ``piece`` itself unless it is a two- or three-word name, job-title words (``role_modifiers``
+    or interface words), a ``role_words`` word and at most a place ("in Athens").
 
     >>> _without_role("Sophie Foster Travel News Reporter"), _without_role("Jane Roe")
     ('Sophie Foster', 'Jane Roe')
+    >>> _without_role("Boris Johnson Hires Former Editor as Adviser")
+    'Boris Johnson Hires Former Editor as Adviser'
     """
     tokens = piece.split()
     if len(tokens) < 3:
         return piece
     r = rules()
     at = next((k for k in range(2, len(tokens)) if tokens[k].casefold() in r.role_words), None)
-    if at is None:
+    if at is None or not _ROLE_TAIL.fullmatch(" ".join(tokens[at + 1 :])):
         return piece
     while at > 2 and (
         tokens[at - 1].casefold() in r.role_modifiers
         or tokens[at - 1].casefold() in r.not_name_words
     ):
         at -= 1
-    return piece[: piece.index(tokens[at - 1]) + len(tokens[at - 1])] if at < len(tokens) else piece
+    return " ".join(tokens[:at]) if at <= 3 else piece
+
+
+#: What may follow a job title on a byline: a place ("Corresponsal en Atenas"), or nothing.
+_ROLE_TAIL = re.compile(
+    r"(?:(?:in|en|at|à|a|für|for|de|di|em|aus|from|в|из)\s+\S+(?:\s+\S+)?)?", re.IGNORECASE
+)
 
 
 #: Co-authors in brackets after a byline's names: "(with X and Y)", "(avec X et Y)".
@@ -290,8 +298,9 @@ _CO_AUTHORS = re.compile(
 def _is_tail_noise(tail: str) -> bool:
     """What may follow a bare name on its line: a date, a time, a relative time, a handle."""
     r = rules()
-    if _HANDLE.fullmatch(tail.strip()):
-        return True
+    tail = tail.strip()
+    if tail.startswith("@") and len(tail.split()) == 1:
+        return True  # a handle: "Jane Roe @janeroe"
     tail = tail.strip(_TRAIL + "@")
     if not tail:
         return True
@@ -299,11 +308,8 @@ def _is_tail_noise(tail: str) -> bool:
     for _, pattern, _order in r.dates:
         tail = pattern.sub(" ", tail)
     tail = _TAIL_NOISE.sub(" ", tail)
-    return not words(tail) or tail.startswith("@")
+    return not words(tail)
 
-
-#: A social media handle after a name ("Jane Roe @janeroe").
-_HANDLE = re.compile(r"@[\w.]{2,30}")
 
 _TAIL_NOISE = re.compile(
     r"\b(?:on|at|\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\.?)?|min(?:ute)?s?\s+read|\d+)\b|(?-i:\b[A-Z]{2,4}\b)",
@@ -347,6 +353,7 @@ def _byline_like(line: str) -> tuple[tuple[str, ...], int, str | None] | None:
     return (found[0], found[1], m["outlet"]) if found else None
 
 
+@lru_cache(maxsize=16384)
 def _role_line(line: str) -> bool:
     """A byline that names a person and their job ("Jane Roe Political Correspondent").
 
@@ -354,10 +361,11 @@ def _role_line(line: str) -> bool:
     (True, False)
     """
     tokens = line.replace(",", " ").split()
-    if not 3 <= len(tokens) <= 8 or not _is_name(" ".join(tokens[:2])):
+    if not 3 <= len(tokens) <= 8:
         return False
-    roles = rules().role_words
-    return any(t.casefold().strip(".:") in roles for t in tokens[2:])
+    whole = " ".join(tokens)
+    name = _without_role(whole)
+    return name != whole and _is_name(name)
 
 
 def _ui_share(line: str) -> float:

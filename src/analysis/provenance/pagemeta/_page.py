@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from functools import cached_property
+from functools import cache, cached_property
 
-from analysis.provenance.boilerplate import is_prose, words
+from analysis.provenance.boilerplate import REPEATED_LABEL_TIMES, is_prose, words
 from analysis.provenance.pagemeta._lines import (
     _CREDIT,
     _DOMAIN,
@@ -47,11 +47,18 @@ from analysis.provenance.pagemeta._rules import (
     Gap,
     Meta,
     _Date,
+    _Line,
     rules,
 )
+from analysis.text.quotemarks import quote_families
 
-#: Quotation marks that may open a standfirst.
-_QUOTES = ('"', "“", "„", "«", "»", "‘", "'", "‚")
+
+@cache
+def _opening_quotes() -> tuple[str, ...]:
+    """Quote marks that may open a quotation (``punctuation.yaml``'s opening and either-way
+    glyphs, and the ASCII apostrophe): a standfirst may be one."""
+    marks = {"'", *(g for f in quote_families() for g in f.open | f.either)}
+    return tuple(sorted(marks))
 
 
 class _Page:
@@ -85,8 +92,13 @@ class _Page:
                 out.append([])
             else:
                 # the page's a/b/year order is read only for lines that hold such a date
-                out.append(_date_hits(self.text, line, self.slash if "/" in line.text else "us"))
+                out.append(self.date_hits(line))
         return out
+
+    def date_hits(self, line: _Line) -> list[_Date]:
+        """The dates of ``line``, its a/b/year dates read in this page's order (which is looked
+        for only when a line holds a slash)."""
+        return _date_hits(self.text, line, self.slash if "/" in line.text else "us")
 
     @cached_property
     def slash(self) -> str:
@@ -262,9 +274,10 @@ class _Page:
             score -= 2.0  # all lower case: a tag list or a slug, not a headline
         if any(self.is_date_line(j) for j in range(max(0, i - 2), i)):
             score += 1.0
+        times = self.repeats[0][_norm(line)]
         if self.repeated(i):
             score += REPEAT_BONUS
-        elif self.repeats[0][_norm(line)] >= 3:
+        elif times >= REPEATED_LABEL_TIMES:
             score -= 1.0  # an interface line printed again and again, not a headline
         if 4 <= n <= 18:
             score += 0.5
@@ -277,7 +290,7 @@ class _Page:
         elif self.in_run(i):
             score -= 1.0
         caps = [w for w in words(line) if w[:1].isupper()]
-        if n <= 4 and len(caps) == n and self.repeats[0][_norm(line)] < 2:
+        if n <= 4 and len(caps) == n and times < 2:
             score -= 0.5
         return score
 
@@ -375,8 +388,10 @@ class _Page:
         # The headline right above its standfirst (a byline or date line may stand between).
         above = i - 2 if i >= 2 and self.is_meta_line(i - 1) else i - 1
         head = next((sj for sj, j in scored if j == above), None)
-        standfirst = head is not None and head >= score - STANDFIRST_MARGIN
-        if standfirst := standfirst and self.is_standfirst(i, above):
+        standfirst = (
+            head is not None and head >= score - STANDFIRST_MARGIN and self.is_standfirst(i, above)
+        )
+        if standfirst:
             i = above
         line = self.lines[i]
         if standfirst:
@@ -392,7 +407,7 @@ class _Page:
     def is_standfirst(self, i: int, j: int) -> bool:
         """Line ``i`` reads as the standfirst under the headline-like line ``j``: a longer line,
         a sentence or a quotation, below a line that does not end like a sentence."""
-        if j < 0 or self.is_meta_line(j):
+        if self.is_meta_line(j):
             return False
         line, above = self.lines[i].text, self.lines[j].text
         n, m = _word_count(line), _word_count(above)
@@ -401,7 +416,7 @@ class _Page:
         long_ = [w for w in words(line) if len(w) >= 4]
         if long_ and sum(w[0].isupper() for w in long_) >= 0.7 * len(long_):
             return False  # Title Case: a headline itself, not a standfirst
-        return n >= 1.3 * m or line.endswith((".", "?", "!")) or line.startswith(_QUOTES)
+        return n >= 1.3 * m or line.endswith((".", "?", "!")) or line.startswith(_opening_quotes())
 
     # header zone ------------------------------------------------------------------------------
 

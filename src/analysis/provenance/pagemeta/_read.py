@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterator
 
 from analysis.provenance.boilerplate import is_prose
-from analysis.provenance.pagemeta._lines import _date_hits
 from analysis.provenance.pagemeta._page import _Page
 from analysis.provenance.pagemeta._rules import (
     HEADER_LINES,
@@ -200,7 +199,7 @@ def _dateline(page: _Page) -> tuple[Meta, _Date | None] | None:
                     line.start + m.end(chunk_group),
                     m[chunk_group],
                 )
-                found = _date_hits(page.text, chunk, page.slash if "/" in chunk.text else "us")
+                found = page.date_hits(chunk)
                 if not found and not re.search(r"\d", m[chunk_group]):
                     continue
                 date = found[0] if found else None
