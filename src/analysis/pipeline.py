@@ -17,6 +17,7 @@ in the order one computation over the whole corpus gives them.
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import os
@@ -25,10 +26,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
+from analysis.compare.groups import checked
 from analysis.core import paths
 from analysis.core.cache import (
     DocumentCache,
@@ -64,13 +66,9 @@ def _by_group(
     argument with a ``doc_id`` column keeps the rows of that group's documents (documents
     without a group are left out). Empty when no document has a group."""
     bound = inspect.signature(function).bind(*args, **kwargs)
-    members = (
-        bound.arguments[parameter]
-        .select("doc_id", pl.col("group").cast(pl.String).alias("_group"))
-        .filter(pl.col("_group").is_not_null())
-        .unique(maintain_order=True)
-    )
-    names = sorted(set(members["_group"].to_list()))
+    bound.apply_defaults()
+    groups = checked(bound.arguments[parameter], function.__name__)
+    members = groups.rename({"group": "_group"})
     cut: dict[str, tuple[dict[Any, pl.DataFrame], pl.DataFrame]] = {}
     for arg, value in bound.arguments.items():
         if isinstance(value, pl.DataFrame) and "doc_id" in value.columns:
@@ -78,8 +76,9 @@ def _by_group(
             parts = tagged.partition_by("_group", as_dict=True, include_key=False)
             cut[arg] = ({k[0]: v for k, v in parts.items()}, value.clear())
     calls = []
-    for name in names:
-        call = inspect.signature(function).bind(*args, **kwargs)
+    for name in sorted(set(members["_group"].to_list())):
+        call = copy.copy(bound)
+        call.arguments = dict(bound.arguments)
         for arg, (parts, empty) in cut.items():
             call.arguments[arg] = parts.get(name, empty)
         calls.append((name, call))
@@ -387,12 +386,13 @@ class Study:
         if spec.by_group:
             calls += _by_group(spec.function, spec.by_group, args, kwargs)
         if not calls:  # one call (a step cached whole, or no group at all)
-            calls = [(None, inspect.signature(spec.function).bind(*args, **kwargs))]
+            call = inspect.signature(spec.function).bind(*args, **kwargs)
+            call.apply_defaults()  # a default written out keys like one left out
+            calls = [(None, call)]
         results: list[Any] = []
-        for group, call in calls:
+        for _, call in calls:
+            # a group's call holds its cut frames, so its key differs from the other groups'
             key = digest(name, fingerprint(list(call.args)), fingerprint(call.kwargs))
-            if group is not None:
-                key = digest(key, group)
             result = load_result(root, name, version, key)
             if result is None:
                 result = spec.function(*call.args, **call.kwargs)
@@ -404,7 +404,7 @@ class Study:
         run.seconds += time.perf_counter() - t0
         if len(results) == 1:
             return results[0]
-        return pl.concat([pl.DataFrame(r) for r in results], how="vertical")
+        return pl.concat(cast(list[pl.DataFrame], results), how="vertical")
 
     # -- building ---------------------------------------------------------------------------
 

@@ -103,7 +103,6 @@ class Progress:
     total: int
     cached: int
     show: bool = False
-    done: int = 0
     _bar: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -121,7 +120,6 @@ class Progress:
             )
 
     def advance(self, n: int) -> None:
-        self.done += n
         if self._bar is not None:
             self._bar.update(n)
 
