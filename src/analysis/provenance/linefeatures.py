@@ -344,11 +344,12 @@ def _char_kernel() -> Any:
 
     Compiled with numba (a loop over characters, not ~40 array passes: most pages are short, and
     per-call overhead is what costs); ``tests/provenance/test_linefeatures.py`` checks it against a
-    plain Python reference.
+    plain Python reference. Numba caches the compiled code on disk (``cache=True``), so a new
+    process (a Dask worker, a notebook kernel) loads it instead of compiling it again.
     """
     import numba
 
-    @numba.njit(cache=False, nogil=True)
+    @numba.njit(cache=True, nogil=True)
     def run(codes, cls_table, script_table, flag_table, n_lines):
         out = np.zeros((20, n_lines))
         seen_first = np.zeros(n_lines, dtype=np.bool_)
