@@ -75,7 +75,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
@@ -447,6 +447,52 @@ def _drop_subsumed(table: pl.DataFrame, min_words: int) -> pl.DataFrame:
     return table.join(contained, on=["phrase", "count"], how="anti")
 
 
+def _units_holding(units: list[str], phrases: list[str], lengths: list[int]) -> list[int]:
+    """Positions of the ``units`` in which one of ``phrases`` (normalised: lowercased tokens
+    joined by spaces, of the given ``lengths`` in tokens) may occur, found in polars with the
+    tokens of :func:`shared_phrases`; :func:`phrase_occurrences` reads only these in Python.
+
+    >>> _units_holding(["Away, from Russia", "from away", "FROM 2 Russia"], ["from russia"], [2])
+    [0]
+    """
+    if not units or not phrases:
+        return []
+    tokens = (
+        pl.DataFrame({"text": units}, schema={"text": pl.String()})
+        .lazy()
+        .with_row_index("unit")
+        .select("unit", token_lists(pl.col("text")))
+        .explode("text")
+        .with_row_index("pos")
+        .filter(pl.col("text").is_not_null() & pl.col("text").str.contains(r"\p{L}"))
+        .select("pos", "unit", pl.col("text").str.to_lowercase().alias("tok"))
+        .collect()
+    )
+    wanted = pl.DataFrame({"phrase": phrases}, schema={"phrase": pl.String()})
+    found = []
+    for n in lengths:
+        last = n - 1
+        grams = (
+            tokens.lazy()
+            .select(
+                "unit",
+                pl.concat_str([pl.col("tok").shift(-k) for k in range(n)], separator=" ").alias(
+                    "phrase"
+                ),
+                (
+                    (pl.col("unit").shift(-last) == pl.col("unit"))
+                    & (pl.col("pos").shift(-last) - pl.col("pos") == last)
+                ).alias("keep"),
+            )
+            .filter(pl.col("keep"))
+            .join(wanted.lazy(), on="phrase", how="semi")
+            .select("unit")
+        )
+        found.append(grams)
+    holding = pl.concat(found).unique().sort("unit").collect()
+    return cast(list[int], holding["unit"].to_list())
+
+
 def phrase_occurrences(
     docs: pl.DataFrame,
     spans: Mapping[str, Sequence[tuple[int, int]]],
@@ -504,26 +550,32 @@ def phrase_occurrences(
         wanted[key] = " ".join(key)
     only = None if doc_ids is None else {str(d) for d in doc_ids}
     lengths = sorted({len(k) for k in wanted})
-    out: list[tuple[Any, ...]] = []
+    units: list[tuple[str, str, int, str]] = []  # doc_id, text, lo, the span's text
     for doc_id, text in rows:
         if only is not None and doc_id not in only:
             continue
         doc_spans = spans.get(doc_id, ())
         _check_spans(doc_id, text, doc_spans)
-        if not wanted:
-            continue
-        for lo, hi in doc_spans:
-            toks = tokenize(text[lo:hi])
-            words = [t for t, *_ in toks]
-            for i in range(len(toks)):
-                for n in lengths:
-                    j = i + n - 1
-                    if j >= len(toks) or toks[j][3] - toks[i][3] != n - 1:
-                        continue
-                    found = wanted.get(tuple(words[i : i + n]))
-                    if found is not None:
-                        start, end = lo + toks[i][1], lo + toks[j][2]
-                        out.append((doc_id, found, start, end, snippet(text, start, end)))
+        if wanted:
+            units += [(doc_id, text, lo, text[lo:hi]) for lo, hi in doc_spans]
+    out: list[tuple[Any, ...]] = []
+    holding = _units_holding([u[3] for u in units], list(wanted.values()), lengths)
+    firsts = {k[0] for k in wanted}
+    for u in holding:
+        doc_id, text, lo, unit = units[u]
+        toks = tokenize(unit)
+        words = [t for t, *_ in toks]
+        for i in range(len(toks)):
+            if words[i] not in firsts:
+                continue
+            for n in lengths:
+                j = i + n - 1
+                if j >= len(toks) or toks[j][3] - toks[i][3] != n - 1:
+                    continue
+                found = wanted.get(tuple(words[i : i + n]))
+                if found is not None:
+                    start, end = lo + toks[i][1], lo + toks[j][2]
+                    out.append((doc_id, found, start, end, snippet(text, start, end)))
     out.sort(key=lambda r: (r[0], r[2], r[1]))
     return pl.DataFrame(out, schema=OCCURRENCES_SCHEMA, orient="row")
 
