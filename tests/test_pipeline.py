@@ -216,29 +216,39 @@ def test_a_new_document_recomputes_only_the_segments_whose_recurring_lines_it_ch
     monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
     body = "The minister met his counterpart in Astana on Monday to discuss transit routes."
     texts = {
-        "a": f"Subscribe!\n{body}\nShare this",
-        "b": "Subscribe!\nAnother article about grain exports through the Caspian ports.",
+        "a": f"{body}\nWeekly digest\nEditor's pick",
+        "b": "Another article about grain exports through the Caspian ports.\nWeekly digest",
         "c": f"Menu\n{body} (a different outlet)",
-        "d": "Subscribe!\nA third article on the pipeline tariffs agreed this week in Baku.",
+        "d": "A third article on the pipeline tariffs agreed this week in Baku.\nWeekly digest",
         "e": "A fourth article, with no line in common, on wheat harvests in the north.",
+        "f": "A fifth article, on the new rail link from Khorgos to the Caspian.\nEditor's pick",
     }
-    outlets = {"a": "X", "b": "X", "c": "Y", "d": "X", "e": "X"}
+    outlets = {"a": "X", "b": "X", "c": "Y", "d": "X", "e": "X", "f": "X"}
 
-    def computed(ids, run):
+    def computed(ids, run, reason_of=("a", 2)):
         corpus = tmp_path / f"{run}.parquet"
         rows = {"id": ids, "text": [texts[i] for i in ids], "outlet": [outlets[i] for i in ids]}
         pl.DataFrame(rows).write_parquet(corpus)
         study = open_study(corpus)
         fresh = boilerplate.segment_corpus(study.docs, study.outlets)
         assert study.segments.equals(fresh)
-        return study.stages["segments"].cached, study.stages["segments"].computed
+        doc_id = study.docs.filter(pl.col("text") == texts[reason_of[0]])["doc_id"][0]
+        line = study.segments.filter(
+            (pl.col("doc_id") == doc_id) & (pl.col("line_no") == reason_of[1])
+        )
+        counts = study.stages["segments"].cached, study.stages["segments"].computed
+        return counts, line["reason"][0]
 
-    assert computed(["a", "b", "c"], "first") == (0, 3)
-    assert computed(["a", "b", "c"], "again") == (3, 0)
-    # d repeats "Subscribe!": a and b now read a count of 3, not 2; c (another outlet) stays
-    assert computed(["a", "b", "c", "d"], "with_d") == (1, 3)
+    assert computed(["a", "b", "c"], "first") == ((0, 3), "recurs in 2 documents of X")
+    assert computed(["a", "b", "c"], "again") == ((3, 0), "recurs in 2 documents of X")
+    # d repeats "Weekly digest", which already recurs: a and b keep their labels (the count in
+    # the reason is written from the corpus), so only d is computed
+    assert computed(["a", "b", "c", "d"], "with_d") == ((3, 1), "recurs in 3 documents of X")
     # e shares no line with the outlet: only e is new
-    assert computed(["a", "b", "c", "d", "e"], "with_e") == (4, 1)
+    assert computed(["a", "b", "c", "d", "e"], "with_e")[0] == (4, 1)
+    # f repeats a's "Editor's pick", which recurs from now on: a is labelled again, and f
+    with_f = computed(["a", "b", "c", "d", "e", "f"], "with_f", reason_of=("a", 3))
+    assert with_f == ((4, 2), "recurs in 2 documents of X")
 
 
 def test_corpus_steps_are_taken_from_the_cache_when_their_inputs_are_the_same(
@@ -309,3 +319,34 @@ def test_group_metrics_are_cached_group_by_group(seeds_study, monkeypatch, tmp_p
     assert table.equals(gm.group_metrics(changed, members, **kwargs))
     group = members.filter(pl.col("doc_id") == doc)["group"][0]
     assert table.filter(pl.col("group") != group).equals(direct.filter(pl.col("group") != group))
+
+
+def test_a_step_that_reads_named_documents_is_keyed_on_them_alone(
+    seeds_study, monkeypatch, tmp_path
+):
+    from analysis.compare import group_metrics as gm
+
+    docs, spans = seeds_study.docs, seeds_study.spans
+    two = sorted(spans)[:2]
+    direct = gm.sentence_table(docs, spans, doc_ids=two)
+    assert set(direct["doc_id"]) == set(two)
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    first = open_study("seeds")
+    assert first.step("sentences", docs, spans, doc_ids=two).equals(direct)
+    # the other documents change (one dropped): the two documents' sentences are reused
+    fewer = docs.filter(pl.col("doc_id") != sorted(spans)[-1])
+    again = open_study("seeds")
+    assert again.step("sentences", fewer, spans, doc_ids=two).equals(direct)
+    assert (again.steps["sentences"].computed, again.steps["sentences"].cached) == (0, 1)
+    # one of the two changes: computed again
+    edited = docs.with_columns(
+        pl.when(pl.col("doc_id") == two[0])
+        .then(pl.col("text").str.replace("the", "a"))
+        .otherwise(pl.col("text"))
+    )
+    third = open_study("seeds")
+    table = third.step("sentences", edited, spans, doc_ids=two)
+    assert third.steps["sentences"].computed == 1
+    assert table.equals(gm.sentence_table(edited, spans, doc_ids=two))
+    # doc_ids=None reads every document, so the key covers them all
+    assert third.step("sentences", docs, spans, doc_ids=None).height > direct.height

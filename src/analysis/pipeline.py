@@ -85,6 +85,18 @@ def _by_group(
     return calls
 
 
+def _cut_to(call: inspect.BoundArguments, doc_ids: Iterable[Any]) -> None:
+    """Cut ``call``'s frame arguments with a ``doc_id`` column, and its mapping arguments, to
+    ``doc_ids`` (:attr:`analysis.registry.CorpusStep.only`)."""
+    ids = {str(d) for d in doc_ids}
+    keep = pl.Series(sorted(ids), dtype=pl.String).implode()
+    for arg, value in call.arguments.items():
+        if isinstance(value, pl.DataFrame) and "doc_id" in value.columns:
+            call.arguments[arg] = value.filter(pl.col("doc_id").cast(pl.String).is_in(keep))
+        elif isinstance(value, Mapping):
+            call.arguments[arg] = {k: v for k, v in value.items() if str(k) in ids}
+
+
 @dataclass
 class StageRun:
     """What one stage did for a study: its version, documents taken from the cache and
@@ -218,17 +230,17 @@ class Study:
     # -- provenance (notebook 01) -----------------------------------------------------------
 
     @functools.cached_property
-    def segments(self) -> pl.DataFrame:
-        """Boilerplate separation (:func:`analysis.provenance.boilerplate.segment_documents`).
+    def _labels(self) -> pl.DataFrame:
+        """The ``segments`` stage: every line labelled, recurring lines not yet counted
+        (:func:`analysis.provenance.boilerplate.label_documents`).
 
-        A document's labels read the rest of the corpus only through the lines of its outlet
-        that recur in other documents: its key holds those it contains, with their counts
-        (:func:`~analysis.provenance.boilerplate.recurring_in`), so a new document of the outlet
-        recomputes exactly the documents whose recurring lines it changes.
+        A document's labels read the rest of the corpus only through which of its lines recur
+        in other documents of its outlet (:func:`~analysis.provenance.boilerplate.recurring_in`):
+        its key holds them, so a new document of the outlet recomputes exactly the documents
+        holding a line it makes recurring.
         """
         docs, outlets = self.docs, self.outlets
-        texts = dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
-        recurring = boilerplate.recurring_lines(texts, outlets)
+        recurring = self._recurring
 
         def key(row: dict[str, Any]) -> tuple[object, ...]:
             outlet = outlets.get(str(row["doc_id"]))
@@ -240,14 +252,31 @@ class Study:
             named = {o for o in mine.values() if o is not None}
             return {
                 "outlets": mine,
-                "recurring": {o: recurring[o] for o in named if o in recurring},
+                "recurring": {o: sorted(recurring[o]) for o in named if o in recurring},
             }
 
         return self._stage("segments", docs, key, context).sort("doc_id", "start", "end")
 
     @functools.cached_property
+    def _recurring(self) -> dict[str | None, dict[str, int]]:
+        docs = self.docs
+        texts = dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
+        return boilerplate.recurring_lines(texts, self.outlets)
+
+    @functools.cached_property
+    def segments(self) -> pl.DataFrame:
+        """Boilerplate separation (:func:`analysis.provenance.boilerplate.segment_documents`):
+        the cached labels, each recurring line's reason counted over the corpus
+        (:func:`~analysis.provenance.boilerplate.count_recurring`)."""
+        docs = self.docs
+        texts = dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
+        return boilerplate.count_recurring(self._labels, texts, self.outlets, self._recurring)
+
+    @functools.cached_property
     def _segs(self) -> dict[str, provenance.Segs]:
-        return provenance.segments_by_doc(self.segments)
+        # from the uncounted labels: what a document's fields read must not change with the
+        # number of other documents that share a line with it
+        return provenance.segments_by_doc(self._labels)
 
     @functools.cached_property
     def tables(self) -> dict[str, pl.DataFrame]:
@@ -388,11 +417,15 @@ class Study:
         if not calls:  # one call (a step cached whole, or no group at all)
             call = inspect.signature(spec.function).bind(*args, **kwargs)
             call.apply_defaults()  # a default written out keys like one left out
+            if spec.only and call.arguments[spec.only] is not None:
+                _cut_to(call, call.arguments[spec.only])
             calls = [(None, call)]
         results: list[Any] = []
         for _, call in calls:
             # a group's call holds its cut frames, so its key differs from the other groups'
-            key = digest(name, fingerprint(list(call.args)), fingerprint(call.kwargs))
+            args_fp = [self._fingerprint(a) for a in call.args]
+            kwargs_fp = {k: self._fingerprint(v) for k, v in call.kwargs.items()}
+            key = digest(name, fingerprint(args_fp), fingerprint(kwargs_fp))
             result = load_result(root, name, version, key)
             if result is None:
                 result = spec.function(*call.args, **call.kwargs)
@@ -405,6 +438,18 @@ class Study:
         if len(results) == 1:
             return results[0]
         return pl.concat(cast(list[pl.DataFrame], results), how="vertical")
+
+    def _fingerprint(self, value: Any) -> object:
+        """:func:`~analysis.core.cache.fingerprint` of ``value``, computed once per study for
+        the study's own tables (``docs``, ``spans``, ``hits``, ...: built once, never changed),
+        which every step reads again."""
+        own = next((k for k, v in self.__dict__.items() if v is value), None)
+        if own is None or isinstance(value, str | int | float | bool) or value is None:
+            return fingerprint(value)
+        memo = self.__dict__.setdefault("_fingerprints", {})
+        if own not in memo:
+            memo[own] = fingerprint(value)
+        return memo[own]
 
     # -- building ---------------------------------------------------------------------------
 

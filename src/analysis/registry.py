@@ -430,7 +430,7 @@ STAGES: dict[str, Stage] = {
         Stage(
             "segments",
             "segments",
-            "analysis.provenance.boilerplate:segment_documents",
+            "analysis.provenance.boilerplate:label_documents",
             ("analysis.provenance.boilerplate",),
             ("doc_id", "text", "outlet", "the outlet's recurring lines in the text"),
         ),
@@ -504,6 +504,11 @@ class CorpusStep:
         depend only on that group's documents: the step is then computed and cached group by
         group (every frame argument with a ``doc_id`` column cut to the group's documents), so
         new documents in one group leave the others' results in the cache.
+    only
+        The parameter naming the only documents the step reads (a list of doc_ids; ``None``
+        passed: all): every frame argument with a ``doc_id`` column and every mapping argument
+        (keyed by doc_id) are cut to those documents before the key is taken, so documents
+        outside them, old or new, leave the result in the cache.
     """
 
     name: str
@@ -512,6 +517,7 @@ class CorpusStep:
     reads: tuple[str, ...]
     data: tuple[str, ...] = ()
     by_group: str | None = None
+    only: str | None = None
 
     @property
     def function(self) -> Callable[..., Any]:
@@ -545,6 +551,7 @@ CORPUS_STEPS: dict[str, CorpusStep] = {
             ("group_metrics",),
             "analysis.compare.group_metrics:sentence_table",
             ("documents", "spans", "the small groups' documents"),
+            only="doc_ids",
         ),
         CorpusStep(
             "group_metrics",

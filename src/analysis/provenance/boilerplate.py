@@ -35,7 +35,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -59,10 +59,12 @@ __all__ = [
     "Segment",
     "bodies",
     "body_spans",
+    "count_recurring",
     "is_name_line",
     "is_prose",
     "join_spans",
     "label_document",
+    "label_documents",
     "load_rules",
     "name_stopwords",
     "normalise_line",
@@ -105,6 +107,11 @@ CLASSIFIER = "classifier"
 PROSE_WORDS = 12
 #: Longest line (in words) that can be learned as recurring boilerplate.
 RECURRING_MAX_WORDS = 40
+#: The reason :func:`label_document` gives a line that recurs in other documents of its outlet;
+#: :func:`count_recurring` writes the number in ("recurs in 12 documents of X"), so a document's
+#: labels depend on which of its lines recur, not on how often (a new article of the outlet does
+#: not relabel the documents that share its menu).
+RECURS = "recurs in other documents"
 #: Shortest paragraph (in words) whose repetition counts as a duplicate.
 DUPLICATE_MIN_WORDS = 6
 #: A shorter line printed this many times in one page is a label between the article's
@@ -273,9 +280,12 @@ def recurring_lines(
 
 
 def label_document(
-    text: str, *, recurring: Mapping[str, int] | None = None, outlet: str | None = None
+    text: str, *, recurring: Collection[str] | None = None, outlet: str | None = None
 ) -> list[Segment]:
     """Label every line of one document (see the module docstring for the methods).
+
+    ``recurring`` holds the :func:`normalise_line` keys of the outlet's lines that recur in other
+    documents (:func:`recurring_lines`); such a line's reason is :data:`RECURS` and the outlet.
 
     Examples
     --------
@@ -289,7 +299,7 @@ def label_document(
     4 boilerplate subscription 0.1013
     """
     _, rules = load_rules()
-    recurring = recurring or {}
+    recurring = recurring or ()
     lines = split_lines(text)
     reasons: dict[int, str] = {}
     ended_by: str | None = None
@@ -324,7 +334,7 @@ def label_document(
             reasons[line_no] = "UI string (non-English)"
         elif key in recurring:
             where = f" of {outlet}" if outlet else ""
-            reasons[line_no] = f"recurs in {recurring[key]} documents{where}"
+            reasons[line_no] = f"{RECURS}{where}"
         elif n_words >= DUPLICATE_MIN_WORDS and key in seen:
             reasons[line_no] = f"duplicate paragraph (of line {seen[key]})"
         elif 0 < n_words < DUPLICATE_MIN_WORDS and counts[key] >= REPEATED_LABEL_TIMES:
@@ -457,25 +467,27 @@ def segment_corpus(
     return segment_documents(docs, outlets, recurring_lines(texts, outlets))
 
 
-def recurring_in(text: str, recurring: Mapping[str, int] | None) -> tuple[tuple[str, int], ...]:
-    """The recurring lines (of the document's outlet) that ``text`` holds, with their counts:
-    all a document's labels read of the rest of the corpus.
+def recurring_in(text: str, recurring: Collection[str] | None) -> tuple[str, ...]:
+    """The recurring lines (of the document's outlet) that ``text`` holds: all a document's
+    labels read of the rest of the corpus.
 
     >>> recurring_in("Subscribe!\\nText a.", {"subscribe!": 2, "share": 5})
-    (('subscribe!', 2),)
+    ('subscribe!',)
     """
     if not recurring:
         return ()
     keys = {normalise_line(line) for line in text.split("\n")}
-    return tuple(sorted((k, recurring[k]) for k in keys if k in recurring))
+    return tuple(sorted(k for k in keys if k in recurring))
 
 
-def segment_documents(
+def label_documents(
     docs: pl.DataFrame,
     outlets: Mapping[str, str | None],
-    recurring: Mapping[str | None, Mapping[str, int]],
+    recurring: Mapping[str | None, Collection[str]],
 ) -> pl.DataFrame:
-    """The ``segments`` table of ``docs``, given the corpus's :func:`recurring_lines`.
+    """The ``segments`` table of ``docs`` with the reason of recurring lines left uncounted
+    (:data:`RECURS`): the per-document stage. ``recurring`` holds, per outlet, the lines that
+    recur in its documents (the keys of :func:`recurring_lines`).
 
     Each document's rows depend only on its text, its outlet and :func:`recurring_in` of it, so
     any subset of a corpus gives the same rows for its documents as the whole corpus does.
@@ -496,6 +508,53 @@ def segment_documents(
             ):
                 rows[key].append(value)
     return pl.DataFrame(rows, schema=SEGMENTS_SCHEMA).sort("doc_id", "start", "end")
+
+
+def count_recurring(
+    segments: pl.DataFrame,
+    texts: Mapping[str, str],
+    outlets: Mapping[str, str | None],
+    recurring: Mapping[str | None, Mapping[str, int]],
+) -> pl.DataFrame:
+    """``segments`` with each :data:`RECURS` reason counted: "recurs in N documents of X", N the
+    number of the outlet's documents holding the line (:func:`recurring_lines`).
+
+    >>> prose = "The minister met his counterpart in Astana on Monday to discuss transit routes."
+    >>> texts = {"a": f"{prose}\\nWeekly digest\\nEditor's pick", "b": "Weekly digest"}
+    >>> seg = label_documents(pl.DataFrame({"doc_id": ["a"], "text": [texts["a"]]}),
+    ...                       {"a": "X"}, {"X": {"weekly digest"}})
+    >>> seg["reason"].to_list()
+    ['classifier', 'recurs in other documents of X', 'classifier']
+    >>> counted = count_recurring(seg, texts, {"a": "X"}, {"X": {"weekly digest": 2}})
+    >>> counted["reason"][1]
+    'recurs in 2 documents of X'
+    """
+    index = segments.with_row_index("_row").filter(pl.col("reason").str.starts_with(RECURS))
+    if index.is_empty():
+        return segments
+    lines: dict[str, list[str]] = {}
+    reasons: list[str] = []
+    for doc_id, line_no in index.select("doc_id", "line_no").iter_rows():
+        if doc_id not in lines:
+            lines[doc_id] = texts[doc_id].split("\n")
+        outlet = outlets.get(doc_id)
+        n = recurring[outlet][normalise_line(lines[doc_id][line_no - 1])]
+        where = f" of {outlet}" if outlet else ""
+        reasons.append(f"recurs in {n} documents{where}")
+    counted = segments["reason"].scatter(index["_row"], reasons)
+    return segments.with_columns(counted)
+
+
+def segment_documents(
+    docs: pl.DataFrame,
+    outlets: Mapping[str, str | None],
+    recurring: Mapping[str | None, Mapping[str, int]],
+) -> pl.DataFrame:
+    """The ``segments`` table of ``docs``, given the corpus's :func:`recurring_lines`:
+    :func:`label_documents`, then :func:`count_recurring`."""
+    texts = dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
+    labelled = label_documents(docs, outlets, recurring)
+    return count_recurring(labelled, texts, outlets, recurring)
 
 
 def body_spans(segments: pl.DataFrame) -> dict[str, list[tuple[int, int]]]:
