@@ -35,3 +35,19 @@ def test_cache_off(monkeypatch, capsys):
     monkeypatch.setenv("ANALYSIS_CACHE", "off")
     assert main(["cache"]) == 0
     assert "the cache is off" in capsys.readouterr().out
+
+
+def test_export_writes_a_runs_tables_as_csv_elsewhere(tmp_path, capsys):
+    run = tmp_path / "outputs" / "20261204T000000.000000Z"
+    (run / "tables").mkdir(parents=True)
+    (run / "manifest.json").write_text("{}")
+    pl.DataFrame({"doc_id": ["a", "b"], "tags": [["x"], []]}).write_parquet(
+        run / "tables" / "documents.parquet"
+    )
+    outputs = str(tmp_path / "outputs")
+    assert main(["export", run.name, str(tmp_path / "csv"), "--outputs", outputs]) == 0
+    assert "1 tables of 20261204T000000.000000Z written as CSV" in capsys.readouterr().out
+    assert (tmp_path / "csv" / "documents.csv").read_text() == 'doc_id,tags\na,"[""x""]"\nb,[]\n'
+    # never into the run itself, whose files the manifest records
+    assert main(["export", run.name, str(run / "csv"), "--outputs", outputs]) == 2
+    assert not (run / "csv").exists()

@@ -1,7 +1,9 @@
-"""Command line: ``python -m analysis run | verify | runs | baseline``.
+"""Command line: ``python -m analysis run | verify | export | runs | cache | baseline``.
 
 run         execute every notebook into a new ``outputs/<run-id>/`` (``nox -s reproduce``)
 verify      check a run's manifest against its digest and re-hash its files against it
+export      write the CSV of every table of a run into another folder (large tables are
+            Parquet only in the run)
 runs list   list the runs in ``outputs/`` with their status
 runs clean  remove temporary folders left by killed runs (never one still running)
 baseline    re-execute the notebooks in place: the nbval regression baseline (``nox -s baseline``)
@@ -131,6 +133,20 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _export(args: argparse.Namespace) -> int:
+    from analysis.report.outputs import export_csv
+    from analysis.run import runner
+
+    run_dir = runner.find_run(args.run, Path(args.outputs).resolve())
+    folder = Path(args.dir).resolve()
+    if folder == run_dir or run_dir in folder.parents:
+        print("error: export into a folder outside the run (the run stays as recorded)")
+        return 2
+    written = export_csv(run_dir, folder)
+    print(f"{len(written)} tables of {run_dir.name} written as CSV to {folder}")
+    return 0
+
+
 def _cache(args: argparse.Namespace) -> int:
     from analysis.core import cache
     from analysis.registry import CORPUS_STEPS, STAGES
@@ -244,6 +260,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("run", nargs="?", default="LATEST", help="run id, path, or LATEST")
     verify.add_argument("--outputs", default=str(paths.OUTPUTS))
     verify.set_defaults(func=_verify)
+
+    export = sub.add_parser("export", help="write every table of a run as CSV into DIR")
+    export.add_argument("run", help="run id, path, or LATEST")
+    export.add_argument("dir", help="the folder to write <table>.csv into (created)")
+    export.add_argument("--outputs", default=str(paths.OUTPUTS))
+    export.set_defaults(func=_export)
 
     runs = sub.add_parser("runs", help="list runs, or remove the leftovers of killed runs")
     runs.add_argument("action", choices=["list", "clean"], help="list | clean")

@@ -65,3 +65,20 @@ def test_chart_spec_and_svg_are_written_and_displayed(tmp_path):
     # Determinism: the same chart gives the same bytes again.
     again = RunOutputs(tmp_path / "again").chart(chart, "counts")
     assert (again.svg, spec_json(again.spec)) == (shown.svg, spec_file.read_text())
+
+
+def test_a_large_table_is_parquet_only_and_exports_to_csv(tmp_path, monkeypatch):
+    from analysis.report import outputs
+
+    big = pl.DataFrame({"doc": [f"d{i:05d}" for i in range(3000)], "text": ["x" * 40] * 3000})
+    assert outputs.csv_bytes(big) == 3000 * (6 + 40)
+    monkeypatch.setattr(outputs, "CSV_MAX_BYTES", 100_000)
+    out = RunOutputs(tmp_path / "run")
+    out.table(big, "big", sort_by=["doc"])
+    out.table(FRAME, "docs", sort_by=["doc"])
+    tables = tmp_path / "run" / "tables"
+    assert sorted(p.name for p in tables.iterdir()) == ["big.parquet", "docs.csv", "docs.parquet"]
+    written = outputs.export_csv(tmp_path / "run", tmp_path / "csv")
+    assert [p.name for p in written] == ["big.csv", "docs.csv"]
+    assert (tmp_path / "csv" / "docs.csv").read_bytes() == (tables / "docs.csv").read_bytes()
+    assert pl.read_csv(tmp_path / "csv" / "big.csv").equals(big)

@@ -4,8 +4,14 @@ Notebooks receive ``output_dir`` from the runner (see ``analysis.run.runner``). 
 ``output_dir=None`` (a notebook opened in JupyterLab, or executed by nbval) nothing is written and
 charts are only displayed.
 
-Tables go to ``tables/<name>.parquet`` and ``tables/<name>.csv`` after an explicit sort; list
-columns are JSON-encoded in the CSV. Charts go to ``charts/<name>.vl.json`` (the Vega-Lite spec,
+Tables go to ``tables/<name>.parquet`` after an explicit sort, and a table of at most
+:data:`CSV_MAX_BYTES` (:func:`csv_bytes`: the size its CSV would about have) also to
+``tables/<name>.csv``, list columns JSON-encoded: the per-occurrence tables of a large corpus
+(segments, hits, mentions, bodies) stay Parquet only (2,000 AllSides articles: a run folder of
+32 MB instead of 99 MB). ``python -m analysis export RUN DIR`` writes the CSV of every table of a
+run into another folder (:func:`export_csv`), leaving the run as its manifest records it.
+
+Charts go to ``charts/<name>.vl.json`` (the Vega-Lite spec,
 keys sorted) and ``charts/<name>.svg`` (rendered by vl-convert). Neither holds timestamps or
 random ids.
 """
@@ -24,11 +30,18 @@ import polars as pl
 from analysis import registry
 
 __all__ = [
+    "CSV_MAX_BYTES",
     "VEGALITE_MIMETYPE",
     "ChartOutput",
     "RunOutputs",
+    "csv_bytes",
+    "export_csv",
     "spec_json",
 ]
+
+#: A table is also written as CSV when :func:`csv_bytes` says its CSV holds at most this many
+#: bytes (about a spreadsheet's comfortable size).
+CSV_MAX_BYTES = 2_000_000
 
 if TYPE_CHECKING:
     import altair as alt
@@ -54,6 +67,38 @@ def _csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
         )
         for c in nested
     )
+
+
+def csv_bytes(frame: pl.DataFrame) -> int:
+    """About how many bytes ``frame``'s CSV holds, from its values alone (so the same table
+    always gets the same answer): the UTF-8 bytes of its text, list columns as JSON, and 8 bytes
+    for every other cell.
+
+    >>> csv_bytes(pl.DataFrame({"doc_id": ["ab", None], "n": [1, 2], "tags": [["x"], []]}))
+    25
+    """
+    ready = _csv_ready(frame)
+    total = 0
+    for name, dtype in ready.schema.items():
+        if dtype == pl.String:
+            total += int(ready[name].str.len_bytes().sum() or 0)
+        else:
+            total += 8 * ready.height
+    return total
+
+
+def export_csv(run_dir: Path, folder: Path) -> list[Path]:
+    """Write ``<name>.csv`` into ``folder`` for every ``tables/<name>.parquet`` of a run (list
+    columns JSON-encoded, as the run's own CSVs): the CSV of tables too large to keep in the run
+    (:data:`CSV_MAX_BYTES`). The run folder is not touched. Returns the files written.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for parquet in sorted((run_dir / "tables").glob("*.parquet")):
+        target = folder / f"{parquet.stem}.csv"
+        _csv_ready(pl.read_parquet(parquet)).write_csv(target)
+        written.append(target)
+    return written
 
 
 def spec_json(spec: dict[str, Any]) -> str:
@@ -110,7 +155,8 @@ class RunOutputs:
     def table(
         self, frame: pl.DataFrame, name: str, *, sort_by: Sequence[str] | None = None
     ) -> pl.DataFrame:
-        """Sort ``frame``, write it as Parquet and CSV, return the sorted frame.
+        """Sort ``frame``, write it as Parquet (and as CSV up to :data:`CSV_MAX_BYTES`), return
+        the sorted frame.
 
         ``sort_by`` defaults to the order :data:`analysis.registry.TABLES` declares for ``name``;
         a table not registered there needs it.
@@ -126,7 +172,8 @@ class RunOutputs:
         parquet = self._target("tables", f"{name}.parquet")
         if parquet is not None:
             ordered.write_parquet(parquet, compression="zstd", statistics=True)
-            _csv_ready(ordered).write_csv(parquet.with_suffix(".csv"))
+            if csv_bytes(ordered) <= CSV_MAX_BYTES:
+                _csv_ready(ordered).write_csv(parquet.with_suffix(".csv"))
         return ordered
 
     def chart(self, chart: alt.TopLevelMixin, name: str) -> ChartOutput:
