@@ -37,7 +37,7 @@ def test_cache_off(monkeypatch, capsys):
     assert "the cache is off" in capsys.readouterr().out
 
 
-def test_export_writes_a_runs_tables_as_csv_elsewhere(tmp_path, capsys):
+def test_export_writes_a_runs_tables_as_csv_elsewhere(tmp_path, capsys, monkeypatch):
     run = tmp_path / "outputs" / "20261204T000000.000000Z"
     (run / "tables").mkdir(parents=True)
     (run / "manifest.json").write_text("{}")
@@ -50,4 +50,7 @@ def test_export_writes_a_runs_tables_as_csv_elsewhere(tmp_path, capsys):
     assert (tmp_path / "csv" / "documents.csv").read_text() == 'doc_id,tags\na,"[""x""]"\nb,[]\n'
     # never into the run itself, whose files the manifest records
     assert main(["export", run.name, str(run / "csv"), "--outputs", outputs]) == 2
+    monkeypatch.chdir(tmp_path)  # a run named by a relative path, and the folder too
+    assert main(["export", "outputs/" + run.name, f"outputs/{run.name}/csv"]) == 2
+    assert "error: export into a folder outside the run" in capsys.readouterr().err
     assert not (run / "csv").exists()

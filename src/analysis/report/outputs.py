@@ -77,7 +77,10 @@ def csv_bytes(frame: pl.DataFrame) -> int:
     >>> csv_bytes(pl.DataFrame({"doc_id": ["ab", None], "n": [1, 2], "tags": [["x"], []]}))
     25
     """
-    ready = _csv_ready(frame)
+    return _ready_bytes(_csv_ready(frame))
+
+
+def _ready_bytes(ready: pl.DataFrame) -> int:
     total = 0
     for name, dtype in ready.schema.items():
         if dtype == pl.String:
@@ -172,8 +175,9 @@ class RunOutputs:
         parquet = self._target("tables", f"{name}.parquet")
         if parquet is not None:
             ordered.write_parquet(parquet, compression="zstd", statistics=True)
-            if csv_bytes(ordered) <= CSV_MAX_BYTES:
-                _csv_ready(ordered).write_csv(parquet.with_suffix(".csv"))
+            ready = _csv_ready(ordered)
+            if _ready_bytes(ready) <= CSV_MAX_BYTES:
+                ready.write_csv(parquet.with_suffix(".csv"))
         return ordered
 
     def chart(self, chart: alt.TopLevelMixin, name: str) -> ChartOutput:
