@@ -156,3 +156,18 @@ def test_stripped_and_crlf_variants_keep_the_same_body(seeds, tmp_path):
     got = dict(zip(vb["doc_id"], vb["body"], strict=True))
     assert got[by_source["crlf.txt"]] == body
     assert got[by_source["stripped.txt"]] == body
+
+
+def test_normalise_line_collapses_what_re_calls_whitespace():
+    import re
+    import sys
+
+    space = re.compile(r"\s")
+    every = map(chr, range(sys.maxunicode + 1))
+    assert {c for c in every if c.isspace()} == {
+        c for c in map(chr, range(sys.maxunicode + 1)) if space.fullmatch(c)
+    }
+    line = " Share\u00a0this\u2003 ARTICLE\x1c \t"
+    assert (
+        B.normalise_line(line) == re.sub(r"\s+", " ", line).strip().lower() == "share this article"
+    )
