@@ -453,7 +453,8 @@ def _build(
     where = where or f"up to {study.workers.workers} worker processes"
     try:
         with study:
-            log(f"stages: {study.docs.height} documents, computed on {where} where not cached")
+            # the corpus is read inside build(), while the cluster starts: not here before it
+            log(f"stages: computed on {where} where not cached")
             study.build()
     except Exception as exc:  # any stage may fail on any input; the run says so and stops
         record["stages"] = {n: r.as_dict() for n, r in sorted(study.stages.items())}
@@ -466,6 +467,7 @@ def _build(
         "cluster_start_s": round(study.workers.startup_s, 2),
         "duration_s": round(time.perf_counter() - t0, 2),
     }
+    log(f"stages: {study.docs.height} documents in {record['build']['duration_s']:.1f} s")
     for name, run in sorted(study.stages.items()):
         log(f"  {name}: {run.cached} cached, {run.computed} computed ({run.seconds:.1f} s)")
     return None
