@@ -227,11 +227,13 @@ def main() -> int:
             notebooks = ", ".join(f"{k[:2]} {v:.1f}" for k, v in row["notebooks_s"].items())
             print(f"          notebooks (s): {notebooks}", flush=True)
             shutil.rmtree(work / f"cache-{size}", ignore_errors=True)
+            shutil.rmtree(work / f"out-{size}", ignore_errors=True)
+            # after every size, so a long series interrupted keeps what it measured
+            (args.out / "scale.json").write_text(json.dumps(rows, indent=1, sort_keys=True) + "\n")
+            chart(rows, args.out)
     for a, b in itertools.pairwise(rows):
         marginal = 1000 * (b["seconds"] - a["seconds"]) / (b["articles"] - a["articles"])
         print(f"marginal cost {a['articles']:,} -> {b['articles']:,}: {marginal:.2f} s per 1k")
-    (args.out / "scale.json").write_text(json.dumps(rows, indent=1, sort_keys=True) + "\n")
-    chart(rows, args.out)
     print(f"figures and chart in {args.out}/ (scale.json, scale.vl.json, scale.svg)")
     return 0
 
