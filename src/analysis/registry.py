@@ -590,6 +590,13 @@ CORPUS_STEPS: dict[str, CorpusStep] = {
             ("documents", "spans", "shared_phrases"),
         ),
         CorpusStep(
+            "ptc_validation",
+            ("ptc_validation",),
+            "analysis.metrics.rhetoric._validation:ptc_scores",
+            ("the PTC articles, their spans and labels", "lexicon"),
+            data=_RHETORIC,
+        ),
+        CorpusStep(
             "actor_framing",
             ("actor_framing",),
             "analysis.compare.framing:actor_framing",

@@ -456,7 +456,7 @@ PTC_FLOORS = {
 }
 
 
-def test_ptc_precision_and_recall_do_not_fall():
+def test_ptc_precision_and_recall_do_not_fall(tmp_path):
     if not (PTC / "labels.tsv").is_file():
         pytest.skip(f"{PTC} is not beside this checkout (../shared/corpora/ptc)")
     table = R.validate_ptc(PTC / "articles", PTC / "labels.tsv")
@@ -469,6 +469,18 @@ def test_ptc_precision_and_recall_do_not_fall():
         assert r["precision"] >= precision, (technique, r["precision"])
         assert r["recall"] >= recall, (technique, r["recall"])
         assert r["correct_hits"] <= r["hits"] and r["found_spans"] <= r["annotated_spans"]
+    # notebook 02's cached step gives the same table, and reads it back on a rerun
+    from analysis.pipeline import open_study
+
+    docs, spans, labels = R.read_ptc(PTC / "articles", PTC / "labels.tsv")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+        for computed, cached in ((1, 0), (0, 1)):
+            study = open_study("seeds")
+            step = study.step("ptc_validation", docs, spans, labels, lexicon="default")
+            assert step.equals(table)
+            runs = study.steps["ptc_validation"]
+            assert (runs.computed, runs.cached) == (computed, cached)
 
 
 def test_scare_quotes_read_each_attributed_quote_once_however_long_the_document():

@@ -84,7 +84,7 @@ from analysis.metrics.rhetoric._schema import (
     Detector,
     ScoreBy,
 )
-from analysis.metrics.rhetoric._validation import read_ptc, score_hits, validate_ptc
+from analysis.metrics.rhetoric._validation import ptc_scores, read_ptc, score_hits, validate_ptc
 
 __all__ = [
     "ACTORS_SCHEMA",
@@ -111,6 +111,7 @@ __all__ = [
     "kwic",
     "load_lexicon",
     "plain",
+    "ptc_scores",
     "read_ptc",
     "rhetoric_counts",
     "rhetoric_hits",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from analysis.metrics.rhetoric._schema import LABELS_SCHEMA, TECHNIQUES, VALIDAT
 from analysis.text.spans import line_spans
 
 __all__ = [
+    "ptc_scores",
     "read_ptc",
     "score_hits",
     "validate_ptc",
@@ -123,5 +124,21 @@ def validate_ptc(
     articles: the figures are in-sample.
     """
     docs, spans, labels = read_ptc(articles_dir, labels_path)
+    return ptc_scores(docs, spans, labels, families=families, lexicon=lexicon, by=by)
+
+
+def ptc_scores(
+    docs: pl.DataFrame,
+    spans: Mapping[str, Sequence[tuple[int, int]]],
+    labels: pl.DataFrame,
+    *,
+    families: Iterable[str] | None = None,
+    lexicon: str | Lexicon = "default",
+    by: ScoreBy = "technique",
+) -> pl.DataFrame:
+    """:func:`validate_ptc` of the corpus :func:`read_ptc` read: the detectors' hits in
+    ``docs`` scored against ``labels`` (:func:`score_hits`). Notebook 02 calls it as the cached
+    step ``ptc_validation``, so a rerun reads the scores instead of scanning the articles again.
+    """
     hits = rhetoric_hits(docs, spans, families=families, lexicon=lexicon)
     return score_hits(hits, labels, by=by)
