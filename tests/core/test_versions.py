@@ -57,6 +57,7 @@ def test_a_helper_change_reaches_exactly_the_stages_that_import_it(package):
         "actor_mentions",
         "step:sentences",  # group metrics split sentences with the rhetoric package
         "step:group_metrics",
+        "step:ptc_validation",  # the detectors' hits on the PTC
     }
     before = versions()
     append(package / "metrics" / "readability.py", "\nX = 1\n")
@@ -70,10 +71,11 @@ def test_a_helper_change_reaches_exactly_the_stages_that_import_it(package):
 
 
 def test_a_lexicon_edit_reaches_the_rhetoric_stages_only(package):
-    """Corpus-level steps read lexicons only through the tables they are given (their keys)."""
+    """Corpus-level steps read lexicons only through the tables they are given (their keys), but
+    the PTC validation, which runs the detectors itself."""
     before = versions()
     append(package / "data" / "rhetoric.yaml", "\n")
-    assert changed(before) == {"rhetoric_hits", "actor_mentions"}
+    assert changed(before) == {"rhetoric_hits", "actor_mentions", "step:ptc_validation"}
     before = versions()
     append(package / "data" / "sources.yaml", "\n")
     assert changed(before) == {"citations"}
@@ -90,6 +92,7 @@ def test_a_lexicon_edit_reaches_the_rhetoric_stages_only(package):
         "actor_mentions",
         "step:sentences",
         "step:group_metrics",
+        "step:ptc_validation",
     }
 
 
