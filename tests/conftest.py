@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -19,6 +21,16 @@ ENGLISH_WITH_RUSSIAN_UI = (
     "Author column, Elections, Kazakhstan, Russia, Скандал\n"
 )
 RUSSIAN = "Президент Казахстана заявил, что республика продолжит многовекторную политику.\n"
+
+
+def benchmark_module(name: str) -> ModuleType:
+    """The script ``benchmarks/<name>.py`` loaded as a module (benchmarks are not a package)."""
+    path = paths.PROJECT_ROOT / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def corpus_row(frame, source: str) -> dict:

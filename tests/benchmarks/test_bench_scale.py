@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import subprocess
 import sys
 from types import ModuleType
 
 import polars as pl
 import pytest
-
-from analysis.core.paths import PROJECT_ROOT
-
-ALLSIDES = PROJECT_ROOT.parent / "shared" / "corpora" / "allsides" / "allsides_10k.parquet"
+from conftest import ALLSIDES, benchmark_module
 
 
 def _module() -> ModuleType:
-    path = PROJECT_ROOT / "benchmarks" / "bench_scale.py"
-    spec = importlib.util.spec_from_file_location("bench_scale", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_module("bench_scale")
 
 
 def _sample() -> pl.DataFrame:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from conftest import benchmark_module
 
 from analysis.core.paths import PROJECT_ROOT
 
@@ -16,12 +16,7 @@ PAGES_DEV = PROJECT_ROOT.parent / "shared" / "corpora" / "pages-dev"
 
 
 def _module() -> ModuleType:
-    path = PROJECT_ROOT / "benchmarks" / "fundus_pages.py"
-    spec = importlib.util.spec_from_file_location("fundus_pages", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_module("fundus_pages")
 
 
 @pytest.mark.skipif(
