@@ -50,8 +50,11 @@ def run(corpus: Path, outputs: Path, cache: Path, *extra: str) -> tuple[float, d
         "--outputs", str(outputs), "--cache", str(cache), "--no-progress", *extra,
     ]  # fmt: skip
     t0 = time.perf_counter()
-    subprocess.run(command, check=True, cwd=ROOT, stderr=subprocess.DEVNULL)
+    done = subprocess.run(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, check=False)
     seconds = time.perf_counter() - t0
+    if done.returncode != 0:  # say why, not only that it failed
+        print("\n".join(done.stderr.splitlines()[-30:]), file=sys.stderr)
+        done.check_returncode()
     latest = (outputs / "LATEST").read_text().strip()
     return seconds, json.loads((outputs / latest / "manifest.json").read_text())
 
