@@ -172,6 +172,39 @@ def _empty() -> pl.DataFrame:
     return pl.DataFrame(schema=SHARED_PHRASES_SCHEMA)
 
 
+def _word_tokens(units: pl.LazyFrame, *keep: str) -> pl.LazyFrame:
+    """The words of each unit (a ``text`` row), in order: ``pos`` numbers every token match
+    over all units, numbers included (so a gap is a dropped number), ``unit`` the row, ``tok``
+    the word lowercased, ``cap`` whether it starts with a capital; ``keep`` columns carried."""
+    return (
+        units.with_row_index("unit")
+        .select("unit", *keep, token_lists(pl.col("text")))
+        .explode("text")
+        .with_row_index("pos")
+        .filter(pl.col("text").is_not_null() & pl.col("text").str.contains(r"\p{L}"))
+        .select(
+            "pos",
+            "unit",
+            *keep,
+            pl.col("text").str.to_lowercase().alias("tok"),
+            pl.col("text").str.contains(r"^\p{Lu}").alias("cap"),
+        )
+    )
+
+
+def _gram(n: int) -> pl.Expr:
+    """The ``n`` words from each token on, joined by spaces (:func:`_word_tokens`)."""
+    return pl.concat_str([pl.col("tok").shift(-k) for k in range(n)], separator=" ").alias("phrase")
+
+
+def _contiguous(n: int) -> pl.Expr:
+    """Whether the ``n`` tokens from each token on follow one another in one unit."""
+    last = n - 1
+    return (pl.col("unit").shift(-last) == pl.col("unit")) & (
+        pl.col("pos").shift(-last) - pl.col("pos") == last
+    )
+
+
 def shared_phrases(
     docs: pl.DataFrame,
     spans: Mapping[str, Sequence[tuple[int, int]]],
@@ -288,25 +321,7 @@ def shared_phrases(
     # ``pos`` of the last token minus ``pos`` of the first is n - 1 exactly when no number was
     # dropped in between; ``unit`` tells spans apart.
     tokens = (
-        units.lazy()
-        .with_row_index("unit")
-        .select(
-            "unit",
-            "doc",
-            "group",
-            token_lists(pl.col("text")),
-        )
-        .explode("text")
-        .with_row_index("pos")
-        .filter(pl.col("text").is_not_null() & pl.col("text").str.contains(r"\p{L}"))
-        .select(
-            "pos",
-            "unit",
-            "doc",
-            "group",
-            pl.col("text").str.to_lowercase().alias("tok"),
-            pl.col("text").str.contains(r"^\p{Lu}").alias("cap"),
-        )
+        _word_tokens(units.lazy(), "doc", "group")
         .with_columns(pl.col("tok").is_in(stop).alias("stop"))
         .collect()
     )
@@ -322,20 +337,13 @@ def shared_phrases(
         grams = (
             tokens.lazy()
             .select(
-                pl.concat_str([pl.col("tok").shift(-k) for k in range(n)], separator=" ").alias(
-                    "phrase"
-                ),
+                _gram(n),
                 "doc",
                 "group",
                 pl.all_horizontal(
                     [(pl.col("cap") | pl.col("stop")).shift(-k) for k in range(n)]
                 ).alias("cap_all"),
-                (
-                    (pl.col("unit").shift(-last) == pl.col("unit"))
-                    & (pl.col("pos").shift(-last) - pl.col("pos") == last)
-                    & ~pl.col("stop")
-                    & ~pl.col("stop").shift(-last)
-                ).alias("keep"),
+                (_contiguous(n) & ~pl.col("stop") & ~pl.col("stop").shift(-last)).alias("keep"),
             )
             .filter(pl.col("keep"))
             .drop("keep")
@@ -457,38 +465,17 @@ def _units_holding(units: list[str], phrases: list[str], lengths: list[int]) -> 
     """
     if not units or not phrases:
         return []
-    tokens = (
-        pl.DataFrame({"text": units}, schema={"text": pl.String()})
-        .lazy()
-        .with_row_index("unit")
-        .select("unit", token_lists(pl.col("text")))
-        .explode("text")
-        .with_row_index("pos")
-        .filter(pl.col("text").is_not_null() & pl.col("text").str.contains(r"\p{L}"))
-        .select("pos", "unit", pl.col("text").str.to_lowercase().alias("tok"))
-        .collect()
-    )
+    frame = pl.DataFrame({"text": units}, schema={"text": pl.String()})
+    tokens = _word_tokens(frame.lazy()).collect()
     wanted = pl.DataFrame({"phrase": phrases}, schema={"phrase": pl.String()})
-    found = []
-    for n in lengths:
-        last = n - 1
-        grams = (
-            tokens.lazy()
-            .select(
-                "unit",
-                pl.concat_str([pl.col("tok").shift(-k) for k in range(n)], separator=" ").alias(
-                    "phrase"
-                ),
-                (
-                    (pl.col("unit").shift(-last) == pl.col("unit"))
-                    & (pl.col("pos").shift(-last) - pl.col("pos") == last)
-                ).alias("keep"),
-            )
-            .filter(pl.col("keep"))
-            .join(wanted.lazy(), on="phrase", how="semi")
-            .select("unit")
-        )
-        found.append(grams)
+    found = [
+        tokens.lazy()
+        .select("unit", _gram(n), _contiguous(n).alias("keep"))  # shifted before any filter
+        .filter(pl.col("keep"))
+        .join(wanted.lazy(), on="phrase", how="semi")
+        .select("unit")
+        for n in lengths
+    ]
     holding = pl.concat(found).unique().sort("unit").collect()
     return cast(list[int], holding["unit"].to_list())
 
