@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from conftest import ARTICLE_LINES, CountingList, line_spans
+from conftest import ALLSIDES, ARTICLE_LINES, CountingList, line_spans
 
 from analysis.corpus.intake import ok_documents, read_corpus
 from analysis.provenance import citations as C
@@ -315,3 +315,25 @@ def test_publishers_of_the_broad_outlet_list_are_cited_media():
     plain = "they read the taipei times daily."
     docs = pl.DataFrame({"doc_id": ["b"], "text": [plain]})
     assert C.citations_table(docs, {"b": [(0, len(plain))]}).height == 0
+
+
+def test_alias_patterns_are_tries_matching_the_plain_alternation(seeds_study) -> None:
+    """The registry's patterns are tries (:mod:`analysis.text.alternation`) and find exactly what
+    the longest-first alternation of the aliases finds, on the seeds and on AllSides."""
+    reg = C._registry()
+    groups: dict[bool, list[str]] = {False: [], True: []}
+    for source in reg.sources:
+        for alias in source.aliases:
+            groups[C._is_case_sensitive(alias, source)].append(alias)
+    texts = seeds_study.docs["text"].to_list()
+    if ALLSIDES.is_file():
+        texts += pl.read_parquet(ALLSIDES, columns=["text"]).head(400)["text"].to_list()
+    found = 0
+    for case_sensitive, pattern in zip((False, True), reg.patterns, strict=True):
+        reference = C._alias_alternation(groups[case_sensitive], case_sensitive)
+        assert "|)" in pattern.pattern and len(pattern.pattern) < len(reference.pattern)
+        for text in texts:
+            spans = [m.span() for m in pattern.finditer(text)]
+            assert spans == [m.span() for m in reference.finditer(text)]
+            found += len(spans)
+    assert found > 20

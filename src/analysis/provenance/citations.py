@@ -50,6 +50,7 @@ import polars as pl
 from analysis.core.data import load_yaml
 from analysis.provenance import quotes as Q
 from analysis.provenance.outlets import load_outlet_list
+from analysis.text.alternation import atoms_of, trie_alternation
 from analysis.text.quotemarks import pair_quotes
 from analysis.text.sentences import sentences
 from analysis.text.spans import clean_spans, line_spans
@@ -143,6 +144,34 @@ def _alias_regex(alias: str) -> str:
     return "".join(out).replace(r"\s+\s+", r"\s+")
 
 
+def _alias_atom(ch: str) -> str:
+    if ch in '"“”«»„':
+        return _QUOTE_CLASS
+    return "['’]" if ch in "'’" else re.escape(ch)
+
+
+def _alias_alternation(aliases: Iterable[str], case_sensitive: bool) -> re.Pattern[str]:
+    """The aliases as one plain alternation, longest first: the reference :func:`_alias_pattern`
+    equals (tests)."""
+    return re.compile(
+        r"(?<!\w)(?:"
+        + "|".join(_alias_regex(a) for a in sorted(set(aliases), key=len, reverse=True))
+        + r")(?!\w)",
+        0 if case_sensitive else re.IGNORECASE,
+    )
+
+
+def _alias_pattern(aliases: Iterable[str], case_sensitive: bool) -> re.Pattern[str]:
+    """The aliases as one regex, shaped as a trie (:mod:`analysis.text.alternation`: the same
+    matches as :func:`_alias_alternation`, about ten times faster)."""
+    flags = 0 if case_sensitive else re.IGNORECASE
+    unique = sorted(set(aliases), key=len, reverse=True)
+    trie = trie_alternation([(a, atoms_of(a, _alias_atom)) for a in unique], flags)
+    if trie is None:
+        return _alias_alternation(unique, case_sensitive)
+    return re.compile(r"(?<!\w)" + trie + r"(?!\w)", flags)
+
+
 def _is_case_sensitive(alias: str, source: Source) -> bool:
     return source.case_sensitive or len(alias) < 6 or alias.isupper()
 
@@ -180,15 +209,7 @@ def _registry() -> Registry:
             sensitive = _is_case_sensitive(alias, source)
             by_key[_alias_key(alias, sensitive)] = source
             groups[sensitive].append(alias)
-    patterns = tuple(
-        re.compile(
-            r"(?<!\w)(?:"
-            + "|".join(_alias_regex(a) for a in sorted(set(groups[cs]), key=len, reverse=True))
-            + r")(?!\w)",
-            0 if cs else re.IGNORECASE,
-        )
-        for cs in (False, True)
-    )
+    patterns = tuple(_alias_pattern(groups[cs], cs) for cs in (False, True))
     return Registry(int(data["version"]), tuple(sources), by_key, patterns, data["citation_cues"])
 
 

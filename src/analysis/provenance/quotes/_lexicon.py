@@ -150,4 +150,6 @@ class Tok(NamedTuple):
 
 
 def _raw_tokens(text: str, lo: int, hi: int) -> list[Tok]:
-    return [Tok(m.group(), lo + m.start(), lo + m.end()) for m in _TOKEN.finditer(text[lo:hi])]
+    # pos and endpos, not a slice: _TOKEN looks neither behind nor at the string's start, and
+    # nothing after endpos is visible, so the matches are those of text[lo:hi], shifted.
+    return [Tok(m.group(), *m.span()) for m in _TOKEN.finditer(text, lo, hi)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from analysis.provenance.quotes._lexicon import Tok, _raw_tokens, _Rules, _rules
 from analysis.provenance.quotes._model import MAX_SPEAKER_TOKENS
@@ -42,6 +42,62 @@ def _role_length(words: Sequence[str], i: int, rules: _Rules) -> int:
     return 0
 
 
+class _Word(NamedTuple):
+    """What :func:`tokens` decides from a token's own text (memoised per distinct text)."""
+
+    lower: str
+    may_start_role: bool  # its lower case (or that without a plural "s") starts a role
+    cls: str  # its class unless it is a role modifier that needs a role after it
+    modifier_if_role_follows: bool  # "M" when a role follows, else ``cls``
+
+
+_MEMO_SIZE = 200_000
+
+
+_MEMOS: dict[int, tuple[_Rules, dict[str, _Word]]] = {}
+
+
+def _words_of(rules: _Rules) -> dict[str, _Word]:
+    """The per-text memo of :func:`_word` for ``rules`` (one per process and lexicon)."""
+    held = _MEMOS.get(id(rules))
+    if held is None or held[0] is not rules:
+        held = _MEMOS[id(rules)] = (rules, {})
+    return held[1]
+
+
+def _word(text: str, rules: _Rules) -> _Word:
+    memo = _words_of(rules)
+    hit = memo.get(text)
+    if hit is not None:
+        return hit
+    if len(memo) >= _MEMO_SIZE:  # bounded: a worker reading millions of documents
+        memo.clear()
+    w = text.lower()
+    c = rules.classes
+    starts = w in rules.roles or (w.endswith("s") and w[:-1] in rules.roles)
+    modifier_if_role_follows = False
+    if w in c["D"]:
+        cls = "D"
+    elif w in c["H"]:
+        cls = "H"
+    elif w in c["P"]:
+        cls = "P"
+    elif w == "and":
+        cls = "&"
+    elif w == ",":
+        cls = ","
+    elif w in c["G"] and text.islower():
+        cls = "G"
+    elif w in c["M"] and text.islower():
+        cls = "M"
+    else:
+        # "former ambassador", "Former Ambassador" (but "Kazakh Foreign Ministry")
+        modifier_if_role_follows = w in c["M"]
+        cls = "C" if text[:1].isupper() and text not in c["not_names"] else "L"
+    hit = memo[text] = _Word(w, starts, cls, modifier_if_role_follows)
+    return hit
+
+
 def tokens(text: str, lo: int, hi: int) -> list[Tok]:
     """Classified tokens of ``text[lo:hi]`` (offsets into ``text``).
 
@@ -50,42 +106,32 @@ def tokens(text: str, lo: int, hi: int) -> list[Tok]:
     """
     rules = _rules()
     raw = _raw_tokens(text, lo, hi)
-    words = [t.text.lower() for t in raw]
-    c = rules.classes
+    memo = _words_of(rules)
+    info = [memo.get(t.text) or _word(t.text, rules) for t in raw]
+    words = [x.lower for x in info]
     out: list[Tok] = []
     i = 0
     while i < len(raw):
-        t, w = raw[i], words[i]
-        n = _role_length(words, i, rules)
+        t, x = raw[i], info[i]
+        n = _role_length(words, i, rules) if x.may_start_role else 0
         if n:
             out.append(Tok(text[t.start : raw[i + n - 1].end], t.start, raw[i + n - 1].end, "R"))
             i += n
             continue
         is_abbrev = (
-            w == "(" and i + 2 < len(raw) and words[i + 2] == ")" and raw[i + 1].text.isupper()
+            x.lower == "("
+            and i + 2 < len(raw)
+            and words[i + 2] == ")"
+            and raw[i + 1].text.isupper()
         )
         if is_abbrev:
             out.append(Tok(text[t.start : raw[i + 2].end], t.start, raw[i + 2].end, "A"))
             i += 3
             continue
-        if w in c["D"]:
-            cls = "D"
-        elif w in c["H"]:
-            cls = "H"
-        elif w in c["P"]:
-            cls = "P"
-        elif w == "and":
-            cls = "&"
-        elif w == ",":
-            cls = ","
-        elif w in c["G"] and t.text.islower():
-            cls = "G"
-        elif w in c["M"] and (t.text.islower() or _role_length(words, i + 1, rules)):
-            cls = "M"  # "former ambassador", "Former Ambassador" (but "Kazakh Foreign Ministry")
-        elif t.text[:1].isupper() and t.text not in c["not_names"]:
-            cls = "C"
-        else:
-            cls = "L"
+        cls = x.cls
+        follows = x.modifier_if_role_follows and i + 1 < len(raw) and info[i + 1].may_start_role
+        if follows and _role_length(words, i + 1, rules):
+            cls = "M"
         out.append(Tok(t.text, t.start, t.end, cls))
         i += 1
     return out

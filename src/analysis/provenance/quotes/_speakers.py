@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from analysis.provenance.quotes._lexicon import Tok, _rules
-from analysis.provenance.quotes._model import Speaker
+from analysis.provenance.quotes._model import MAX_SPEAKER_TOKENS, Speaker
 from analysis.provenance.quotes._phrases import Phrase, _classes, _np_at_end, split_phrase, tokens
 from analysis.text.quotemarks import Pair, family_of, pair_quotes
 from analysis.text.sentences import sentences
@@ -198,13 +198,13 @@ def _person_run(toks: Sequence[Tok], i: int, j: int) -> tuple[int, int] | None:
 
 def _role_with(doc: _Doc, toks: Sequence[Tok], i: int, j: int) -> tuple[int, int] | None:
     """Offsets of the role given with the name ``toks[i:j]``: before it, or in apposition."""
-    before = _np_at_end(toks[:j])
+    before = _np_at_end(toks[max(0, j - MAX_SPEAKER_TOKENS) : j])  # it reads no further back
     if before:
         p = split_phrase(before)
         if p.kind == "named" and p.role and p.name[-1] is toks[j - 1]:
             return _role_offsets(p.role)
     if i >= 2 and toks[i - 1].cls == ",":
-        desc = _np_at_end(toks[: i - 1])
+        desc = _np_at_end(toks[max(0, i - 1 - MAX_SPEAKER_TOKENS) : i - 1])
         if desc and "R" in _classes(desc) and desc[-1].cls in "RC":
             p = split_phrase(desc)
             if p.kind == "description":
