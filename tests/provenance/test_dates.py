@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from analysis.provenance.dates import date_bounds, load_events, tightest
 
 
@@ -50,3 +52,17 @@ def test_event_file_is_versioned_and_dated():
     assert version >= 1
     assert all(e.relation in {"after", "before"} and e.note for e in events)
     assert len({e.id for e in events}) == len(events)
+
+
+def test_date_bounds_equal_case_insensitive_matching(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis.provenance import dates as D
+
+    texts = [
+        "In JANUARY 2022 riots, On March 16, 2022 and 16 MARCH 2022; in 2014. Bali G20 Summit.",
+        "Tokayev’s trip to Paris in May 2023, the UPCOMING PARLIAMENTARY ELECTIONS.",
+        "İn 2019 the ſpecial military operation in Ukraine, K 2020; January 2022 unrest.",
+    ]
+    fast = [D.date_bounds(text, [(0, len(text))]) for text in texts]
+    monkeypatch.setattr(D, "lowered", lambda _text: None)  # always case-insensitive
+    assert fast == [D.date_bounds(text, [(0, len(text))]) for text in texts]
+    assert all(len(found) >= 3 for found in fast)

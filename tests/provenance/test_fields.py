@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import PTC
+from conftest import ALLSIDES, PTC
 
 from analysis.corpus.intake import ok_documents, read_corpus
 from analysis.provenance import boilerplate as B
@@ -613,3 +613,25 @@ def test_document_rows_rebuild_what_each_text_says(seeds_study):
     assert document_rows(first, segments_by_doc(p.segments)).equals(
         rows.filter(pl.col("doc_id").is_in(first["doc_id"].implode()))
     )
+
+
+def test_compiled_langid_is_py3langid(seeds_study) -> None:
+    """The identifier with the compiled byte walk scores and classifies exactly as py3langid."""
+    import random
+
+    import numpy as np
+    from py3langid.langid import _load_identifier
+
+    from analysis.provenance.fields._langid import identifier
+
+    ours, theirs = identifier(), _load_identifier(norm_probs=False)
+    rng = random.Random(2)
+    pieces = ["Kazakhstan", "Астана", "Алматы", "中国", "the", "and", "ş", "ü", "é", " ", ".", "’"]
+    texts = [*seeds_study.docs["text"].to_list(), "", "x", "ПРЕЗИДЕНТ", "\udcff?"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 60))) for _ in range(300)]
+    if ALLSIDES.is_file():
+        texts += pl.read_parquet(ALLSIDES, columns=["text"]).head(300)["text"].to_list()
+    for text in texts:
+        sample = text[:2000]
+        assert ours.classify(sample) == theirs.classify(sample)
+        assert np.array_equal(ours._decide(sample), theirs._decide(sample))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
 from typing import Any
 
 from analysis.provenance import dates, pagemeta
@@ -27,6 +26,7 @@ from analysis.provenance.outlets import (
     load_patterns,
     load_registry,
 )
+from analysis.text import casefold
 
 __all__ = [
     "extract_document",
@@ -121,9 +121,16 @@ def _outlets(doc: DocProvenance) -> list[tuple[Outlet, str, int, int]]:
 
 def _translation(doc: DocProvenance, spans: list[tuple[int, int]]) -> None:
     text, patterns = doc.text, load_patterns()
-    notes = [(n, m) for n in patterns["translation_notes"] for m in n["regex"].finditer(text)]
+    low = casefold.lowered(text)  # offsets only are read: the same spans, found faster
+    notes = [
+        (n, m)
+        for n in patterns["translation_notes"]
+        for m in casefold.finditer(n["regex"], text, low)
+    ]
     translator = [f for f in doc.found.get("intermediary", [])]
-    fingerprints = [(fp, m) for fp in load_fingerprints()[1] for m in fp.pattern.finditer(text)]
+    fingerprints = [
+        (fp, m) for fp in load_fingerprints()[1] for m in casefold.finditer(fp.pattern, text, low)
+    ]
     strong = [(fp, m) for fp, m in fingerprints if fp.strength == "strong"]
     weak_kinds = {fp.explanation for fp, _ in fingerprints if fp.strength == "weak"}
     republished = bool(translator or notes)
@@ -196,11 +203,10 @@ def _language(doc: DocProvenance, spans: list[tuple[int, int]]) -> None:
     doc.add("language", code, method, spans[0][0], spans[-1][1])
 
 
-@cache
 def _identifier() -> Any:
-    from py3langid.langid import _load_identifier
+    from analysis.provenance.fields._langid import identifier
 
-    return _load_identifier(norm_probs=False)
+    return identifier()
 
 
 def _primary_source(doc: DocProvenance, spans: list[tuple[int, int]]) -> None:

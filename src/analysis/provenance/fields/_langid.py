@@ -1,0 +1,104 @@
+"""py3langid's language identifier with its byte walk compiled.
+
+``py3langid==0.4.0`` scores a text by walking its UTF-8 bytes through a finite automaton in a
+Python loop (``py3langid.langid.visit_counts``: about 2 ms per 2,000-character body) and then
+multiplying the counts of the features visited by its model. :func:`identifier` is py3langid's
+own identifier (its model, its encoding, its scoring and decision) whose ``_raw_score`` walks the
+bytes in a numba kernel instead: the same features in the same order (first visit first, as
+``collections.Counter`` keeps them), so the scores are the same floats and the classification
+the same (``tests/provenance/test_fields.py`` compares both on AllSides and on generated text).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+__all__ = ["identifier", "visit_counts"]
+
+#: The py3langid release whose ``_raw_score`` this module mirrors.
+PY3LANGID_VERSION = "0.4.0"
+
+
+#: Per thread: feature -> its slot in the current walk (-1 between walks), so a walk does not
+#: allocate and fill an array of every feature.
+_SCRATCH = threading.local()
+
+
+@cache
+def _kernel() -> Callable[..., Any]:
+    import numba
+
+    @numba.njit(cache=True, nogil=True)
+    def walk(nextmove, rowbase, output, data, first):
+        keys = np.empty(data.shape[0], dtype=np.int64)
+        counts = np.zeros(data.shape[0], dtype=np.int64)
+        n = 0
+        state = 0
+        for letter in data:
+            state = nextmove[rowbase[state] + letter]
+            feature = output[state]
+            if feature >= 0:
+                slot = first[feature]
+                if slot < 0:
+                    slot = first[feature] = n
+                    keys[n] = feature
+                    n += 1
+                counts[slot] += 1
+        for k in range(n):
+            first[keys[k]] = -1  # as it was: -1 everywhere, for the next text
+        return keys[:n], counts[:n]
+
+    return walk
+
+
+def visit_counts(ident: Any, data: bytes) -> dict[int, int] | None:
+    """``py3langid.langid.visit_counts`` of ``ident``'s automaton over ``data``, compiled: the
+    features visited and how often, in order of first visit; None if none."""
+    tables = ident._analysis_tables
+    first = getattr(_SCRATCH, "first", None)
+    if first is None or len(first) != tables[3]:
+        first = _SCRATCH.first = np.full(tables[3], -1, dtype=np.int64)
+    keys, counts = _kernel()(*tables[:3], np.frombuffer(data, dtype=np.uint8), first)
+    return dict(zip(keys.tolist(), counts.tolist(), strict=True)) if len(keys) else None
+
+
+@cache
+def identifier() -> Any:
+    """py3langid's default identifier (raw scores, ``norm_probs=False``), walking bytes in numba.
+
+    >>> identifier().classify("Kazakhstan held a referendum on the new constitution.")[0]
+    'en'
+    """
+    import py3langid
+    from py3langid.langid import MODEL_FILE, RAW_FLOOR, LanguageIdentifier
+
+    if py3langid.__version__ != PY3LANGID_VERSION:
+        raise RuntimeError(
+            f"analysis.provenance.fields._langid mirrors py3langid {PY3LANGID_VERSION}, "
+            f"found {py3langid.__version__}"
+        )
+
+    class Compiled(LanguageIdentifier):
+        __slots__ = ("_analysis_tables",)
+
+        def _raw_score(self, text: bytes) -> np.ndarray:
+            """py3langid 0.4.0's ``_raw_score`` with the compiled walk."""
+            visits = visit_counts(self, text)
+            if visits:
+                return self._sparse_score(visits, self.nb_ptc)
+            fill = 0.0 if self._norm_probs else RAW_FLOOR
+            return np.full(len(self.nb_classes), fill, dtype=np.float32)
+
+    ident = Compiled.from_model_file(MODEL_FILE, norm_probs=False)
+    ident._analysis_tables = (
+        np.asarray(ident.tk_nextmove, dtype=np.int64),
+        np.asarray(ident._rowbase, dtype=np.int64),
+        np.asarray(ident.tk_output, dtype=np.int64),
+        int(ident.nb_ptc.shape[0]),
+    )
+    return ident

@@ -1,0 +1,53 @@
+"""Lower-case patterns on lower-cased text find what case-insensitive patterns find."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from analysis.text import casefold
+
+
+def test_every_code_point_lowered_keeps_its_classes() -> None:
+    word, digit, space = re.compile(r"\w"), re.compile(r"\d"), re.compile(r"\s")
+    ascii_alnum = re.compile("[a-z0-9]", re.IGNORECASE)
+    refused = []
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        ch = chr(code)
+        low = casefold.lowered(ch)
+        if low is None:
+            refused.append(code)
+            continue
+        assert len(low) == 1
+        for pattern in (word, digit, space):
+            assert bool(pattern.match(ch)) == bool(pattern.match(low)), hex(code)
+        if not ch.isascii():
+            assert not ascii_alnum.fullmatch(ch), hex(code)
+            assert not (low.isascii() and low.isalnum()), hex(code)
+    assert refused == [0x130, 0x131, 0x17F, 0x212A]
+
+
+def test_finditer_finds_the_case_insensitive_spans() -> None:
+    patterns = [
+        re.compile(r"\bsubscribe to (?:our )?\w+ news\b", re.IGNORECASE),
+        re.compile(r"(?:translated|translation) (?:by|from) \w+", re.IGNORECASE),
+        re.compile(r"\bin\s+(?:19|20)\d\d\b(?!\s*[-–])", re.IGNORECASE),
+    ]
+    pieces = [
+        *("Subscribe", "SUBSCRIBE", "to", "our", "PolitNavigator", "news", "Translated", "by"),
+        *("from", "InoSMI", "in", "IN", "2024", "-", "–", "İ", "ſ", "K", "é", "Ё", " "),
+    ]
+    rng = random.Random(4)
+    texts = [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(2000)]
+    found = 0
+    for pattern in patterns:
+        assert casefold.lower_pattern(pattern) is not None
+        for text in texts:
+            spans = [m.span() for m in casefold.finditer(pattern, text, casefold.lowered(text))]
+            assert spans == [m.span() for m in pattern.finditer(text)]
+            found += len(spans)
+    assert found > 200
+    assert casefold.lower_pattern(re.compile("(?-i:ABC)x", re.IGNORECASE)) is None
+    assert casefold.lower_pattern(re.compile("abc")) is None  # not case-insensitive
