@@ -31,18 +31,18 @@ import os
 
 os.environ["POLARS_MAX_THREADS"] = "1"  # before polars is imported: one core on both sides
 
-import argparse  # noqa: E402
-import platform  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from typing import Any  # noqa: E402
+import argparse
+import platform
+import time
+from collections.abc import Callable
+from typing import Any
 
-import polars as pl  # noqa: E402
+import polars as pl
 
-from analysis.core import paths  # noqa: E402
-from analysis.corpus.intake import ok_documents, read_corpus  # noqa: E402
-from analysis.metrics import _textstat_frame, readability  # noqa: E402
-from analysis.pipeline import open_study  # noqa: E402
+from analysis.core import paths
+from analysis.corpus.intake import ok_documents, read_corpus
+from analysis.metrics import _textstat_frame, readability
+from analysis.pipeline import open_study
 
 ALLSIDES = paths.PROJECT_ROOT.parent / "shared" / "corpora" / "allsides" / "allsides_10k.parquet"
 
@@ -65,7 +65,8 @@ def report(name: str, bodies: pl.DataFrame) -> None:
     trusted = _textstat_frame.split_trusted(texts)
     kernel_s, (mtld, mattr) = timed(lambda: readability._diversity_arrays(texts, trusted))
     lex_s, lex = timed(lambda: [readability._diversity(t) for t in texts.to_list()])
-    ours = [(None if a != a else a, None if b != b else b) for a, b in zip(mtld, mattr)]
+    nan_to_none = [None if v != v else v for v in [*mtld, *mattr]]
+    ours = list(zip(nan_to_none[: len(mtld)], nan_to_none[len(mtld) :], strict=True))
     assert ours == lex, "MTLD/MATTR differ from lexicalrichness"
 
     table = readability.textstat_readability(bodies)
