@@ -48,3 +48,12 @@ def test_undecidable_tries_are_refused() -> None:
     assert (
         trie_alternation([("a   b", ["a", r"\s+", "b"]), ("a bc", ["a", r"\s+", "b", "c"])]) is None
     )
+
+
+def test_atoms_whose_lower_case_grows_are_refused() -> None:
+    phrases = [
+        ("İstanbul", atoms_of("İstanbul", re.escape)),
+        ("Izmir", atoms_of("Izmir", re.escape)),
+    ]
+    assert trie_alternation(phrases, re.IGNORECASE) is None
+    assert trie_alternation(phrases) is not None

@@ -51,3 +51,16 @@ def test_finditer_finds_the_case_insensitive_spans() -> None:
     assert found > 200
     assert casefold.lower_pattern(re.compile("(?-i:ABC)x", re.IGNORECASE)) is None
     assert casefold.lower_pattern(re.compile("abc")) is None  # not case-insensitive
+
+
+def test_patterns_lowercasing_could_change_are_refused() -> None:
+    refused = [r"\x41stana", r"\u0416", r"\N{LATIN CAPITAL LETTER A}", r"(a)\1", r"\S+", r"\W",
+               r"(?i:x)", r"(?-i:X)y", "Жас", r"\101"]  # fmt: skip
+    for source in refused:
+        assert casefold.lower_pattern(re.compile(source, re.IGNORECASE)) is None, source
+    kept = casefold.lower_pattern(re.compile(r"(?P<Month>March)\s+(?P=Month)–\d", re.IGNORECASE))
+    assert kept is not None and kept.pattern == r"(?P<Month>march)\s+(?P=Month)–\d"
+    text = "MARCH March–1 and march march–2, March APRIL–3"
+    pattern = re.compile(r"(?P<m>march)\s+(?P=m)–\d", re.IGNORECASE)
+    found = [m.span() for m in casefold.finditer(pattern, text, casefold.lowered(text))]
+    assert found == [m.span() for m in pattern.finditer(text)] == [(0, 13), (18, 31)]

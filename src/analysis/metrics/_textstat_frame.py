@@ -36,8 +36,9 @@ What is derived rather than matched:
   text's own prefix, and on the whole text when ``i`` covers every token, because collapsing
   whitespace neither moves a word boundary nor changes a token.
 
-``tests/metrics/test_readability.py`` compares the result with textstat's functions on the seeds,
-on AllSides and on generated text full of the characters above.
+``tests/metrics/test_textstat_frame.py`` compares the counts with textstat's functions on
+generated text full of the characters above, ``tests/metrics/test_readability.py`` the whole
+table on the seeds, edge cases and AllSides.
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ WORDY_TOKEN = r"\S*\w\S*"
 #: Characters whose classes are the same in both engines by construction (printable ASCII, tab,
 #: newline, carriage return); every other character of a batch is checked.
 _PLAIN = r"[\x20-\x7E\t\n\r]+"
-#: Never trusted: its lower case depends on the characters around it (final sigma).
+#: Never trusted: Σ (its lower case depends on the characters around it: final sigma) and
+#: :data:`MARK` (which :func:`clean_tokens` uses as a placeholder).
 _CONTEXTUAL = frozenset({"\u03a3", "\ue000"})
 _PY_WORD = re.compile(r"\w")
 #: character -> whether Python's ``re``/``str`` and polars agree on it (filled once per process).
@@ -216,7 +218,7 @@ def hyphenation_points(
 ) -> pl.Series:
     """``len(Pyphen.positions(word))`` for each (lower-case) word, all words at once.
 
-    Liang's algorithm as pyphen 0.17 runs it (``HyphDict.positions``, then ``Pyphen.positions``'s
+    Liang's algorithm as pyphen 0.18 runs it (``HyphDict.positions``, then ``Pyphen.positions``'s
     margins): every substring of ``"." + word + "."`` of at most ``maxlen`` characters that is a
     pattern key lays its priorities from ``start`` on; each position keeps the highest; an odd
     priority at position ``r`` is a point at ``r - 1``, kept when ``left <= r - 1 <= len(word) -
@@ -307,15 +309,25 @@ def word_facts(words: pl.Series, data: WordData) -> pl.DataFrame:
     dictionary and otherwise counts pyphen's hyphenation points plus one
     (:func:`hyphenation_points`). ``count_syllables`` of the lower-cased word is the same number
     unless lower-casing made a character textstat deletes (``İ`` gives a combining dot) or is not
-    idempotent; those few words are given to textstat's own ``count_syllables``.
+    idempotent; those few words, and any whose lower case holds a character polars reads
+    differently from Python (:func:`split_trusted`), are given to textstat's own
+    ``count_syllables``.
     """
     lower = pl.col("lower")
+    frame = pl.DataFrame({"word": words}).with_columns(
+        pl.col("word").str.to_lowercase().alias("lower")
+    )
+    # Lower-casing can make characters the text did not hold (İ gives i and a combining dot, which
+    # Rust's \w takes and Python's does not): words whose lower case polars cannot read as Python
+    # does go to textstat.
+    trusted = split_trusted(frame["lower"])
     frame = (
-        pl.DataFrame({"word": words})
-        .with_columns(pl.col("word").str.to_lowercase().alias("lower"))
+        frame.with_columns(trusted.alias("trusted"))
         .with_columns(
-            (lower.str.to_lowercase() == lower).alias("stable"),
-            (lower.str.contains(r"^[\w']+$") & (lower.str.to_lowercase() == lower)).alias("simple"),
+            (pl.col("trusted") & (lower.str.to_lowercase() == lower)).alias("stable"),
+        )
+        .with_columns(
+            (pl.col("stable") & lower.str.contains(r"^[\w']+$")).alias("simple"),
         )
         .join(data.vowels.rename({"word": "lower"}), on="lower", how="left")
     )

@@ -828,6 +828,14 @@ def _div0(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.divide(a, b, out=np.zeros(a.shape), where=b != 0)
 
 
+def _python_pow(base: np.ndarray, exponent: float) -> np.ndarray:
+    """``base ** exponent`` elementwise by Python's float power (C's ``pow``), as textstat
+    computes it: numpy's own ``power`` (and ``sqrt``) may use vectorised routines that differ in
+    the last bit (SVML on AVX-512 machines)."""
+    flat = [value**exponent for value in np.ravel(base).tolist()]
+    return np.array(flat, dtype=float).reshape(np.shape(base))
+
+
 def formula(metric: str, counts: Mapping[str, np.ndarray | float]) -> np.ndarray:
     """textstat 0.7.13's score ``metric`` from :data:`TEXT_COUNTS` (vectorised).
 
@@ -850,7 +858,7 @@ def formula(metric: str, counts: Mapping[str, np.ndarray | float]) -> np.ndarray
     with np.errstate(divide="ignore", invalid="ignore"):
         if metric == "smog_index":
             s = x["sentences"]
-            score = (1.043 * np.power(30 * _div0(x["polysyllables"], s), 0.5)) + 3.1291
+            score = (1.043 * _python_pow(30 * _div0(x["polysyllables"], s), 0.5)) + 3.1291
             return np.where(s != 0, score, 0.0)
         w, s = x["words"], x["sentences"]
         wps = _div0(w, s)

@@ -105,9 +105,11 @@ def _events_lowered(
 ) -> tuple[re.Pattern[str] | None, tuple[re.Pattern[str] | None, ...]]:
     """Every event's pattern for a lower-cased text, and one pattern for "any event"."""
     each = tuple(lower_pattern(e.pattern) for e in events)
-    if any(p is None for p in each):
-        return None, each
-    return re.compile("|".join(f"(?:{p.pattern})" for p in each if p is not None)), each
+    fast = [p for p in each if p is not None]
+    if len(fast) < len(each) or any(p.groups for p in fast) or len({p.flags for p in fast}) > 1:
+        return None, each  # joined, groups would be renumbered or flags lost: no "any" pattern
+    joined = re.compile("|".join(f"(?:{p.pattern})" for p in fast), fast[0].flags) if fast else None
+    return joined, each
 
 
 def _explicit_date(m: re.Match[str]) -> dt.date | None:
@@ -143,7 +145,7 @@ def date_bounds(text: str, spans: Iterable[tuple[int, int]]) -> list[Bound]:
             return spans[i]
         return None
 
-    low = lowered(text)  # the same matches, found faster (analysis.text.casefold)
+    low = lowered(text)  # the same spans, found faster (analysis.text.casefold)
     out: list[Bound] = []
     for m in casefold.finditer(_EXPLICIT, text, low):
         span = span_of(m)

@@ -8,6 +8,11 @@ matches, when the trie is *deterministic*: at every node the branches start with
 character can match two of. :func:`trie_alternation` checks that and returns ``None`` otherwise,
 so callers keep the plain alternation.
 
+The atoms (:func:`atoms_of`) must be of two kinds: atoms matching exactly one character (an
+escaped character, a class such as ``['’]``), and ``\\s+``, never next to an atom that can match
+whitespace. Then a path through the trie matches at most one way, and the only choice is where
+to stop.
+
 Why the two agree: both are followed by whatever the caller puts after them (e.g. ``(?!\\w)``).
 At a given position the text picks at most one branch per node, so the phrases that can match
 there lie on one path of the trie, each a prefix (in atoms) of the next; the trie tries the
@@ -84,7 +89,10 @@ def trie_alternation(phrases: Sequence[tuple[str, Sequence[Atom]]], flags: int =
     for phrase, atoms in phrases:
         node = root
         for atom in atoms:
-            node = node.setdefault(atom.lower() if fold else atom, {})
+            key = atom.lower() if fold else atom
+            if len(key) != len(atom):
+                return None  # lower case of another length (İ): leave it to the alternation
+            node = node.setdefault(key, {})
         if _END in node and length[id(node)] != len(phrase):
             return None  # two phrases of different lengths on one path end: order undecided
         node[_END] = {}

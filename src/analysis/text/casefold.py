@@ -11,8 +11,10 @@ notes, dates and dated events). The two find the same spans when
   ``\\d`` and ``\\s`` classes, and is an ASCII letter only if the character is one (the tests
   check every code point), so :func:`lowered` returns the lower-cased text, else ``None``;
 * the pattern's only non-ASCII characters are caseless (dashes, quote marks), it sets no inline
-  flags and has no escape that lower-casing would change (``\\S``, ``\\W``, ``\\D``, ``\\B``,
-  ``\\A``, ``\\Z``): :func:`lower_pattern`.
+  flags, names no character by code and refers to no group by number, and has no upper-case
+  escape (``\\S``, ``\\W``, ``\\D``, ``\\B``, ``\\A``, ``\\Z``); its literal letters are then
+  lower-cased, its group names kept (:func:`lower_pattern`). Character ranges are lower-cased
+  as written, so a range across cases such as ``[A-z]`` must not be used.
 
 Offsets are those of the original text; the text of a match is lower-cased, so callers that read
 what a match says (a name) must take it from the original text.
@@ -43,23 +45,50 @@ def lowered(text: str) -> str | None:
     return low if len(low) == len(text) else None
 
 
+#: Pieces of a pattern's source: an escape, a named group or reference (names kept), inline
+#: flags, or one character.
+_PIECE = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)|\(\?[aiLmsux-]+[:)]|.", re.DOTALL)
+
+
+def _lower_source(source: str) -> str | None:
+    """``source`` with its literal letters lower-cased, or None if that could change what it
+    matches: an escape naming a character (``\\x41``, ``\\u0416``, ``\\N{...}``, octal) or a
+    group by number, an upper-case escape (``\\S``, ``\\W``, ``\\D``, ``\\B``, ``\\A``,
+    ``\\Z``), inline flags, or a non-ASCII letter with case."""
+    out: list[str] = []
+    for m in _PIECE.finditer(source):
+        piece = m.group()
+        if piece.startswith("\\"):
+            if piece[1:2].isupper() or piece[1:2] in set("xuUN0123456789"):
+                return None
+            out.append(piece)
+        elif piece.startswith("(?P"):
+            out.append(piece)
+        elif piece.startswith("(?") and len(piece) > 2:
+            return None  # inline flags
+        elif piece.isascii() or piece.lower() == piece == piece.upper():
+            out.append(piece.lower())
+        else:  # a non-ASCII letter with case
+            return None
+    return "".join(out)
+
+
 @cache
 def lower_pattern(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """``pattern`` (case-insensitive) for a lower-cased text, or None when that is not the same.
 
-    >>> lower_pattern(re.compile(r"\\bSubscribe to \\w+", re.IGNORECASE)).pattern
-    '\\\\bsubscribe to \\\\w+'
+    >>> lower_pattern(re.compile(r"\\bSubscribe to (?P<Name>\\w+)", re.IGNORECASE)).pattern
+    '\\\\bsubscribe to (?P<Name>\\\\w+)'
     >>> lower_pattern(re.compile(r"\\S+ Times", re.IGNORECASE)) is None
     True
     """
     source = pattern.pattern
     if not pattern.flags & re.IGNORECASE or not isinstance(source, str):
         return None
-    if any(not c.isascii() and (c.lower() != c or c.upper() != c) for c in source):
-        return None  # a non-ASCII letter with case: leave it to case-insensitive matching
-    if re.search(r"\\[A-Z]|\(\?[a-zA-Z-]", source):
+    lowered_source = _lower_source(source)
+    if lowered_source is None:
         return None
-    return re.compile(source.lower(), pattern.flags & ~re.IGNORECASE)
+    return re.compile(lowered_source, pattern.flags & ~re.IGNORECASE)
 
 
 def finditer(

@@ -54,15 +54,16 @@ class _Word(NamedTuple):
 _MEMO_SIZE = 200_000
 
 
-_MEMOS: dict[int, tuple[_Rules, dict[str, _Word]]] = {}
+#: The rules the memo of :func:`_word` was made with, and the memo (one at a time: new rules,
+#: a new memo).
+_MEMO: list[tuple[_Rules, dict[str, _Word]]] = []
 
 
 def _words_of(rules: _Rules) -> dict[str, _Word]:
-    """The per-text memo of :func:`_word` for ``rules`` (one per process and lexicon)."""
-    held = _MEMOS.get(id(rules))
-    if held is None or held[0] is not rules:
-        held = _MEMOS[id(rules)] = (rules, {})
-    return held[1]
+    """The per-text memo of :func:`_word` for ``rules``."""
+    if not _MEMO or _MEMO[0][0] is not rules:
+        _MEMO[:] = [(rules, {})]
+    return _MEMO[0][1]
 
 
 def _word(text: str, rules: _Rules) -> _Word:
