@@ -370,18 +370,50 @@ def test_banding_gives_the_candidates_of_datasketch_minhashlsh(seeds):
 def test_sketches_are_datasketch_minhashes(seeds):
     prepared = _shingles._prepare(seeds, 5)
     signatures, owners = _lsh._sketches(prepared, chunk=32, min_shared=4, num_perm=16, seed=9)
-    doc = prepared[int(owners[0])]
-    shared = np.zeros(len(doc.shingles), dtype=bool)
-    shared[doc.shared_pos] = True
-    # The first chunk of that document with at least 4 shingles found in another document.
-    kept = next(
-        kept
-        for lo, hi in _lsh._chunk_bounds(doc.shingles, 32)
-        if len(kept := doc.shingles[lo:hi][shared[lo:hi]]) >= 4
-    )
-    expected = MinHash(num_perm=16, seed=9, hashfunc=int)
-    expected.update_batch((kept >> np.uint64(32)).tolist())
-    assert np.array_equal(signatures[0], expected.hashvalues)
+    # Every chunk with at least 4 shingles found in another document, in document order.
+    kept_sets = []
+    for index in sorted(set(owners.tolist())):
+        doc = prepared[index]
+        shared = np.zeros(len(doc.shingles), dtype=bool)
+        shared[doc.shared_pos] = True
+        for lo, hi in _lsh._chunk_bounds(doc.shingles, 32):
+            if len(kept := doc.shingles[lo:hi][shared[lo:hi]]) >= 4:
+                kept_sets.append((kept >> np.uint64(32)).tolist())
+    expected = MinHash.generator(kept_sets, num_perm=16, seed=9, hashfunc=int)
+    assert len(kept_sets) == len(signatures) >= 10
+    for row, sketch in zip(signatures, expected, strict=True):
+        assert np.array_equal(row, sketch.hashvalues)
+
+
+def test_minhash_rows_blocks_and_random_values_match_datasketch(monkeypatch):
+    rng = np.random.default_rng(3)
+    parts = [rng.integers(0, 2**32, size=n, dtype=np.uint64).astype(np.uint32) for n in
+             rng.integers(1, 40, size=300)]  # fmt: skip
+    monkeypatch.setattr(_lsh, "_BLOCK_VALUES", 100)  # many blocks
+    rows = _lsh._minhash_rows(parts, num_perm=32, seed=4)
+    expected = MinHash.generator([p.tolist() for p in parts], num_perm=32, seed=4, hashfunc=int)
+    for row, sketch in zip(rows, expected, strict=True):
+        assert np.array_equal(row, sketch.hashvalues)
+
+
+def test_band_collisions_skip_crowded_buckets_as_the_pairwise_rule_does():
+    rng = np.random.default_rng(5)
+    signatures = rng.integers(0, 8, size=(400, 8), dtype=np.uint32)  # many equal bands
+    owners = rng.integers(0, 60, size=400)
+    sizes = {}
+    for max_docs in (None, 3, 10):
+        expected: set[tuple[int, int]] = set()
+        for band in range(4):
+            buckets: dict[bytes, set[int]] = {}
+            for row, owner in zip(signatures[:, band * 2 : band * 2 + 2], owners, strict=True):
+                buckets.setdefault(row.tobytes(), set()).add(int(owner))
+            for members in buckets.values():
+                if len(members) >= 2 and (max_docs is None or len(members) <= max_docs):
+                    ordered = sorted(members)
+                    expected |= set(itertools.combinations(ordered, 2))
+        assert _lsh._band_collisions(signatures, owners, 4, 2, max_docs) == expected
+        sizes[max_docs] = len(expected)
+    assert 0 < sizes[3] < sizes[10] <= sizes[None]
 
 
 # --- a sample of the AllSides corpus (../shared) ----------------------------------------------
@@ -637,3 +669,24 @@ def test_one_long_document_costs_work_linear_in_its_passages():
     _reuse_lines_executed(10)  # caches filled (character tables, lexicon) before counting
     small, large = _reuse_lines_executed(50), _reuse_lines_executed(200)
     assert large / small < 6, (small, large)
+
+
+def test_compiled_matches_equal_the_numpy_reference():
+    from analysis.provenance.reuse import _align
+    from analysis.provenance.reuse._schema import MAX_OCCURRENCES
+
+    rng = np.random.default_rng(11)
+    for trial in range(200):
+        size_a, size_b = rng.integers(0, 120, size=2)
+        spread = int(rng.choice([3, 20, 1000]))
+        val_a = rng.integers(0, spread, size=size_a).astype(np.uint64)
+        val_b = np.sort(rng.integers(0, spread, size=size_b).astype(np.uint64))
+        if trial % 10 == 0:  # one value repeated past the limit
+            val_b = np.sort(np.r_[val_b, np.full(MAX_OCCURRENCES + 1, 7, dtype=np.uint64)])
+        pos_a = rng.permutation(len(val_a)).astype(np.int64)
+        pos_b = rng.permutation(len(val_b)).astype(np.int64)
+        for same in (False, True):
+            got = _align._matches(val_a, pos_a, val_b, pos_b, same)
+            expected = _align._matches_numpy(val_a, pos_a, val_b, pos_b, same)
+            assert all(np.array_equal(g, e) for g, e in zip(got, expected, strict=True))
+    assert len(_align._matches(val_b, pos_b, val_b, pos_b, True)[0])  # the last trial matched

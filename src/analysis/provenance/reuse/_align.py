@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import polars as pl
@@ -18,8 +19,73 @@ def _matches(
     """All position pairs ``(i, j)`` of equal shingles; ``val_b`` is sorted, ``pos_b`` aligned.
 
     Within one document (``same``) only ``i < j``. Values occurring more than
-    :data:`MAX_OCCURRENCES` times in ``b`` are skipped.
+    :data:`MAX_OCCURRENCES` times in ``b`` are skipped. Pairs come in the order of ``a``, then of
+    ``b``: what :func:`_matches_numpy` (the reference, in numpy) gives, from a compiled binary
+    search per value (a candidate pair costs microseconds, not numpy's per-call overhead).
     """
+    i, j = _match_kernel()(val_a, pos_a, val_b, pos_b, same, MAX_OCCURRENCES)
+    return i, j
+
+
+@functools.cache
+def _match_kernel() -> Callable[..., tuple[np.ndarray, np.ndarray]]:
+    import numba
+
+    @numba.njit(cache=True, nogil=True)
+    def lower(values, x):
+        lo, hi = 0, len(values)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if values[mid] < x:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    @numba.njit(cache=True, nogil=True)
+    def upper(values, x):
+        lo, hi = 0, len(values)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if values[mid] <= x:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    @numba.njit(cache=True, nogil=True)
+    def matches(val_a, pos_a, val_b, pos_b, same, most):
+        n = len(val_a)
+        left = np.empty(n, dtype=np.int64)
+        count = np.empty(n, dtype=np.int64)
+        total = 0
+        for k in range(n):
+            lo = lower(val_b, val_a[k])
+            c = upper(val_b, val_a[k]) - lo
+            if c <= (1 if same else 0) or c > most:
+                c = 0
+            left[k] = lo
+            count[k] = c
+            total += c
+        i = np.empty(total, dtype=np.int64)
+        j = np.empty(total, dtype=np.int64)
+        m = 0
+        for k in range(n):
+            for t in range(count[k]):
+                pa, pb = pos_a[k], pos_b[left[k] + t]
+                if not same or pa < pb:
+                    i[m] = pa
+                    j[m] = pb
+                    m += 1
+        return i[:m], j[:m]
+
+    return matches
+
+
+def _matches_numpy(
+    val_a: np.ndarray, pos_a: np.ndarray, val_b: np.ndarray, pos_b: np.ndarray, same: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_matches` in numpy: the reference the tests hold the compiled version to."""
     left = np.searchsorted(val_b, val_a, side="left")
     count = np.searchsorted(val_b, val_a, side="right") - left
     keep = (count > int(same)) & (count <= MAX_OCCURRENCES)

@@ -64,7 +64,7 @@ def _sketches(
     ``min_shared`` of them cannot hold a reportable passage and are left out.
     """
     owners: list[int] = []
-    values: list[list[int]] = []
+    parts: list[np.ndarray] = []
     for index, doc in enumerate(docs):
         if len(doc.shared_pos) < min_shared:
             continue
@@ -75,12 +75,42 @@ def _sketches(
             if len(kept) >= min_shared:
                 owners.append(index)
                 # MinHash input: the high 32 bits of the shingle hashes (the chunker used the low).
-                values.append((kept >> _U64(32)).tolist())
-    signatures = np.zeros((len(values), num_perm), dtype=np.uint32)
-    sketches = MinHash.generator(values, num_perm=num_perm, seed=seed, hashfunc=int)
-    for row, sketch in enumerate(sketches):
-        signatures[row] = sketch.hashvalues
-    return signatures, np.array(owners, dtype=np.int64)
+                parts.append((kept >> _U64(32)).astype(np.uint32))
+    return _minhash_rows(parts, num_perm=num_perm, seed=seed), np.array(owners, dtype=np.int64)
+
+
+#: Values hashed per block by :func:`_minhash_rows` (bounds its temporary arrays: 4 bytes each).
+_BLOCK_VALUES = 1 << 22
+
+
+def _minhash_rows(parts: Sequence[np.ndarray], *, num_perm: int, seed: int) -> np.ndarray:
+    """``MinHash(num_perm, seed, hashfunc=int)`` of each non-empty ``uint32`` array, updated with
+    its values: one row of hash values per array, as datasketch 2.0's ``affine32`` scheme computes
+    them (each value through datasketch's MurmurHash3 finalizer, then ``a * h + b`` modulo 2**32
+    for each of the sketch's own permutations, the minimum over the values), for all arrays at
+    once in numpy instead of one ``MinHash`` object each. The tests compare every row with
+    ``MinHash.generator``."""
+    from datasketch.minhash import _fmix
+
+    template = MinHash(num_perm=num_perm, seed=seed, hashfunc=int)
+    if template.scheme != "affine32":
+        raise RuntimeError(f"datasketch's default scheme is {template.scheme!r}, not affine32")
+    a, b = (np.asarray(p, dtype=np.uint32) for p in template.permutations)
+    rows = np.empty((len(parts), num_perm), dtype=np.uint32)
+    start = 0
+    while start < len(parts):
+        stop, size = start, 0
+        while stop < len(parts) and (size == 0 or size + len(parts[stop]) <= _BLOCK_VALUES):
+            size += len(parts[stop])
+            stop += 1
+        block = parts[start:stop]
+        mixed = _fmix(np.concatenate(block), 32)
+        offsets = np.zeros(len(block), dtype=np.int64)
+        np.cumsum([len(p) for p in block[:-1]], out=offsets[1:])
+        for j in range(num_perm):
+            rows[start:stop, j] = np.minimum.reduceat(mixed * a[j] + b[j], offsets)
+        start = stop
+    return rows
 
 
 def _band_collisions(
@@ -98,7 +128,8 @@ def _band_collisions(
     shingles found in all of those documents, common ones, so at most ``max_docs`` documents
     per bucket pair up (at most ``bands * len(owners) * max_docs / 2`` pairs in all).
     """
-    pairs: set[tuple[int, int]] = set()
+    found: list[np.ndarray] = []
+    n_owners = int(owners.max()) + 1 if len(owners) else 1
     for band in range(bands):
         block = np.ascontiguousarray(signatures[:, band * rows : (band + 1) * rows])
         keys = block.view(np.dtype((np.void, block.itemsize * rows))).ravel()
@@ -112,13 +143,31 @@ def _band_collisions(
         first = np.ones(len(labels), dtype=bool)
         first[1:] = (labels[1:] != labels[:-1]) | (docs[1:] != docs[:-1])
         labels, docs = labels[first], docs[first]
-        for group in np.split(docs, np.flatnonzero(np.diff(labels)) + 1):
-            if max_docs is not None and len(group) > max_docs:
-                continue
-            members = group.tolist()
-            for n, x in enumerate(members):
-                pairs.update((x, y) for y in members[n + 1 :])
-    return pairs
+        found.append(_pairs_within(docs, labels, max_docs) @ np.array([n_owners, 1]))
+    codes = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    return set(zip((codes // n_owners).tolist(), (codes % n_owners).tolist(), strict=True))
+
+
+def _pairs_within(docs: np.ndarray, labels: np.ndarray, max_docs: int | None) -> np.ndarray:
+    """Every pair ``(docs[i], docs[j])``, ``i < j``, of one run of equal ``labels`` (sorted; docs
+    ascending within a run), for runs of at most ``max_docs`` documents: an ``(n, 2)`` array.
+
+    >>> _pairs_within(np.array([4, 7, 9, 1, 2]), np.array([0, 0, 0, 1, 1]), None).tolist()
+    [[4, 7], [4, 9], [7, 9], [1, 2]]
+    """
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+    sizes = np.diff(np.r_[starts, len(labels)])
+    size = np.repeat(sizes, sizes)  # each element's run size, and its rank r in the run
+    rank = np.arange(len(labels)) - np.repeat(starts, sizes)
+    kept = size >= 2 if max_docs is None else (size >= 2) & (size <= max_docs)
+    member = np.flatnonzero(kept)
+    # Element r of a run of k pairs with the k - 1 - r elements after it.
+    after = (size - 1 - rank)[member]
+    first = np.repeat(member, after)
+    # For each first element, the offsets 1 .. after of its partners.
+    ends = np.cumsum(after)
+    step = np.arange(len(first)) - np.repeat(ends - after, after) + 1
+    return np.stack([docs[first], docs[first + step]], axis=1)
 
 
 def lsh_reference_pairs(
