@@ -335,7 +335,7 @@ def test_resampled_text_is_what_the_libraries_see(seeds) -> None:
         idx = (starts[:, :, None] + np.arange(b)).reshape(40, -1)
         mtld = _diversity_replicates(doc, "mtld", 5, 40, np.random.default_rng(3))
         mattr = _diversity_replicates(doc, "mattr", 5, 40, np.random.default_rng(3))
-        linsear = _linsear_replicates(doc, idx, score)
+        linsear = _linsear_replicates(doc, idx, readability.linsear_sequence_scorer(texts))
         for r, row in enumerate(idx.tolist()):
             lex = lex_class(" ".join(texts[i] for i in row))
             assert mtld[r] == lex.mtld(threshold=0.72)

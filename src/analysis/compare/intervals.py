@@ -128,17 +128,16 @@ def _diversity_replicates(
 def _linsear_replicates(
     doc: SentenceDoc,
     idx: np.ndarray,
-    score: Callable[[str], float],
+    score: Callable[[Sequence[int]], float],
     memo: dict[tuple[int, ...], float] | None = None,
 ) -> np.ndarray:
-    """Linsear Write of each replicate text (drawn sentences joined by spaces), exactly.
+    """Linsear Write of each replicate text (drawn sentences joined by spaces), exactly
+    (``score``: :func:`analysis.metrics.readability.linsear_sequence_scorer` of the sentences).
 
     Only the sentences up to the one that completes more than 100 tokens and 100 words matter
     (textstat reads the first 100 words), so replicates sharing those share one computation
     (``memo``, kept across chunks of replicates).
     """
-    assert doc.texts is not None
-    texts = doc.texts
     tokens, words = doc.linsear_counts()
     done = (np.cumsum(tokens[idx], axis=1) > 100) & (np.cumsum(words[idx], axis=1) >= 100)
     k = np.where(done.any(axis=1), done.argmax(axis=1) + 1, idx.shape[1])
@@ -148,7 +147,7 @@ def _linsear_replicates(
         key = tuple(row[:kr])
         value = memo.get(key)
         if value is None:
-            value = memo[key] = score(" ".join(texts[i] for i in key))
+            value = memo[key] = score(key)  # Linsear Write of " ".join(texts[i] for i in key)
         out[r] = value
     return out
 
@@ -197,7 +196,7 @@ def sentence_interval(
     else:
         per_doc_stats = []
         per_doc_obs = []
-        score = readability.linsear_scorer() if metric == "linsear_write_formula" else None
+        linsear = metric == "linsear_write_formula"
         for doc in docs:
             if metric in FORMULA_COUNTS:
                 counts = FORMULA_COUNTS[metric]
@@ -207,7 +206,9 @@ def sentence_interval(
                 obs = dict(zip(counts, doc.cs[-1, cols], strict=True))
                 per_doc_obs.append(float(formula(metric, obs)))
                 continue
-            if score is not None:
+            if linsear:
+                assert doc.texts is not None
+                score = readability.linsear_sequence_scorer(doc.texts)
                 # The estimate reads the opening 100 words, one sentence-aligned 100-word window;
                 # a replicate reads a random one. Centre on the windows' mean, not the opening.
                 reps = np.empty(n_boot)

