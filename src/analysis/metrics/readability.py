@@ -765,7 +765,7 @@ def _diversity_arrays(texts: pl.Series, trusted: pl.Series) -> tuple[np.ndarray,
 
     lists = _token_lists(texts, trusted)
     flat = lists.explode().drop_nulls()
-    ids = flat.cast(pl.Enum(flat.unique().sort())).to_physical().cast(pl.Int64).to_numpy()
+    ids = _frame.dense_codes(flat)[0].cast(pl.Int64).to_numpy()
     bounds = np.zeros(lists.len() + 1, dtype=np.int64)
     np.cumsum(lists.list.len().to_numpy(), out=bounds[1:])
     return mtld_batch(ids, bounds, MTLD_THRESHOLD), mattr_batch(ids, bounds, MATTR_WINDOW)
