@@ -84,7 +84,7 @@ _BLOCK_VALUES = 1 << 22
 
 
 def _minhash_rows(parts: Sequence[np.ndarray], *, num_perm: int, seed: int) -> np.ndarray:
-    """``MinHash(num_perm, seed, hashfunc=int)`` of each non-empty ``uint32`` array, updated with
+    """``MinHash(num_perm, seed, hashfunc=int)`` of each ``uint32`` array (none empty), updated with
     its values: one row of hash values per array, as datasketch 2.0's ``affine32`` scheme computes
     them (each value through datasketch's MurmurHash3 finalizer, then ``a * h + b`` modulo 2**32
     for each of the sketch's own permutations, the minimum over the values), for all arrays at
@@ -96,6 +96,8 @@ def _minhash_rows(parts: Sequence[np.ndarray], *, num_perm: int, seed: int) -> n
     if template.scheme != "affine32":
         raise RuntimeError(f"datasketch's default scheme is {template.scheme!r}, not affine32")
     a, b = (np.asarray(p, dtype=np.uint32) for p in template.permutations)
+    if any(len(p) == 0 for p in parts):  # reduceat cannot take an empty segment
+        raise ValueError("_minhash_rows: every set must hold at least one value")
     rows = np.empty((len(parts), num_perm), dtype=np.uint32)
     start = 0
     while start < len(parts):
