@@ -683,6 +683,8 @@ def test_compiled_matches_equal_the_numpy_reference():
         val_b = np.sort(rng.integers(0, spread, size=size_b).astype(np.uint64))
         if trial % 10 == 0:  # one value repeated past the limit
             val_b = np.sort(np.r_[val_b, np.full(MAX_OCCURRENCES + 1, 7, dtype=np.uint64)])
+        if trial % 2:  # full 64-bit hashes, as real shingles have
+            val_a, val_b = val_a + np.uint64(2**63), val_b + np.uint64(2**63)
         pos_a = rng.permutation(len(val_a)).astype(np.int64)
         pos_b = rng.permutation(len(val_b)).astype(np.int64)
         for same in (False, True):

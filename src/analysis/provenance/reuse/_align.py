@@ -32,36 +32,16 @@ def _match_kernel() -> Callable[..., tuple[np.ndarray, np.ndarray]]:
     import numba
 
     @numba.njit(cache=True, nogil=True)
-    def lower(values, x):
-        lo, hi = 0, len(values)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if values[mid] < x:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
-
-    @numba.njit(cache=True, nogil=True)
-    def upper(values, x):
-        lo, hi = 0, len(values)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if values[mid] <= x:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
-
-    @numba.njit(cache=True, nogil=True)
     def matches(val_a, pos_a, val_b, pos_b, same, most):
         n = len(val_a)
         left = np.empty(n, dtype=np.int64)
         count = np.empty(n, dtype=np.int64)
         total = 0
         for k in range(n):
-            lo = lower(val_b, val_a[k])
-            c = upper(val_b, val_a[k]) - lo
+            # np.searchsorted, not a helper function: a kernel that refers to another compiled
+            # function gets a new cache key in every process and is compiled again each time.
+            lo = np.searchsorted(val_b, val_a[k], side="left")
+            c = np.searchsorted(val_b, val_a[k], side="right") - lo
             if c <= (1 if same else 0) or c > most:
                 c = 0
             left[k] = lo
