@@ -48,6 +48,7 @@ from analysis.run.params import (
     ParameterSet,
     check_values,
     declared_parameters,
+    load_yaml,
     notebook_paths,
 )
 
@@ -663,6 +664,8 @@ def _finish(
     try:
         record["inputs"]["documents_by_status"] = _document_counts(tmp_dir)
         record.setdefault("stages", {})
+        if status == "succeeded" and "reused_from" not in record:
+            _report(record, tmp_dir, log)
         mf.write_manifest(tmp_dir, record)
         os.replace(tmp_dir, final)
     except OSError as exc:
@@ -690,6 +693,30 @@ def _finish(
             f"run {run_id} {status}: {error}; kept in {paths.display_path(final)}; LATEST unchanged"
         )
     return RunResult(run_id, final, status, error, record["notebooks"])
+
+
+def _report(record: dict[str, Any], tmp_dir: Path, log: Log) -> None:
+    """Write the run's HTML report (:mod:`analysis.report.site`); a failure is recorded in the
+    manifest's ``report`` and said, and the run keeps its tables, charts and notebooks."""
+    from analysis.report.site import REPORT_DIR, write_report
+
+    t0 = time.perf_counter()
+    try:
+        defaults = load_yaml(paths.PARAMS_FILE) if paths.PARAMS_FILE.is_file() else {}
+        written = write_report(tmp_dir, record, defaults)
+    except OSError:
+        raise  # a run folder that cannot be written fails the run (OutputError)
+    except Exception as exc:  # any table a notebook wrote may be odd; the run stands without it
+        record["report"] = {"error": _error_text(exc)}
+        log(f"report FAILED: {_error_text(exc)}; the tables, charts and notebooks are complete")
+        shutil.rmtree(tmp_dir / REPORT_DIR, ignore_errors=True)
+        return
+    seconds = round(time.perf_counter() - t0, 2)
+    index = written[0]
+    record["report"] = {"index": index.relative_to(tmp_dir).as_posix(), "duration_s": seconds}
+    size = index.stat().st_size / 1e6
+    pages = len(written) - 1
+    log(f"report: {REPORT_DIR}/index.html ({size:.1f} MB), {pages} notebook pages, {seconds:.1f} s")
 
 
 def _execute_quietly(
