@@ -7,6 +7,7 @@ own virtual environment under ``.nox/``, reused on later calls.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import nox
@@ -113,8 +114,17 @@ def baseline(session: nox.Session) -> None:
 
 @nox.session
 def lab(session: nox.Session) -> None:
-    """Open JupyterLab on the project with the kernel the notebooks use (python3 of this env)."""
+    """Open JupyterLab on the project with the kernel the notebooks use (python3 of this env).
+
+    nox -s lab                       # prints the URL to open (with its token)
+    nox -s lab -- --port 8890        # any option of jupyter lab
+    As root (a container, CI), --allow-root is added: Jupyter refuses root without it.
+    """
+    if not Path(session.virtualenv.location, ".analysis-install").is_file():
+        session.log("first start: installing JupyterLab and the project (a few minutes)")
     install(session, "lab")
+    # The kernel "python3" of this environment, named as the committed notebooks name it
+    # ("Python 3 (ipykernel)"), so opening one does not rewrite its metadata.
     session.run(
         "python",
         "-m",
@@ -124,9 +134,19 @@ def lab(session: nox.Session) -> None:
         "--name",
         "python3",
         "--display-name",
-        "Python 3 (analysis)",
+        "Python 3 (ipykernel)",
     )
-    session.run("jupyter", "lab", "--notebook-dir=.", *session.posargs)
+    root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    session.log("JupyterLab: open the http://127.0.0.1:... URL it prints below; Ctrl-C stops it")
+    session.run(
+        "jupyter",
+        "lab",
+        "--notebook-dir=.",
+        "--no-browser",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        *root,
+        *session.posargs,
+    )
 
 
 @nox.session

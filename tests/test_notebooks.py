@@ -103,7 +103,7 @@ def test_nbval_fails_when_a_seed_is_added(tmp_path):
     # the intake summary's total bytes, in the baseline and now, and the chart spec, all differ
     assert f"<td>5</td><td>{SEED_BYTES}</td>" in done.stdout
     assert f"<td>6</td><td>{SEED_BYTES + len(new)}</td>" in done.stdout
-    assert "mismatch 'application/vnd.vegalite.v6+json'" in done.stdout
+    assert "mismatch 'application/vnd.vega.v5+json'" in done.stdout  # the chart's first output
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)

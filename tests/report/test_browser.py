@@ -14,7 +14,13 @@ import pytest
 
 from analysis.__main__ import main
 from analysis.core import paths
-from analysis.report.browser import browser_page, chromium_path, load_report, screenshots
+from analysis.report.browser import (
+    browser_page,
+    chart_label_problems,
+    chromium_path,
+    load_report,
+    screenshots,
+)
 from analysis.run.runner import latest_run
 
 pytestmark = pytest.mark.slow
@@ -127,3 +133,127 @@ def test_screenshots_of_the_report(report, tmp_path):
     ]
     for path in written:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5_000
+
+
+def test_no_chart_label_leaves_its_canvas_or_overlaps_another(report):
+    with browser_page() as page:
+        load_report(page, report)
+        problems = chart_label_problems(page)
+    assert problems == []
+
+
+def test_the_label_check_finds_overlapping_rotated_and_clipped_labels():
+    """The measuring itself: labels placed to collide, rotated and not, and one cut off."""
+    need_chromium()
+    svg = (
+        '<svg width="200" height="100" xmlns="http://www.w3.org/2000/svg">'
+        '<text x="10" y="20" font-size="12">Kazakhstan</text>'
+        '<text x="30" y="24" font-size="12">Russia</text>'  # overlaps the first
+        '<text x="100" y="60" font-size="12">China</text>'  # alone
+        '<text transform="translate(150,90) rotate(-45)" font-size="12">The West</text>'
+        '<text transform="translate(158,90) rotate(-45)" font-size="12">Ukraine</text>'
+        '<text transform="translate(60,95) rotate(-45)" font-size="12">far</text>'
+        '<text transform="translate(85,95) rotate(-45)" font-size="12">apart</text>'
+        '<text x="185" y="50" font-size="12">Central Asia</text>'  # leaves the canvas
+        "</svg>"
+    )
+    with browser_page() as page:
+        page.set_content(
+            f'<figure class="chart" data-name="t"><div class="vega">{svg}</div></figure>'
+        )
+        problems = chart_label_problems(page)
+    found = sorted((p["kind"], p["label"]) for p in problems)
+    assert found == [
+        ("outside the canvas", "Central Asia"),
+        ("overlap", "Kazakhstan | Russia"),
+        ("overlap", "The West | Ukraine"),
+    ]
+
+
+def test_jupyterlab_shows_the_committed_charts_of_notebook_03_without_running_it(tmp_path):
+    """A committed notebook opened in JupyterLab 4, untrusted and not run: every chart is drawn
+    (the Vega 5 output), and opening it does not mark it modified."""
+    need_chromium()
+    import json
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    import nbformat
+
+    notebook = paths.NOTEBOOKS / "03_cross_outlet.ipynb"
+    charts = sum(
+        1
+        for cell in nbformat.read(notebook, as_version=4).cells
+        for output in cell.get("outputs", [])
+        if "application/vnd.vega.v5+json" in output.get("data", {})
+    )
+    assert charts >= 5
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    shutil.copy(notebook, folder)
+    settings = tmp_path / "settings"
+    for plugin, values in {
+        # every cell drawn at once (Lab draws only the cells in view by default)
+        "notebook-extension/tracker": {"windowingMode": "none"},
+        "apputils-extension/notification": {"fetchNews": "false"},
+    }.items():
+        target = settings / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(values))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = "analysis-test"
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTER_DATA_DIR=str(tmp_path / "data"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={folder}",
+            f"--LabApp.user_settings_dir={settings}",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.news_url=None",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}")
+                break
+            except OSError:
+                time.sleep(0.2)
+        with browser_page(1400, 1000) as page:
+            page.goto(f"http://127.0.0.1:{port}/lab/tree/{notebook.name}?token={token}")
+            page.wait_for_function(
+                f"document.querySelectorAll('.jp-RenderedVega5 .marks').length >= {charts}",
+                timeout=60_000,
+            )
+            page.wait_for_timeout(1_000)
+            drawn = page.evaluate(
+                "[...document.querySelectorAll('.jp-RenderedVega5 .marks')]"  # a canvas in Lab
+                ".map((marks) => marks.getBoundingClientRect().width)"
+            )
+            dirty = page.locator(".jp-mod-dirty").count()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert len(drawn) == charts and min(drawn) > 100
+    assert dirty == 0
+    assert (folder / notebook.name).read_bytes() == notebook.read_bytes()

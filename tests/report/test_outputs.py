@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+
 import altair as alt
 import polars as pl
 import pytest
 
-from analysis.report.outputs import VEGALITE_MIMETYPE, RunOutputs, spec_json
+from analysis.report.outputs import VEGA_MIMETYPE, VEGALITE_MIMETYPE, RunOutputs, spec_json
 
 FRAME = pl.DataFrame({"doc": ["b", "a", "c"], "n": [2, 1, None], "tags": [["x"], [], ["y", "z"]]})
 
@@ -59,12 +61,32 @@ def test_chart_spec_and_svg_are_written_and_displayed(tmp_path):
     assert shown.spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
     svg = (tmp_path / "charts" / "counts.svg").read_text()
     assert svg.startswith("<svg") and "Counts" in svg
+    # one font, registered with vl-convert and embedded in the SVG (the glyphs it uses)
+    assert shown.spec["config"]["font"] == "Liberation Sans"
+    assert 'font-family="Liberation Sans"' in svg
+    assert svg.count('@font-face{font-family:"Liberation Sans";font-weight:') == 2
+    png = (tmp_path / "charts" / "counts.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
     bundle = shown._repr_mimebundle_()
-    assert set(bundle) == {VEGALITE_MIMETYPE, "image/svg+xml", "text/plain"}
+    assert set(bundle) == {
+        VEGA_MIMETYPE,
+        VEGALITE_MIMETYPE,
+        "image/svg+xml",
+        "image/png",
+        "text/plain",
+    }
     assert bundle["text/plain"] == "<chart counts: Counts>"
+    # JupyterLab 4 draws Vega 5: the spec compiled by Vega-Lite 5
+    assert bundle[VEGA_MIMETYPE]["$schema"] == "https://vega.github.io/schema/vega/v5.json"
+    assert base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG"
+    # the PNG file is twice the size of the one displayed (for slides and print)
+    width = int.from_bytes(png[16:20], "big")
+    assert width == 2 * int.from_bytes(base64.b64decode(bundle["image/png"])[16:20], "big")
     # Determinism: the same chart gives the same bytes again.
     again = RunOutputs(tmp_path / "again").chart(chart, "counts")
     assert (again.svg, spec_json(again.spec)) == (shown.svg, spec_file.read_text())
+    assert (tmp_path / "again" / "charts" / "counts.png").read_bytes() == png
+    assert again._repr_mimebundle_() == bundle
 
 
 def test_a_large_table_is_parquet_only_and_exports_to_csv(tmp_path, monkeypatch):

@@ -124,33 +124,52 @@ def load_report(page: Page, index: Path, timeout_s: float = 60) -> ReportLoad:
 
 
 _LABELS = """() => {
+  // each label as the quadrilateral it covers on screen (rotation included), from getBBox
+  function corners(text) {
+    const box = text.getBBox();
+    const m = text.getScreenCTM();
+    return [[box.x, box.y], [box.x + box.width, box.y], [box.x + box.width, box.y + box.height],
+            [box.x, box.y + box.height]].map(([x, y]) => new DOMPoint(x, y).matrixTransform(m));
+  }
+  // separating axis test on two convex quadrilaterals, with a tolerance of one pixel
+  function overlap(a, b) {
+    for (const poly of [a, b]) {
+      for (let i = 0; i < 4; i++) {
+        const p = poly[i], q = poly[(i + 1) % 4];
+        const nx = q.y - p.y, ny = p.x - q.x, len = Math.hypot(nx, ny) || 1;
+        const project = (pts) => pts.map((r) => (r.x * nx + r.y * ny) / len);
+        const pa = project(a), pb = project(b);
+        if (Math.max(...pa) - 1 <= Math.min(...pb) || Math.max(...pb) - 1 <= Math.min(...pa)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
   const problems = [];
   for (const figure of document.querySelectorAll('figure.chart')) {
     const svg = figure.querySelector('.vega svg');
     if (!svg) continue;
     const canvas = svg.getBoundingClientRect();
-    const boxes = [];
+    const labels = [];
     for (const text of svg.querySelectorAll('text')) {
       const content = text.textContent.trim();
-      if (!content || text.getAttribute('opacity') === '0') continue;
-      const r = text.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0) continue;
-      const where = {x: r.left - canvas.left, y: r.top - canvas.top, w: r.width, h: r.height};
-      if (r.left < canvas.left - 0.5 || r.top < canvas.top - 0.5 ||
-          r.right > canvas.right + 0.5 || r.bottom > canvas.bottom + 0.5) {
-        problems.push({chart: figure.dataset.name, kind: 'outside the canvas', label: content,
-                       where});
+      if (!content || text.closest('[opacity="0"]')) continue;
+      const box = text.getBBox();
+      if (box.width === 0 || box.height === 0) continue;
+      const quad = corners(text);
+      const out = quad.some((r) => r.x < canvas.left - 0.5 || r.x > canvas.right + 0.5 ||
+                                   r.y < canvas.top - 0.5 || r.y > canvas.bottom + 0.5);
+      if (out) {
+        problems.push({chart: figure.dataset.name, kind: 'outside the canvas', label: content});
       }
-      boxes.push({label: content, r});
+      labels.push({content, quad});
     }
-    for (let i = 0; i < boxes.length; i++) {
-      for (let j = i + 1; j < boxes.length; j++) {
-        const a = boxes[i].r, b = boxes[j].r;
-        const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-        const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-        if (x > 1 && y > 1) {
+    for (let i = 0; i < labels.length; i++) {
+      for (let j = i + 1; j < labels.length; j++) {
+        if (overlap(labels[i].quad, labels[j].quad)) {
           problems.push({chart: figure.dataset.name, kind: 'overlap',
-                         label: boxes[i].label + ' | ' + boxes[j].label, where: {x, y}});
+                         label: labels[i].content + ' | ' + labels[j].content});
         }
       }
     }

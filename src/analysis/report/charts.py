@@ -3,19 +3,30 @@
 Charts stay readable at scale: per-document bars up to :data:`MAX_BARS` documents, a histogram
 beyond that, binned in polars so that the chart spec holds counts rather than 10,000 rows
 (Vega-Lite data embedded in a notebook is capped at 5,000 rows by Altair, and for good reason).
+
+Charts are meant for a paper: metrics, cue families and blocs carry human labels
+(:mod:`analysis.report.labels`; the tables keep the names), documents are named by their title or
+file name (:func:`document_names`), never by a hash, the n behind a share is printed beside it,
+axes of counts have integer ticks (:data:`COUNT_AXIS`), rotated labels get room enough not to
+touch, every panel of a wrapped facet draws its own axis (none hangs under an empty panel), and
+cell values are printed only in cells large enough to hold them. The browser tests measure every
+label of every chart of a run.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import PurePosixPath
 
 import altair as alt
 import polars as pl
 
 from analysis.provenance.outlets import UNKNOWN_OUTLET
+from analysis.report.labels import labelled
 
 __all__ = [
+    "COUNT_AXIS",
     "MAX_BARS",
     "STATUS_COLOURS",
     "TOP_OUTLETS",
@@ -24,6 +35,7 @@ __all__ = [
     "boilerplate_share",
     "cue_heatmap",
     "document_lengths",
+    "document_names",
     "document_similarity",
     "group_metric_intervals",
     "keyness_bars",
@@ -39,6 +51,63 @@ __all__ = [
 
 #: Most documents drawn as individual bars before a chart switches to a histogram.
 MAX_BARS = 40
+
+#: The axis of a count: whole numbers only (no 0.5 ticks), thousands separated.
+COUNT_AXIS = alt.Axis(tickMinStep=1, format=",d")
+#: Longest document label (title or file name) before it is cut with an ellipsis.
+DOCUMENT_LABEL = 40
+#: Rotated axis labels: the angle, and the least band width that keeps neighbours apart.
+LABEL_ANGLE = -45
+ROTATED_STEP = 18
+#: Most rows (and columns) of a heatmap whose cells print their value.
+CELL_TEXT_UP_TO = 12
+
+
+def _cut(text: str, size: int = DOCUMENT_LABEL) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def document_names(documents: pl.DataFrame) -> dict[str, str]:
+    """A readable, unique label for each ``source``: the title when there is one, else the file
+    name without folders and ``.txt``; cut to :data:`DOCUMENT_LABEL` characters. Documents
+    sharing a label are numbered in ``source`` order.
+
+    ``documents`` has ``source`` and, optionally, ``title`` (the ``provenance`` table).
+
+    >>> document_names(pl.DataFrame({"source": ["a/x.txt", "b/y.txt", "z.txt"],
+    ...                              "title": ["Astana talks", "Astana talks", None]}))
+    {'a/x.txt': 'Astana talks (1)', 'b/y.txt': 'Astana talks (2)', 'z.txt': 'z'}
+    """
+    frame = documents.sort("source")
+    titles = frame["title"].to_list() if "title" in frame.columns else [None] * frame.height
+    names: dict[str, str] = {}
+    for source, title in zip(frame["source"].to_list(), titles, strict=True):
+        if source is None:
+            continue
+        file = PurePosixPath(str(source)).name.removesuffix(".txt") or str(source)
+        names[source] = _cut(title) if title else _cut(file)
+    seen: dict[str, int] = {}
+    for name in names.values():
+        seen[name] = seen.get(name, 0) + 1
+    numbered: dict[str, int] = {}
+    for source, name in names.items():
+        if seen[name] > 1:
+            numbered[name] = numbered.get(name, 0) + 1
+            names[source] = f"{_cut(name, DOCUMENT_LABEL - 5)} ({numbered[name]})"
+    return names
+
+
+def _named(
+    frame: pl.DataFrame, names: Mapping[str, str] | None, column: str = "source"
+) -> pl.DataFrame:
+    """``frame`` with a ``document`` column: ``names[source]``, else the cut file name."""
+    values = frame[column].to_list()
+    fallback = document_names(pl.DataFrame({"source": values}, schema={"source": pl.String}))
+    return frame.with_columns(
+        pl.Series("document", [(names or {}).get(v) or fallback.get(v) for v in values], pl.String)
+    )
+
 
 STATUS_COLOURS = alt.Scale(
     domain=["ok", "duplicate", "rejected"], range=["#4c78a8", "#f58518", "#b6b6b6"]
@@ -62,12 +131,13 @@ def document_lengths(documents: pl.DataFrame) -> alt.Chart:
     """
     data = documents.select("source", "status", "bytes", "n_chars").sort("source")
     if data.height <= MAX_BARS:
+        data = _named(data, None)
         return (
             alt.Chart(data, title="Length of each input")
             .mark_bar()
             .encode(
                 x=alt.X("bytes:Q", title="Size (bytes)"),
-                y=alt.Y("source:N", title=None, sort=None),
+                y=alt.Y("document:N", title=None, sort=None),
                 color=alt.Color("status:N", scale=STATUS_COLOURS, title="Status"),
                 tooltip=["source:N", "status:N", "bytes:Q", "n_chars:Q"],
             )
@@ -80,7 +150,7 @@ def document_lengths(documents: pl.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("bin_start:Q", title="Size (bytes)", scale=alt.Scale(domainMin=0)),
             x2="bin_end:Q",
-            y=alt.Y("inputs:Q", title="Inputs", stack="zero"),
+            y=alt.Y("inputs:Q", title="Inputs", stack="zero", axis=COUNT_AXIS),
             color=alt.Color("status:N", scale=STATUS_COLOURS, title="Status"),
             tooltip=["bin_start:Q", "bin_end:Q", "status:N", "inputs:Q"],
         )
@@ -161,7 +231,7 @@ def timeline_frame(provenance: pl.DataFrame) -> pl.DataFrame:
         provenance.select(
             "doc_id",
             pl.col("outlet").fill_null(UNKNOWN_OUTLET),
-            pl.coalesce("title", "source").str.slice(0, 60).alias("document"),
+            pl.coalesce("title", "source").alias("document"),
             pl.col("date_earliest").str.to_date(strict=False).alias("start"),
             pl.col("date_latest").str.to_date(strict=False).alias("end"),
         )
@@ -178,6 +248,14 @@ def timeline_frame(provenance: pl.DataFrame) -> pl.DataFrame:
             .alias("kind")
         )
         .sort("outlet", "document", "doc_id")
+        .with_columns(
+            pl.col("document").map_elements(_cut, return_dtype=pl.String)
+            + pl.when(pl.col("document").is_duplicated())
+            .then(
+                pl.lit(" (") + pl.int_range(pl.len()).over("document").add(1).cast(pl.String) + ")"
+            )
+            .otherwise(pl.lit(""))
+        )
     )
 
 
@@ -205,7 +283,12 @@ def publication_timeline(
             .encode(
                 x=alt.X("yearmonth(month):T", title=None),
                 y=alt.Y("outlet:N", title=None),
-                color=alt.Color("documents:Q", scale=alt.Scale(scheme="blues"), title="Documents"),
+                color=alt.Color(
+                    "documents:Q",
+                    scale=alt.Scale(scheme="blues"),
+                    title="Documents",
+                    legend=alt.Legend(format=",d", tickMinStep=1),
+                ),
                 tooltip=[
                     "outlet:N",
                     alt.Tooltip("yearmonth(month):T", title="month"),
@@ -241,10 +324,13 @@ def publication_timeline(
     )
 
 
-def boilerplate_share(bodies: pl.DataFrame) -> alt.Chart | alt.LayerChart | alt.FacetChart:
+def boilerplate_share(
+    bodies: pl.DataFrame, names: Mapping[str, str] | None = None
+) -> alt.Chart | alt.LayerChart | alt.FacetChart:
     """Share of each document's characters that is boilerplate.
 
-    ``bodies`` is the ``bodies`` table with ``source`` and ``outlet`` joined on.
+    ``bodies`` is the ``bodies`` table with ``source`` and ``outlet`` joined on; ``names`` the
+    documents' labels (:func:`document_names`; default: file names).
 
     Beyond :data:`MAX_BARS` documents: the distribution per outlet (largest outlets).
     """
@@ -264,7 +350,10 @@ def boilerplate_share(bodies: pl.DataFrame) -> alt.Chart | alt.LayerChart | alt.
             .sort("outlet")
         )
         share = alt.Axis(format="%")
-        base = alt.Chart(stats).encode(y=alt.Y("outlet:N", title=None))
+        stats = stats.with_columns(
+            label=pl.col("outlet") + " (" + pl.col("documents").cast(pl.String) + ")"
+        )
+        base = alt.Chart(stats).encode(y=alt.Y("label:N", title="Outlet (documents)"))
         whisker = base.mark_rule().encode(
             x=alt.X("min:Q", title="Boilerplate share (min, quartiles, median, max)", axis=share),
             x2="max:Q",
@@ -278,11 +367,11 @@ def boilerplate_share(bodies: pl.DataFrame) -> alt.Chart | alt.LayerChart | alt.
             title="Share of boilerplate per document, by outlet", width=480
         )
     return (
-        alt.Chart(data.sort("source"), title="Share of boilerplate per document")
+        alt.Chart(_named(data.sort("source"), names), title="Share of boilerplate per document")
         .mark_bar()
         .encode(
             x=alt.X("boilerplate_share:Q", title="Boilerplate share", axis=alt.Axis(format="%")),
-            y=alt.Y("source:N", title=None, sort=None),
+            y=alt.Y("document:N", title=None, sort=None),
             color=alt.Color("outlet:N", title="Outlet"),
             tooltip=[
                 "source:N",
@@ -315,7 +404,7 @@ def quoted_by_outlet(quotes: pl.DataFrame, top: int = 15) -> alt.Chart:
         alt.Chart(data, title=f"Who is quoted, by outlet (top {top} speakers)")
         .mark_bar()
         .encode(
-            x=alt.X("sum(quotes):Q", title="Quotes"),
+            x=alt.X("sum(quotes):Q", title="Quotes", axis=COUNT_AXIS),
             y=alt.Y("speaker:N", title=None, sort="-x"),
             color=alt.Color("outlet:N", title="Outlet"),
             tooltip=["speaker:N", "outlet:N", "quotes:Q"],
@@ -324,12 +413,16 @@ def quoted_by_outlet(quotes: pl.DataFrame, top: int = 15) -> alt.Chart:
     )
 
 
-def readability_by_document(long: pl.DataFrame) -> alt.Chart:
+def readability_by_document(
+    long: pl.DataFrame, names: Mapping[str, str] | None = None
+) -> alt.Chart:
     """Each document's readability scores, one panel per metric, coloured by outlet.
 
-    ``long`` has ``source``, ``outlet``, ``metric``, ``value``. Beyond :data:`MAX_BARS` documents:
-    the median per outlet (largest outlets) with the interquartile range.
+    ``long`` has ``source``, ``outlet``, ``metric``, ``value``; ``names`` the documents' labels
+    (:func:`document_names`). Beyond :data:`MAX_BARS` documents: the median per outlet (largest
+    outlets) with the interquartile range.
     """
+    long = labelled(long, "metric")
     if long.select("source").n_unique() > MAX_BARS:
         stats = (
             long.with_columns(top_outlets(long["outlet"]).alias("outlet"))
@@ -342,7 +435,10 @@ def readability_by_document(long: pl.DataFrame) -> alt.Chart:
             )
             .sort("metric", "outlet")
         )
-        base = alt.Chart(stats).encode(y=alt.Y("outlet:N", title=None))
+        stats = stats.with_columns(
+            label=pl.col("outlet") + " (" + pl.col("documents").cast(pl.String) + ")"
+        )
+        base = alt.Chart(stats).encode(y=alt.Y("label:N", title="Outlet (documents)"))
         layer = alt.layer(
             base.mark_rule().encode(x=alt.X("q1:Q", title="Score (median, quartiles)"), x2="q3:Q"),
             base.mark_point(filled=True).encode(
@@ -356,11 +452,11 @@ def readability_by_document(long: pl.DataFrame) -> alt.Chart:
             .properties(title="Readability by outlet")
         )
     return (
-        alt.Chart(long.sort("metric", "source"))
+        alt.Chart(_named(long.sort("metric", "source"), names))
         .mark_point(filled=True, size=80)
         .encode(
             x=alt.X("value:Q", title="Score", scale=alt.Scale(zero=False)),
-            y=alt.Y("source:N", title=None),
+            y=alt.Y("document:N", title=None),
             color=alt.Color("outlet:N", title="Outlet"),
             tooltip=["source:N", "outlet:N", "metric:N", alt.Tooltip("value:Q", format=".2f")],
         )
@@ -371,8 +467,14 @@ def readability_by_document(long: pl.DataFrame) -> alt.Chart:
     )
 
 
-def cue_heatmap(rates: pl.DataFrame, by: str = "outlet") -> alt.Chart:
-    """Cues per 1,000 words, rows ``by`` (outlets or documents), columns cue families."""
+def cue_heatmap(
+    rates: pl.DataFrame, by: str = "outlet", names: Mapping[str, str] | None = None
+) -> alt.Chart:
+    """Cues per 1,000 words, rows ``by`` (outlets or documents), columns cue families.
+
+    A row is labelled with its words counted (the n behind its rates); documents by ``names``
+    (:func:`document_names`; default: file names).
+    """
     data = rates
     if data.select(by).n_unique() > MAX_BARS:
         keep = (
@@ -382,12 +484,23 @@ def cue_heatmap(rates: pl.DataFrame, by: str = "outlet") -> alt.Chart:
             .head(TOP_OUTLETS)[by]
         )
         data = data.filter(pl.col(by).is_in(keep.to_list()))
+    data = labelled(data.sort(by, "family"), "family").with_columns(
+        (
+            _named(data.sort(by, "family"), names, by)["document"] if by == "source" else pl.col(by)
+        ).alias("row")
+    )
+    data = data.with_columns(
+        label=pl.col("row")
+        + " ("
+        + pl.col("words").map_elements(lambda n: f"{n:,}", return_dtype=pl.String)
+        + " words)"
+    )
     return (
-        alt.Chart(data.sort(by, "family"), title="Cues per 1,000 words")
+        alt.Chart(data, title="Cues per 1,000 words")
         .mark_rect()
         .encode(
-            x=alt.X("family:N", title=None, axis=alt.Axis(labelAngle=-40)),
-            y=alt.Y(f"{by}:N", title=None),
+            x=alt.X("family:N", title=None, axis=alt.Axis(labelAngle=LABEL_ANGLE)),
+            y=alt.Y("label:N", title=None),
             color=alt.Color(
                 "per_1k_words:Q", title="per 1,000 words", scale=alt.Scale(scheme="orangered")
             ),
@@ -399,6 +512,7 @@ def cue_heatmap(rates: pl.DataFrame, by: str = "outlet") -> alt.Chart:
                 alt.Tooltip("per_1k_words:Q", format=".2f"),
             ],
         )
+        .properties(width=alt.Step(ROTATED_STEP + 4))
     )
 
 
@@ -410,12 +524,26 @@ def actor_blocs(actors: pl.DataFrame) -> alt.Chart:
         .agg(pl.col("count").sum().alias("mentions"))
         .sort("outlet", "bloc")
     )
+    data = labelled(data, "bloc").with_columns(
+        label=pl.col("outlet")
+        + " ("
+        + pl.col("mentions")
+        .sum()
+        .over("outlet")
+        .map_elements(lambda n: f"{n:,}", return_dtype=pl.String)
+        + ")"
+    )
     return (
         alt.Chart(data, title="Who is talked about: actor-bloc mentions by outlet")
         .mark_bar()
         .encode(
-            x=alt.X("mentions:Q", title="Mentions", stack="normalize", axis=alt.Axis(format="%")),
-            y=alt.Y("outlet:N", title=None),
+            x=alt.X(
+                "mentions:Q",
+                title="Share of mentions",
+                stack="normalize",
+                axis=alt.Axis(format="%"),
+            ),
+            y=alt.Y("label:N", title="Outlet (mentions)"),
             color=alt.Color("bloc:N", title="Bloc"),
             tooltip=["outlet:N", "bloc:N", "mentions:Q"],
         )
@@ -441,6 +569,7 @@ def group_metric_intervals(
     """
     if names is not None:
         metrics = metrics.filter(pl.col("metric").is_in(list(names)))
+    metrics = labelled(metrics, "metric")
     data = metrics.with_columns(
         label=pl.col("group") + " (" + pl.col("n_docs").cast(pl.String) + ")",
         sample=pl.when(pl.col("small_n"))
@@ -481,6 +610,7 @@ def group_metric_intervals(
         .properties(width=220)
         .facet(facet=alt.Facet("metric:N", title=None), columns=2)
         .resolve_scale(x="independent")
+        .resolve_axis(x="independent")
         .properties(title="Group estimates with bootstrap intervals")
     )
 
@@ -523,6 +653,7 @@ def keyness_bars(
         .properties(width=160, height=alt.Step(12))
         .facet(facet=alt.Facet("group:N", title=None), columns=3)
         .resolve_scale(y="independent")
+        .resolve_axis(x="independent")
         .properties(title=f"Words that mark each group (top {top_terms}; grey: |z| < 1.96)")
     )
 
@@ -550,9 +681,11 @@ def similarity_heatmap(similarity: pl.DataFrame, title: str) -> alt.LayerChart |
     ).unique(["a", "b"], keep="first", maintain_order=True)
     data = data.sort("a", "b")
     dark = 0.6 * _largest(data["cosine"])  # labels in white on the darkest cells
+    rows = data.select(pl.concat([pl.col("a"), pl.col("b")]).n_unique()).item()
+    printed = rows <= CELL_TEXT_UP_TO
     base = alt.Chart(data).encode(
-        x=alt.X("b:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
-        y=alt.Y("a:N", title=None, axis=alt.Axis(labelLimit=160)),
+        x=alt.X("b:N", title=None, axis=alt.Axis(labelAngle=LABEL_ANGLE, labelLimit=180)),
+        y=alt.Y("a:N", title=None, axis=alt.Axis(labelLimit=180)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("cosine:Q", title="cosine", scale=alt.Scale(domainMin=0, scheme="blues")),
@@ -568,21 +701,33 @@ def similarity_heatmap(similarity: pl.DataFrame, title: str) -> alt.LayerChart |
             ),
         )
     )
-    return alt.layer(cells, labels).properties(title=title)
+    step = alt.Step(30 if printed else ROTATED_STEP)
+    chart = alt.layer(cells, labels) if printed else alt.layer(cells)
+    return chart.properties(title=title, width=step, height=step)
 
 
-def document_similarity(pairs: pl.DataFrame, n_docs: int) -> alt.LayerChart | alt.FacetChart | None:
-    """Every document pair's cosine as a heatmap labelled by ``source``; ``None`` beyond
-    :data:`MAX_BARS` documents (then only the nearest neighbours are in the table).
+def document_similarity(
+    pairs: pl.DataFrame, n_docs: int, names: Mapping[str, str] | None = None
+) -> alt.LayerChart | alt.FacetChart | None:
+    """Every document pair's cosine as a heatmap labelled by ``names`` (:func:`document_names`;
+    default: file names); ``None`` beyond :data:`MAX_BARS` documents (then only the nearest
+    neighbours are in the table).
 
     ``pairs`` is :func:`analysis.compare.similarity.labelled_pairs` of the ``similarity`` table.
     """
     if n_docs > MAX_BARS:
         return None
-    labelled = pairs.select(
-        pl.col("source_a").alias("a"), pl.col("source_b").alias("b"), "cosine", n_a=1, n_b=1
+    sides = pl.concat([pairs["source_a"], pairs["source_b"]]).unique().sort()
+    given = _named(pl.DataFrame({"source": sides}), names)
+    shown = dict(zip(given["source"].to_list(), given["document"].to_list(), strict=True))
+    named = pairs.select(
+        pl.col("source_a").replace_strict(shown).alias("a"),
+        pl.col("source_b").replace_strict(shown).alias("b"),
+        "cosine",
+        n_a=1,
+        n_b=1,
     )
-    return similarity_heatmap(labelled, "Document similarity")
+    return similarity_heatmap(named, "Document similarity")
 
 
 def actor_framing_heatmap(framing: pl.DataFrame) -> alt.FacetChart:
@@ -597,13 +742,15 @@ def actor_framing_heatmap(framing: pl.DataFrame) -> alt.FacetChart:
     >>> actor_framing_heatmap(f).to_dict()["facet"]["field"]
     'bloc'
     """
-    data = framing.sort("bloc", "group", "family")
+    data = labelled(framing.sort("bloc", "group", "family"), "bloc", "family").with_columns(
+        label=pl.col("group") + " (" + pl.col("bloc_sentences").cast(pl.String) + ")"
+    )
     return (
         alt.Chart(data)
         .mark_rect()
         .encode(
-            x=alt.X("family:N", title=None, axis=alt.Axis(labelAngle=-40)),
-            y=alt.Y("group:N", title=None),
+            x=alt.X("family:N", title=None, axis=alt.Axis(labelAngle=LABEL_ANGLE)),
+            y=alt.Y("label:N", title="Group (sentences naming the bloc)"),
             color=alt.Color(
                 "share:Q",
                 title="share of the bloc's sentences",
@@ -619,7 +766,14 @@ def actor_framing_heatmap(framing: pl.DataFrame) -> alt.FacetChart:
                 alt.Tooltip("share:Q", format=".0%"),
             ],
         )
-        .properties(width=alt.Step(14), height=alt.Step(14))
+        # a fixed height: Vega-Lite 6 fails ("datum is not defined") on a step height of an
+        # independent scale in a wrapped facet; each panel's rows carry their own n
+        .properties(
+            width=alt.Step(ROTATED_STEP),
+            height=ROTATED_STEP * max(1, data.select(pl.col("group").n_unique()).item()),
+        )
         .facet(facet=alt.Facet("bloc:N", title=None), columns=4)
+        .resolve_scale(y="independent")
+        .resolve_axis(x="independent")
         .properties(title="How each bloc is framed: sentences naming it that carry a cue")
     )

@@ -11,13 +11,22 @@ Tables go to ``tables/<name>.parquet`` after an explicit sort, and a table of at
 32 MB instead of 99 MB). ``python -m analysis export RUN DIR`` writes the CSV of every table of a
 run into another folder (:func:`export_csv`), leaving the run as its manifest records it.
 
-Charts go to ``charts/<name>.vl.json`` (the Vega-Lite spec,
-keys sorted) and ``charts/<name>.svg`` (rendered by vl-convert). Neither holds timestamps or
-random ids.
+Charts go to ``charts/<name>.vl.json`` (the Vega-Lite spec, keys sorted),
+``charts/<name>.svg`` (rendered by vl-convert, with the glyphs of its text embedded:
+:mod:`analysis.report.fonts`) and ``charts/<name>.png`` (the same at twice the size, for
+slides and papers). None holds timestamps or random ids. Every chart's text is set in the
+package's one font (:data:`analysis.report.fonts.FAMILY`).
+
+In a notebook a chart displays as the Vega spec compiled by vl-convert's Vega-Lite 5.21
+(``application/vnd.vega.v5+json``): JupyterLab 4 renders Vega 5 and Vega-Lite up to 5, and no
+extension renders the Vega-Lite 6 that Altair 6 writes, whose spec is kept beside it for the
+report and other front ends. A PNG comes with it, which JupyterLab shows in notebooks it does not
+trust (a committed or executed notebook opened without running it), and the SVG for nbconvert.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -28,10 +37,12 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from analysis import registry
+from analysis.report import fonts
 
 __all__ = [
     "CSV_MAX_BYTES",
     "VEGALITE_MIMETYPE",
+    "VEGA_MIMETYPE",
     "ChartOutput",
     "RunOutputs",
     "csv_bytes",
@@ -48,6 +59,10 @@ if TYPE_CHECKING:
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v6+json"
+#: What JupyterLab 4 renders interactively: Vega 5 (compiled by :data:`VEGA5_FROM`).
+VEGA_MIMETYPE = "application/vnd.vega.v5+json"
+#: The last Vega-Lite line of vl-convert that compiles to Vega 5.
+VEGA5_FROM = "5.21"
 
 
 def _check_name(name: str) -> str:
@@ -110,24 +125,32 @@ def spec_json(spec: dict[str, Any]) -> str:
 
 
 class ChartOutput:
-    """A chart ready for display: interactive Vega-Lite in JupyterLab, SVG in static viewers.
+    """A chart ready for display: interactive in JupyterLab, a picture everywhere else.
 
-    The display bundle holds the Vega-Lite spec (no random ids, unlike Altair's HTML renderer),
-    the SVG rendering and a one-line text description, so nbval compares real chart content.
+    The display bundle holds the Vega spec JupyterLab 4 draws (:data:`VEGA_MIMETYPE`), the
+    Vega-Lite spec (no random ids, unlike Altair's HTML renderer), the SVG, a PNG (shown by
+    JupyterLab in untrusted notebooks) and a one-line text description; nbval compares all but
+    the PNG, so it compares real chart content.
     """
 
-    def __init__(self, name: str, spec: dict[str, Any], svg: str) -> None:
+    def __init__(
+        self, name: str, spec: dict[str, Any], svg: str, vega: dict[str, Any], png: bytes
+    ) -> None:
         self.name = name
         self.spec = spec
         self.svg = svg
+        self.vega = vega
+        self.png = png
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         title = self.spec.get("title")
         if isinstance(title, dict):
             title = title.get("text")
         return {
+            VEGA_MIMETYPE: self.vega,
             VEGALITE_MIMETYPE: self.spec,
             "image/svg+xml": self.svg,
+            "image/png": base64.b64encode(self.png).decode("ascii"),
             "text/plain": f"<chart {self.name}: {title or 'untitled'}>",
         }
 
@@ -181,14 +204,20 @@ class RunOutputs:
         return ordered
 
     def chart(self, chart: alt.TopLevelMixin, name: str) -> ChartOutput:
-        """Render ``chart`` to a spec and an SVG, write both, and return them for display."""
+        """Render ``chart`` in the package's font to a spec, an SVG and a PNG, write them, and
+        return them for display."""
         import vl_convert
 
         _check_name(name)
         spec = json.loads(spec_json(chart.to_dict()))
-        svg = vl_convert.vegalite_to_svg(spec)
+        spec.setdefault("config", {})["font"] = fonts.FAMILY
+        fonts.register()
+        svg = fonts.embed_in_svg(vl_convert.vegalite_to_svg(spec))
+        vega = vl_convert.vegalite_to_vega(spec, vl_version=VEGA5_FROM)
+        png = vl_convert.vegalite_to_png(spec, scale=1)
         target = self._target("charts", f"{name}.vl.json")
         if target is not None:
             target.write_text(spec_json(spec), encoding="utf-8")
             target.with_name(f"{name}.svg").write_text(svg, encoding="utf-8")
-        return ChartOutput(name, spec, svg)
+            target.with_name(f"{name}.png").write_bytes(vl_convert.vegalite_to_png(spec, scale=2))
+        return ChartOutput(name, spec, svg, vega, png)

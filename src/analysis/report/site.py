@@ -15,7 +15,8 @@
 
 The page works without a network: the Vega, Vega-Lite and vega-embed libraries come from the
 installed ``vl-convert-python`` (:func:`vl_convert.javascript_bundle`) and are written into the
-page; the page's own script and style are data files of the package (``data/report/``). Corpus
+page, as is the charts' one font (:func:`analysis.report.fonts.page_css`); the page's own script
+and style are data files of the package (``data/report/``). Corpus
 text never becomes markup: the narrative's markdown is rendered with raw HTML escaped, tables
 and cards are built by the script with ``textContent``, and JSON in ``<script>`` elements has
 ``<``, ``>`` and ``&`` escaped.
@@ -42,6 +43,7 @@ import polars as pl
 
 from analysis import registry
 from analysis.core.data import read_text
+from analysis.report import fonts
 
 __all__ = [
     "CELL_CHARS",
@@ -427,7 +429,7 @@ def write_report(
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Run {html.escape(run_id)}: report</title>"
-        f"<style>{read_text('report/report.css')}</style></head>\n"
+        f"<style>{fonts.page_css()}\n{read_text('report/report.css')}</style></head>\n"
         '<body data-charts-pending="0"><header>'
         f"<h1>How outlets write about Kazakhstan · run <code>{html.escape(run_id)}</code></h1>"
         f'<nav><ul><li><a href="#summary">Summary</a></li>{nav}'

@@ -152,7 +152,13 @@
   const figures = document.querySelectorAll("figure.chart");
   let pending = figures.length;
   document.body.dataset.chartsPending = String(pending);
-  figures.forEach((figure) => {
+  // Vega measures labels when it lays a chart out: the charts' font must be loaded by then, or
+  // labels measured in a fallback font overlap once the real one arrives.
+  const font = '"Liberation Sans"';
+  const loaded = document.fonts
+    ? Promise.all([document.fonts.load("11px " + font), document.fonts.load("bold 11px " + font)])
+    : Promise.resolve();
+  loaded.catch(() => null).then(() => figures.forEach((figure) => {
     const target = figure.querySelector(".vega");
     const options = { renderer: "svg", actions: { export: true, source: false, compiled: false, editor: false } };
     window.vegaEmbed(target, read(figure.dataset.spec), options)
@@ -165,5 +171,5 @@
         pending -= 1;
         document.body.dataset.chartsPending = String(pending);
       });
-  });
+  }));
 })();

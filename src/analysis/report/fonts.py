@@ -1,0 +1,109 @@
+"""The one font of every chart and of the report: Liberation Sans 2.1.5 (SIL OFL 1.1).
+
+Its regular and bold faces are data files of the package (``data/fonts/``, with the licence in
+``OFL.txt``), so a chart is laid out with the same metrics on every machine, whatever fonts the
+system has: :func:`register` hands the folder to vl-convert, and :data:`FAMILY` is the font of
+every chart's config (:func:`analysis.report.outputs.RunOutputs.chart`).
+
+An SVG file opened elsewhere (a co-author's viewer, a journal's system) would fall back to a
+local font with other widths, and labels would clip. :func:`embed_in_svg` therefore writes the
+glyphs the chart uses into the SVG itself (an ``@font-face`` with a subset made by fontTools:
+about 10 kB a face), so SVG and PNG look the same everywhere. :func:`page_css` does the same for
+the report page, with the Latin, Greek and Cyrillic glyphs.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import io
+import logging
+import re
+from pathlib import Path
+
+from analysis.core.data import data_file
+
+__all__ = ["FAMILY", "embed_in_svg", "font_folder", "page_css", "register", "subset"]
+
+#: The family name every chart and the report use.
+FAMILY = "Liberation Sans"
+_FACES = {"normal": "LiberationSans-Regular.ttf", "bold": "LiberationSans-Bold.ttf"}
+#: The report page's glyphs: Basic Latin to Latin Extended-B, Greek, Cyrillic, punctuation.
+_PAGE_RANGES = (*range(0x20, 0x250), *range(0x370, 0x530), *range(0x2000, 0x2070), 0x20AC, 0x2116)
+_TEXT = re.compile(r"<text\b([^>]*)>([^<]*)</text>")
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+
+
+def font_folder() -> Path:
+    """The folder of the package's font files."""
+    return Path(str(data_file("fonts")))
+
+
+@functools.cache
+def register() -> None:
+    """Make the package's font known to vl-convert (once per process)."""
+    import vl_convert
+
+    vl_convert.register_font_directory(str(font_folder()))
+
+
+@functools.lru_cache(maxsize=256)
+def subset(weight: str, text: str = "", unicodes: tuple[int, ...] = ()) -> bytes:
+    """The face ``weight`` (``normal`` or ``bold``) cut to the glyphs of ``text`` and
+    ``unicodes``, as TrueType bytes; the same arguments always give the same bytes.
+
+    >>> len(subset("normal", "Astana")) < 20_000
+    True
+    """
+    from fontTools import subset as ft_subset
+    from fontTools.ttLib import TTFont
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # "FFTM NOT subset": dropped, fine
+    # recalcTimestamp=False: the saved font keeps the source's date, not the time of the run
+    font = TTFont(font_folder() / _FACES[weight], recalcTimestamp=False)
+    options = ft_subset.Options()
+    options.drop_tables = [*options.drop_tables, "FFTM"]
+    cutter = ft_subset.Subsetter(options)
+    cutter.populate(text=text, unicodes=list(unicodes))
+    cutter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _face(weight: str, data: bytes) -> str:
+    encoded = base64.b64encode(data).decode("ascii")
+    return (
+        f'@font-face{{font-family:"{FAMILY}";font-weight:{weight};'
+        f"src:url(data:font/ttf;base64,{encoded}) format('truetype')}}"
+    )
+
+
+def embed_in_svg(svg: str) -> str:
+    """``svg`` with the glyphs its text uses embedded as ``@font-face`` rules (an SVG without
+    text is returned as it is).
+
+    >>> out = embed_in_svg('<svg width="9"><text font-weight="bold">Hi</text></svg>')
+    >>> out.startswith('<svg width="9"><defs><style>@font-face{font-family:"Liberation Sans"')
+    True
+    """
+    texts: dict[str, list[str]] = {"normal": [], "bold": []}
+    for attributes, content in _TEXT.findall(svg):
+        weight = "bold" if 'font-weight="bold"' in attributes else "normal"
+        texts[weight].append(html.unescape(content))
+    faces = [
+        _face(weight, subset(weight, "".join(sorted(set("".join(parts))))))
+        for weight, parts in texts.items()
+        if parts
+    ]
+    opening = _SVG_OPEN.search(svg)
+    if not faces or opening is None:
+        return svg
+    style = f"<defs><style>{''.join(faces)}</style></defs>"
+    return svg[: opening.end()] + style + svg[opening.end() :]
+
+
+def page_css() -> str:
+    """``@font-face`` rules for the report page (Latin, Greek and Cyrillic glyphs)."""
+    return "".join(_face(w, subset(w, unicodes=_PAGE_RANGES)) for w in _FACES)
