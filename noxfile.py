@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 import nox
@@ -37,6 +38,10 @@ def install(session: nox.Session, extras: str = "") -> None:
     if stamp.is_file() and stamp.read_text() == digest.hexdigest():
         session.log("environment is current (pyproject.toml, constraints.txt unchanged)")
         return
+    session.log(
+        f"installing the pinned environment into {session.virtualenv.location} "
+        "(pip is quiet meanwhile: about a minute the first time, more with JupyterLab)"
+    )
     session.install("-e", target, *CONSTRAINTS)
     stamp.write_text(digest.hexdigest())
 
@@ -54,11 +59,21 @@ def reproduce(session: nox.Session) -> None:
     session.run("python", "-m", "analysis", "run", *session.posargs)
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def verify(session: nox.Session) -> None:
-    """Re-hash a run against its manifest: nox -s verify [-- RUN_ID] (default LATEST)."""
-    install(session)
-    session.run("python", "-m", "analysis", "verify", *session.posargs)
+    """Re-hash a run against its manifest: nox -s verify [-- RUN_ID] (default LATEST).
+
+    Needs no environment: the check is the standard library only (analysis.run.manifest), run
+    by the Python that runs nox, so it installs nothing and shares nothing with reproduce.
+    """
+    session.run(
+        sys.executable,
+        "-m",
+        "analysis",
+        "verify",
+        *session.posargs,
+        env={"PYTHONPATH": str(Path("src").resolve())},
+    )
 
 
 @nox.session
@@ -120,8 +135,6 @@ def lab(session: nox.Session) -> None:
     nox -s lab -- --port 8890        # any option of jupyter lab
     As root (a container, CI), --allow-root is added: Jupyter refuses root without it.
     """
-    if not Path(session.virtualenv.location, ".analysis-install").is_file():
-        session.log("first start: installing JupyterLab and the project (a few minutes)")
     install(session, "lab")
     # The kernel "python3" of this environment, named as the committed notebooks name it
     # ("Python 3 (ipykernel)"), so opening one does not rewrite its metadata.

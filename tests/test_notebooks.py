@@ -104,6 +104,12 @@ def test_nbval_fails_when_a_seed_is_added(tmp_path):
     assert f"<td>5</td><td>{SEED_BYTES}</td>" in done.stdout
     assert f"<td>6</td><td>{SEED_BYTES + len(new)}</td>" in done.stdout
     assert "mismatch 'application/vnd.vega.v5+json'" in done.stdout  # the chart's first output
+    # each failing cell names what it writes and how to accept an intended change
+    assert (
+        "00_corpus: table documents, table intake_summary differ from the committed" in done.stdout
+    )
+    assert "00_corpus: chart document_lengths differs" in done.stdout
+    assert "If the change is intended: python3 -m nox -s baseline -- 00_corpus" in done.stdout
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)

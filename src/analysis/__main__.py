@@ -4,8 +4,9 @@ run         execute every notebook into a new ``outputs/<run-id>/`` (``nox -s re
 verify      check a run's manifest against its digest and re-hash its files against it
 export      write the CSV of every table of a run into another folder (large tables are
             Parquet only in the run)
-runs list   list the runs in ``outputs/`` with their status
-runs clean  remove temporary folders left by killed runs (never one still running)
+runs        list the runs in ``outputs/``: status, corpus, documents, size, changed parameters
+runs clean  remove failed and interrupted runs and the folders of killed runs, after asking
+            (``--yes`` for scripts); never a successful run or one still running
 baseline    re-execute the notebooks in place: the nbval regression baseline (``nox -s baseline``)
 
 Exit status: 0 success; 1 a run failed or could not be written (one ``error:`` line says why);
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import signal
 import sys
@@ -63,6 +65,11 @@ def _run(args: argparse.Namespace) -> int:
         grid_file = Path(args.grid).resolve()
         grid = P.load_yaml(grid_file)
     sets = P.build_sets(defaults, overrides, grid)
+    if args.name:
+        sets = [
+            dataclasses.replace(s, label=f"{args.name}-{s.label}" if s.label else args.name)
+            for s in sets
+        ]
     checked: set[tuple[str, int]] = set()
     for i, s in enumerate(sets, 1):  # every set is checked before the first one runs
         where = f"parameter set {i} ({s.label})" if len(sets) > 1 else ""
@@ -109,25 +116,56 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _runs(args: argparse.Namespace) -> int:
+    from analysis.run import params as P
     from analysis.run import runner
 
     outputs = Path(args.outputs).resolve()
     if args.action == "clean":
-        removed = runner.clean_stale(outputs, log=lambda m: print(m, file=sys.stderr))
-        print(f"removed {len(removed)} leftover folder(s) from {paths.display_path(outputs)}")
+        doomed = [r for r in runner.list_runs(outputs) if r.removable]
+        if not doomed:
+            print(f"nothing to remove in {paths.display_path(outputs)}")
+            return 0
+        size = sum(r.bytes for r in doomed) / 1e6
+        for r in doomed:
+            print(f"  {r.name}  {r.status}")
+        what = f"{len(doomed)} failed, interrupted or leftover run folder(s), {size:.1f} MB"
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print(f"would remove {what}: add --yes to remove them", file=sys.stderr)
+                return 1
+            if input(f"remove {what}? [y/N] ").strip().lower() not in ("y", "yes"):
+                print("nothing removed")
+                return 0
+        removed = runner.clean_runs(outputs, log=lambda m: print(m, file=sys.stderr))
+        print(f"removed {len(removed)} folder(s) from {paths.display_path(outputs)}")
         return 0
-    rows = runner.list_runs(outputs)
+    defaults = P.load_yaml(paths.PARAMS_FILE) if paths.PARAMS_FILE.is_file() else {}
+    rows = runner.list_runs(outputs, defaults)
     if not rows:
         print(f"no runs in {paths.display_path(outputs)}")
-    for row in rows:
-        print("  ".join(row))
+        return 0
+    table = [("run", "status", "corpus", "documents", "size", "parameters changed")]
+    table += [
+        (
+            r.name,
+            r.status,
+            r.corpus,
+            r.documents,
+            f"{r.bytes / 1e6:,.1f} MB",
+            " ".join(r.changed) or "-",
+        )
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(5)]
+    for row in table:
+        print("  ".join(v.ljust(w) for v, w in zip(row[:5], widths, strict=True)), row[5])
     return 0
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from analysis.run import manifest, runner
+    from analysis.run import manifest  # the standard library only: nox -s verify needs no env
 
-    run_dir = runner.find_run(args.run, Path(args.outputs).resolve())
+    run_dir = manifest.find_run(args.run, Path(args.outputs).resolve())
     result = manifest.verify(run_dir)
     print(result.report())
     return 0 if result.ok else 1
@@ -224,6 +262,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--grid", help="YAML grid: 'runs' (list of sets) and/or 'matrix' (NAME: [values])"
     )
+    run.add_argument(
+        "--name",
+        help="a label for the run id (outputs/<time>-LABEL/), before a grid set's own name",
+    )
     run.add_argument("--jobs", type=int, default=1, help="grid runs executed at once (default 1)")
     run.add_argument(
         "--workers",
@@ -270,8 +312,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--outputs", default=str(paths.OUTPUTS))
     export.set_defaults(func=_export)
 
-    runs = sub.add_parser("runs", help="list runs, or remove the leftovers of killed runs")
-    runs.add_argument("action", choices=["list", "clean"], help="list | clean")
+    runs = sub.add_parser(
+        "runs", help="list runs, or remove failed, interrupted and killed runs' folders"
+    )
+    runs.add_argument(
+        "action",
+        nargs="?",
+        default="list",
+        choices=["list", "clean"],
+        help="list (default): every run with status, corpus, documents, size and the "
+        "parameters that differ from params.yaml | clean: remove failed, interrupted and "
+        "leftover runs after asking",
+    )
+    runs.add_argument("--yes", action="store_true", help="clean without asking (scripts)")
     runs.add_argument("--outputs", default=str(paths.OUTPUTS))
     runs.set_defaults(func=_runs)
 

@@ -14,6 +14,7 @@ import pytest
 
 from analysis.__main__ import main
 from analysis.core import paths
+from analysis.report import fonts
 from analysis.report.browser import (
     browser_page,
     chart_label_problems,
@@ -158,9 +159,12 @@ def test_the_label_check_finds_overlapping_rotated_and_clipped_labels():
         "</svg>"
     )
     with browser_page() as page:
+        # the charts' own font, so the geometry is the same on every machine
         page.set_content(
+            f"<style>{fonts.page_css()} text {{font-family: 'Liberation Sans'}}</style>"
             f'<figure class="chart" data-name="t"><div class="vega">{svg}</div></figure>'
         )
+        page.evaluate("document.fonts.load('12px \"Liberation Sans\"')")
         problems = chart_label_problems(page)
     found = sorted((p["kind"], p["label"]) for p in problems)
     assert found == [

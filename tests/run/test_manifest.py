@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+from pathlib import Path
 
 from analysis.core import paths
 from analysis.run import manifest as mf
+
+SRC = Path(mf.__file__).resolve().parents[2]
 
 
 def make_run(tmp_path):
@@ -190,3 +193,33 @@ def test_verify_does_not_block_on_an_input_replaced_by_a_fifo(tmp_path):
         assert mf.verify(run).inputs_changed == [paths.display_path(seed)]
     finally:
         signal.alarm(0)
+
+
+def test_verify_needs_only_the_standard_library(tmp_path):
+    """``nox -s verify`` runs ``python -m analysis verify`` with no environment: the command
+    and the manifest module must import nothing beyond the standard library."""
+    import subprocess
+    import sys
+
+    run = tmp_path / "outputs" / "20260101T000000.000000Z"
+    (run / "tables").mkdir(parents=True)
+    (run / "tables" / "t.csv").write_text("a\n1\n")
+    mf.write_manifest(run, {"run_id": run.name, "status": "succeeded"})
+    (tmp_path / "outputs" / "LATEST").write_text(run.name + "\n")
+    probe = (
+        "import runpy, sys\n"
+        "sys.argv = ['analysis', 'verify', '--outputs', sys.argv[1]]\n"
+        "try:\n"
+        "    runpy.run_module('analysis', run_name='__main__')\n"
+        "except SystemExit as done:\n"
+        "    third = sorted(m.split('.')[0] for m in sys.modules\n"
+        "                   if m.split('.')[0] in ('polars', 'yaml', 'numpy', 'altair'))\n"
+        "    print(done.code, third)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(SRC)!r})\n{probe}",
+         str(tmp_path / "outputs")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
+    assert "OK: every output matches the manifest" in done.stdout

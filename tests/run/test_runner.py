@@ -507,8 +507,8 @@ def test_stale_temporary_folders_go_but_a_live_run_keeps_its_own(tmp_path, capsy
         assert main(["runs", "list", "--outputs", str(outputs)]) == 0
         listing = capsys.readouterr().out
         assert f"{live.name}  running" in listing and f"{killed.name}  stale" in listing
-        assert main(["runs", "clean", "--outputs", str(outputs)]) == 0
-        assert "removed 2 leftover folder(s)" in capsys.readouterr().out
+        assert main(["runs", "clean", "--yes", "--outputs", str(outputs)]) == 0
+        assert "removed 2 folder(s)" in capsys.readouterr().out
         assert sorted(p.name for p in outputs.iterdir()) == sorted([starting.name, live.name])
     finally:
         os.close(fd)
@@ -541,8 +541,53 @@ def test_a_killed_run_is_cleaned_by_the_next_but_not_while_it_runs(tmp_path):
         os.killpg(proc.pid, signal.SIGKILL)  # kill -9 the run and its kernel
         proc.wait()
     assert tmp_dir.is_dir()
-    assert main(["runs", "clean", "--outputs", str(outputs)]) == 0
+    assert main(["runs", "clean", "--yes", "--outputs", str(outputs)]) == 0
     assert not tmp_dir.exists()
+
+
+def test_runs_lists_what_differs_and_clean_asks_before_removing(tmp_path, capsys, monkeypatch):
+    """A named run, a failed and an interrupted one: ``runs`` shows each with the parameters it
+    changed and its size; ``runs clean`` removes the failed and interrupted ones only, and only
+    when told so (``--yes``) or answered yes."""
+    notebooks = tiny_notebooks(tmp_path / "nbs")
+    outputs = tmp_path / "outputs"
+    args = ["--outputs", str(outputs), "--no-progress", "--notebooks", str(notebooks)]
+    args += ["--params", str(notebooks / "params.yaml")]
+    assert main(["run", *args, "--name", "trial run", "-p", "max_bytes=40000"]) == 0
+    (named,) = [p for p in outputs.iterdir() if p.is_dir()]
+    assert named.name.endswith("Z-trial-run")
+    for status in ("failed", "interrupted"):
+        other = outputs / f"20260101T00000{len(status)}.000000Z.{status}"
+        other.mkdir()
+        mf.write_manifest(other, {"run_id": other.name, "status": status, "parameters": {}})
+    capsys.readouterr()
+    assert main(["runs", "--outputs", str(outputs)]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[0].split() == [
+        "run",
+        "status",
+        "corpus",
+        "documents",
+        "size",
+        "parameters",
+        "changed",
+    ]
+    row = next(line for line in listing if line.startswith(named.name))
+    assert "succeeded (LATEST)" in row and row.endswith(" max_bytes=40000") and " MB " in row
+    assert " seeds " in row  # the tiny notebook writes no documents table: no counts
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert main(["runs", "clean", "--outputs", str(outputs)]) == 1  # not asked: nothing goes
+    assert "add --yes" in capsys.readouterr().err
+    assert len([p for p in outputs.iterdir() if p.is_dir()]) == 3
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    assert main(["runs", "clean", "--outputs", str(outputs)]) == 0
+    assert len([p for p in outputs.iterdir() if p.is_dir()]) == 3
+    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    assert main(["runs", "clean", "--outputs", str(outputs)]) == 0
+    assert sorted(p.name for p in outputs.iterdir()) == sorted([named.name, LATEST])
+    assert main(["runs", "clean", "--yes", "--outputs", str(outputs)]) == 0
+    assert "nothing to remove" in capsys.readouterr().out
 
 
 _MOUNTED_RUN = r"""

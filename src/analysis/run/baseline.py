@@ -20,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 
-from analysis.run.runner import KERNEL_NAME, use_this_environment_kernel
+from analysis.run.runner import KERNEL_NAME, ipc_kernel_manager, use_this_environment_kernel
 
 __all__ = [
     "KEPT_METADATA",
@@ -47,6 +47,7 @@ def refresh(notebook: Path, *, timeout: int = 1800) -> float:
         timeout=timeout,
         record_timing=False,
         resources={"metadata": {"path": str(notebook.parent)}},
+        kernel_manager_class=ipc_kernel_manager(),
     ).execute()
     nb.metadata = nbformat.NotebookNode(
         {k: nb.metadata[k] for k in KEPT_METADATA if k in nb.metadata}

@@ -1,5 +1,8 @@
 """The run manifest: what produced a run, and checking a run against it.
 
+This module needs nothing beyond the standard library (``nox -s verify`` runs it without an
+environment; a test keeps it so).
+
 ``manifest.json`` in every run folder records the run id, times, status, git commit and dirty
 state, parameters, the SHA-256 of every input file, the SHA-256 of every output file, the Python
 and package versions, and each notebook's duration. :func:`verify` re-hashes a run's files.
@@ -28,14 +31,17 @@ from analysis.corpus.files import read_regular_file, walk_corpus
 
 __all__ = [
     "DIGEST",
+    "LATEST",
     "LOCK",
     "MANIFEST",
     "NOT_OUTPUTS",
     "Verification",
     "environment",
+    "find_run",
     "git_state",
     "hash_tree",
     "input_files",
+    "latest_run",
     "manifest_problem",
     "read_manifest",
     "sha256_file",
@@ -44,6 +50,8 @@ __all__ = [
 ]
 
 MANIFEST = "manifest.json"
+#: The file in ``outputs/`` naming the last successful run.
+LATEST = "LATEST"
 #: The manifest's own digest, in ``sha256sum`` format.
 DIGEST = "manifest.json.sha256"
 #: The runner's lock file (only present while a run is in progress).
@@ -167,6 +175,28 @@ def manifest_problem(run_dir: Path) -> str | None:
     if sha256_file(run_dir / MANIFEST) != recorded[0]:
         return f"{MANIFEST} was edited after the run (its SHA-256 differs from {DIGEST})"
     return None
+
+
+def latest_run(outputs_dir: Path = paths.OUTPUTS) -> Path | None:
+    """The run named by ``outputs/LATEST``, or ``None``."""
+    marker = outputs_dir / LATEST
+    if not marker.is_file():
+        return None
+    run = outputs_dir / marker.read_text(encoding="utf-8").strip()
+    return run if run.is_dir() else None
+
+
+def find_run(ref: str, outputs_dir: Path = paths.OUTPUTS) -> Path:
+    """Find a run by id, ``LATEST``, or path."""
+    if ref == LATEST:
+        run = latest_run(outputs_dir)
+        if run is None:
+            raise FileNotFoundError(f"no successful run yet ({outputs_dir / LATEST} is missing)")
+        return run
+    for candidate in (Path(ref), outputs_dir / ref):
+        if (candidate / MANIFEST).is_file():
+            return candidate
+    raise FileNotFoundError(f"no run {ref!r} (no manifest.json there or under {outputs_dir})")
 
 
 def read_manifest(run_dir: Path) -> dict[str, Any]:

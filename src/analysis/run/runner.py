@@ -21,15 +21,17 @@ still in progress.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import fcntl
+import json
 import os
 import re
 import shutil
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -43,6 +45,7 @@ from analysis.corpus.intake import check_corpus, has_ok_document
 from analysis.corpus.records import DEFAULT_MAX_BYTES
 from analysis.run import manifest as mf
 from analysis.run.fingerprint import fingerprint, reusable_run
+from analysis.run.manifest import find_run, latest_run
 from analysis.run.params import (
     SCHEMA,
     ParameterSet,
@@ -56,11 +59,14 @@ __all__ = [
     "CorpusError",
     "EmptyCorpusError",
     "OutputError",
+    "RunEntry",
     "RunResult",
+    "clean_runs",
     "clean_stale",
     "execute",
     "execute_many",
     "find_run",
+    "ipc_kernel_manager",
     "latest_run",
     "list_runs",
     "new_run_id",
@@ -68,7 +74,7 @@ __all__ = [
 ]
 
 KERNEL_NAME = "python3"
-LATEST = "LATEST"
+LATEST = mf.LATEST
 DEFAULT_CELL_TIMEOUT = 1800
 #: Lock file inside a run's temporary folder; holds the owner's pid. Not an output.
 LOCK = mf.LOCK
@@ -120,28 +126,6 @@ def new_run_id(label: str | None = None, now: dt.datetime | None = None) -> str:
         if safe:
             return f"{stamp}-{safe}"
     return stamp
-
-
-def latest_run(outputs_dir: Path = paths.OUTPUTS) -> Path | None:
-    """The run named by ``outputs/LATEST``, or ``None``."""
-    marker = outputs_dir / LATEST
-    if not marker.is_file():
-        return None
-    run = outputs_dir / marker.read_text(encoding="utf-8").strip()
-    return run if run.is_dir() else None
-
-
-def find_run(ref: str, outputs_dir: Path = paths.OUTPUTS) -> Path:
-    """Find a run by id, ``LATEST``, or path."""
-    if ref == LATEST:
-        run = latest_run(outputs_dir)
-        if run is None:
-            raise FileNotFoundError(f"no successful run yet ({outputs_dir / LATEST} is missing)")
-        return run
-    for candidate in (Path(ref), outputs_dir / ref):
-        if (candidate / mf.MANIFEST).is_file():
-            return candidate
-    raise FileNotFoundError(f"no run {ref!r} (no manifest.json there or under {outputs_dir})")
 
 
 def _write_latest(outputs_dir: Path, run_id: str) -> None:
@@ -213,10 +197,38 @@ def clean_stale(outputs_dir: Path = paths.OUTPUTS, log: Log = _stderr) -> list[s
     return removed
 
 
-def list_runs(outputs_dir: Path = paths.OUTPUTS) -> list[tuple[str, str, str, str]]:
-    """Every run folder, oldest first: name, status (``LATEST`` marked), start time, documents.
+@dataclass(frozen=True)
+class RunEntry:
+    """One folder of ``outputs/`` as ``runs list`` shows it."""
 
-    Temporary folders of runs in progress or killed are listed as ``running`` or ``stale``.
+    name: str
+    status: str
+    corpus: str = ""
+    #: parameters whose value differs from the defaults, as ``name=value``
+    changed: tuple[str, ...] = ()
+    documents: str = ""
+    bytes: int = 0
+    #: ``runs clean`` removes it: a failed, interrupted or killed run
+    removable: bool = False
+
+
+def _folder_bytes(folder: Path) -> int:
+    total = 0
+    for path in folder.rglob("*"):
+        with contextlib.suppress(OSError):
+            if path.is_file() and not path.is_symlink():
+                total += path.stat().st_size
+    return total
+
+
+def list_runs(
+    outputs_dir: Path = paths.OUTPUTS, defaults: Mapping[str, Any] | None = None
+) -> list[RunEntry]:
+    """Every run folder, oldest first: status (``LATEST`` marked), corpus, the parameters that
+    differ from ``defaults`` (``params.yaml``), documents by status and size on disk.
+
+    Temporary folders of runs in progress or killed are listed as ``running`` or ``stale``;
+    failed, interrupted and stale ones are :attr:`RunEntry.removable` (``runs clean``).
     """
     if not outputs_dir.is_dir():
         return []
@@ -226,22 +238,53 @@ def list_runs(outputs_dir: Path = paths.OUTPUTS) -> list[tuple[str, str, str, st
     for entry in sorted(outputs_dir.iterdir()):
         if not entry.is_dir() or entry.is_symlink():
             continue
+        size = _folder_bytes(entry)
         if entry.name.startswith(".tmp-"):
-            state = "stale (runs clean removes it)" if _is_stale(entry, now) else "running"
-            rows.append((entry.name, state, "", ""))
+            stale = _is_stale(entry, now)
+            state = "stale (left by a killed run)" if stale else "running"
+            rows.append(RunEntry(entry.name, state, bytes=size, removable=stale))
             continue
         if entry.name.startswith("."):
             continue
         try:
             m = mf.read_manifest(entry)
         except (OSError, ValueError):
-            rows.append((entry.name, "no readable manifest", "", ""))
+            rows.append(RunEntry(entry.name, "no readable manifest", bytes=size))
             continue
-        status = str(m.get("status", "?")) + (" (LATEST)" if latest == entry else "")
+        status = str(m.get("status", "?"))
+        shown = status + (" (LATEST)" if latest == entry else "")
         counts = (m.get("inputs") or {}).get("documents_by_status") or {}
-        docs = ", ".join(f"{k} {v}" for k, v in counts.items())
-        rows.append((entry.name, status, str(m.get("started_at", "")), docs))
+        given = m.get("parameters") or {}
+        changed = tuple(
+            f"{k}={json.dumps(v, ensure_ascii=False)}"
+            for k, v in sorted(given.items())
+            if k != "corpus" and defaults is not None and k in defaults and defaults[k] != v
+        )
+        rows.append(
+            RunEntry(
+                entry.name,
+                shown,
+                corpus=str(given.get("corpus") or ""),
+                changed=changed,
+                documents=", ".join(f"{v:,} {k}" for k, v in sorted(counts.items())),
+                bytes=size,
+                removable=status in ("failed", "interrupted"),
+            )
+        )
     return rows
+
+
+def clean_runs(outputs_dir: Path = paths.OUTPUTS, log: Log = _stderr) -> list[str]:
+    """Remove failed and interrupted runs and the temporary folders of killed runs (never a
+    successful run, ``LATEST`` or a run in progress). Returns the names removed."""
+    removed = clean_stale(outputs_dir, log)
+    for entry in list_runs(outputs_dir):
+        if entry.removable and not entry.name.startswith(".tmp-"):
+            shutil.rmtree(outputs_dir / entry.name, ignore_errors=True)
+            if not (outputs_dir / entry.name).exists():
+                removed.append(entry.name)
+                log(f"removed {entry.name}: {entry.status}")
+    return removed
 
 
 def _pid_alive(pid: int) -> bool:
@@ -507,6 +550,28 @@ def _previous_durations(outputs_dir: Path) -> dict[str, float]:
         return {}
 
 
+def ipc_kernel_manager() -> type:
+    """A kernel manager whose kernels talk over Unix sockets in the temporary folder.
+
+    Over TCP without CurveZMQ keys every kernel prints "Kernel is running over TCP without
+    encryption" (ipykernel 7); over IPC it has nothing to warn about, and kernels started at once
+    cannot race for one free port. Each kernel's sockets get their own name.
+    """
+    import tempfile
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import CaselessStrEnum
+
+    class IPCKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        def _ip_default(self) -> str:
+            return os.path.join(tempfile.gettempdir(), f"analysis-kernel-{uuid.uuid4().hex[:16]}")
+
+    return IPCKernelManager
+
+
 def _execute_notebook(
     args: tuple[Path, Path, dict[str, Any], int, bool],
 ) -> tuple[str, float, str | None]:
@@ -525,6 +590,7 @@ def _execute_notebook(
                 progress_bar=progress,
                 cwd=str(nb.parent),
                 execution_timeout=cell_timeout,
+                kernel_manager_class=ipc_kernel_manager(),
             )
         except Exception as exc:  # papermill, nbclient and the kernel raise many types
             text = _error_text(exc)
