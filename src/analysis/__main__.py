@@ -136,7 +136,8 @@ def _runs(args: argparse.Namespace) -> int:
             if input(f"remove {what}? [y/N] ").strip().lower() not in ("y", "yes"):
                 print("nothing removed")
                 return 0
-        removed = runner.clean_runs(outputs, log=lambda m: print(m, file=sys.stderr))
+        shown = [r.name for r in doomed]
+        removed = runner.clean_runs(outputs, log=lambda m: print(m, file=sys.stderr), only=shown)
         print(f"removed {len(removed)} folder(s) from {paths.display_path(outputs)}")
         return 0
     defaults = P.load_yaml(paths.PARAMS_FILE) if paths.PARAMS_FILE.is_file() else {}

@@ -116,7 +116,8 @@ def test_the_exported_notebooks_fetch_nothing_and_keep_markup_as_text(report):
             assert charts.count() >= 1, path.name
             assert charts.first.evaluate("(img) => img.naturalWidth") > 100, path.name
     assert dialogs == []
-    assert all(url.startswith("file://") or url.startswith("data:") for url in requests), requests
+    run = report.parent.parent.resolve().as_uri() + "/"
+    assert all(url.startswith((run, "data:")) for url in requests), requests
     for path in pages:
         assert "<script>alert" not in path.read_text(encoding="utf-8"), path.name
 
@@ -229,6 +230,7 @@ def test_jupyterlab_shows_the_committed_charts_of_notebook_03_without_running_it
             f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={folder}",
             f"--LabApp.user_settings_dir={settings}",
+            "--ServerApp.port_retries=0",  # the port chosen above, or fail
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.news_url=None",
         ],
@@ -237,12 +239,14 @@ def test_jupyterlab_shows_the_committed_charts_of_notebook_03_without_running_it
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(150):
+        for _ in range(300):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}")
-                break
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}"):
+                    break
             except OSError:
                 time.sleep(0.2)
+        else:
+            pytest.fail(f"JupyterLab did not answer on port {port} within a minute")
         with browser_page(1400, 1000) as page:
             page.goto(f"http://127.0.0.1:{port}/lab/tree/{notebook.name}?token={token}")
             page.wait_for_function(
@@ -257,7 +261,11 @@ def test_jupyterlab_shows_the_committed_charts_of_notebook_03_without_running_it
             dirty = page.locator(".jp-mod-dirty").count()
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     assert len(drawn) == charts and min(drawn) > 100
     assert dirty == 0
     assert (folder / notebook.name).read_bytes() == notebook.read_bytes()

@@ -103,7 +103,7 @@ _CHARTS = """() => [...document.querySelectorAll('figure.chart')].map((f) => {
 def load_report(page: Page, index: Path, timeout_s: float = 60) -> ReportLoad:
     """Open ``index`` in ``page`` and wait for every chart; see the module docstring."""
     found = ReportLoad()
-    folder = index.parent.parent.resolve().as_uri()  # the run folder: links to tables, charts
+    folder = index.parent.parent.resolve().as_uri() + "/"  # the run folder: tables, charts
 
     def on_dialog(dialog: Any) -> None:
         found.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -206,6 +206,7 @@ def screenshots(page: Page, folder: Path) -> list[Path]:
         link = table.locator("td a").first
         if link.count():
             link.click()
+            page.locator("#doc-panel").wait_for(state="visible", timeout=5_000)
             card = folder / "report-card.png"
             page.screenshot(path=card)
             written.append(card)

@@ -225,13 +225,17 @@ def timeline_frame(provenance: pl.DataFrame) -> pl.DataFrame:
     """Each document placed in time: its stated date, or the bounds inferred from the text.
 
     ``kind`` is ``stated date`` (earliest == latest), ``inferred range`` (both bounds),
-    ``written after`` or ``written before`` (one bound), or ``undated`` (no bound; no dates).
+    ``written after`` or ``written before`` (one bound), or ``undated`` (no bound; no dates);
+    ``document`` the document's label (:func:`document_names`: one label per document).
     """
+    names = document_names(provenance)
     return (
         provenance.select(
             "doc_id",
             pl.col("outlet").fill_null(UNKNOWN_OUTLET),
-            pl.coalesce("title", "source").alias("document"),
+            pl.col("source")
+            .replace_strict(names, default=None, return_dtype=pl.String)
+            .alias("document"),
             pl.col("date_earliest").str.to_date(strict=False).alias("start"),
             pl.col("date_latest").str.to_date(strict=False).alias("end"),
         )
@@ -248,14 +252,6 @@ def timeline_frame(provenance: pl.DataFrame) -> pl.DataFrame:
             .alias("kind")
         )
         .sort("outlet", "document", "doc_id")
-        .with_columns(
-            pl.col("document").map_elements(_cut, return_dtype=pl.String)
-            + pl.when(pl.col("document").is_duplicated())
-            .then(
-                pl.lit(" (") + pl.int_range(pl.len()).over("document").add(1).cast(pl.String) + ")"
-            )
-            .otherwise(pl.lit(""))
-        )
     )
 
 

@@ -31,7 +31,8 @@ FAMILY = "Liberation Sans"
 _FACES = {"normal": "LiberationSans-Regular.ttf", "bold": "LiberationSans-Bold.ttf"}
 #: The report page's glyphs: Basic Latin to Latin Extended-B, Greek, Cyrillic, punctuation.
 _PAGE_RANGES = (*range(0x20, 0x250), *range(0x370, 0x530), *range(0x2000, 0x2070), 0x20AC, 0x2116)
-_TEXT = re.compile(r"<text\b([^>]*)>([^<]*)</text>")
+_TEXT = re.compile(r"<text\b([^>]*)>(.*?)</text>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 
 
@@ -91,7 +92,7 @@ def embed_in_svg(svg: str) -> str:
     texts: dict[str, list[str]] = {"normal": [], "bold": []}
     for attributes, content in _TEXT.findall(svg):
         weight = "bold" if 'font-weight="bold"' in attributes else "normal"
-        texts[weight].append(html.unescape(content))
+        texts[weight].append(html.unescape(_TAG.sub("", content)))  # lines are <tspan>s
     faces = [
         _face(weight, subset(weight, "".join(sorted(set("".join(parts))))))
         for weight, parts in texts.items()

@@ -26,6 +26,7 @@ trust (a committed or executed notebook opened without running it), and the SVG 
 
 from __future__ import annotations
 
+import ast
 import base64
 import json
 import os
@@ -45,6 +46,7 @@ __all__ = [
     "VEGA_MIMETYPE",
     "ChartOutput",
     "RunOutputs",
+    "cell_writes",
     "csv_bytes",
     "export_csv",
     "spec_json",
@@ -117,6 +119,30 @@ def export_csv(run_dir: Path, folder: Path) -> list[Path]:
         _csv_ready(pl.read_parquet(parquet)).write_csv(target)
         written.append(target)
     return written
+
+
+def cell_writes(source: str) -> list[tuple[str, str]]:
+    r"""The tables and charts a notebook cell writes by name: ``("table" | "chart", name)`` for
+    each ``<RunOutputs>.table(frame, "name")`` / ``.chart(chart, "name")`` call, in order (a
+    name held in a variable is not known here). Code that does not parse writes nothing.
+
+    >>> cell_writes('out.table(f(g(x)), "segments")\nout.chart(c.x(w(a, b)), name="x")')
+    [('table', 'segments'), ('chart', 'x')]
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr not in ("table", "chart"):
+            continue
+        given = [*node.args[1:2], *(k.value for k in node.keywords if k.arg == "name")]
+        if given and isinstance(given[0], ast.Constant) and isinstance(given[0].value, str):
+            found.append((node.func.attr, given[0].value, node.lineno, node.col_offset))
+    return [(kind, name) for kind, name, *_ in sorted(found, key=lambda f: (f[2], f[3]))]
 
 
 def spec_json(spec: dict[str, Any]) -> str:

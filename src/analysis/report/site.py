@@ -44,6 +44,7 @@ import polars as pl
 from analysis import registry
 from analysis.core.data import read_text
 from analysis.report import fonts
+from analysis.report.outputs import cell_writes
 
 __all__ = [
     "CELL_CHARS",
@@ -74,7 +75,6 @@ CARD_FIELDS = ("outlet", "title", "author", "published_at", "dateline", "languag
 
 _VEGALITE = "application/vnd.vegalite."
 _CHART_NAME = re.compile(r"^<chart ([a-z0-9_]+):")
-_STRING = re.compile(r"""["']([a-z0-9_]+)["']""")
 
 
 def script_json(value: Any) -> str:
@@ -198,7 +198,7 @@ def _charts(cell: nbformat.NotebookNode) -> Iterator[tuple[str, dict[str, Any]]]
         if spec is None:
             continue
         found = _CHART_NAME.match(str(data.get("text/plain", "")))
-        yield (found.group(1) if found else f"chart_{len(spec)}"), dict(spec)
+        yield (found.group(1) if found else "chart"), dict(spec)
 
 
 class _Page:
@@ -206,6 +206,7 @@ class _Page:
 
     def __init__(self, run_dir: Path) -> None:
         self.run_dir = run_dir
+        self.charts: dict[str, int] = {}
         self.parts: list[str] = []
         self.data: dict[str, Any] = {}
         self.doc_ids: dict[str, None] = {}
@@ -215,6 +216,8 @@ class _Page:
 
     def chart(self, name: str, spec: dict[str, Any]) -> None:
         key = f"spec-{len(self.data)}"
+        self.charts[name] = self.charts.get(name, 0) + 1
+        anchor = name if self.charts[name] == 1 else f"{name}-{self.charts[name]}"
         self.data[key] = spec
         links = [
             f'<a href="../charts/{name}.{ext}">{label}</a>'
@@ -227,7 +230,7 @@ class _Page:
             else ""
         )
         self.add(
-            f'<figure class="chart" id="chart-{name}" data-spec="{key}" data-name="{name}">'
+            f'<figure class="chart" id="chart-{anchor}" data-spec="{key}" data-name="{name}">'
             f'<div class="vega"></div>{fallback}'
             f"<figcaption>{name} · {' · '.join(links)}</figcaption></figure>"
         )
@@ -330,10 +333,13 @@ def _cards(run_dir: Path, doc_ids: Sequence[str]) -> dict[str, Any]:
         )
         for doc_id, *rest in found.iter_rows():
             cards[doc_id]["evidence"].append([_cell(v) for v in rest])
+    from analysis.report.charts import document_names  # the charts' names for documents
+
+    named = [(d, c["source"], c["fields"].get("title")) for d, c in cards.items() if c["source"]]
+    frame = pl.DataFrame(named, schema=["doc_id", "source", "title"], orient="row")
+    labels = document_names(frame) if named else {}
     for card in cards.values():
-        title = card["fields"].get("title")
-        source = str(card.get("source") or "")
-        card["label"] = title or source.rsplit("/", 1)[-1] or None
+        card["label"] = labels.get(card["source"])
     return cards
 
 
@@ -365,8 +371,8 @@ def _notebook_section(page: _Page, notebook: Path) -> None:
             continue
         for name, spec in _charts(cell):
             page.chart(name, spec)
-        for name in _STRING.findall(cell.source):
-            if name in tables and name not in placed:
+        for kind, name in cell_writes(cell.source):
+            if kind == "table" and name in tables and name not in placed:
                 placed.add(name)
                 page.table(tables[name])
     rest = [t for n, t in tables.items() if n not in placed]
@@ -430,7 +436,7 @@ def write_report(
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Run {html.escape(run_id)}: report</title>"
         f"<style>{fonts.page_css()}\n{read_text('report/report.css')}</style></head>\n"
-        '<body data-charts-pending="0"><header>'
+        "<body><header>"
         f"<h1>How outlets write about Kazakhstan · run <code>{html.escape(run_id)}</code></h1>"
         f'<nav><ul><li><a href="#summary">Summary</a></li>{nav}'
         '<li><a href="#parameters">Parameters</a></li>'

@@ -274,12 +274,17 @@ def list_runs(
     return rows
 
 
-def clean_runs(outputs_dir: Path = paths.OUTPUTS, log: Log = _stderr) -> list[str]:
+def clean_runs(
+    outputs_dir: Path = paths.OUTPUTS, log: Log = _stderr, only: Sequence[str] | None = None
+) -> list[str]:
     """Remove failed and interrupted runs and the temporary folders of killed runs (never a
-    successful run, ``LATEST`` or a run in progress). Returns the names removed."""
-    removed = clean_stale(outputs_dir, log)
+    successful run, ``LATEST`` or a run in progress); with ``only``, just those of them that
+    were shown and confirmed. Returns the names removed."""
+    removed = clean_stale(outputs_dir, log) if only is None else []
     for entry in list_runs(outputs_dir):
-        if entry.removable and not entry.name.startswith(".tmp-"):
+        if only is not None and entry.name not in only:
+            continue
+        if entry.removable and (only is not None or not entry.name.startswith(".tmp-")):
             shutil.rmtree(outputs_dir / entry.name, ignore_errors=True)
             if not (outputs_dir / entry.name).exists():
                 removed.append(entry.name)
@@ -683,8 +688,8 @@ def _reuse(
     try:
         for src in sorted(earlier.rglob("*")):
             rel = src.relative_to(earlier)
-            if not src.is_file() or rel.as_posix() in mf.NOT_OUTPUTS:
-                continue
+            if not src.is_file() or rel.as_posix() in mf.NOT_OUTPUTS or rel.parts[0] == "report":
+                continue  # the report names its run: the new run writes its own
             dst = tmp_dir / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -730,7 +735,7 @@ def _finish(
     try:
         record["inputs"]["documents_by_status"] = _document_counts(tmp_dir)
         record.setdefault("stages", {})
-        if status == "succeeded" and "reused_from" not in record:
+        if status == "succeeded":  # a reused run gets its own (its id, times, parameters)
             _report(record, tmp_dir, log)
         mf.write_manifest(tmp_dir, record)
         os.replace(tmp_dir, final)
@@ -770,9 +775,7 @@ def _report(record: dict[str, Any], tmp_dir: Path, log: Log) -> None:
     try:
         defaults = load_yaml(paths.PARAMS_FILE) if paths.PARAMS_FILE.is_file() else {}
         written = write_report(tmp_dir, record, defaults)
-    except OSError:
-        raise  # a run folder that cannot be written fails the run (OutputError)
-    except Exception as exc:  # any table a notebook wrote may be odd; the run stands without it
+    except Exception as exc:  # a full disk, an odd table: the run stands without its report
         record["report"] = {"error": _error_text(exc)}
         log(f"report FAILED: {_error_text(exc)}; the tables, charts and notebooks are complete")
         shutil.rmtree(tmp_dir / REPORT_DIR, ignore_errors=True)

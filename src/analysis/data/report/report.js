@@ -6,6 +6,7 @@
   const PAGE = 20;
   const read = (key) => JSON.parse(document.getElementById("data-" + key).textContent);
   const docs = read("docs");
+  const known = (id) => typeof id === "string" && Object.prototype.hasOwnProperty.call(docs, id);
 
   function el(tag, text, cls) {
     const node = document.createElement(tag);
@@ -54,7 +55,8 @@
   }
 
   function docCell(td, id) {
-    if (docs[id]) {
+    id = String(id);
+    if (known(id)) {
       const link = el("a", docs[id].label || id.slice(0, 12));
       link.href = "#";
       link.title = id;
@@ -71,6 +73,8 @@
     if (a === null || a === undefined) return 1;
     if (b === null || b === undefined) return -1;
     if (typeof a === "number" && typeof b === "number") return a - b;
+    if (typeof a === "number") return -1; // numbers before the words "nan" and "inf"
+    if (typeof b === "number") return 1;
     return String(a).localeCompare(String(b));
   }
 
@@ -110,7 +114,7 @@
       shown = needle
         ? order.filter((i) => data.rows[i].some((v, c) =>
             format(v).toLowerCase().includes(needle) ||
-            (docColumns.has(c) && v && docs[v] && String(docs[v].label).toLowerCase().includes(needle))))
+            (docColumns.has(c) && known(v) && String(docs[v].label).toLowerCase().includes(needle))))
         : order.slice();
       page = Math.min(page, Math.max(0, Math.ceil(shown.length / PAGE) - 1));
       draw();
@@ -147,7 +151,14 @@
     apply();
   }
 
-  document.querySelectorAll("div.table-view").forEach((div) => Viewer(div, read(div.dataset.source)));
+  document.querySelectorAll("div.table-view").forEach((div) => {
+    try {
+      Viewer(div, read(div.dataset.source));
+    } catch (error) { // one odd table must not keep the charts below from being drawn
+      div.replaceChildren(el("p", "This table could not be shown here (" + error + "); its files are linked above."));
+      console.error(error);
+    }
+  });
 
   const figures = document.querySelectorAll("figure.chart");
   let pending = figures.length;
