@@ -136,12 +136,12 @@ def _runs(args: argparse.Namespace) -> int:
             if input(f"remove {what}? [y/N] ").strip().lower() not in ("y", "yes"):
                 print("nothing removed")
                 return 0
-        shown = [r.name for r in doomed]
-        removed = runner.clean_runs(outputs, log=lambda m: print(m, file=sys.stderr), only=shown)
+        removed = runner.clean_runs(
+            outputs, log=lambda m: print(m, file=sys.stderr), entries=doomed
+        )
         print(f"removed {len(removed)} folder(s) from {paths.display_path(outputs)}")
         return 0
-    defaults = P.load_yaml(paths.PARAMS_FILE) if paths.PARAMS_FILE.is_file() else {}
-    rows = runner.list_runs(outputs, defaults)
+    rows = runner.list_runs(outputs, P.default_values())
     if not rows:
         print(f"no runs in {paths.display_path(outputs)}")
         return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from analysis.core.data import load_yaml
+from analysis.metrics import readability
 from analysis.report.labels import label, labelled
 
 
@@ -12,18 +13,7 @@ def test_every_cue_family_bloc_and_readability_metric_has_a_label():
     families = load_yaml("rhetoric.yaml")["families"]
     blocs = load_yaml("actors.yaml")["blocs"]
     known = load_yaml("labels.yaml")["labels"]
-    metrics = [
-        "flesch_reading_ease",
-        "flesch_kincaid_grade",
-        "gunning_fog",
-        "smog_index",
-        "coleman_liau_index",
-        "automated_readability_index",
-        "dale_chall_readability_score",
-        "linsear_write_formula",
-        "mtld",
-        "mattr",
-    ]
+    metrics = [*readability.METRICS, *readability.DIVERSITY]
     assert set(families) | set(blocs) | set(metrics) <= set(known)
     assert all("_" not in label(n) for n in known)
 

@@ -29,6 +29,7 @@ their SVG).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import logging
@@ -150,13 +151,9 @@ def table_payload(path: Path, name: str) -> dict[str, Any]:
     }
 
 
-def export_notebook(notebook: Path, target: Path) -> Path:
-    """Write an executed notebook as a standalone HTML page that fetches nothing.
-
-    nbconvert's lab template, minus the script tags that load MathJax, require.js and mermaid
-    from a CDN; output HTML is sanitized (``sanitize_html``), so a table cell holding
-    ``<script>`` stays text.
-    """
+@functools.cache
+def _exporter() -> Any:
+    """nbconvert's HTML exporter, its templates loaded once per process."""
     import jinja2
     from nbconvert import HTMLExporter
 
@@ -172,7 +169,17 @@ def export_notebook(notebook: Path, target: Path) -> Path:
         sanitize_html=True,
     )
     exporter.log.setLevel(logging.ERROR)  # "alternative text is missing" for every chart's SVG
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
+    return exporter
+
+
+def export_notebook(notebook: nbformat.NotebookNode, target: Path) -> Path:
+    """Write an executed notebook as a standalone HTML page that fetches nothing.
+
+    nbconvert's lab template, minus the script tags that load MathJax, require.js and mermaid
+    from a CDN; output HTML is sanitized (``sanitize_html``), so a table cell holding
+    ``<script>`` stays text.
+    """
+    body, _ = _exporter().from_notebook_node(notebook)
     target.write_text(body, encoding="utf-8")
     return target
 
@@ -356,8 +363,7 @@ def _parameters(record: Mapping[str, Any], defaults: Mapping[str, Any]) -> str:
     return '<table class="plain">' + "".join(rows) + "</table>"
 
 
-def _notebook_section(page: _Page, notebook: Path) -> None:
-    nb = nbformat.read(notebook, as_version=4)
+def _notebook_section(page: _Page, notebook: Path, nb: nbformat.NotebookNode) -> None:
     stem = notebook.stem
     tables = {t.name: t for t in registry.by_notebook(stem)}
     placed: set[str] = set()
@@ -386,8 +392,7 @@ def _notebook_section(page: _Page, notebook: Path) -> None:
     )
 
 
-def _title(notebook: Path) -> str:
-    nb = nbformat.read(notebook, as_version=4)
+def _title(notebook: Path, nb: nbformat.NotebookNode) -> str:
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
@@ -409,18 +414,22 @@ def write_report(
 
     folder = run_dir / REPORT_DIR
     folder.mkdir(exist_ok=True)
-    notebooks = sorted((run_dir / "notebooks").glob("*.ipynb"))
-    written = [export_notebook(nb, folder / f"{nb.stem}.html") for nb in notebooks]
+    notebooks = {
+        path: nbformat.read(path, as_version=4)
+        for path in sorted((run_dir / "notebooks").glob("*.ipynb"))
+    }
+    written = [export_notebook(nb, folder / f"{path.stem}.html") for path, nb in notebooks.items()]
     page = _Page(run_dir)
-    for notebook in notebooks:
-        _notebook_section(page, notebook)
+    for path, nb in notebooks.items():
+        _notebook_section(page, path, nb)
     run_id = str(record.get("run_id", run_dir.name))
     summary = "".join(
         f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
         for k, v in _summary(run_dir, record)
     )
     nav = "".join(
-        f'<li><a href="#nb-{nb.stem}">{html.escape(_title(nb))}</a></li>' for nb in notebooks
+        f'<li><a href="#nb-{path.stem}">{html.escape(_title(path, nb))}</a></li>'
+        for path, nb in notebooks.items()
     )
     data = dict(page.data, docs=_cards(run_dir, list(page.doc_ids)))
     scripts = "".join(

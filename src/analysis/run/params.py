@@ -35,6 +35,7 @@ __all__ = [
     "build_sets",
     "check_values",
     "declared_parameters",
+    "default_values",
     "known_parameters",
     "load_yaml",
     "notebook_paths",
@@ -277,6 +278,11 @@ def load_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ParameterError(f"{path} must hold a mapping of NAME: VALUE")
     return data
+
+
+def default_values(path: Path = paths.PARAMS_FILE) -> dict[str, Any]:
+    """The default parameters (``params.yaml``); empty when the file is not there."""
+    return load_yaml(path) if path.is_file() else {}
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:

@@ -51,7 +51,7 @@ from analysis.run.params import (
     ParameterSet,
     check_values,
     declared_parameters,
-    load_yaml,
+    default_values,
     notebook_paths,
 )
 
@@ -275,16 +275,17 @@ def list_runs(
 
 
 def clean_runs(
-    outputs_dir: Path = paths.OUTPUTS, log: Log = _stderr, only: Sequence[str] | None = None
+    outputs_dir: Path = paths.OUTPUTS,
+    log: Log = _stderr,
+    entries: Sequence[RunEntry] | None = None,
 ) -> list[str]:
     """Remove failed and interrupted runs and the temporary folders of killed runs (never a
-    successful run, ``LATEST`` or a run in progress); with ``only``, just those of them that
-    were shown and confirmed. Returns the names removed."""
-    removed = clean_stale(outputs_dir, log) if only is None else []
-    for entry in list_runs(outputs_dir):
-        if only is not None and entry.name not in only:
-            continue
-        if entry.removable and (only is not None or not entry.name.startswith(".tmp-")):
+    successful run, ``LATEST`` or a run in progress): those of ``entries`` (what
+    :func:`list_runs` showed and the user confirmed; default: list them now). Returns the names
+    removed."""
+    removed: list[str] = []
+    for entry in entries if entries is not None else list_runs(outputs_dir):
+        if entry.removable:
             shutil.rmtree(outputs_dir / entry.name, ignore_errors=True)
             if not (outputs_dir / entry.name).exists():
                 removed.append(entry.name)
@@ -773,8 +774,7 @@ def _report(record: dict[str, Any], tmp_dir: Path, log: Log) -> None:
 
     t0 = time.perf_counter()
     try:
-        defaults = load_yaml(paths.PARAMS_FILE) if paths.PARAMS_FILE.is_file() else {}
-        written = write_report(tmp_dir, record, defaults)
+        written = write_report(tmp_dir, record, default_values())
     except Exception as exc:  # a full disk, an odd table: the run stands without its report
         record["report"] = {"error": _error_text(exc)}
         log(f"report FAILED: {_error_text(exc)}; the tables, charts and notebooks are complete")
