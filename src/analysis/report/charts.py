@@ -98,6 +98,17 @@ def document_names(documents: pl.DataFrame) -> dict[str, str]:
     return names
 
 
+def _with_n(name: str, n: pl.Expr, unit: str = "") -> pl.Expr:
+    """``name (n unit)``: a row's label beside the count behind it, thousands separated.
+
+    >>> frame = pl.DataFrame({"outlet": ["A"], "words": [12345]})
+    >>> frame.select(_with_n("outlet", pl.col("words"), "words")).item()
+    'A (12,345 words)'
+    """
+    count = n.map_elements(lambda v: f"{v:,}", return_dtype=pl.String)
+    return pl.col(name) + " (" + count + (f" {unit})" if unit else ")")
+
+
 def _named(
     frame: pl.DataFrame, names: Mapping[str, str] | None, column: str = "source"
 ) -> pl.DataFrame:
@@ -346,9 +357,7 @@ def boilerplate_share(
             .sort("outlet")
         )
         share = alt.Axis(format="%")
-        stats = stats.with_columns(
-            label=pl.col("outlet") + " (" + pl.col("documents").cast(pl.String) + ")"
-        )
+        stats = stats.with_columns(label=_with_n("outlet", pl.col("documents")))
         base = alt.Chart(stats).encode(y=alt.Y("label:N", title="Outlet (documents)"))
         whisker = base.mark_rule().encode(
             x=alt.X("min:Q", title="Boilerplate share (min, quartiles, median, max)", axis=share),
@@ -431,9 +440,7 @@ def readability_by_document(
             )
             .sort("metric", "outlet")
         )
-        stats = stats.with_columns(
-            label=pl.col("outlet") + " (" + pl.col("documents").cast(pl.String) + ")"
-        )
+        stats = stats.with_columns(label=_with_n("outlet", pl.col("documents")))
         base = alt.Chart(stats).encode(y=alt.Y("label:N", title="Outlet (documents)"))
         layer = alt.layer(
             base.mark_rule().encode(x=alt.X("q1:Q", title="Score (median, quartiles)"), x2="q3:Q"),
@@ -480,17 +487,9 @@ def cue_heatmap(
             .head(TOP_OUTLETS)[by]
         )
         data = data.filter(pl.col(by).is_in(keep.to_list()))
-    data = labelled(data.sort(by, "family"), "family").with_columns(
-        (
-            _named(data.sort(by, "family"), names, by)["document"] if by == "source" else pl.col(by)
-        ).alias("row")
-    )
-    data = data.with_columns(
-        label=pl.col("row")
-        + " ("
-        + pl.col("words").map_elements(lambda n: f"{n:,}", return_dtype=pl.String)
-        + " words)"
-    )
+    data = labelled(data.sort(by, "family"), "family")
+    rows = _named(data, names, by)["document"] if by == "source" else data[by]
+    data = data.with_columns(row=rows).with_columns(label=_with_n("row", pl.col("words"), "words"))
     return (
         alt.Chart(data, title="Cues per 1,000 words")
         .mark_rect()
@@ -521,13 +520,7 @@ def actor_blocs(actors: pl.DataFrame) -> alt.Chart:
         .sort("outlet", "bloc")
     )
     data = labelled(data, "bloc").with_columns(
-        label=pl.col("outlet")
-        + " ("
-        + pl.col("mentions")
-        .sum()
-        .over("outlet")
-        .map_elements(lambda n: f"{n:,}", return_dtype=pl.String)
-        + ")"
+        label=_with_n("outlet", pl.col("mentions").sum().over("outlet"))
     )
     return (
         alt.Chart(data, title="Who is talked about: actor-bloc mentions by outlet")
@@ -567,7 +560,7 @@ def group_metric_intervals(
         metrics = metrics.filter(pl.col("metric").is_in(list(names)))
     metrics = labelled(metrics, "metric")
     data = metrics.with_columns(
-        label=pl.col("group") + " (" + pl.col("n_docs").cast(pl.String) + ")",
+        label=_with_n("group", pl.col("n_docs")),
         sample=pl.when(pl.col("small_n"))
         .then(pl.lit("few documents: sentence blocks"))
         .otherwise(pl.lit("documents resampled")),
@@ -739,7 +732,7 @@ def actor_framing_heatmap(framing: pl.DataFrame) -> alt.FacetChart:
     'bloc'
     """
     data = labelled(framing.sort("bloc", "group", "family"), "bloc", "family").with_columns(
-        label=pl.col("group") + " (" + pl.col("bloc_sentences").cast(pl.String) + ")"
+        label=_with_n("group", pl.col("bloc_sentences"))
     )
     return (
         alt.Chart(data)
