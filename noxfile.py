@@ -181,6 +181,24 @@ def train_lines(session: nox.Session) -> None:
 
 
 @nox.session
+def train_spans(session: nox.Session) -> None:
+    """Rebuild the propaganda-technique span detector and its model card from the PTC (bit for bit).
+
+    nox -s train_spans                        # rewrite src/analysis/data/span_model.{json,md}
+    nox -s train_spans -- --check             # exit 1 if a rebuild differs from the shipped file
+    nox -s train_spans -- --date 2027-01-15   # a new model version (after changing features)
+    """
+    install(session)
+    session.run(
+        "python",
+        "-m",
+        "analysis.metrics.rhetoric.spantrain",
+        "../shared/corpora/ptc",
+        *session.posargs,
+    )
+
+
+@nox.session
 def bench_extraction(session: nox.Session) -> None:
     """Article bodies and metadata from page dumps, scored on pages-dev beside two baselines.
 

@@ -279,9 +279,9 @@ _DECLARED = (
     Table(
         "ptc_validation",
         "02_rhetoric_readability",
-        "analysis.metrics.rhetoric:validate_ptc",
-        "analysis.metrics.rhetoric:VALIDATION_SCHEMAS.technique",
-        ("technique",),
+        "analysis.metrics.rhetoric:ptc_validation",
+        "analysis.metrics.rhetoric:PTC_VALIDATION_SCHEMA",
+        ("detector", "evaluation", "technique"),
     ),
     # 03_cross_outlet
     Table(
@@ -592,8 +592,8 @@ CORPUS_STEPS: dict[str, CorpusStep] = {
         CorpusStep(
             "ptc_validation",
             ("ptc_validation",),
-            "analysis.metrics.rhetoric._validation:ptc_scores",
-            ("the PTC articles, their spans and labels", "lexicon"),
+            "analysis.metrics.rhetoric._validation:ptc_validation",
+            ("the PTC articles, their spans and labels", "lexicon", "the span model"),
             data=_RHETORIC,
         ),
         CorpusStep(

@@ -469,16 +469,43 @@ def test_ptc_precision_and_recall_do_not_fall(tmp_path):
         assert r["precision"] >= precision, (technique, r["precision"])
         assert r["recall"] >= recall, (technique, r["recall"])
         assert r["correct_hits"] <= r["hits"] and r["found_spans"] <= r["annotated_spans"]
-    # notebook 02's cached step gives the same table, and reads it back on a rerun
+    # notebook 02's table: the same overlap figures for the lexicon, the model's cross-validated
+    # figures from its file, and both measures; its cached step reads it back on a rerun
     from analysis.pipeline import open_study
 
     docs, spans, labels = R.read_ptc(PTC / "articles", PTC / "labels.tsv")
+    validation = R.ptc_validation(docs, spans, labels)
+    assert validation.schema == R.PTC_VALIDATION_SCHEMA
+    parts = validation.partition_by("detector", "evaluation", as_dict=True, maintain_order=True)
+    assert list(parts) == [
+        ("lexicon", "in-sample"),
+        ("model", "cross-validated"),
+        ("model", "in-sample"),
+    ]
+    lexicon = parts[("lexicon", "in-sample")]
+    assert lexicon["technique"].to_list() == list(R.TECHNIQUES)
+    by_technique = table.filter(pl.col("technique").is_not_null())
+    for name in ("hits", "correct_hits", "precision", "annotated_spans", "found_spans", "recall"):
+        expected = by_technique[name].to_list()
+        if name in ("precision", "recall"):
+            expected = [None if x is None else round(x, 4) for x in expected]
+        assert lexicon[name].to_list() == expected, name
+    cv = R.load_span_model().training["cross_validated"]
+    model_cv = parts[("model", "cross-validated")]
+    assert model_cv["precision"].to_list() == [cv[t]["precision"] for t in R.TECHNIQUES]
+    for frame in parts.values():
+        scored = frame.filter(pl.col("hits") > 0)
+        assert (scored["char_precision"] <= scored["precision"] + 1e-9).all()
+        assert (scored["precision_low"] <= scored["precision"]).all()
+        assert (scored["precision"] <= scored["precision_high"]).all()
+    fitted = parts[("model", "in-sample")].row(0, named=True)
+    assert fitted["precision"] > cv["Loaded_Language"]["precision"]
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
         for computed, cached in ((1, 0), (0, 1)):
             study = open_study("seeds")
             step = study.step("ptc_validation", docs, spans, labels, lexicon="default")
-            assert step.equals(table)
+            assert step.equals(validation)
             runs = study.steps["ptc_validation"]
             assert (runs.computed, runs.cached) == (computed, cached)
 

@@ -45,10 +45,19 @@ Sentences
     numbered from 1 in text order over all body spans of a document. A span is never merged with the
     next, so a heading is a sentence of its own. The splitter is deterministic and keeps offsets.
 
+Span model
+    :func:`model_hits`: a learned detector of the PTC techniques (one token-level logistic
+    regression per technique over word, context and repetition features, no lexicon terms),
+    shipped as text in ``data/span_model.json`` with its card ``data/span_model.md`` and rebuilt
+    bit for bit by :mod:`analysis.metrics.rhetoric.spantrain` (``nox -s train_spans``).
+
 Validation
-    :func:`validate_ptc` scores the detectors against the Propaganda Techniques Corpus (span-level
-    precision and recall per technique). The lexicons were tuned on the same 232 articles, so the
-    figures are in-sample: an upper bound for English news, not an estimate for other corpora.
+    :func:`ptc_validation` (the ``ptc_validation`` table) scores both detectors against the
+    Propaganda Techniques Corpus per technique with two span measures, overlap and SemEval-2020's
+    character level, and article-bootstrap intervals (:func:`span_scores`). The lexicons were
+    tuned on the same 232 articles, so their figures are in-sample: an upper bound for English
+    news, not an estimate for other corpora. The span model's ``cross-validated`` rows are from
+    article-grouped folds: each article scored by a model that never saw it.
 """
 
 from __future__ import annotations
@@ -84,7 +93,22 @@ from analysis.metrics.rhetoric._schema import (
     Detector,
     ScoreBy,
 )
-from analysis.metrics.rhetoric._validation import ptc_scores, read_ptc, score_hits, validate_ptc
+from analysis.metrics.rhetoric._spanmodel import (
+    MODEL_HITS_SCHEMA,
+    SpanModel,
+    load_span_model,
+    model_hits,
+)
+from analysis.metrics.rhetoric._validation import (
+    PTC_VALIDATION_SCHEMA,
+    SPAN_SCORES_SCHEMA,
+    ptc_scores,
+    ptc_validation,
+    read_ptc,
+    score_hits,
+    span_scores,
+    validate_ptc,
+)
 
 __all__ = [
     "ACTORS_SCHEMA",
@@ -92,8 +116,11 @@ __all__ = [
     "KWIC_COLUMNS",
     "LABELS_SCHEMA",
     "MENTIONS_SCHEMA",
+    "MODEL_HITS_SCHEMA",
     "PAIRS_SCHEMA",
+    "PTC_VALIDATION_SCHEMA",
     "RHETORIC_SCHEMA",
+    "SPAN_SCORES_SCHEMA",
     "TECHNIQUES",
     "VALIDATION_SCHEMAS",
     "WORDS_SCHEMA",
@@ -104,19 +131,24 @@ __all__ = [
     "Lexicon",
     "ScareQuoteSettings",
     "ScoreBy",
+    "SpanModel",
     "actor_counts",
     "actor_mentions",
     "actor_pairs",
     "filter_hits",
     "kwic",
     "load_lexicon",
+    "load_span_model",
+    "model_hits",
     "plain",
     "ptc_scores",
+    "ptc_validation",
     "read_ptc",
     "rhetoric_counts",
     "rhetoric_hits",
     "score_hits",
     "sentence_spans",
+    "span_scores",
     "term_regex",
     "validate_ptc",
     "word_counts",

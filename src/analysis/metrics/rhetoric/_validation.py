@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import math
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from analysis.metrics.rhetoric._cues import rhetoric_hits
 from analysis.metrics.rhetoric._lexicon import Lexicon
 from analysis.metrics.rhetoric._schema import LABELS_SCHEMA, TECHNIQUES, VALIDATION_SCHEMAS, ScoreBy
+from analysis.metrics.rhetoric._spanmodel import SpanModel, load_span_model, model_hits
 from analysis.text.spans import line_spans
 
 __all__ = [
+    "CROSS_VALIDATED",
+    "IN_SAMPLE",
+    "PTC_VALIDATION_SCHEMA",
+    "SPAN_SCORES_SCHEMA",
+    "article_stats",
     "ptc_scores",
+    "ptc_validation",
     "read_ptc",
     "score_hits",
+    "span_scores",
     "validate_ptc",
 ]
 
@@ -142,3 +153,240 @@ def ptc_scores(
     """
     hits = rhetoric_hits(docs, spans, families=families, lexicon=lexicon)
     return score_hits(hits, labels, by=by)
+
+
+def _union(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _covered(s: int, e: int, union: Sequence[tuple[int, int]]) -> int:
+    """Characters of ``s:e`` inside the (sorted, disjoint) ``union``."""
+    return sum(max(0, min(e, b) - max(s, a)) for a, b in union if a < e and s < b)
+
+
+#: Per-article sums behind :func:`span_scores`, in this order.
+_ARTICLE_STATS = ("hits", "correct", "char_p", "annotated", "found", "char_r")
+
+
+def article_stats(
+    hits: pl.DataFrame, labels: pl.DataFrame, techniques: Sequence[str] = TECHNIQUES
+) -> tuple[list[str], np.ndarray]:
+    """Per article and technique, the sums both span measures are ratios of.
+
+    Returns the article ids (those of ``labels`` and ``hits``, sorted) and an array of shape
+    ``(articles, techniques, 6)``: hits; hits overlapping an annotated span of their technique;
+    the sum over hits of the share of their characters inside annotated spans of their
+    technique (SemEval-2020's character-level precision, numerator); annotated spans; annotated
+    spans overlapped by a hit of their technique; the sum over annotated spans of the share of
+    their characters inside hits of their technique (character-level recall, numerator).
+    """
+    gold: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for a, t, s, e in labels.select("article_id", "technique", "start", "end").iter_rows():
+        gold[(str(a), t)].append((int(s), int(e)))
+    pred: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for d, t, s, e in hits.select("doc_id", "technique", "start", "end").iter_rows():
+        if t is not None:
+            pred[(str(d), t)].append((int(s), int(e)))
+    articles = sorted({a for a, _ in gold} | {d for d, _ in pred})
+    row = {a: i for i, a in enumerate(articles)}
+    col = {t: j for j, t in enumerate(techniques)}
+    out = np.zeros((len(articles), len(techniques), len(_ARTICLE_STATS)))
+    for (d, t), spans in pred.items():
+        if t not in col:
+            continue
+        g = gold.get((d, t), [])
+        union = _union(g)
+        cell = out[row[d], col[t]]
+        for s, e in spans:
+            cell[0] += 1
+            cell[1] += bool(_overlaps(g, s, e))
+            cell[2] += _covered(s, e, union) / (e - s) if e > s else 0.0
+    for (a, t), spans in gold.items():
+        if t not in col:
+            continue
+        p = pred.get((a, t), [])
+        union = _union(p)
+        cell = out[row[a], col[t]]
+        for s, e in spans:
+            cell[3] += 1
+            cell[4] += bool(_overlaps(p, s, e))
+            cell[5] += _covered(s, e, union) / (e - s) if e > s else 0.0
+    return articles, out
+
+
+def _ratios(sums: np.ndarray) -> dict[str, np.ndarray]:
+    """Precision, recall, F1 and the character-level pair from summed article stats (last
+    axis :data:`_ARTICLE_STATS`); NaN where a denominator is 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = sums[..., 1] / sums[..., 0]
+        r = sums[..., 4] / sums[..., 3]
+        f1 = np.where(p + r > 0, 2 * p * r / (p + r), 0.0)
+        f1 = np.where(np.isnan(p) | np.isnan(r), np.nan, f1)
+        return {
+            "precision": p,
+            "recall": r,
+            "f1": f1,
+            "char_precision": sums[..., 2] / sums[..., 0],
+            "char_recall": sums[..., 5] / sums[..., 3],
+        }
+
+
+#: Columns of :func:`span_scores`.
+SPAN_SCORES_SCHEMA = pl.Schema(
+    {
+        "technique": pl.String(),
+        "hits": pl.Int64(),
+        "correct_hits": pl.Int64(),  # hits overlapping an annotated span of the technique
+        "precision": pl.Float64(),  # correct_hits / hits
+        "precision_low": pl.Float64(),  # the interval: article bootstrap, percentile
+        "precision_high": pl.Float64(),
+        "annotated_spans": pl.Int64(),
+        "found_spans": pl.Int64(),  # annotated spans overlapped by a hit of the technique
+        "recall": pl.Float64(),  # found_spans / annotated_spans
+        "recall_low": pl.Float64(),
+        "recall_high": pl.Float64(),
+        "f1": pl.Float64(),
+        "char_precision": pl.Float64(),  # SemEval-2020: mean share of a hit's characters in gold
+        "char_precision_low": pl.Float64(),
+        "char_precision_high": pl.Float64(),
+        "char_recall": pl.Float64(),  # mean share of an annotated span's characters in hits
+    }
+)
+
+
+def span_scores(
+    hits: pl.DataFrame,
+    labels: pl.DataFrame,
+    *,
+    techniques: Sequence[str] = TECHNIQUES,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> pl.DataFrame:
+    """Both span measures per technique, with article-bootstrap intervals
+    (:data:`SPAN_SCORES_SCHEMA`).
+
+    *Overlap* (the measure of :func:`score_hits`): a hit is correct when it overlaps an
+    annotated span of its technique in its document, an annotated span is found when a hit of
+    its technique overlaps it. *Character level* (SemEval-2020 Task 11, Da San Martino et al.
+    2020): precision is the mean over hits of the share of the hit's characters inside annotated
+    spans of its technique, recall the mean over annotated spans of the share of their characters
+    inside hits, so that long hits cannot buy precision. Overlapping spans of one technique are
+    merged before characters are counted.
+
+    Intervals resample whole articles with replacement (``n_boot`` times, ``seed``) and take the
+    central ``level`` percentile interval of each ratio: hits within an article are not
+    independent. ``hits`` has ``doc_id``, ``technique``, ``start``, ``end``; ``labels`` has
+    ``article_id``, ``technique``, ``start``, ``end``.
+
+    >>> hits = pl.DataFrame({"doc_id": ["1", "1"], "technique": ["Doubt"] * 2,
+    ...     "start": [0, 20], "end": [10, 24]})
+    >>> labels = pl.DataFrame({"article_id": ["1"], "technique": ["Doubt"],
+    ...     "start": [5], "end": [15]})
+    >>> row = span_scores(hits, labels, techniques=["Doubt"]).row(0, named=True)
+    >>> row["precision"], row["recall"], row["char_precision"], row["char_recall"]
+    (0.5, 1.0, 0.25, 0.5)
+    """
+    articles, stats = article_stats(hits, labels, techniques)
+    point = _ratios(stats.sum(axis=0))
+    lows: dict[str, np.ndarray] = {}
+    highs: dict[str, np.ndarray] = {}
+    if articles and n_boot:
+        rng = np.random.default_rng(seed)
+        draws = rng.integers(0, len(articles), size=(n_boot, len(articles)))
+        counts = np.zeros((n_boot, len(articles)))
+        np.add.at(counts, (np.arange(n_boot)[:, None], draws), 1.0)
+        boot = _ratios(np.einsum("ba,ats->bts", counts, stats))
+        q = ((1 - level) / 2 * 100, (1 + level) / 2 * 100)
+        for name in ("precision", "recall", "char_precision"):
+            with warnings.catch_warnings():  # all-NaN columns: techniques without hits
+                warnings.simplefilter("ignore", RuntimeWarning)
+                lo, hi = np.nanpercentile(boot[name], q, axis=0)
+            lows[name], highs[name] = lo, hi
+    totals = stats.sum(axis=0)
+
+    def val(a: dict[str, np.ndarray], name: str, j: int) -> float | None:
+        if name not in a:
+            return None
+        x = float(a[name][j])
+        return None if math.isnan(x) else round(x, 4)
+
+    rows = []
+    for j, t in enumerate(techniques):
+        rows.append(
+            (
+                t,
+                int(totals[j, 0]),
+                int(totals[j, 1]),
+                val(point, "precision", j),
+                val(lows, "precision", j),
+                val(highs, "precision", j),
+                int(totals[j, 3]),
+                int(totals[j, 4]),
+                val(point, "recall", j),
+                val(lows, "recall", j),
+                val(highs, "recall", j),
+                val(point, "f1", j),
+                val(point, "char_precision", j),
+                val(lows, "char_precision", j),
+                val(highs, "char_precision", j),
+                val(point, "char_recall", j),
+            )
+        )
+    return pl.DataFrame(rows, schema=SPAN_SCORES_SCHEMA, orient="row")
+
+
+#: Columns of the ``ptc_validation`` table (:func:`ptc_validation`).
+PTC_VALIDATION_SCHEMA = pl.Schema(
+    {
+        "detector": pl.String(),  # lexicon (data/rhetoric.yaml) or model (data/span_model.json)
+        "evaluation": pl.String(),  # in-sample, or cross-validated (article-grouped folds)
+        **SPAN_SCORES_SCHEMA,
+    }
+)
+
+#: The ``evaluation`` values of :data:`PTC_VALIDATION_SCHEMA`.
+IN_SAMPLE = "in-sample"
+CROSS_VALIDATED = "cross-validated"
+
+
+def _with(frame: pl.DataFrame, detector: str, evaluation: str) -> pl.DataFrame:
+    return frame.select(
+        pl.lit(detector).alias("detector"), pl.lit(evaluation).alias("evaluation"), pl.all()
+    )
+
+
+def ptc_validation(
+    docs: pl.DataFrame,
+    spans: Mapping[str, Sequence[tuple[int, int]]],
+    labels: pl.DataFrame,
+    *,
+    lexicon: str | Lexicon = "default",
+    model: SpanModel | None = None,
+) -> pl.DataFrame:
+    """How often each detector is right on the PTC, per technique (:data:`PTC_VALIDATION_SCHEMA`).
+
+    Rows, in order: the lexicon scored on the articles (``in-sample``: its terms were chosen
+    reading them); the span model's article-grouped cross-validated figures (``cross-validated``,
+    computed when it was trained and kept in its file, see :mod:`.spantrain`); the span model
+    scored on the articles it was trained on (``in-sample``, to show how far the two differ).
+    Both span measures, with article-bootstrap intervals: :func:`span_scores`.
+    """
+    model = model or load_span_model()
+    lex_hits = rhetoric_hits(docs, spans, lexicon=lexicon).filter(pl.col("technique").is_not_null())
+    cv = model.training["cross_validated"]
+    cv_frame = pl.DataFrame(
+        [{"technique": t, **cv[t]} for t in TECHNIQUES], schema=SPAN_SCORES_SCHEMA
+    )
+    frames = [
+        _with(span_scores(lex_hits, labels), "lexicon", IN_SAMPLE),
+        _with(cv_frame, "model", CROSS_VALIDATED),
+        _with(span_scores(model_hits(docs, spans, model), labels), "model", IN_SAMPLE),
+    ]
+    return pl.concat(frames).cast(PTC_VALIDATION_SCHEMA)

@@ -1,0 +1,553 @@
+"""The learned span detector: one token-level logistic regression per PTC technique.
+
+A token is a word (:data:`~analysis.metrics.rhetoric._schema.WORD_PATTERN`) of a body span.
+Its features (:func:`document_features`) are
+
+- for itself: the lowercased word, its shape (``Aa``, ``AA``, ``a``, ``0``), its last two, three
+  and four and first three letters, and the word's Zipf frequency in English, rounded to half
+  units (from the installed ``wordfreq`` package; ``zipf=0`` for words it does not know);
+- for the word before and the word after it in the same body span: the lowercased word and its
+  Zipf band; for the second word before and after it: its Zipf band; ``<pad>`` beyond the span;
+- from the document: how often the word occurs in it (``rep=1``, ``2``, ``3`` for 3-4, ``5`` for
+  5 or more; content words of three letters or more only), whether the word pair it starts or
+  ends occurs again in the document (``rep_pair+``, ``rep_pair-``), and ``first`` for the first
+  word of a span.
+
+A technique's score is the logistic function of its bias plus the weights of the token's features
+(every weight rounded to :data:`COEF_DECIMALS` places in the model file), rounded to
+:data:`DECIMALS` places; tokens at or above the technique's threshold that follow each other in a
+body span make one hit, from the first token's start to the last token's end, scored by its
+highest token. Everything is computed per document, so a document's hits never depend on the
+batch it comes in. No lexicon term is a feature: the lexicons were tuned on the PTC articles the
+model is trained on, and would make its cross-validated figures in-sample ones.
+
+The model file (``data/span_model.json``) is built by :mod:`analysis.metrics.rhetoric.spantrain`
+(``nox -s train_spans``); its card is ``data/span_model.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+import polars as pl
+from wordfreq import zipf_frequency
+
+from analysis.core.data import read_text
+from analysis.text.tokens import ENGLISH_STOPWORDS
+
+__all__ = [
+    "BATCH",
+    "COEF_DECIMALS",
+    "DECIMALS",
+    "MODEL_FILE",
+    "MODEL_HITS_SCHEMA",
+    "WINDOW",
+    "SpanModel",
+    "document_features",
+    "document_tokens",
+    "dumps",
+    "load_span_model",
+    "model_hits",
+    "sigmoid_scores",
+    "token_scores",
+    "word_offsets",
+]
+
+MODEL_FILE = "span_model.json"
+#: Places of the rounded token scores.
+DECIMALS = 4
+#: Places of the rounded weights in the model file.
+COEF_DECIMALS = 3
+#: Offsets of the context words a token's features read.
+WINDOW = (-2, -1, 0, 1, 2)
+
+#: Columns of :func:`model_hits`. Sorted by doc_id, start, end, technique.
+MODEL_HITS_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "technique": pl.String(),
+        "start": pl.Int64(),  # text[start:end] is the hit
+        "end": pl.Int64(),
+        "score": pl.Float64(),  # the highest token score of the hit, DECIMALS places
+    }
+)
+
+
+def _shape(word: str) -> str:
+    if word.isdigit():
+        return "0"
+    if word.isupper() and len(word) > 1:
+        return "AA"
+    return "Aa" if word[:1].isupper() else "a"
+
+
+@cache
+def _zipf_band(low: str) -> str:
+    return str(int(zipf_frequency(low, "en") * 2))
+
+
+def _word_features(word: str, k: int) -> tuple[str, ...]:
+    """The features a word gives the token ``k`` places after it (k = 0: the token itself)."""
+    low = word.lower()
+    if abs(k) > 1:
+        return (f"zipf{k:+d}={_zipf_band(low)}",)
+    if k:
+        return (f"w{k:+d}={low}", f"zipf{k:+d}={_zipf_band(low)}")
+    return (
+        f"w={low}",
+        f"shape={_shape(word)}",
+        f"suf2={low[-2:]}",
+        f"suf3={low[-3:]}",
+        f"suf4={low[-4:]}",
+        f"pre3={low[:3]}",
+        f"zipf={_zipf_band(low)}",
+    )
+
+
+def _pad_feature(k: int) -> str:
+    return f"w{k:+d}=<pad>"
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The words of one document's body spans, in text order."""
+
+    words: list[str]
+    starts: np.ndarray  # int64 character offsets
+    ends: np.ndarray
+    span: np.ndarray  # index of the body span of each word
+
+
+@cache
+def _char_classes() -> tuple[np.ndarray, np.ndarray]:
+    """Per code point: whether Python's ``\\w`` matches it (``str.isalnum()`` or ``_``), and
+    whether it may join two words (the apostrophes and hyphen of :data:`WORD_PATTERN`)."""
+    word = np.array([chr(i).isalnum() for i in range(sys.maxunicode + 1)], dtype=bool)
+    word[ord("_")] = True
+    joiner = np.zeros(sys.maxunicode + 1, dtype=bool)
+    joiner[[ord(c) for c in "'’-"]] = True
+    return word, joiner
+
+
+def word_offsets(text: str, lo: int = 0, hi: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of the words of ``text[lo:hi]`` (offsets into ``text``): the matches of
+    :data:`WORD_PATTERN`, found with array operations on the code points (about twice as fast as
+    ``re.finditer``; tests check they are the same).
+
+    >>> [a.tolist() for a in word_offsets("So-called 'experts' -- don’t.")]
+    [[0, 11, 23], [9, 18, 28]]
+    """
+    hi = len(text) if hi is None else hi
+    cp = np.frombuffer(text[lo:hi].encode("utf-32-le"), dtype=np.uint32)
+    word, joiner = _char_classes()
+    inside = word[cp]
+    join = joiner[cp]
+    join[0:1] = False
+    join[-1:] = False
+    join[1:-1] &= inside[:-2] & inside[2:]
+    step = np.diff((inside | join).astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(step == 1) + lo, np.flatnonzero(step == -1) + lo
+
+
+def document_tokens(text: str, spans: Sequence[tuple[int, int]]) -> Tokens:
+    """The words of ``text`` inside ``spans`` with their offsets.
+
+    The text is read once: a word of the whole text that lies inside a span is that span's
+    word. Only when a word crosses a span's edge (spans cut inside a word) is each span read on
+    its own, which gives the same words as reading the spans one by one always would.
+
+    >>> t = document_tokens("A so-called win. Next", [(0, 16), (17, 21)])
+    >>> t.words, t.starts.tolist(), t.span.tolist()
+    (['A', 'so-called', 'win', 'Next'], [0, 2, 12, 17], [0, 0, 0, 1])
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    if not spans:
+        return Tokens([], empty, empty, empty)
+    lo = np.array([a for a, _ in spans], dtype=np.int64)
+    hi = np.array([b for _, b in spans], dtype=np.int64)
+    ordered = bool(np.all(lo[1:] >= hi[:-1])) and bool(np.all(hi >= lo))
+    st = en = span = empty
+    if ordered:
+        st, en = word_offsets(text, int(lo[0]), int(hi[-1]))
+        span = np.searchsorted(lo, st, side="right") - 1
+        inside = st < hi[span]
+        crossing = inside & (en > hi[span])
+        if crossing.any():
+            ordered = False
+        else:
+            st, en, span = st[inside], en[inside], span[inside]
+    if not ordered:
+        parts = [word_offsets(text, a, b) for a, b in spans]
+        st = np.concatenate([p[0] for p in parts]).astype(np.int64)
+        en = np.concatenate([p[1] for p in parts]).astype(np.int64)
+        span = np.concatenate([np.full(p[0].size, i, dtype=np.int64) for i, p in enumerate(parts)])
+    words = [text[a:b] for a, b in zip(st.tolist(), en.tolist(), strict=True)]
+    return Tokens(words, st.astype(np.int64), en.astype(np.int64), span.astype(np.int64))
+
+
+def _repetition(tokens: Tokens) -> tuple[list[str | None], np.ndarray, np.ndarray]:
+    """Per token: its repetition band (None for stopwords and short words), and whether the pair
+    it starts (ends) occurs again in the document."""
+    low = [w.lower() for w in tokens.words]
+    counts = Counter(low)
+    bands: list[str | None] = []
+    for w in low:
+        if len(w) < 3 or w in ENGLISH_STOPWORDS:
+            bands.append(None)
+            continue
+        c = counts[w]
+        bands.append("1" if c == 1 else "2" if c == 2 else "3" if c <= 4 else "5")
+    n = len(low)
+    same = tokens.span[1:] == tokens.span[:-1] if n > 1 else np.zeros(0, dtype=bool)
+    pairs = [(low[i], low[i + 1]) if same[i] else None for i in range(n - 1)]
+    pair_counts = Counter(p for p in pairs if p is not None)
+    repeated = np.array([p is not None and pair_counts[p] > 1 for p in pairs], dtype=bool)
+    starts_pair = np.zeros(n, dtype=bool)
+    ends_pair = np.zeros(n, dtype=bool)
+    starts_pair[: n - 1] = repeated
+    ends_pair[1:] = repeated
+    return bands, starts_pair, ends_pair
+
+
+def _first(tokens: Tokens) -> np.ndarray:
+    first = np.ones(len(tokens.words), dtype=bool)
+    first[1:] = tokens.span[1:] != tokens.span[:-1]
+    return first
+
+
+def _document_level(tokens: Tokens) -> list[list[str]]:
+    bands, starts_pair, ends_pair = _repetition(tokens)
+    first = _first(tokens)
+    out: list[list[str]] = []
+    for i, band in enumerate(bands):
+        f = [] if band is None else [f"rep={band}"]
+        if starts_pair[i]:
+            f.append("rep_pair+")
+        if ends_pair[i]:
+            f.append("rep_pair-")
+        if first[i]:
+            f.append("first")
+        out.append(f)
+    return out
+
+
+def document_features(tokens: Tokens) -> Iterator[list[str]]:
+    """Each token's features, as strings (training; inference sums the same weights faster).
+
+    >>> t = document_tokens("Evil plans. Evil plans!", [(0, 23)])
+    >>> next(document_features(t))[:8]
+    ['w-2=<pad>', 'w-1=<pad>', 'w=evil', 'shape=Aa', 'suf2=il', 'suf3=vil', 'suf4=evil', 'pre3=evi']
+    """
+    n = len(tokens.words)
+    span = tokens.span
+    doc = _document_level(tokens)
+    for i in range(n):
+        f: list[str] = []
+        for k in WINDOW:
+            j = i + k
+            if 0 <= j < n and span[j] == span[i]:
+                f.extend(_word_features(tokens.words[j], k))
+            else:
+                f.append(_pad_feature(k))
+        f.extend(doc[i])
+        yield f
+
+
+@dataclass
+class SpanModel:
+    """The shipped span detector (:func:`load_span_model`).
+
+    Inference reads each distinct word's summed weights once per process: a table of
+    ``(words seen, WINDOW, techniques)`` grown as new words come (:meth:`word_ids`).
+    """
+
+    version: str
+    techniques: tuple[str, ...]
+    thresholds: np.ndarray  # per technique
+    bias: np.ndarray  # per technique
+    weights: dict[str, np.ndarray]  # feature -> weight per technique (zeros left out)
+    training: dict[str, Any]
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
+    _table: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)), repr=False)
+    _lower: dict[str, int] = field(default_factory=dict, repr=False)
+    _lower_of: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    _content: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
+    _fixed: np.ndarray | None = field(default=None, repr=False)
+
+    def feature_sum(self, features: Sequence[str]) -> np.ndarray:
+        """The summed weights of ``features`` (unknown ones weigh nothing)."""
+        total = np.zeros(len(self.techniques))
+        for f in features:
+            w = self.weights.get(f)
+            if w is not None:
+                total = total + w
+        return total
+
+    def fixed(self) -> np.ndarray:
+        """Weights of the features that are no word's: the pads of :data:`WINDOW` (rows 0-4,
+        zeros at offset 0), then :data:`_FIXED` (rows 5-)."""
+        if self._fixed is None:
+            pads = [self.feature_sum([_pad_feature(k)] if k else []) for k in WINDOW]
+            self._fixed = np.stack(pads + [self.feature_sum([f]) for f in _FIXED])
+        return self._fixed
+
+    def _add(self, word: str) -> int:
+        i = len(self._index)
+        if i == self._table.shape[0]:
+            size = max(1024, 2 * i)
+            grown = np.zeros((size, len(WINDOW), len(self.techniques)))
+            lower_of = np.zeros(size, dtype=np.int64)
+            content = np.zeros(size, dtype=bool)
+            if i:
+                grown[:i] = self._table[:i]
+                lower_of[:i] = self._lower_of[:i]
+                content[:i] = self._content[:i]
+            self._table, self._lower_of, self._content = grown, lower_of, content
+        for j, k in enumerate(WINDOW):
+            self._table[i, j] = self.feature_sum(_word_features(word, k))
+        low = word.lower()
+        self._lower_of[i] = self._lower.setdefault(low, len(self._lower))
+        self._content[i] = len(low) >= 3 and low not in ENGLISH_STOPWORDS
+        self._index[word] = i
+        return i
+
+    def word_ids(self, words: Sequence[str]) -> np.ndarray:
+        """Row of each word in the weight table (new words are added)."""
+        get = self._index.get
+        ids = [get(w, -1) for w in words]
+        if -1 in ids:
+            for n, i in enumerate(ids):
+                if i < 0:
+                    ids[n] = self._index.get(words[n], -1)
+                    if ids[n] < 0:
+                        ids[n] = self._add(words[n])
+        return np.array(ids, dtype=np.int64)
+
+    def rows(self, ids: np.ndarray) -> np.ndarray:
+        """``(tokens, WINDOW, techniques)`` summed word weights of table rows ``ids``."""
+        return self._table[ids]
+
+    def lower_ids(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per table row: the id of the lowercased word, and whether it is a content word."""
+        return self._lower_of[ids], self._content[ids]
+
+
+#: The document-level features, in the order of :meth:`SpanModel.fixed` after the pads.
+_FIXED = ("rep=1", "rep=2", "rep=3", "rep=5", "rep_pair+", "rep_pair-", "first")
+
+
+def _number(x: float) -> float | int:
+    """A weight as written: rounded, zero as ``0``."""
+    r = round(float(x), COEF_DECIMALS)
+    return 0 if r == 0 else r
+
+
+def dumps(model: SpanModel) -> str:
+    """The model file's text (sorted keys, one feature per line, weights rounded)."""
+    names = sorted(model.weights)
+    features = {n: [_number(x) for x in model.weights[n]] for n in names}
+    head = {
+        "format": "analysis span model",
+        "version": model.version,
+        "decimals": DECIMALS,
+        "techniques": list(model.techniques),
+        "thresholds": [round(float(x), DECIMALS) for x in model.thresholds],
+        "bias": [round(float(x), COEF_DECIMALS) for x in model.bias],
+        "training": model.training,
+    }
+    lines = [json.dumps(head, sort_keys=True, ensure_ascii=False, indent=1)[:-2] + ","]
+    lines.append(' "features": {')
+    body = [
+        f"  {json.dumps(n, ensure_ascii=False)}: {json.dumps(v, separators=(',', ':'))}"
+        for n, v in features.items()
+    ]
+    lines.append(",\n".join(body))
+    lines.append(" }")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _from_json(data: Mapping[str, Any]) -> SpanModel:
+    if data.get("format") != "analysis span model":
+        raise ValueError("not an analysis span model file")
+    return SpanModel(
+        version=str(data["version"]),
+        techniques=tuple(data["techniques"]),
+        thresholds=np.array(data["thresholds"], dtype=np.float64),
+        bias=np.array(data["bias"], dtype=np.float64),
+        weights={k: np.array(v, dtype=np.float64) for k, v in data["features"].items()},
+        training=dict(data["training"]),
+    )
+
+
+def parse(text: str) -> SpanModel:
+    """A model from its file's text (:func:`dumps`)."""
+    return _from_json(json.loads(text))
+
+
+@cache
+def load_span_model() -> SpanModel:
+    """The shipped model (``data/span_model.json``)."""
+    return parse(read_text(MODEL_FILE))
+
+
+def _batch(tokens: Sequence[Tokens]) -> tuple[Tokens, np.ndarray]:
+    """Several documents' tokens as one (span ids made unique across documents) and the
+    document index of each token."""
+    words: list[str] = []
+    for t in tokens:
+        words.extend(t.words)
+    offsets = np.cumsum([0] + [int(t.span.max()) + 1 if t.span.size else 0 for t in tokens])
+    empty = np.zeros(0, dtype=np.int64)
+
+    def cat(arrays: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(arrays).astype(np.int64) if arrays else empty
+
+    joined = Tokens(
+        words,
+        cat([t.starts for t in tokens]),
+        cat([t.ends for t in tokens]),
+        cat([t.span + offsets[i] for i, t in enumerate(tokens)]),
+    )
+    doc = cat([np.full(len(t.words), i, dtype=np.int64) for i, t in enumerate(tokens)])
+    return joined, doc
+
+
+def _repetition_arrays(
+    tokens: Tokens, doc: np.ndarray, lower: np.ndarray, content: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_repetition` of every document of a batch at once: band index (0 none, 1-4:
+    ``rep=1``, ``2``, ``3``, ``5``) and the two pair flags; counts never cross documents."""
+    n = lower.size
+    if not n:
+        empty = np.zeros(0, dtype=bool)
+        return np.zeros(0, dtype=np.int64), empty, empty
+    width = int(lower.max()) + 1
+    _, inverse, counts = np.unique(doc * width + lower, return_inverse=True, return_counts=True)
+    c = counts[inverse]
+    band = np.where(c == 1, 1, np.where(c == 2, 2, np.where(c <= 4, 3, 4)))
+    band = np.where(content, band, 0)
+    starts_pair = np.zeros(n, dtype=bool)
+    ends_pair = np.zeros(n, dtype=bool)
+    if n > 1:
+        same = tokens.span[1:] == tokens.span[:-1]  # same span, hence same document
+        pairs, pair = np.unique(lower[:-1] * width + lower[1:], return_inverse=True)
+        key = np.where(same, doc[:-1] * pairs.size + pair, -1 - np.arange(n - 1))
+        _, inv, cnt = np.unique(key, return_inverse=True, return_counts=True)
+        repeated = same & (cnt[inv] > 1)
+        starts_pair[:-1] = repeated
+        ends_pair[1:] = repeated
+    return band, starts_pair, ends_pair
+
+
+def _scores(tokens: Tokens, doc: np.ndarray, model: SpanModel) -> np.ndarray:
+    n = len(tokens.words)
+    n_tech = len(model.techniques)
+    if not n:
+        return np.zeros((0, n_tech))
+    ids = model.word_ids(tokens.words)
+    table = model.rows(ids)  # (n, window, techniques)
+    fixed = model.fixed()
+    span = tokens.span
+    total = model.bias + table[:, WINDOW.index(0)]
+    for j, k in enumerate(WINDOW):
+        if not k:
+            continue
+        src = np.arange(n) + k  # the neighbour's index
+        ok = (src >= 0) & (src < n)
+        ok[ok] = span[src[ok]] == span[ok]
+        total += np.where(ok[:, None], table[np.clip(src, 0, n - 1), j], fixed[j])
+    lower, content = model.lower_ids(ids)
+    band, starts_pair, ends_pair = _repetition_arrays(tokens, doc, lower, content)
+    base = len(WINDOW)
+    bands = np.vstack([np.zeros(n_tech), fixed[base : base + 4]])
+    total += bands[band]
+    total += starts_pair[:, None] * fixed[base + 4] + ends_pair[:, None] * fixed[base + 5]
+    total += _first(tokens)[:, None] * fixed[base + 6]
+    return sigmoid_scores(total)
+
+
+def token_scores(tokens: Tokens, model: SpanModel) -> np.ndarray:
+    """Scores of every token of one document for every technique of ``model``:
+    ``(tokens, techniques)``, rounded to :data:`DECIMALS` places."""
+    return _scores(tokens, np.zeros(len(tokens.words), dtype=np.int64), model)
+
+
+def _runs(
+    scores: np.ndarray, threshold: float, span: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """First token, last token and highest score of each run of tokens at or above
+    ``threshold`` in one body span."""
+    on = scores >= threshold
+    same = np.zeros(on.size, dtype=bool)
+    same[1:] = span[1:] == span[:-1]
+    cont = np.zeros(on.size, dtype=bool)
+    cont[1:] = on[:-1]
+    begin = np.flatnonzero(on & ~(cont & same))
+    nxt_same = np.zeros(on.size, dtype=bool)
+    nxt_same[:-1] = same[1:] & on[1:]
+    end = np.flatnonzero(on & ~nxt_same)
+    # Between one run's end and the next run's begin every score is below the threshold, so the
+    # maximum from one begin to the next is the run's own.
+    top = np.maximum.reduceat(scores, begin) if begin.size else np.zeros(0)
+    return begin, end, top
+
+
+#: Documents scored together by :func:`model_hits` (the results do not depend on it).
+BATCH = 256
+
+
+def model_hits(
+    docs: pl.DataFrame,
+    spans: Mapping[str, Sequence[tuple[int, int]]],
+    model: SpanModel | None = None,
+) -> pl.DataFrame:
+    """The span detector's hits in a corpus (:data:`MODEL_HITS_SCHEMA`).
+
+    ``docs`` has ``doc_id`` and ``text``; ``spans`` the body spans per doc_id (a document
+    missing from it has no hits). Documents are scored :data:`BATCH` at a time with array
+    operations; every score and hit is the document's own (context, repetition and runs never
+    cross documents), so the table does not depend on the batches.
+    """
+    model = model or load_span_model()
+    items = [(str(d), t) for d, t in docs.select("doc_id", "text").iter_rows() if t is not None]
+    parts: list[pl.DataFrame] = []
+    for b in range(0, len(items), BATCH):
+        chunk = items[b : b + BATCH]
+        tokens, doc = _batch([document_tokens(t, spans.get(d, [])) for d, t in chunk])
+        scores = _scores(tokens, doc, model)
+        ids = [d for d, _ in chunk]
+        for t, technique in enumerate(model.techniques):
+            begin, end, top = _runs(scores[:, t], float(model.thresholds[t]), tokens.span)
+            if not begin.size:
+                continue
+            parts.append(
+                pl.DataFrame(
+                    {
+                        "doc_id": [ids[i] for i in doc[begin].tolist()],
+                        "technique": [technique] * begin.size,
+                        "start": tokens.starts[begin],
+                        "end": tokens.ends[end],
+                        "score": top,
+                    },
+                    schema=MODEL_HITS_SCHEMA,
+                )
+            )
+    frame = pl.concat(parts) if parts else pl.DataFrame(schema=MODEL_HITS_SCHEMA)
+    return frame.sort("doc_id", "start", "end", "technique")
+
+
+def sigmoid_scores(margin: np.ndarray) -> np.ndarray:
+    """The rounded score of a margin (what :func:`token_scores` applies).
+
+    >>> sigmoid_scores(np.array([0.0, 2.0])).tolist()
+    [0.5, 0.8808]
+    """
+    return np.round(1.0 / (1.0 + np.exp(-margin)), DECIMALS)
