@@ -283,6 +283,28 @@ _DECLARED = (
         "analysis.metrics.rhetoric:PTC_VALIDATION_SCHEMA",
         ("detector", "evaluation", "technique"),
     ),
+    Table(
+        "technique_sentences",
+        "02_rhetoric_readability",
+        "analysis.metrics.rhetoric:technique_sentences",
+        "analysis.metrics.rhetoric:SENTENCES_SCHEMA",
+        ("doc_id", "sentence_no"),
+    ),
+    Table(
+        "sentence_share",
+        "02_rhetoric_readability",
+        "analysis.metrics.rhetoric:sentence_share",
+        "analysis.metrics.rhetoric:SHARE_SCHEMA",
+        (),
+        key_parameter="rates_by",
+    ),
+    Table(
+        "ptc_sentence_validation",
+        "02_rhetoric_readability",
+        "analysis.metrics.rhetoric:ptc_sentence_validation",
+        "analysis.metrics.rhetoric:SENTENCE_VALIDATION_SCHEMA",
+        ("evaluation",),
+    ),
     # 03_cross_outlet
     Table(
         "groups",
@@ -595,6 +617,18 @@ CORPUS_STEPS: dict[str, CorpusStep] = {
             "analysis.metrics.rhetoric._validation:ptc_validation",
             ("the PTC articles, their spans and labels", "lexicon", "the span model"),
             data=_RHETORIC,
+        ),
+        CorpusStep(
+            "technique_sentences",
+            ("technique_sentences", "sentence_share"),
+            "analysis.metrics.rhetoric._sentmodel:technique_sentences",
+            ("documents", "spans", "the span model"),
+        ),
+        CorpusStep(
+            "ptc_sentence_validation",
+            ("ptc_sentence_validation",),
+            "analysis.metrics.rhetoric._validation:ptc_sentence_validation",
+            ("the PTC articles, their lines and labels", "the span model"),
         ),
         CorpusStep(
             "actor_framing",

@@ -51,6 +51,13 @@ Span model
     shipped as text in ``data/span_model.json`` with its card ``data/span_model.md`` and rebuilt
     bit for bit by :mod:`analysis.metrics.rhetoric.spantrain` (``nox -s train_spans``).
 
+Sentence view
+    ``technique_sentences`` (:func:`technique_sentences`): every body sentence with the score of
+    a two-stage model (its words; its neighbours, its document and the span model's token
+    scores) for holding any PTC technique, and ``flagged``; :func:`sentence_share` pools the
+    share of flagged sentences per document or group. Validated on PTC lines
+    (:func:`ptc_sentence_validation`).
+
 Validation
     :func:`ptc_validation` (the ``ptc_validation`` table) scores both detectors against the
     Propaganda Techniques Corpus per technique with two span measures, overlap and SemEval-2020's
@@ -93,6 +100,12 @@ from analysis.metrics.rhetoric._schema import (
     Detector,
     ScoreBy,
 )
+from analysis.metrics.rhetoric._sentmodel import (
+    SENTENCES_SCHEMA,
+    SHARE_SCHEMA,
+    sentence_share,
+    technique_sentences,
+)
 from analysis.metrics.rhetoric._spanmodel import (
     MODEL_HITS_SCHEMA,
     SpanModel,
@@ -101,8 +114,10 @@ from analysis.metrics.rhetoric._spanmodel import (
 )
 from analysis.metrics.rhetoric._validation import (
     PTC_VALIDATION_SCHEMA,
+    SENTENCE_VALIDATION_SCHEMA,
     SPAN_SCORES_SCHEMA,
     ptc_scores,
+    ptc_sentence_validation,
     ptc_validation,
     read_ptc,
     score_hits,
@@ -120,6 +135,9 @@ __all__ = [
     "PAIRS_SCHEMA",
     "PTC_VALIDATION_SCHEMA",
     "RHETORIC_SCHEMA",
+    "SENTENCES_SCHEMA",
+    "SENTENCE_VALIDATION_SCHEMA",
+    "SHARE_SCHEMA",
     "SPAN_SCORES_SCHEMA",
     "TECHNIQUES",
     "VALIDATION_SCHEMAS",
@@ -142,13 +160,16 @@ __all__ = [
     "model_hits",
     "plain",
     "ptc_scores",
+    "ptc_sentence_validation",
     "ptc_validation",
     "read_ptc",
     "rhetoric_counts",
     "rhetoric_hits",
     "score_hits",
+    "sentence_share",
     "sentence_spans",
     "span_scores",
+    "technique_sentences",
     "term_regex",
     "validate_ptc",
     "word_counts",

@@ -274,8 +274,11 @@ class SpanModel:
     bias: np.ndarray  # per technique
     weights: dict[str, np.ndarray]  # feature -> weight per technique (zeros left out)
     training: dict[str, Any]
+    sentences: dict[str, Any] | None = None  # the sentence view (_sentmodel.SentenceModel)
     _index: dict[str, int] = field(default_factory=dict, repr=False)
-    _table: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)), repr=False)
+    _table: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, 0, 0)), repr=False
+    )  # (WINDOW, rows, techniques)
     _lower: dict[str, int] = field(default_factory=dict, repr=False)
     _lower_of: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     _content: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
@@ -299,19 +302,21 @@ class SpanModel:
         return self._fixed
 
     def _add(self, word: str) -> int:
-        i = len(self._index)
-        if i == self._table.shape[0]:
+        i = len(self._index) + 1  # row 0 of each offset's table holds its pad's weights
+        if i >= self._table.shape[1]:
             size = max(1024, 2 * i)
-            grown = np.zeros((size, len(WINDOW), len(self.techniques)))
+            grown = np.zeros((len(WINDOW), size, len(self.techniques)))
             lower_of = np.zeros(size, dtype=np.int64)
             content = np.zeros(size, dtype=bool)
-            if i:
-                grown[:i] = self._table[:i]
+            if self._table.shape[1]:
+                grown[:, :i] = self._table[:, :i]
                 lower_of[:i] = self._lower_of[:i]
                 content[:i] = self._content[:i]
+            else:
+                grown[:, 0] = self.fixed()[: len(WINDOW)]
             self._table, self._lower_of, self._content = grown, lower_of, content
         for j, k in enumerate(WINDOW):
-            self._table[i, j] = self.feature_sum(_word_features(word, k))
+            self._table[j, i] = self.feature_sum(_word_features(word, k))
         low = word.lower()
         self._lower_of[i] = self._lower.setdefault(low, len(self._lower))
         self._content[i] = len(low) >= 3 and low not in ENGLISH_STOPWORDS
@@ -319,20 +324,19 @@ class SpanModel:
         return i
 
     def word_ids(self, words: Sequence[str]) -> np.ndarray:
-        """Row of each word in the weight table (new words are added)."""
+        """Row of each word in the weight tables, from 1 (new words are added)."""
         get = self._index.get
-        ids = [get(w, -1) for w in words]
-        if -1 in ids:
+        ids = [get(w, 0) for w in words]
+        if 0 in ids:
             for n, i in enumerate(ids):
-                if i < 0:
-                    ids[n] = self._index.get(words[n], -1)
-                    if ids[n] < 0:
-                        ids[n] = self._add(words[n])
+                if not i:
+                    ids[n] = self._index.get(words[n], 0) or self._add(words[n])
         return np.array(ids, dtype=np.int64)
 
-    def rows(self, ids: np.ndarray) -> np.ndarray:
-        """``(tokens, WINDOW, techniques)`` summed word weights of table rows ``ids``."""
-        return self._table[ids]
+    def offset_table(self, j: int) -> np.ndarray:
+        """``(rows, techniques)``: the summed weights each word gives at offset ``WINDOW[j]``;
+        row 0 is the pad's (a neighbour beyond the span)."""
+        return self._table[j]
 
     def lower_ids(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per table row: the id of the lowercased word, and whether it is a content word."""
@@ -361,6 +365,7 @@ def dumps(model: SpanModel) -> str:
         "thresholds": [round(float(x), DECIMALS) for x in model.thresholds],
         "bias": [round(float(x), COEF_DECIMALS) for x in model.bias],
         "training": model.training,
+        "sentences": model.sentences,
     }
     lines = [json.dumps(head, sort_keys=True, ensure_ascii=False, indent=1)[:-2] + ","]
     lines.append(' "features": {')
@@ -384,6 +389,7 @@ def _from_json(data: Mapping[str, Any]) -> SpanModel:
         bias=np.array(data["bias"], dtype=np.float64),
         weights={k: np.array(v, dtype=np.float64) for k, v in data["features"].items()},
         training=dict(data["training"]),
+        sentences=data.get("sentences"),
     )
 
 
@@ -398,13 +404,18 @@ def load_span_model() -> SpanModel:
     return parse(read_text(MODEL_FILE))
 
 
-def _batch(tokens: Sequence[Tokens]) -> tuple[Tokens, np.ndarray]:
-    """Several documents' tokens as one (span ids made unique across documents) and the
-    document index of each token."""
+def _batch(
+    tokens: Sequence[Tokens], sizes: Sequence[int] | None = None
+) -> tuple[Tokens, np.ndarray]:
+    """Several documents' tokens as one and the document index of each token. Span ids are
+    made unique across documents: document ``i``'s start after the ``sizes`` of the documents
+    before it (its number of spans; default: as many as its tokens reach)."""
     words: list[str] = []
     for t in tokens:
         words.extend(t.words)
-    offsets = np.cumsum([0] + [int(t.span.max()) + 1 if t.span.size else 0 for t in tokens])
+    if sizes is None:
+        sizes = [int(t.span.max()) + 1 if t.span.size else 0 for t in tokens]
+    offsets = np.cumsum([0, *sizes])
     empty = np.zeros(0, dtype=np.int64)
 
     def cat(arrays: list[np.ndarray]) -> np.ndarray:
@@ -453,17 +464,17 @@ def _scores(tokens: Tokens, doc: np.ndarray, model: SpanModel) -> np.ndarray:
     if not n:
         return np.zeros((0, n_tech))
     ids = model.word_ids(tokens.words)
-    table = model.rows(ids)  # (n, window, techniques)
     fixed = model.fixed()
     span = tokens.span
-    total = model.bias + table[:, WINDOW.index(0)]
+    total = model.bias + model.offset_table(WINDOW.index(0))[ids]
     for j, k in enumerate(WINDOW):
         if not k:
             continue
         src = np.arange(n) + k  # the neighbour's index
         ok = (src >= 0) & (src < n)
         ok[ok] = span[src[ok]] == span[ok]
-        total += np.where(ok[:, None], table[np.clip(src, 0, n - 1), j], fixed[j])
+        neighbour = np.where(ok, ids[np.clip(src, 0, n - 1)], 0)  # 0: the pad's row
+        total += model.offset_table(j)[neighbour]
     lower, content = model.lower_ids(ids)
     band, starts_pair, ends_pair = _repetition_arrays(tokens, doc, lower, content)
     base = len(WINDOW)

@@ -22,12 +22,15 @@ __all__ = [
     "CROSS_VALIDATED",
     "IN_SAMPLE",
     "PTC_VALIDATION_SCHEMA",
+    "SENTENCE_VALIDATION_SCHEMA",
     "SPAN_SCORES_SCHEMA",
     "article_stats",
     "ptc_scores",
+    "ptc_sentence_validation",
     "ptc_validation",
     "read_ptc",
     "score_hits",
+    "sentence_figures",
     "span_scores",
     "validate_ptc",
 ]
@@ -390,3 +393,96 @@ def ptc_validation(
         _with(span_scores(model_hits(docs, spans, model), labels), "model", IN_SAMPLE),
     ]
     return pl.concat(frames).cast(PTC_VALIDATION_SCHEMA)
+
+
+def _f1(pred: np.ndarray, y: np.ndarray) -> float:
+    denom = int(pred.sum()) + int(y.sum())
+    return 2 * int((pred & y).sum()) / denom if denom else 0.0
+
+
+def sentence_figures(
+    pred: np.ndarray, y: np.ndarray, doc: np.ndarray, *, n_boot: int = 1000, seed: int = 0
+) -> dict[str, Any]:
+    """Positive-class precision, recall and F1 of flagged sentences, the all-positive baseline's
+    F1, and an article-bootstrap interval for F1."""
+    tp, n_pred, n_pos = int((pred & y).sum()), int(pred.sum()), int(y.sum())
+    per = np.zeros((int(doc.max()) + 1 if doc.size else 0, 3))
+    np.add.at(per, doc, np.column_stack([pred & y, pred, y]).astype(float))
+    per = per[np.unique(doc)]
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, per.shape[0], size=(n_boot, per.shape[0]))
+    sums = per[draws].sum(axis=1)
+    f1s = 2 * sums[:, 0] / np.maximum(1.0, sums[:, 1] + sums[:, 2])
+    low, high = np.percentile(f1s, [2.5, 97.5])
+    share = n_pos / y.size if y.size else 0.0
+    return {
+        "sentences": int(y.size),
+        "positive": n_pos,
+        "flagged": n_pred,
+        "precision": round(tp / n_pred, 4) if n_pred else None,
+        "recall": round(tp / n_pos, 4) if n_pos else None,
+        "f1": round(_f1(pred, y), 4),
+        "f1_low": round(float(low), 4),
+        "f1_high": round(float(high), 4),
+        "all_positive_f1": round(2 * share / (1 + share), 4) if share else 0.0,
+    }
+
+
+#: Columns of the ``ptc_sentence_validation`` table (:func:`ptc_sentence_validation`).
+SENTENCE_VALIDATION_SCHEMA = pl.Schema(
+    {
+        "evaluation": pl.String(),  # cross-validated (article-grouped folds) or in-sample
+        "unit": pl.String(),  # what a sentence is here: a PTC line
+        "sentences": pl.Int64(),
+        "positive": pl.Int64(),  # overlapped by an annotated span of any technique
+        "flagged": pl.Int64(),
+        "precision": pl.Float64(),
+        "recall": pl.Float64(),
+        "f1": pl.Float64(),  # positive class
+        "f1_low": pl.Float64(),  # 95% article-bootstrap interval
+        "f1_high": pl.Float64(),
+        "all_positive_f1": pl.Float64(),  # the baseline that flags every sentence
+    }
+)
+
+
+def ptc_sentence_validation(
+    docs: pl.DataFrame,
+    spans: Mapping[str, Sequence[tuple[int, int]]],
+    labels: pl.DataFrame,
+    *,
+    model: SpanModel | None = None,
+) -> pl.DataFrame:
+    """How well the sentence view finds sentences with any technique, on PTC lines
+    (:data:`SENTENCE_VALIDATION_SCHEMA`): the cross-validated figures kept in the model file,
+    then the shipped model scored on the lines it was trained on (in-sample)."""
+    from analysis.metrics.rhetoric._sentmodel import score_units
+
+    model = model or load_span_model()
+    if model.sentences is None:
+        raise ValueError("the span model file has no sentence view")
+    gold: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for a, s, e in labels.select("article_id", "start", "end").iter_rows():
+        gold[str(a)].append((int(s), int(e)))
+    items = [(str(d), t) for d, t in docs.select("doc_id", "text").iter_rows() if t is not None]
+    units = [list(spans.get(d, [])) for d, _ in items]
+    scored = score_units([t for _, t in items], units, model)
+    y = np.array(
+        [
+            any(a < e and s < b for a, b in gold[d])
+            for (d, _), u in zip(items, units, strict=True)
+            for s, e in u
+        ],
+        dtype=bool,
+    )
+    doc = np.concatenate(
+        [np.full(len(u), i, dtype=np.int64) for i, u in enumerate(units)] or [np.zeros(0, np.int64)]
+    )
+    scores = np.concatenate([*scored, np.zeros(0)])
+    cv = model.sentences["training"]["cross_validated"]
+    fitted = sentence_figures(scores >= scored.threshold, y, doc)
+    rows = [
+        {"evaluation": CROSS_VALIDATED, "unit": "PTC line", **cv},
+        {"evaluation": IN_SAMPLE, "unit": "PTC line", **fitted},
+    ]
+    return pl.DataFrame(rows, schema=SENTENCE_VALIDATION_SCHEMA)
