@@ -548,3 +548,13 @@ def test_scare_quote_speech_index_as_before():
     ]
     for attributed, expected in cases:
         assert speech(attributed).covers(10, 20, 11, 20) is expected, attributed
+
+
+def test_the_readme_maps_every_cue_family_to_its_technique():
+    from analysis.core.paths import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## Cue families and propaganda techniques", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(\w+)` \| (?:`([^`]+)`|none) \| (\w+) \|", section, re.M)
+    expected = [(f.name, f.technique or "", f.detector) for f in R.load_lexicon().families]
+    assert rows == expected
