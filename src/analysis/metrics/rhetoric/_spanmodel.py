@@ -28,6 +28,7 @@ The model file (``data/span_model.json``) is built by :mod:`analysis.metrics.rhe
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -127,10 +128,14 @@ class Tokens:
 
 @cache
 def _char_classes() -> tuple[np.ndarray, np.ndarray]:
-    """Per code point: whether Python's ``\\w`` matches it (``str.isalnum()`` or ``_``), and
-    whether it may join two words (the apostrophes and hyphen of :data:`WORD_PATTERN`)."""
-    word = np.array([chr(i).isalnum() for i in range(sys.maxunicode + 1)], dtype=bool)
-    word[ord("_")] = True
+    """Per code point: whether Python's ``\\w`` matches it (asked of ``re`` itself, for every
+    code point at once), and whether it may join two words (the apostrophes and hyphen of
+    :data:`WORD_PATTERN`)."""
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    marked = re.sub(r"\w", "\0", every).encode("utf-32-le", "surrogatepass")
+    word = np.frombuffer(marked, dtype=np.uint32) == 0
+    word = word.copy()
+    word[0] = False  # chr(0) itself is no word character
     joiner = np.zeros(sys.maxunicode + 1, dtype=bool)
     joiner[[ord(c) for c in "'’-"]] = True
     return word, joiner
@@ -264,8 +269,9 @@ def document_features(tokens: Tokens) -> Iterator[list[str]]:
 class SpanModel:
     """The shipped span detector (:func:`load_span_model`).
 
-    Inference reads each distinct word's summed weights once per process: a table of
-    ``(words seen, WINDOW, techniques)`` grown as new words come (:meth:`word_ids`).
+    Inference sums each distinct word's feature weights once per process, for every offset of
+    :data:`WINDOW`: tables of ``(WINDOW, 1 + words seen, techniques)`` grown as new words come
+    (:meth:`word_ids`; row 0 holds the pad's weights).
     """
 
     version: str
@@ -283,6 +289,8 @@ class SpanModel:
     _lower_of: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     _content: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
     _fixed: np.ndarray | None = field(default=None, repr=False)
+    _rows: dict[str, int] | None = field(default=None, repr=False)
+    _matrix_rows: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
 
     def feature_sum(self, features: Sequence[str]) -> np.ndarray:
         """The summed weights of ``features`` (unknown ones weigh nothing)."""
@@ -301,36 +309,61 @@ class SpanModel:
             self._fixed = np.stack(pads + [self.feature_sum([f]) for f in _FIXED])
         return self._fixed
 
-    def _add(self, word: str) -> int:
-        i = len(self._index) + 1  # row 0 of each offset's table holds its pad's weights
-        if i >= self._table.shape[1]:
-            size = max(1024, 2 * i)
-            grown = np.zeros((len(WINDOW), size, len(self.techniques)))
-            lower_of = np.zeros(size, dtype=np.int64)
-            content = np.zeros(size, dtype=bool)
-            if self._table.shape[1]:
-                grown[:, :i] = self._table[:, :i]
-                lower_of[:i] = self._lower_of[:i]
-                content[:i] = self._content[:i]
-            else:
-                grown[:, 0] = self.fixed()[: len(WINDOW)]
-            self._table, self._lower_of, self._content = grown, lower_of, content
+    def _grow(self, rows: int) -> None:
+        """Room for ``rows`` rows in the weight tables (row 0: the pads)."""
+        if rows <= self._table.shape[1]:
+            return
+        size = max(1024, 2 * rows)
+        grown = np.zeros((len(WINDOW), size, len(self.techniques)))
+        lower_of = np.zeros(size, dtype=np.int64)
+        content = np.zeros(size, dtype=bool)
+        used = len(self._index) + 1
+        if self._table.shape[1]:
+            grown[:, :used] = self._table[:, :used]
+            lower_of[:used] = self._lower_of[:used]
+            content[:used] = self._content[:used]
+        else:
+            grown[:, 0] = self.fixed()[: len(WINDOW)]
+        self._table, self._lower_of, self._content = grown, lower_of, content
+
+    def _matrix(self) -> tuple[dict[str, int], np.ndarray]:
+        """Row of each feature in a weight matrix whose last row is zeros (unknown features)."""
+        if self._rows is None:
+            names = list(self.weights)
+            self._rows = {f: i for i, f in enumerate(names)}
+            zeros = np.zeros((1, len(self.techniques)))
+            self._matrix_rows = np.vstack([*(self.weights[f] for f in names), zeros])
+        return self._rows, self._matrix_rows
+
+    def _add(self, words: Sequence[str]) -> None:
+        """Weight-table rows for new ``words`` (distinct, not yet in the table): each row the
+        sum of its features' weights, in feature order (:func:`_word_features`)."""
+        rows, matrix = self._matrix()
+        unknown = matrix.shape[0] - 1
+        first = len(self._index) + 1
+        self._grow(first + len(words))
         for j, k in enumerate(WINDOW):
-            self._table[j, i] = self.feature_sum(_word_features(word, k))
-        low = word.lower()
-        self._lower_of[i] = self._lower.setdefault(low, len(self._lower))
-        self._content[i] = len(low) >= 3 and low not in ENGLISH_STOPWORDS
-        self._index[word] = i
-        return i
+            index: list[int] = []
+            starts: list[int] = []
+            for word in words:
+                starts.append(len(index))
+                index.extend(rows.get(f, unknown) for f in _word_features(word, k))
+            sums = np.add.reduceat(matrix[index], starts, axis=0)
+            self._table[j, first : first + len(words)] = sums
+        for n, word in enumerate(words):
+            low = word.lower()
+            self._lower_of[first + n] = self._lower.setdefault(low, len(self._lower))
+            self._content[first + n] = len(low) >= 3 and low not in ENGLISH_STOPWORDS
+            self._index[word] = first + n
 
     def word_ids(self, words: Sequence[str]) -> np.ndarray:
         """Row of each word in the weight tables, from 1 (new words are added)."""
         get = self._index.get
         ids = [get(w, 0) for w in words]
         if 0 in ids:
-            for n, i in enumerate(ids):
-                if not i:
-                    ids[n] = self._index.get(words[n], 0) or self._add(words[n])
+            new = list(dict.fromkeys(w for w, i in zip(words, ids, strict=True) if not i))
+            self._add(new)
+            ids = [get(w, 0) for w in words]
         return np.array(ids, dtype=np.int64)
 
     def offset_table(self, j: int) -> np.ndarray:
@@ -448,13 +481,17 @@ def _repetition_arrays(
     starts_pair = np.zeros(n, dtype=bool)
     ends_pair = np.zeros(n, dtype=bool)
     if n > 1:
-        same = tokens.span[1:] == tokens.span[:-1]  # same span, hence same document
-        pairs, pair = np.unique(lower[:-1] * width + lower[1:], return_inverse=True)
-        key = np.where(same, doc[:-1] * pairs.size + pair, -1 - np.arange(n - 1))
+        inside = np.flatnonzero(tokens.span[1:] == tokens.span[:-1])  # pairs within a span
+        first, second = lower[inside], lower[inside + 1]
+        if (int(doc[-1]) + 1) * width * width < 2**62:  # one key per (document, pair)
+            key = (doc[inside] * width + first) * width + second
+        else:  # a huge vocabulary: number the pairs first
+            _, pair = np.unique(first * width + second, return_inverse=True)
+            key = doc[inside] * (int(pair.max()) + 1 if pair.size else 1) + pair
         _, inv, cnt = np.unique(key, return_inverse=True, return_counts=True)
-        repeated = same & (cnt[inv] > 1)
-        starts_pair[:-1] = repeated
-        ends_pair[1:] = repeated
+        repeated = inside[cnt[inv] > 1]
+        starts_pair[repeated] = True
+        ends_pair[repeated + 1] = True
     return band, starts_pair, ends_pair
 
 
@@ -467,13 +504,20 @@ def _scores(tokens: Tokens, doc: np.ndarray, model: SpanModel) -> np.ndarray:
     fixed = model.fixed()
     span = tokens.span
     total = model.bias + model.offset_table(WINDOW.index(0))[ids]
+    same = span[1:] == span[:-1]  # token i + 1 is in token i's span
     for j, k in enumerate(WINDOW):
         if not k:
             continue
-        src = np.arange(n) + k  # the neighbour's index
-        ok = (src >= 0) & (src < n)
-        ok[ok] = span[src[ok]] == span[ok]
-        neighbour = np.where(ok, ids[np.clip(src, 0, n - 1)], 0)  # 0: the pad's row
+        # the row of token i + k when it is in token i's span, else 0 (the pad's row)
+        reach = same.copy()
+        for step in range(1, abs(k)):
+            reach[: n - 1 - step] &= same[step:]
+            reach[n - 1 - step :] = False
+        neighbour = np.zeros(n, dtype=np.int64)
+        if k > 0:
+            neighbour[: n - k] = np.where(reach[: n - k], ids[k:], 0)
+        else:
+            neighbour[-k:] = np.where(reach[: n + k], ids[: n + k], 0)
         total += model.offset_table(j)[neighbour]
     lower, content = model.lower_ids(ids)
     band, starts_pair, ends_pair = _repetition_arrays(tokens, doc, lower, content)
