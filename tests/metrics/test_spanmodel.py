@@ -178,3 +178,17 @@ def test_the_word_character_table_is_pythons_backslash_w():
     differ = [i for i in range(len(word)) if word[i] != bool(rx.match(chr(i)))]
     assert differ == []
     assert np.flatnonzero(joiner).tolist() == sorted(map(ord, "'’-"))
+
+
+def test_tokens_of_spans_that_cut_words_are_those_of_each_span_read_alone():
+    text = "ab cdefgh ij klm-nop"
+    for spans in ([(0, 2), (4, 12)], [(0, 5), (6, 20)], [(0, 2), (3, 9), (13, 20)], [(5, 15)]):
+        got = M.document_tokens(text, spans)
+        words, span = [], []
+        for i, (lo, hi) in enumerate(spans):
+            for m in re.finditer(WORD_PATTERN, text[lo:hi]):
+                words.append(m.group())
+                span.append(i)
+        assert got.words == words, spans
+        assert got.span.tolist() == span
+        assert [text[a:b] for a, b in zip(got.starts, got.ends, strict=True)] == words

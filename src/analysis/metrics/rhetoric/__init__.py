@@ -64,7 +64,8 @@ Validation
     character level, and article-bootstrap intervals (:func:`span_scores`). The lexicons were
     tuned on the same 232 articles, so their figures are in-sample: an upper bound for English
     news, not an estimate for other corpora. The span model's ``cross-validated`` rows are from
-    article-grouped folds: each article scored by a model that never saw it.
+    article-grouped folds: each article scored by weights that never saw it (thresholds chosen on
+    the other folds' out-of-fold scores).
 """
 
 from __future__ import annotations

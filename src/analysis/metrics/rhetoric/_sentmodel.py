@@ -197,7 +197,7 @@ SHARE_SCHEMA = pl.Schema(
     {
         "sentences": pl.Int64(),
         "flagged": pl.Int64(),
-        "share": pl.Float64(),  # flagged / sentences; null without sentences
+        "share": pl.Float64(),  # flagged / sentences (documents without sentences have no row)
     }
 )
 

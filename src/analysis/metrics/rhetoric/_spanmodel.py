@@ -4,8 +4,8 @@ A token is a word (:data:`~analysis.metrics.rhetoric._schema.WORD_PATTERN`) of a
 Its features (:func:`document_features`) are
 
 - for itself: the lowercased word, its shape (``Aa``, ``AA``, ``a``, ``0``), its last two, three
-  and four and first three letters, and the word's Zipf frequency in English, rounded to half
-  units (from the installed ``wordfreq`` package; ``zipf=0`` for words it does not know);
+  and four and first three letters, and the word's Zipf frequency in English in half units,
+  rounded down (from the installed ``wordfreq`` package; ``zipf=0`` for words it does not know);
 - for the word before and the word after it in the same body span: the lowercased word and its
   Zipf band; for the second word before and after it: its Zipf band; ``<pad>`` beyond the span;
 - from the document: how often the word occurs in it (``rep=1``, ``2``, ``3`` for 3-4, ``5`` for
@@ -41,6 +41,7 @@ import polars as pl
 from wordfreq import zipf_frequency
 
 from analysis.core.data import read_text
+from analysis.text.spans import clean_spans
 from analysis.text.tokens import ENGLISH_STOPWORDS
 
 __all__ = [
@@ -95,7 +96,8 @@ def _zipf_band(low: str) -> str:
 
 
 def _word_features(word: str, k: int) -> tuple[str, ...]:
-    """The features a word gives the token ``k`` places after it (k = 0: the token itself)."""
+    """The features a word gives the token ``k`` places before it (the word is the token's
+    neighbour at offset ``k``; k = 0: the token itself)."""
     low = word.lower()
     if abs(k) > 1:
         return (f"zipf{k:+d}={_zipf_band(low)}",)
@@ -165,8 +167,8 @@ def document_tokens(text: str, spans: Sequence[tuple[int, int]]) -> Tokens:
     """The words of ``text`` inside ``spans`` with their offsets.
 
     The text is read once: a word of the whole text that lies inside a span is that span's
-    word. Only when a word crosses a span's edge (spans cut inside a word) is each span read on
-    its own, which gives the same words as reading the spans one by one always would.
+    word. When a word crosses a span's edge (spans cut inside a word, or a word runs from a gap
+    into a span) each span is read on its own instead, which is what the fast path equals.
 
     >>> t = document_tokens("A so-called win. Next", [(0, 16), (17, 21)])
     >>> t.words, t.starts.tolist(), t.span.tolist()
@@ -183,8 +185,10 @@ def document_tokens(text: str, spans: Sequence[tuple[int, int]]) -> Tokens:
         st, en = word_offsets(text, int(lo[0]), int(hi[-1]))
         span = np.searchsorted(lo, st, side="right") - 1
         inside = st < hi[span]
-        crossing = inside & (en > hi[span])
-        if crossing.any():
+        crossing = inside & (en > hi[span])  # starts in a span, ends beyond it
+        following = np.minimum(span + 1, lo.size - 1)
+        entering = ~inside & (span + 1 < lo.size) & (en > lo[following])  # starts in a gap
+        if crossing.any() or entering.any():
             ordered = False
         else:
             st, en, span = st[inside], en[inside], span[inside]
@@ -567,16 +571,23 @@ def model_hits(
     """The span detector's hits in a corpus (:data:`MODEL_HITS_SCHEMA`).
 
     ``docs`` has ``doc_id`` and ``text``; ``spans`` the body spans per doc_id (a document
-    missing from it has no hits). Documents are scored :data:`BATCH` at a time with array
-    operations; every score and hit is the document's own (context, repetition and runs never
-    cross documents), so the table does not depend on the batches.
+    missing from it has no hits), cleaned first (:func:`analysis.text.spans.clean_spans`). Each
+    span is read as a unit: context and runs stop at its ends. The model was trained on PTC
+    lines (mostly one sentence each); a run's body spans are paragraphs, so ``first`` marks a
+    paragraph's first word and context crosses sentence ends there.
+
+    Documents are scored :data:`BATCH` at a time with array operations; every score and hit is
+    the document's own (context, repetition and runs never cross documents), so the table does
+    not depend on the batches.
     """
     model = model or load_span_model()
     items = [(str(d), t) for d, t in docs.select("doc_id", "text").iter_rows() if t is not None]
     parts: list[pl.DataFrame] = []
     for b in range(0, len(items), BATCH):
         chunk = items[b : b + BATCH]
-        tokens, doc = _batch([document_tokens(t, spans.get(d, [])) for d, t in chunk])
+        tokens, doc = _batch(
+            [document_tokens(t, clean_spans(t, spans.get(d, []))) for d, t in chunk]
+        )
         scores = _scores(tokens, doc, model)
         ids = [d for d, _ in chunk]
         for t, technique in enumerate(model.techniques):

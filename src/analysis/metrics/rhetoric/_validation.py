@@ -150,9 +150,9 @@ def ptc_scores(
     lexicon: str | Lexicon = "default",
     by: ScoreBy = "technique",
 ) -> pl.DataFrame:
-    """:func:`validate_ptc` of the corpus :func:`read_ptc` read: the detectors' hits in
-    ``docs`` scored against ``labels`` (:func:`score_hits`). Notebook 02 calls it as the cached
-    step ``ptc_validation``, so a rerun reads the scores instead of scanning the articles again.
+    """:func:`validate_ptc` of the corpus :func:`read_ptc` read: the lexicon detectors' hits in
+    ``docs`` scored against ``labels`` (:func:`score_hits`; ``scripts/validate_ptc.py`` uses it
+    by family and by term).
     """
     hits = rhetoric_hits(docs, spans, families=families, lexicon=lexicon)
     return score_hits(hits, labels, by=by)
@@ -405,6 +405,8 @@ def sentence_figures(
 ) -> dict[str, Any]:
     """Positive-class precision, recall and F1 of flagged sentences, the all-positive baseline's
     F1, and an article-bootstrap interval for F1."""
+    if not y.size:
+        raise ValueError("no sentences to score")
     tp, n_pred, n_pos = int((pred & y).sum()), int(pred.sum()), int(y.sum())
     per = np.zeros((int(doc.max()) + 1 if doc.size else 0, 3))
     np.add.at(per, doc, np.column_stack([pred & y, pred, y]).astype(float))
