@@ -12,15 +12,18 @@ True
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Mapping
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from analysis.core.errors import DataFileError
 
-__all__ = ["data_file", "data_names", "load_yaml", "read_text"]
+__all__ = ["data_file", "data_names", "load_yaml", "read_text", "write_or_check"]
 
 
 def data_file(name: str) -> Traversable:
@@ -63,3 +66,18 @@ def load_yaml(name: str, required: tuple[str, ...] = ()) -> dict[str, Any]:
     if missing:
         raise DataFileError(f"data file {name}: missing key(s) {', '.join(missing)}")
     return data
+
+
+def write_or_check(texts: Mapping[str, str], out: Path, check: bool) -> int:
+    """Write each ``name: text`` of a rebuilt model into ``out``, or with ``check`` compare them
+    with the files there: 0, or 1 when any differs (each named on stderr). The trainers'
+    (``linetrain``, ``spantrain``) command-line ending."""
+    if check:
+        differ = [n for n, t in texts.items() if (out / n).read_text("utf-8") != t]
+        for name in differ:
+            print(f"{name}: the rebuild differs from {out / name}", file=sys.stderr)
+        return 1 if differ else 0
+    for name, text in texts.items():
+        (out / name).write_text(text, encoding="utf-8")
+        print(f"wrote {out / name}")
+    return 0

@@ -27,7 +27,6 @@ import difflib
 import hashlib
 import json
 import re
-import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -36,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.core.data import data_file, read_text
+from analysis.core.data import data_file, read_text, write_or_check
 from analysis.provenance import linemodel
 from analysis.provenance.linefeatures import FEATURES, line_features
 from analysis.provenance.linemodel import CONTEXT_FEATURES, DECIMALS, LineModel, Stage
@@ -422,15 +421,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         linemodel.MODEL_FILE: linemodel.dumps(model),
         "line_model.md": model_card(model),
     }
-    if args.check:
-        differ = [n for n, t in texts.items() if (out / n).read_text("utf-8") != t]
-        for name in differ:
-            print(f"{name}: the rebuild differs from {out / name}", file=sys.stderr)
-        return 1 if differ else 0
-    for name, text in texts.items():
-        (out / name).write_text(text, encoding="utf-8")
-        print(f"wrote {out / name}")
-    return 0
+    return write_or_check(texts, out, args.check)
 
 
 if __name__ == "__main__":

@@ -173,6 +173,18 @@ def _covered(s: int, e: int, union: Sequence[tuple[int, int]]) -> int:
     return sum(max(0, min(e, b) - max(s, a)) for a, b in union if a < e and s < b)
 
 
+def _side(spans: Sequence[tuple[int, int]], against: Sequence[tuple[int, int]]) -> list[float]:
+    """Of ``spans``: how many, how many overlap one of ``against``, and the sum of the shares of
+    their characters inside ``against`` (merged first)."""
+    union = _union(against)
+    n = found = share = 0.0
+    for s, e in spans:
+        n += 1
+        found += bool(_overlaps(against, s, e))
+        share += _covered(s, e, union) / (e - s) if e > s else 0.0
+    return [n, found, share]
+
+
 #: Per-article sums behind :func:`span_scores`, in this order.
 _ARTICLE_STATS = ("hits", "correct", "char_p", "annotated", "found", "char_r")
 
@@ -200,26 +212,10 @@ def article_stats(
     row = {a: i for i, a in enumerate(articles)}
     col = {t: j for j, t in enumerate(techniques)}
     out = np.zeros((len(articles), len(techniques), len(_ARTICLE_STATS)))
-    for (d, t), spans in pred.items():
-        if t not in col:
-            continue
-        g = gold.get((d, t), [])
-        union = _union(g)
-        cell = out[row[d], col[t]]
-        for s, e in spans:
-            cell[0] += 1
-            cell[1] += bool(_overlaps(g, s, e))
-            cell[2] += _covered(s, e, union) / (e - s) if e > s else 0.0
-    for (a, t), spans in gold.items():
-        if t not in col:
-            continue
-        p = pred.get((a, t), [])
-        union = _union(p)
-        cell = out[row[a], col[t]]
-        for s, e in spans:
-            cell[3] += 1
-            cell[4] += bool(_overlaps(p, s, e))
-            cell[5] += _covered(s, e, union) / (e - s) if e > s else 0.0
+    for cells, these, other in ((slice(0, 3), pred, gold), (slice(3, 6), gold, pred)):
+        for (d, t), spans in these.items():
+            if t in col:
+                out[row[d], col[t], cells] = _side(spans, other.get((d, t), []))
     return articles, out
 
 

@@ -29,7 +29,6 @@ import datetime as dt
 import hashlib
 import json
 import multiprocessing
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +38,7 @@ import numpy as np
 import polars as pl
 from scipy import sparse
 
-from analysis.core.data import data_file, read_text
+from analysis.core.data import data_file, read_text, write_or_check
 from analysis.metrics.rhetoric import _spanmodel as M
 from analysis.metrics.rhetoric._schema import TECHNIQUES
 from analysis.metrics.rhetoric._sentmodel import SentenceModel
@@ -215,23 +214,14 @@ def _scores(x: sparse.csr_matrix, coef: np.ndarray, bias: float) -> np.ndarray:
 
 
 def _hits(d: Design, scores: np.ndarray, technique: str, threshold: float) -> list[tuple]:
-    out = []
-    on = np.flatnonzero(scores >= threshold)
-    run: list[int] = []
-    for i in on.tolist():
-        if run and run[-1] == i - 1 and d.doc[i] == d.doc[i - 1] and d.span[i] == d.span[i - 1]:
-            run.append(i)
-            continue
-        if run:
-            out.append(
-                (d.doc_ids[d.doc[run[0]]], technique, int(d.starts[run[0]]), int(d.ends[run[-1]]))
-            )
-        run = [i]
-    if run:
-        out.append(
-            (d.doc_ids[d.doc[run[0]]], technique, int(d.starts[run[0]]), int(d.ends[run[-1]]))
-        )
-    return out
+    """Runs of tokens at or above ``threshold`` in one line of one article (the inference's
+    :func:`~analysis.metrics.rhetoric._spanmodel._runs`)."""
+    line = d.doc * (int(d.span.max()) + 1 if d.span.size else 1) + d.span
+    begin, end, _ = M._runs(scores, threshold, line)
+    return [
+        (d.doc_ids[d.doc[a]], technique, int(d.starts[a]), int(d.ends[b]))
+        for a, b in zip(begin.tolist(), end.tolist(), strict=True)
+    ]
 
 
 _HITS = {"doc_id": pl.String(), "technique": pl.String(), "start": pl.Int64(), "end": pl.Int64()}
@@ -442,15 +432,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = args.out or Path(str(data_file(M.MODEL_FILE))).parent
     model = build(args.ptc, date)
     texts = {M.MODEL_FILE: M.dumps(model), "span_model.md": model_card(model)}
-    if args.check:
-        differ = [n for n, t in texts.items() if (out / n).read_text("utf-8") != t]
-        for name in differ:
-            print(f"{name}: the rebuild differs from {out / name}", file=sys.stderr)
-        return 1 if differ else 0
-    for name, text in texts.items():
-        (out / name).write_text(text, encoding="utf-8")
-        print(f"wrote {out / name}")
-    return 0
+    return write_or_check(texts, out, args.check)
 
 
 #: The sentence view's regularisation (stage 1, stage 2), minimum number of training sentences
