@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import polars as pl
 
@@ -45,6 +45,9 @@ from analysis.corpus import intake as corpus
 from analysis.provenance import boilerplate
 from analysis.provenance import fields as provenance
 from analysis.registry import CORPUS_STEPS, STAGES
+
+if TYPE_CHECKING:
+    from analysis.metrics.rhetoric import DetectorChoice
 
 __all__ = [
     "PROGRESS_FROM",
@@ -157,7 +160,7 @@ def _warm_up(lexicon: str) -> list[tuple[str, pl.DataFrame, dict[str, Any]]]:
         "quotes": (docs, {"spans": spans}),
         "citations": (docs, {"spans": spans}),
         "readability": (bodies, {"min_words": 0}),
-        "rhetoric_hits": (docs, {"spans": spans, "lexicon": lexicon}),
+        "rhetoric_hits": (docs, {"spans": spans, "lexicon": lexicon, "detector": "both"}),
         "actor_mentions": (docs, {"spans": spans, "lexicon": lexicon}),
     }
     return [(STAGES[name].compute, *contexts[name]) for name in STAGES]
@@ -172,6 +175,9 @@ class Study:
         As for :func:`analysis.corpus.intake.read_corpus`.
     lexicon, min_words
         The rhetoric and actor lexicon set, and the shortest body readability scores.
+    detector
+        Who finds the cues of families with a PTC technique: ``lexicon``, ``model`` or
+        ``both`` (:func:`analysis.metrics.rhetoric.rhetoric_hits`).
     workers, scheduler
         Where the documents the cache lacks are computed (:class:`~analysis.core.workers.Workers`):
         1 (the default) in this process; ``None`` a local Dask cluster on every core.
@@ -193,6 +199,7 @@ class Study:
         *,
         max_bytes: int = corpus.DEFAULT_MAX_BYTES,
         lexicon: str = "default",
+        detector: DetectorChoice = "both",
         min_words: int = 100,
         workers: int | None = 1,
         scheduler: str | None = None,
@@ -201,6 +208,7 @@ class Study:
         self.corpus = corpus_path
         self.max_bytes = max_bytes
         self.lexicon = lexicon
+        self.detector = detector
         self.min_words = min_words
         if progress is None:
             progress = sys.stderr.isatty() or "ipykernel" in sys.modules
@@ -356,15 +364,16 @@ class Study:
 
     @functools.cached_property
     def _hits(self) -> pl.DataFrame:
-        spans, quotes, lexicon = self.spans, self.quotes, self.lexicon
+        spans, quotes, lexicon, detector = self.spans, self.quotes, self.lexicon, self.detector
         return self._stage(
             "rhetoric_hits",
             self.docs,
-            self._spans_key(lexicon),
+            self._spans_key(lexicon, detector),
             lambda ids: {
                 "spans": _only(spans, ids),
                 "quotes": _rows_of(quotes, ids),
                 "lexicon": lexicon,
+                "detector": detector,
             },
         ).sort("doc_id", "start", "end", "family", "term")
 
@@ -378,7 +387,9 @@ class Study:
         """The ``rhetoric`` table: cues per family and document."""
         from analysis.metrics import rhetoric
 
-        counts = rhetoric.rhetoric_counts(self._hits, self.bodies, lexicon=self.lexicon)
+        counts = rhetoric.rhetoric_counts(
+            self._hits, self.bodies, lexicon=self.lexicon, detector=self.detector
+        )
         return counts.sort("doc_id", "family")
 
     @functools.cached_property

@@ -490,7 +490,7 @@ STAGES: dict[str, Stage] = {
             "rhetoric_hits",
             "analysis.metrics.rhetoric._cues:rhetoric_hits",
             ("analysis.metrics.rhetoric",),
-            ("doc_id", "text", "spans", "lexicon"),
+            ("doc_id", "text", "spans", "lexicon", "detector"),
             _RHETORIC,
         ),
         Stage(

@@ -33,7 +33,13 @@ def quotes(seeds) -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def hits(seeds, quotes) -> pl.DataFrame:
     p, docs, _ = seeds
-    return R.rhetoric_hits(docs, p.spans, quotes=quotes)
+    return R.rhetoric_hits(docs, p.spans, quotes=quotes, detector="lexicon")
+
+
+@pytest.fixture(scope="module")
+def both_hits(seeds, quotes) -> pl.DataFrame:
+    p, docs, _ = seeds
+    return R.rhetoric_hits(docs, p.spans, quotes=quotes, detector="both")
 
 
 @pytest.fixture(scope="module")
@@ -174,8 +180,9 @@ def test_sentence_numbers_follow_the_splitter(hits, mentions, seeds):
 
 def test_every_count_is_backed_by_its_hits(hits, seeds):
     p, _docs, _ = seeds
-    counts = R.rhetoric_counts(hits, p.bodies)
-    families = R.load_lexicon().family_names
+    counts = R.rhetoric_counts(hits, p.bodies, detector="lexicon")
+    lex = R.load_lexicon()
+    families = [f.name for f in lex.families if f.detector != "model"]
     assert counts.schema == pl.Schema(R.RHETORIC_SCHEMA)
     assert counts.height == p.bodies.height * len(families)  # zeros included
     assert counts.equals(counts.sort("doc_id", "family"))
@@ -200,20 +207,20 @@ def test_counts_refuse_hits_they_cannot_back():
 
 def test_determinism_and_document_order(hits, seeds, quotes):
     p, docs, _ = seeds
-    again = R.rhetoric_hits(docs.reverse(), p.spans, quotes=quotes.reverse())
+    again = R.rhetoric_hits(docs.reverse(), p.spans, quotes=quotes.reverse(), detector="lexicon")
     assert again.equals(hits)
     assert R.actor_mentions(docs.reverse(), p.spans).equals(R.actor_mentions(docs, p.spans))
 
 
 def test_quotes_computed_when_not_given(hits, seeds):
     p, docs, _ = seeds
-    assert R.rhetoric_hits(docs, p.spans).equals(hits)
+    assert R.rhetoric_hits(docs, p.spans, detector="lexicon").equals(hits)
 
 
 def test_family_selection_and_one_pass_per_family(hits, seeds):
     p, docs, _ = seeds
     lex = R.load_lexicon()
-    some = R.rhetoric_hits(docs, p.spans, families=["labelling", "insinuation"])
+    some = R.rhetoric_hits(docs, p.spans, families=["labelling", "insinuation"], detector="lexicon")
     assert some.equals(hits.filter(pl.col("family").is_in(["labelling", "insinuation"])))
     # The candidate pass gives what one finditer per family gives.
     text = dict(docs.select("doc_id", "text").iter_rows())
@@ -237,6 +244,157 @@ def test_no_body_no_hits(seeds):
     _p, docs, _ = seeds
     assert R.rhetoric_hits(docs, {}, quotes=pl.DataFrame(schema=QUOTES_SCHEMA)).is_empty()
     assert R.actor_mentions(docs, {}).is_empty()
+
+
+# --- which detector: lexicon, span model, both ---------------------------------------------
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def test_both_keeps_every_lexicon_hit_and_adds_the_models_own(hits, both_hits, seeds):
+    p, docs, _ = seeds
+    lex = R.load_lexicon()
+    key = ["doc_id", "family", "term", "start", "end"]
+    from_lexicon = both_hits.filter(pl.col("detector") != "model")
+    assert from_lexicon.select(key).equals(hits.select(key))  # the same rows, in the same order
+    assert set(hits["detector"]) == {"lexicon"} and hits["score"].null_count() == hits.height
+    # A lexicon hit says "both" exactly when a model hit of its technique overlaps it, and
+    # carries the highest score of those.
+    model = R.model_hits(docs, p.spans).filter(pl.col("technique").is_in(list(lex.model_families)))
+    by_doc: dict[str, list[tuple[str, int, int, float]]] = {}
+    for d, t, s, e, sc in model.iter_rows():
+        by_doc.setdefault(d, []).append((t, s, e, sc))
+    for d, tech, det, score, s, e in from_lexicon.select(
+        "doc_id", "technique", "detector", "score", "start", "end"
+    ).iter_rows():
+        over = [sc for t, a, b, sc in by_doc.get(d, []) if t == tech and _overlaps((a, b), (s, e))]
+        assert det == ("both" if over else "lexicon")
+        assert score == (max(over) if over else None)
+    assert from_lexicon.filter(pl.col("detector") == "both").height > 0
+    # The model's own hits: those overlapping no lexicon hit of their technique, in the family
+    # that counts the model's hits, with no term and their score.
+    own = both_hits.filter(pl.col("detector") == "model")
+    assert own.height > 0 and own["term"].null_count() == own.height
+    lex_spans = {(d, t): [] for d, t in hits.select("doc_id", "technique").unique().iter_rows()}
+    for d, t, s, e in hits.select("doc_id", "technique", "start", "end").iter_rows():
+        lex_spans[(d, t)].append((s, e))
+    expected = sorted(
+        (d, lex.model_families[t], s, e, sc)
+        for d, t, s, e, sc in model.iter_rows()
+        if not any(_overlaps((s, e), x) for x in lex_spans.get((d, t), []))
+    )
+    got = sorted(own.select("doc_id", "family", "start", "end", "score").iter_rows())
+    assert got == expected
+    # Every row keeps its offsets, sentence and snippet as everywhere.
+    text = dict(docs.select("doc_id", "text").iter_rows())
+    for d, s, e, snip in own.select("doc_id", "start", "end", "snippet").iter_rows():
+        assert text[d][s:e] and text[d][s:e].strip() == text[d][s:e]
+        assert snip
+
+
+def test_model_detector_replaces_the_lexicon_only_where_the_model_counts(hits, seeds, quotes):
+    p, docs, _ = seeds
+    lex = R.load_lexicon()
+    only = R.rhetoric_hits(docs, p.spans, quotes=quotes, detector="model")
+    counted = set(lex.model_families.values())
+    technique_families = only.filter(pl.col("family").is_in(list(counted)))
+    assert set(technique_families["detector"]) == {"model"}
+    model = R.model_hits(docs, p.spans).filter(pl.col("technique").is_in(list(lex.model_families)))
+    assert technique_families.height == model.height
+    # Families the model does not count (scare quotes, certainty, hedges, delegitimizing) are
+    # the lexicon's whatever the detector.
+    rest = ["doc_id", "family", "term", "start", "end"]
+    assert (
+        only.filter(~pl.col("family").is_in(list(counted)))
+        .select(rest)
+        .equals(hits.filter(~pl.col("family").is_in(list(counted))).select(rest))
+    )
+    counts = R.rhetoric_counts(only, p.bodies, detector="model")
+    assert counts["count"].sum() == only.height
+    assert "repetition" in set(counts["family"])
+
+
+def test_model_hits_join_lexicon_hits_only_under_both(monkeypatch):
+    """A model Doubt hit over a ``delegitimizing`` cue (a Doubt family the model does not count):
+    under ``both`` the cue says both and the model hit is not counted twice; under ``model`` the
+    model hit counts in ``insinuation`` and the lexicon-only family keeps its cue."""
+    text = "Body\nThe so-called experts met and the sham vote was held."
+    docs = pl.DataFrame({"doc_id": ["d"], "text": [text]})
+    spans = {"d": [(5, len(text))]}
+    start = text.index("so-called")
+    found = pl.DataFrame(
+        {
+            "doc_id": ["d", "d"],
+            "technique": ["Doubt", "Repetition"],
+            "start": [start, text.index("vote")],
+            "end": [start + len("so-called experts"), text.index("vote") + 4],
+            "score": [0.7, 0.3],
+        },
+        schema=R.MODEL_HITS_SCHEMA,
+    )
+    monkeypatch.setattr(_cues, "model_hits", lambda docs, spans, model=None: found)
+    cols = ["family", "technique", "term", "detector", "score"]
+    both = R.rhetoric_hits(docs, spans, detector="both").select(cols).rows()
+    assert ("delegitimizing", "Doubt", "so-called", "both", 0.7) in both
+    assert ("repetition", "Repetition", None, "model", 0.3) in both
+    assert not any(r[0] == "insinuation" for r in both)
+    model = R.rhetoric_hits(docs, spans, detector="model").select(cols).rows()
+    assert ("delegitimizing", "Doubt", "so-called", "lexicon", None) in model
+    assert ("insinuation", "Doubt", None, "model", 0.7) in model
+    assert ("loaded", "Loaded_Language", "sham", "lexicon", None) not in model  # model's family
+    lexicon = R.rhetoric_hits(docs, spans, detector="lexicon").select(cols).rows()
+    assert ("loaded", "Loaded_Language", "sham", "lexicon", None) in lexicon
+    assert {r[3] for r in lexicon} == {"lexicon"}
+
+
+def test_detector_choices_are_checked(seeds):
+    p, docs, _ = seeds
+    with pytest.raises(ValueError, match="detector must be one of"):
+        R.rhetoric_hits(docs, p.spans, detector="neural")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="span model only"):
+        R.rhetoric_hits(docs, p.spans, families=["repetition"], detector="lexicon")
+    assert (
+        "repetition"
+        not in R.rhetoric_counts(
+            pl.DataFrame(schema={"doc_id": pl.String(), "family": pl.String()}),
+            pl.DataFrame({"doc_id": ["a"], "words": [10]}),
+            detector="lexicon",
+        )["family"].to_list()
+    )
+
+
+def test_lexicon_file_checks_the_model_families():
+    base = {"version": 1, "scare_quotes": {"max_words": 4, "name_words": []}, "cues": []}
+    actors = {"version": 1, "blocs": {}, "actors": []}
+
+    def lexicon(families, cues=()):
+        return R.Lexicon.from_data({**base, "families": families, "cues": list(cues)}, actors, "t")
+
+    ok = lexicon(
+        {
+            "loaded": {"technique": "Loaded_Language", "model": True},
+            "rep": {"technique": "Repetition", "detector": "model", "model": True},
+        }
+    )
+    assert ok.model_families == {"Loaded_Language": "loaded", "Repetition": "rep"}
+    with pytest.raises(ValueError, match="need a technique"):
+        lexicon({"x": {"technique": None, "model": True}})
+    with pytest.raises(ValueError, match="both count"):
+        lexicon(
+            {
+                "a": {"technique": "Doubt", "model": True},
+                "b": {"technique": "Doubt", "model": True},
+            }
+        )
+    with pytest.raises(ValueError, match="needs `model: true`"):
+        lexicon({"rep": {"technique": "Repetition", "detector": "model"}})
+    with pytest.raises(ValueError, match="span model only"):
+        lexicon(
+            {"rep": {"technique": "Repetition", "detector": "model", "model": True}},
+            [{"term": "again", "family": "rep"}],
+        )
 
 
 # --- actors --------------------------------------------------------------------------------
@@ -391,7 +549,7 @@ def test_custom_lexicon_longest_term_wins_and_wildcards():
 def test_kwic_is_plain_text_and_renders_escaped():
     text = "Intro.\n<script>alert(1)</script> the so-called\u202e\x07 «vote»\tnow."
     docs = pl.DataFrame({"doc_id": ["d"], "text": [text]})
-    hits = R.rhetoric_hits(docs, {"d": [(0, 6), (7, len(text))]})
+    hits = R.rhetoric_hits(docs, {"d": [(0, 6), (7, len(text))]}, detector="lexicon")
     frame = R.kwic(hits, docs, width=40)
     assert list(frame.columns) == [c for c in R.HITS_SCHEMA if c != "snippet"] + list(
         R.KWIC_COLUMNS
@@ -480,6 +638,7 @@ def test_ptc_precision_and_recall_do_not_fall(tmp_path):
     assert list(parts) == [
         ("lexicon", "in-sample"),
         ("model", "cross-validated"),
+        ("both", "lexicon in-sample, model cross-validated"),
         ("model", "in-sample"),
     ]
     lexicon = parts[("lexicon", "in-sample")]
@@ -500,6 +659,23 @@ def test_ptc_precision_and_recall_do_not_fall(tmp_path):
         assert (scored["precision"] <= scored["precision_high"]).all()
     fitted = parts[("model", "in-sample")].row(0, named=True)
     assert fitted["precision"] > cv["Loaded_Language"]["precision"]
+    # The union finds more than either detector and is the default because, averaged over the
+    # 14 techniques, it has the best F1 of the rows to cite (even against the lexicon's in-sample
+    # figures); the model's out-of-fold hits in its file give back its cross-validated figures.
+    both = parts[("both", "lexicon in-sample, model cross-validated")]
+    assert (both["found_spans"] >= lexicon["found_spans"]).all()
+    assert (both["found_spans"] >= model_cv["found_spans"]).all()
+    mean_f1 = {
+        k[0]: frame["f1"].fill_null(0.0).mean()
+        for k, frame in parts.items()
+        if k != ("model", "in-sample")
+    }
+    assert max(mean_f1, key=lambda k: mean_f1[k]) == R.DEFAULT_DETECTOR == "both", mean_f1
+    from analysis.metrics.rhetoric._validation import cross_validated_hits
+
+    oof = R.span_scores(cross_validated_hits(R.load_span_model()), labels, n_boot=0)
+    assert oof["precision"].to_list() == model_cv["precision"].to_list()
+    assert oof["recall"].to_list() == model_cv["recall"].to_list()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
         for computed, cached in ((1, 0), (0, 1)):
@@ -555,6 +731,11 @@ def test_the_readme_maps_every_cue_family_to_its_technique():
 
     readme = (PROJECT_ROOT / "README.md").read_text("utf-8")
     section = readme.split("## Cue families and propaganda techniques", 1)[1].split("\n## ", 1)[0]
-    rows = re.findall(r"^\| `(\w+)` \| (?:`([^`]+)`|none) \| (\w+) \|", section, re.M)
-    expected = [(f.name, f.technique or "", f.detector) for f in R.load_lexicon().families]
+    rows = re.findall(
+        r"^\| `(\w+)` \| (?:`([^`]+)`|none) \| (\w+) \| (counted here|no) \|", section, re.M
+    )
+    expected = [
+        (f.name, f.technique or "", f.detector, "counted here" if f.model else "no")
+        for f in R.load_lexicon().families
+    ]
     assert rows == expected

@@ -114,13 +114,22 @@ def _lexicon_names(values: Mapping[str, Any]) -> list[str]:
     return sorted({"default", *(s for s in suffixes if s)})
 
 
+def _detectors(values: Mapping[str, Any]) -> list[str]:
+    from analysis.metrics.rhetoric import DETECTORS
+
+    return list(DETECTORS)
+
+
 def _families(values: Mapping[str, Any]) -> list[str]:
+    """The lexicon's families, less those the span model alone finds under ``detector: lexicon``."""
     from analysis.metrics.rhetoric import load_lexicon
 
     lexicon = values.get("lexicon", "default")
     if lexicon not in _lexicon_names(values):
         return []
-    return list(load_lexicon(lexicon).family_names)
+    lex = load_lexicon(lexicon)
+    lexicon_only = values.get("detector") == "lexicon"
+    return [f.name for f in lex.families if not (lexicon_only and f.detector == "model")]
 
 
 def _readability_metrics(values: Mapping[str, Any]) -> list[str]:
@@ -153,6 +162,11 @@ SCHEMA: dict[str, Parameter] = {
     ),
     "lexicon": Parameter(
         "choice", "lexicon set in src/analysis/data (rhetoric*.yaml)", choices=_lexicon_names
+    ),
+    "detector": Parameter(
+        "choice",
+        "who finds the cues of families with a PTC technique: lexicon, model (span model) or both",
+        choices=_detectors,
     ),
     "families": Parameter("choices", "cue families shown", choices=_families),
     "min_words": Parameter("integer", "readability of shorter bodies (in words) is left null", 1),

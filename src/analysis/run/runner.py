@@ -494,6 +494,7 @@ def _build(
         values["corpus"],
         max_bytes=values.get("max_bytes", DEFAULT_MAX_BYTES),
         lexicon=values.get("lexicon", "default"),
+        detector=values.get("detector", "both"),
         min_words=values.get("min_words", 100),
         workers=workers,
         scheduler=scheduler,

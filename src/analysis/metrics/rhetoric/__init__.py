@@ -3,9 +3,13 @@
 Tables
     ``rhetoric_hits`` (:func:`rhetoric_hits`): one row per cue found in a document's body, with
     ``doc_id``, the cue ``family``, the Propaganda Techniques Corpus ``technique`` the family stands
-    for (null where none fits), the lexicon ``term`` (or pattern) that matched, ``start``/``end``
-    (character offsets into the original text: ``text[start:end]`` is the cue), the body
-    ``sentence_no`` and a ``snippet`` (:func:`analysis.text.evidence.snippet`).
+    for (null where none fits), the lexicon ``term`` (or pattern) that matched, the ``detector``
+    that found it (``lexicon``, ``model``: the span model alone, ``both``) and the span model's
+    ``score``, ``start``/``end`` (character offsets into the original text: ``text[start:end]``
+    is the cue), the body ``sentence_no`` and a ``snippet``
+    (:func:`analysis.text.evidence.snippet`). The ``detector`` parameter chooses who finds the
+    cues of the families with a technique (default ``both``); scare quotes, certainty and hedges
+    are always the lexicon's.
 
     ``rhetoric`` (:func:`rhetoric_counts`): ``count`` and ``per_1k_words`` (words of the clean
     body) for every family and every document, zeros included; each count is exactly the number
@@ -72,6 +76,7 @@ from __future__ import annotations
 
 from analysis.metrics.rhetoric._actors import actor_counts, actor_mentions, actor_pairs
 from analysis.metrics.rhetoric._cues import (
+    combine_hits,
     rhetoric_counts,
     rhetoric_hits,
     sentence_spans,
@@ -88,6 +93,8 @@ from analysis.metrics.rhetoric._lexicon import (
 )
 from analysis.metrics.rhetoric._schema import (
     ACTORS_SCHEMA,
+    DEFAULT_DETECTOR,
+    DETECTORS,
     HITS_SCHEMA,
     KWIC_COLUMNS,
     LABELS_SCHEMA,
@@ -99,6 +106,7 @@ from analysis.metrics.rhetoric._schema import (
     WORD_PATTERN,
     WORDS_SCHEMA,
     Detector,
+    DetectorChoice,
     ScoreBy,
 )
 from analysis.metrics.rhetoric._sentmodel import (
@@ -128,6 +136,8 @@ from analysis.metrics.rhetoric._validation import (
 
 __all__ = [
     "ACTORS_SCHEMA",
+    "DEFAULT_DETECTOR",
+    "DETECTORS",
     "HITS_SCHEMA",
     "KWIC_COLUMNS",
     "LABELS_SCHEMA",
@@ -146,6 +156,7 @@ __all__ = [
     "WORD_PATTERN",
     "Cue",
     "Detector",
+    "DetectorChoice",
     "Family",
     "Lexicon",
     "ScareQuoteSettings",
@@ -154,6 +165,7 @@ __all__ = [
     "actor_counts",
     "actor_mentions",
     "actor_pairs",
+    "combine_hits",
     "filter_hits",
     "kwic",
     "load_lexicon",

@@ -19,7 +19,15 @@ from analysis.metrics.rhetoric._lexicon import (
     _lexicon,
     _matched,
 )
-from analysis.metrics.rhetoric._schema import _WORD, HITS_SCHEMA, RHETORIC_SCHEMA, WORD_PATTERN
+from analysis.metrics.rhetoric._schema import (
+    _WORD,
+    DEFAULT_DETECTOR,
+    HITS_SCHEMA,
+    RHETORIC_SCHEMA,
+    WORD_PATTERN,
+    DetectorChoice,
+)
+from analysis.metrics.rhetoric._spanmodel import SpanModel, model_hits
 from analysis.provenance import quotes as quotes_mod
 from analysis.text.evidence import snippet
 from analysis.text.quotemarks import Pair, pair_quotes
@@ -27,6 +35,7 @@ from analysis.text.sentences import sentences as split_sentences
 from analysis.text.spans import clean_spans
 
 __all__ = [
+    "combine_hits",
     "rhetoric_counts",
     "rhetoric_hits",
     "sentence_spans",
@@ -164,12 +173,52 @@ def _lexicon_hits(
     return out
 
 
+#: One hit before it becomes a row: family, technique, term, detector, score, start, end.
+_Hit = tuple[str, str | None, str | None, str, float | None, int, int]
+
+
+def combine_hits(
+    lexicon_hits: Sequence[_Hit],
+    model_hits: Iterable[tuple[str, int, int, float]],
+    model_families: Mapping[str, str],
+) -> list[_Hit]:
+    """One document's hits when both detectors run: every lexicon hit, marked ``both`` (with the
+    model's highest score among them) where a model hit of the same technique overlaps it, and
+    every model hit (``technique, start, end, score``) that overlaps no lexicon hit of its
+    technique, in the family that counts the model's hits of that technique.
+
+    >>> lex = [("loaded", "Loaded_Language", "sham", "lexicon", None, 10, 14),
+    ...        ("hedges", None, "perhaps", "lexicon", None, 0, 7)]
+    >>> model = [("Loaded_Language", 8, 20, 0.61), ("Repetition", 30, 41, 0.4)]
+    >>> for hit in combine_hits(lex, model, {"Loaded_Language": "loaded",
+    ...                                      "Repetition": "repetition"}):
+    ...     print(hit)
+    ('loaded', 'Loaded_Language', 'sham', 'both', 0.61, 10, 14)
+    ('hedges', None, 'perhaps', 'lexicon', None, 0, 7)
+    ('repetition', 'Repetition', None, 'model', 0.4, 30, 41)
+    """
+    out = list(lexicon_hits)
+    extra: list[_Hit] = []
+    for technique, start, end, score in model_hits:
+        found = False
+        for i, (fam, tech, term, _det, prev, s, e) in enumerate(out):
+            if tech == technique and s < end and start < e:
+                best = score if prev is None else max(prev, score)
+                out[i] = (fam, tech, term, "both", best, s, e)
+                found = True
+        if not found:
+            extra.append((model_families[technique], technique, None, "model", score, start, end))
+    return out + extra
+
+
 def rhetoric_hits(
     docs: pl.DataFrame,
     spans: Mapping[str, Sequence[tuple[int, int]]],
     quotes: pl.DataFrame | None = None,
     families: Iterable[str] | None = None,
     lexicon: str | Lexicon = "default",
+    detector: DetectorChoice = DEFAULT_DETECTOR,
+    model: SpanModel | None = None,
 ) -> pl.DataFrame:
     """The ``rhetoric_hits`` table (:data:`HITS_SCHEMA`) of a corpus.
 
@@ -189,12 +238,22 @@ def rhetoric_hits(
         Families to detect (default: all of the lexicon).
     lexicon
         A lexicon name (:func:`load_lexicon`) or a :class:`Lexicon`.
+    detector
+        Who finds the cues of the families marked ``model: true`` in the lexicon (one per PTC
+        technique): ``lexicon`` (their terms), ``model`` (the span model,
+        :func:`~analysis.metrics.rhetoric.model_hits`) or ``both`` (every lexicon hit, and the
+        model's hits that overlap no lexicon hit of their technique; a lexicon hit the model
+        also found says ``both`` and carries the model's score: :func:`combine_hits`). Other
+        families (scare quotes, certainty, hedges, and delegitimizing, whose technique Doubt the
+        model's hits count under insinuation) are always the lexicon's.
+    model
+        The span model (default: the shipped one, :func:`load_span_model`).
 
     Examples
     --------
     >>> docs = pl.DataFrame({"doc_id": ["d"], "text": [
     ...     "Title\\nIt is no coincidence that the so-called «experts» praise the Kyiv regime."]})
-    >>> hits = rhetoric_hits(docs, {"d": [(6, 79)]})
+    >>> hits = rhetoric_hits(docs, {"d": [(6, 79)]}, detector="lexicon")
     >>> for row in hits.select("family", "term", "start", "end", "sentence_no").iter_rows():
     ...     print(row)
     ('insinuation', 'it is no coincidence', 6, 26, 1)
@@ -205,29 +264,72 @@ def rhetoric_hits(
     ('«experts»', 'Kyiv regime')
     """
     lex = _lexicon(lexicon)
-    chosen = _families(lex, families)
+    chosen = _families(lex, families, detector)
     rows = _docs_rows(docs)
     want_scare = any(lex.family(f).detector == "scare_quotes" for f in chosen)
     if want_scare and quotes is None:
         quotes = quotes_mod.quotes_table(docs, spans)
     attributed = _attributed(quotes)
-    lexical = [f for f in chosen if lex.family(f).detector == "lexicon"]
+    model_families = {t: f for t, f in lex.model_families.items() if f in chosen}
+    if detector == "lexicon":
+        model_families = {}
+    by_lexicon = [
+        f
+        for f in chosen
+        if lex.family(f).detector == "lexicon" and not (detector == "model" and lex.family(f).model)
+    ]
     scare = [lex.family(f) for f in chosen if lex.family(f).detector == "scare_quotes"]
+    found_by_model = _model_hits(docs, spans, model, model_families)
     out: list[tuple[Any, ...]] = []
     for doc_id, text in rows:
         body = _body(text, spans.get(doc_id, []))
         if not body.spans:
             continue
-        found = [(f, s, e, c.term, c.technique) for f, s, e, c in _lexicon_hits(body, lex, lexical)]
+        found: list[_Hit] = [
+            (f, c.technique, c.term, "lexicon", None, s, e)
+            for f, s, e, c in _lexicon_hits(body, lex, by_lexicon)
+        ]
         for fam in scare:
             for s, e in _scare_quotes(body, lex.scare_quotes, attributed.get(doc_id, [])):
-                found.append((fam.name, s, e, text[s:e], fam.technique))
-        for fam_name, s, e, term, technique in found:
+                found.append((fam.name, fam.technique, text[s:e], "lexicon", None, s, e))
+        by_model = found_by_model.get(doc_id, [])
+        if detector == "both":
+            found = combine_hits(found, by_model, model_families)
+        else:  # the model alone, beside the families it does not count
+            found += [(model_families[t], t, None, "model", sc, a, b) for t, a, b, sc in by_model]
+        for fam_name, technique, term, det, score, s, e in found:
             out.append(
-                (doc_id, fam_name, technique, term, s, e, body.sentence_no(s), snippet(text, s, e))
+                (
+                    doc_id,
+                    fam_name,
+                    technique,
+                    term,
+                    det,
+                    score,
+                    s,
+                    e,
+                    body.sentence_no(s),
+                    snippet(text, s, e),
+                )
             )
     frame = pl.DataFrame(out, schema=HITS_SCHEMA, orient="row")
     return frame.sort("doc_id", "start", "end", "family", "term")
+
+
+def _model_hits(
+    docs: pl.DataFrame,
+    spans: Mapping[str, Sequence[tuple[int, int]]],
+    model: SpanModel | None,
+    model_families: Mapping[str, str],
+) -> dict[str, list[tuple[str, int, int, float]]]:
+    """The span model's hits of the techniques in ``model_families``, per document."""
+    out: dict[str, list[tuple[str, int, int, float]]] = defaultdict(list)
+    if not model_families:
+        return out
+    hits = model_hits(docs, spans, model).filter(pl.col("technique").is_in(list(model_families)))
+    for doc_id, technique, start, end, score in hits.iter_rows():
+        out[doc_id].append((technique, start, end, score))
+    return out
 
 
 def word_counts(bodies: pl.DataFrame) -> pl.DataFrame:
@@ -256,8 +358,10 @@ def rhetoric_counts(
     bodies: pl.DataFrame,
     families: Iterable[str] | None = None,
     lexicon: str | Lexicon = "default",
+    detector: DetectorChoice = DEFAULT_DETECTOR,
 ) -> pl.DataFrame:
-    """The ``rhetoric`` table (:data:`RHETORIC_SCHEMA`): every family for every document.
+    """The ``rhetoric`` table (:data:`RHETORIC_SCHEMA`): every family for every document
+    (families the span model alone finds are left out when ``detector`` is ``lexicon``).
 
     ``bodies`` has ``doc_id`` and either ``words`` (:func:`word_counts`) or ``body`` (the
     ``bodies`` table of :mod:`analysis.provenance.boilerplate`). Raises ``ValueError`` when
@@ -274,7 +378,7 @@ def rhetoric_counts(
     ('b', 'hedges', 0, None)
     ('b', 'loaded', 0, None)
     """
-    chosen = _families(_lexicon(lexicon), families)
+    chosen = _families(_lexicon(lexicon), families, detector)
     words = bodies if "words" in bodies.columns else word_counts(bodies)
     words = words.select(pl.col("doc_id").cast(pl.String), pl.col("words").cast(pl.Int64))
     missing = set(hits["doc_id"].unique().to_list()) - set(words["doc_id"].to_list())

@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from analysis.core.data import load_yaml
-from analysis.metrics.rhetoric._schema import TECHNIQUES, Detector
+from analysis.metrics.rhetoric._schema import DETECTORS, TECHNIQUES, Detector, DetectorChoice
 
 __all__ = [
     "Cue",
@@ -32,6 +32,7 @@ class Family:
     technique: str | None
     detector: Detector
     description: str
+    model: bool = False  # the family that counts the span model's hits of its technique
 
 
 @dataclass(frozen=True)
@@ -116,18 +117,37 @@ class Lexicon:
                 None if spec.get("technique") is None else str(spec["technique"]),
                 spec.get("detector", "lexicon"),
                 str(spec.get("description", "")),
+                bool(spec.get("model", False)),
             )
             for fam_name, spec in rhetoric["families"].items()
         )
+        model_family: dict[str, str] = {}
         for fam in families:
             if fam.technique is not None and fam.technique not in TECHNIQUES:
                 raise ValueError(f"family {fam.name}: unknown technique {fam.technique!r}")
-            if fam.detector not in ("lexicon", "scare_quotes"):
+            if fam.detector not in ("lexicon", "scare_quotes", "model"):
                 raise ValueError(f"family {fam.name}: unknown detector {fam.detector!r}")
+            if (fam.detector == "model" or fam.model) and fam.technique is None:
+                raise ValueError(f"family {fam.name}: the span model's hits need a technique")
+            if fam.detector == "model" and not fam.model:
+                raise ValueError(f"family {fam.name}: detector model needs `model: true`")
+            if fam.model and fam.technique in model_family:
+                raise ValueError(
+                    f"families {model_family[fam.technique]} and {fam.name} both count the "
+                    f"span model's {fam.technique} hits"
+                )
+            if fam.model and fam.technique is not None:
+                model_family[fam.technique] = fam.name
         technique_of = {f.name: f.technique for f in families}
         cues = tuple(
             _entry(e, "family", technique_of, case_sensitive=False) for e in rhetoric["cues"]
         )
+        model_only = {f.name for f in families if f.detector == "model"}
+        for c in cues:
+            if c.group in model_only:
+                raise ValueError(
+                    f"cue {c.term!r}: family {c.group} is found by the span model only"
+                )
         blocs = tuple(str(b) for b in actors["blocs"])
         actor_entries = tuple(
             _entry(e, "bloc", dict.fromkeys(blocs), case_sensitive=True) for e in actors["actors"]
@@ -157,6 +177,11 @@ class Lexicon:
             if f.name == name:
                 return f
         raise KeyError(name)
+
+    @property
+    def model_families(self) -> dict[str, str]:
+        """The family that counts the span model's hits, per technique (``model: true``)."""
+        return {f.technique: f.name for f in self.families if f.model and f.technique}
 
     def regex(self, group: str, term: str) -> re.Pattern[str]:
         """The compiled regex of one entry (a cue of family ``group`` or an actor of bloc
@@ -380,11 +405,25 @@ def _lexicon(lexicon: str | Lexicon) -> Lexicon:
     return lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
 
 
-def _families(lex: Lexicon, families: Iterable[str] | None) -> tuple[str, ...]:
+def _families(
+    lex: Lexicon, families: Iterable[str] | None, detector: DetectorChoice = "both"
+) -> tuple[str, ...]:
+    """The families counted, in file order: ``families`` (default: all), less the families the
+    span model alone finds when ``detector`` is ``lexicon`` (asking for one then is an error)."""
+    model_only = {f.name for f in lex.families if f.detector == "model"}
+    if detector not in DETECTORS:
+        raise ValueError(f"detector must be one of {list(DETECTORS)} (got {detector!r})")
     if families is None:
+        if detector == "lexicon":
+            return tuple(f for f in lex.family_names if f not in model_only)
         return lex.family_names
     chosen = tuple(dict.fromkeys(families))
     unknown = [f for f in chosen if f not in lex.family_names]
     if unknown:
         raise ValueError(f"unknown families {unknown}; the lexicon has {list(lex.family_names)}")
+    if detector == "lexicon" and model_only & set(chosen):
+        raise ValueError(
+            f"families {sorted(model_only & set(chosen))} are found by the span model only: "
+            "choose detector 'model' or 'both' to count them"
+        )
     return tuple(f for f in lex.family_names if f in chosen)

@@ -9,6 +9,8 @@ import polars as pl
 
 __all__ = [
     "ACTORS_SCHEMA",
+    "DEFAULT_DETECTOR",
+    "DETECTORS",
     "HITS_SCHEMA",
     "KWIC_COLUMNS",
     "LABELS_SCHEMA",
@@ -20,6 +22,7 @@ __all__ = [
     "WORDS_SCHEMA",
     "WORD_PATTERN",
     "Detector",
+    "DetectorChoice",
     "ScoreBy",
 ]
 
@@ -41,7 +44,15 @@ TECHNIQUES: tuple[str, ...] = (
     "Bandwagon,Reductio_ad_hitlerum",
 )
 
-Detector = Literal["lexicon", "scare_quotes"]
+#: How a family's cues are found: its lexicon terms, the scare-quote rule, or the span model only.
+Detector = Literal["lexicon", "scare_quotes", "model"]
+#: Which detectors find the cues of families with a PTC technique (``detector`` of
+#: :func:`~analysis.metrics.rhetoric.rhetoric_hits`): the lexicon, the span model, or both.
+DetectorChoice = Literal["lexicon", "model", "both"]
+DETECTORS: tuple[DetectorChoice, ...] = ("lexicon", "model", "both")
+#: The default ``detector``: the one whose ``ptc_validation`` rows have the best F1 averaged over
+#: the techniques (README, "Cue families and propaganda techniques"; a test keeps this true).
+DEFAULT_DETECTOR: DetectorChoice = "both"
 ScoreBy = Literal["technique", "family", "term"]
 
 #: Columns of the ``rhetoric_hits`` table, in order. Sorted by doc_id, start, end, family, term.
@@ -50,7 +61,10 @@ HITS_SCHEMA = pl.Schema(
         "doc_id": pl.String(),
         "family": pl.String(),  # cue family (data/rhetoric.yaml)
         "technique": pl.String(),  # PTC technique of the family or cue; null where none fits
-        "term": pl.String(),  # lexicon term or pattern; scare quotes: the quoted span with marks
+        "term": pl.String(),  # lexicon term or pattern; scare quotes: the quoted span with marks;
+        # null for a hit the span model found alone
+        "detector": pl.String(),  # lexicon (terms, patterns, scare quotes), model, or both
+        "score": pl.Float64(),  # the span model's score of the hit; null where it did not find it
         "start": pl.Int64(),  # text[start:end] is the cue
         "end": pl.Int64(),
         "sentence_no": pl.Int64(),  # 1-based, over the body sentences of the document

@@ -5,9 +5,12 @@ Its features (:func:`document_features`) are
 
 - for itself: the lowercased word, its shape (``Aa``, ``AA``, ``a``, ``0``), its last two, three
   and four and first three letters, and the word's Zipf frequency in English in half units,
-  rounded down (from the installed ``wordfreq`` package; ``zipf=0`` for words it does not know);
-- for the word before and the word after it in the same body span: the lowercased word and its
-  Zipf band; for the second word before and after it: its Zipf band; ``<pad>`` beyond the span;
+  rounded down (from the installed ``wordfreq`` package; ``zipf=0`` for words it does not know),
+  and its absolute VADER valence rounded to a whole unit (``val=0`` .. ``val=4``; ``val=n`` for
+  words VADER does not rate: :func:`_valences`);
+- for the word before and the word after it in the same body span: the lowercased word, its
+  Zipf band and its valence band; for the second word before and after it: its Zipf band;
+  ``<pad>`` beyond the span;
 - from the document: how often the word occurs in it (``rep=1``, ``2``, ``3`` for 3-4, ``5`` for
   5 or more; content words of three letters or more only), whether the word pair it starts or
   ends occurs again in the document (``rep_pair+``, ``rep_pair-``), and ``first`` for the first
@@ -34,6 +37,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from importlib.resources import files
 from typing import Any
 
 import numpy as np
@@ -95,6 +99,33 @@ def _zipf_band(low: str) -> str:
     return str(int(zipf_frequency(low, "en") * 2))
 
 
+@cache
+def _valences() -> dict[str, float]:
+    """VADER's word valences: the mean of ten human ratings from -4 (most negative) to +4 (most
+    positive) of 7,500 English words and emoticons (Hutto & Gilbert 2014, *VADER: A Parsimonious
+    Rule-based Model for Sentiment Analysis of Social Media Text*, ICWSM), read from the lexicon
+    file of the installed ``vaderSentiment`` package (MIT)."""
+    text = files("vaderSentiment").joinpath("vader_lexicon.txt").read_text("utf-8")
+    out: dict[str, float] = {}
+    for line in text.splitlines():
+        entry, _, rest = line.partition("\t")
+        if rest:
+            out[entry] = float(rest.split("\t", 1)[0])
+    return out
+
+
+@cache
+def _valence_band(low: str) -> str:
+    """The word's absolute VADER valence rounded to a whole unit (halves up), ``n`` for a word
+    VADER does not rate.
+
+    >>> _valence_band("horrible"), _valence_band("good"), _valence_band("table")
+    ('3', '2', 'n')
+    """
+    v = _valences().get(low)
+    return "n" if v is None else str(int(abs(v) + 0.5))
+
+
 def _word_features(word: str, k: int) -> tuple[str, ...]:
     """The features a word gives the token ``k`` places before it (the word is the token's
     neighbour at offset ``k``; k = 0: the token itself)."""
@@ -102,7 +133,11 @@ def _word_features(word: str, k: int) -> tuple[str, ...]:
     if abs(k) > 1:
         return (f"zipf{k:+d}={_zipf_band(low)}",)
     if k:
-        return (f"w{k:+d}={low}", f"zipf{k:+d}={_zipf_band(low)}")
+        return (
+            f"w{k:+d}={low}",
+            f"zipf{k:+d}={_zipf_band(low)}",
+            f"val{k:+d}={_valence_band(low)}",
+        )
     return (
         f"w={low}",
         f"shape={_shape(word)}",
@@ -111,6 +146,7 @@ def _word_features(word: str, k: int) -> tuple[str, ...]:
         f"suf4={low[-4:]}",
         f"pre3={low[:3]}",
         f"zipf={_zipf_band(low)}",
+        f"val={_valence_band(low)}",
     )
 
 

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from analysis.metrics.rhetoric._cues import rhetoric_hits
-from analysis.metrics.rhetoric._lexicon import Lexicon
+from analysis.metrics.rhetoric._cues import combine_hits, rhetoric_hits
+from analysis.metrics.rhetoric._lexicon import Lexicon, _lexicon
 from analysis.metrics.rhetoric._schema import LABELS_SCHEMA, TECHNIQUES, VALIDATION_SCHEMAS, ScoreBy
 from analysis.metrics.rhetoric._spanmodel import SpanModel, load_span_model, model_hits
 from analysis.text.spans import line_spans
@@ -21,10 +21,12 @@ from analysis.text.spans import line_spans
 __all__ = [
     "CROSS_VALIDATED",
     "IN_SAMPLE",
+    "MIXED",
     "PTC_VALIDATION_SCHEMA",
     "SENTENCE_VALIDATION_SCHEMA",
     "SPAN_SCORES_SCHEMA",
     "article_stats",
+    "cross_validated_hits",
     "ptc_scores",
     "ptc_sentence_validation",
     "ptc_validation",
@@ -32,6 +34,7 @@ __all__ = [
     "score_hits",
     "sentence_figures",
     "span_scores",
+    "union_hits",
     "validate_ptc",
 ]
 
@@ -154,7 +157,7 @@ def ptc_scores(
     ``docs`` scored against ``labels`` (:func:`score_hits`; ``scripts/validate_ptc.py`` uses it
     by family and by term).
     """
-    hits = rhetoric_hits(docs, spans, families=families, lexicon=lexicon)
+    hits = rhetoric_hits(docs, spans, families=families, lexicon=lexicon, detector="lexicon")
     return score_hits(hits, labels, by=by)
 
 
@@ -344,8 +347,12 @@ def span_scores(
 #: Columns of the ``ptc_validation`` table (:func:`ptc_validation`).
 PTC_VALIDATION_SCHEMA = pl.Schema(
     {
-        "detector": pl.String(),  # lexicon (data/rhetoric.yaml) or model (data/span_model.json)
-        "evaluation": pl.String(),  # in-sample, or cross-validated (article-grouped folds)
+        # lexicon (data/rhetoric.yaml), model (data/span_model.json), or both (rhetoric_hits'
+        # detector="both": the union, overlapping hits of a technique counted once)
+        "detector": pl.String(),
+        # in-sample, cross-validated (article-grouped folds), or for both: the lexicon's hits
+        # in-sample and the model's cross-validated
+        "evaluation": pl.String(),
         **SPAN_SCORES_SCHEMA,
     }
 )
@@ -353,6 +360,54 @@ PTC_VALIDATION_SCHEMA = pl.Schema(
 #: The ``evaluation`` values of :data:`PTC_VALIDATION_SCHEMA`.
 IN_SAMPLE = "in-sample"
 CROSS_VALIDATED = "cross-validated"
+MIXED = "lexicon in-sample, model cross-validated"
+
+_HIT_COLUMNS = pl.Schema(
+    {"doc_id": pl.String(), "technique": pl.String(), "start": pl.Int64(), "end": pl.Int64()}
+)
+
+
+def cross_validated_hits(model: SpanModel) -> pl.DataFrame:
+    """The span model's out-of-fold hits on the PTC articles it was trained on (``doc_id``,
+    ``technique``, ``start``, ``end``), as its file keeps them: each article's hits found by
+    weights that never saw it (:mod:`.spantrain`)."""
+    rows = [
+        (doc_id, technique, int(a), int(b))
+        for doc_id, per in model.training.get("cross_validated_hits", {}).items()
+        for technique, text in per.items()
+        for a, b in (pair.split("-") for pair in text.split())
+    ]
+    return pl.DataFrame(rows, schema=_HIT_COLUMNS, orient="row").sort(
+        "doc_id", "start", "end", "technique"
+    )
+
+
+def union_hits(
+    lexicon_hits: pl.DataFrame, model_hits: pl.DataFrame, lexicon: Lexicon
+) -> pl.DataFrame:
+    """``doc_id``, ``technique``, ``start``, ``end`` of the hits ``rhetoric_hits`` gives with
+    ``detector="both"``, from the lexicon's hits (with a technique) and the model's
+    (:func:`~analysis.metrics.rhetoric._cues.combine_hits`, document by document)."""
+    families = lexicon.model_families
+    lex: dict[str, list[Any]] = defaultdict(list)
+    for doc_id, technique, start, end in lexicon_hits.select(
+        "doc_id", "technique", "start", "end"
+    ).iter_rows():
+        lex[doc_id].append(("", technique, None, "lexicon", None, start, end))
+    mod: dict[str, list[tuple[str, int, int, float]]] = defaultdict(list)
+    for doc_id, technique, start, end in model_hits.select(
+        "doc_id", "technique", "start", "end"
+    ).iter_rows():
+        if technique in families:
+            mod[doc_id].append((technique, start, end, 0.0))
+    rows = [
+        (doc_id, hit[1], hit[5], hit[6])
+        for doc_id in sorted(set(lex) | set(mod))
+        for hit in combine_hits(lex.get(doc_id, []), mod.get(doc_id, []), families)
+    ]
+    return pl.DataFrame(rows, schema=_HIT_COLUMNS, orient="row").sort(
+        "doc_id", "start", "end", "technique"
+    )
 
 
 def _with(frame: pl.DataFrame, detector: str, evaluation: str) -> pl.DataFrame:
@@ -373,12 +428,19 @@ def ptc_validation(
 
     Rows, in order: the lexicon scored on the articles (``in-sample``: its terms were chosen
     reading them); the span model's article-grouped cross-validated figures (``cross-validated``,
-    computed when it was trained and kept in its file, see :mod:`.spantrain`); the span model
-    scored on the articles it was trained on (``in-sample``, to show how far the two differ).
-    Both span measures, with article-bootstrap intervals: :func:`span_scores`.
+    computed when it was trained and kept in its file, see :mod:`.spantrain`); the two together
+    as ``detector="both"`` combines them (:func:`union_hits`), from the lexicon's in-sample hits
+    and the model's out-of-fold hits kept in its file (:data:`MIXED`: the lexicon's part is
+    in-sample); the span model scored on the articles it was trained on (``in-sample``, to show
+    how far that is from its cross-validated figures). Both span measures, with
+    article-bootstrap intervals: :func:`span_scores`.
     """
     model = model or load_span_model()
-    lex_hits = rhetoric_hits(docs, spans, lexicon=lexicon).filter(pl.col("technique").is_not_null())
+    lex = _lexicon(lexicon)
+    lex_hits = rhetoric_hits(docs, spans, lexicon=lex, detector="lexicon").filter(
+        pl.col("technique").is_not_null()
+    )
+    both = union_hits(lex_hits, cross_validated_hits(model), lex)
     cv = model.training["cross_validated"]
     cv_frame = pl.DataFrame(
         [{"technique": t, **cv[t]} for t in TECHNIQUES], schema=SPAN_SCORES_SCHEMA
@@ -386,6 +448,7 @@ def ptc_validation(
     frames = [
         _with(span_scores(lex_hits, labels), "lexicon", IN_SAMPLE),
         _with(cv_frame, "model", CROSS_VALIDATED),
+        _with(span_scores(both, labels), "both", MIXED),
         _with(span_scores(model_hits(docs, spans, model), labels), "model", IN_SAMPLE),
     ]
     return pl.concat(frames).cast(PTC_VALIDATION_SCHEMA)

@@ -282,6 +282,20 @@ def _sha256(docs: pl.DataFrame, labels: pl.DataFrame) -> str:
     return h.hexdigest()
 
 
+def _hit_strings(hits: pl.DataFrame) -> dict[str, dict[str, str]]:
+    """Hits as written in the model file: per article and technique, ``"start-end ..."``
+    (read back by :func:`analysis.metrics.rhetoric._validation.cross_validated_hits`).
+
+    >>> _hit_strings(_hits_frame([("a1", "Doubt", 3, 9), ("a1", "Doubt", 20, 31)]))
+    {'a1': {'Doubt': '3-9 20-31'}}
+    """
+    out: dict[str, dict[str, str]] = {}
+    for doc_id, technique, start, end in hits.sort("doc_id", "technique", "start").iter_rows():
+        per = out.setdefault(doc_id, {})
+        per[technique] = f"{per[technique]} {start}-{end}" if technique in per else f"{start}-{end}"
+    return out
+
+
 def _figures(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
     return {r.pop("technique"): r for r in frame.iter_rows(named=True)}
 
@@ -308,7 +322,8 @@ def build(folder: Path, date: str) -> M.SpanModel:
     training = {
         "date": date,
         "library": f"scikit-learn {sklearn.__version__} LogisticRegression("
-        f"C={C}, solver='liblinear', random_state={SEED}); wordfreq {_version('wordfreq')}",
+        f"C={C}, solver='liblinear', random_state={SEED}); wordfreq {_version('wordfreq')}; "
+        f"vaderSentiment {_version('vaderSentiment')}",
         "articles": len(d.doc_ids),
         "annotated_spans": labels.height,
         "tokens": int(d.x.shape[0]),
@@ -319,6 +334,9 @@ def build(folder: Path, date: str) -> M.SpanModel:
         "seed": SEED,
         "min_count": MIN_COUNT,
         "cross_validated": _figures(cv),
+        # the out-of-fold hits behind those figures, so that a union with the lexicon's hits
+        # can be scored (ptc_validation) without training again
+        "cross_validated_hits": _hit_strings(cv_hits),
     }
     model = M.SpanModel(date, TECHNIQUES, thresholds, np.array(bias), weights, training)
     model.sentences = sentences.to_json()
@@ -341,8 +359,10 @@ def model_card(model: M.SpanModel) -> str:
         "",
         f"**Model.** One logistic regression per technique ({t['library']}) over each word's",
         "features: the word itself (lowercased, shape, affixes, Zipf frequency band from the",
-        "`wordfreq` package), the word before and after it (and the Zipf band of the second",
-        "before and after) within its span, and how often the word and its word pairs recur in",
+        "`wordfreq` package, absolute valence band from the VADER lexicon of the",
+        "`vaderSentiment` package: Hutto & Gilbert, ICWSM 2014, MIT), the word before and after",
+        "it (word, Zipf and valence bands; the Zipf band of the second before and after) within",
+        "its span, and how often the word and its word pairs recur in",
         "the document. Spans are PTC lines here (mostly one sentence each) and body spans",
         "(paragraphs) in a run. No lexicon term is a feature (the lexicons were tuned on these",
         f"articles). Features seen in fewer than {t['min_count']} words are dropped; of the",
