@@ -40,7 +40,7 @@ def bench(n: int, parquet: Path) -> None:
     timings["quotes_table (analysis.provenance.quotes)"] = time.perf_counter() - t
     t = time.perf_counter()
     hits = rhetoric.rhetoric_hits(docs, spans, quotes=quotes)
-    timings["rhetoric_hits (quotes given)"] = time.perf_counter() - t
+    timings["rhetoric_hits (quotes given, detector both)"] = time.perf_counter() - t
     t = time.perf_counter()
     bodies = docs.select("doc_id", pl.col("text").alias("body"))
     counts = rhetoric.rhetoric_counts(hits, bodies)

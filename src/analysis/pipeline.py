@@ -176,8 +176,8 @@ class Study:
     lexicon, min_words
         The rhetoric and actor lexicon set, and the shortest body readability scores.
     detector
-        Who finds the cues of families with a PTC technique: ``lexicon``, ``model`` or
-        ``both`` (:func:`analysis.metrics.rhetoric.rhetoric_hits`).
+        Who finds the cues of the families that count the span model's hits: ``lexicon``,
+        ``model`` or ``both`` (:func:`analysis.metrics.rhetoric.rhetoric_hits`).
     workers, scheduler
         Where the documents the cache lacks are computed (:class:`~analysis.core.workers.Workers`):
         1 (the default) in this process; ``None`` a local Dask cluster on every core.

@@ -91,6 +91,21 @@ def test_framing_hits_keep_the_evidence(seeds):
     assert sorted(anglo["bloc"].to_list()) == ["kazakhstan", "west"]
 
 
+def test_framing_evidence_keeps_who_found_each_cue(seeds):
+    """Under the default detector the span model's own cues reach the framing evidence with
+    their detector and score (and no term), row for row as in rhetoric_hits."""
+    _, m, _ = seeds
+    evidence = F.framing_hits(m.mentions, m.hits)
+    own = evidence.filter(pl.col("detector") == "model")
+    assert own.height > 0
+    assert own["term"].null_count() == own.height and own["score"].null_count() == 0
+    key = ["doc_id", "start", "end", "family"]
+    assert own.select(key).unique().join(m.hits.select(key), on=key, how="anti").is_empty()
+    assert evidence.filter(pl.col("detector") == "lexicon")["score"].null_count() == (
+        evidence.filter(pl.col("detector") == "lexicon").height
+    )
+
+
 def test_seed_outlets_framing_of_the_west(seeds):
     _, m, g = seeds
     table = F.actor_framing(m.mentions, _lexicon_hits(m.hits), g)

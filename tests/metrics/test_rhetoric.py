@@ -3,6 +3,7 @@ plain-text KWIC, and the PTC precision and recall kept from falling."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from importlib.resources import files
 
@@ -259,10 +260,12 @@ def test_both_keeps_every_lexicon_hit_and_adds_the_models_own(hits, both_hits, s
     key = ["doc_id", "family", "term", "start", "end"]
     from_lexicon = both_hits.filter(pl.col("detector") != "model")
     assert from_lexicon.select(key).equals(hits.select(key))  # the same rows, in the same order
-    assert set(hits["detector"]) == {"lexicon"} and hits["score"].null_count() == hits.height
-    # A lexicon hit says "both" exactly when a model hit of its technique overlaps it, and
-    # carries the highest score of those.
-    model = R.model_hits(docs, p.spans).filter(pl.col("technique").is_in(list(lex.model_families)))
+    # A lexicon hit says "both" exactly when a model hit of a technique the model counts overlaps
+    # it, and carries the highest score of those.
+    counted = _cues.counted_techniques(lex, R.load_span_model())
+    assert set(counted) < set(lex.model_families)  # techniques below the precision floor left out
+    assert "Appeal_to_Authority" not in counted and "Loaded_Language" in counted
+    model = R.model_hits(docs, p.spans).filter(pl.col("technique").is_in(list(counted)))
     by_doc: dict[str, list[tuple[str, int, int, float]]] = {}
     for d, t, s, e, sc in model.iter_rows():
         by_doc.setdefault(d, []).append((t, s, e, sc))
@@ -281,7 +284,7 @@ def test_both_keeps_every_lexicon_hit_and_adds_the_models_own(hits, both_hits, s
     for d, t, s, e in hits.select("doc_id", "technique", "start", "end").iter_rows():
         lex_spans[(d, t)].append((s, e))
     expected = sorted(
-        (d, lex.model_families[t], s, e, sc)
+        (d, counted[t], s, e, sc)
         for d, t, s, e, sc in model.iter_rows()
         if not any(_overlaps((s, e), x) for x in lex_spans.get((d, t), []))
     )
@@ -298,13 +301,14 @@ def test_model_detector_replaces_the_lexicon_only_where_the_model_counts(hits, s
     p, docs, _ = seeds
     lex = R.load_lexicon()
     only = R.rhetoric_hits(docs, p.spans, quotes=quotes, detector="model")
-    counted = set(lex.model_families.values())
+    techniques = _cues.counted_techniques(lex, R.load_span_model())
+    counted = set(techniques.values())
     technique_families = only.filter(pl.col("family").is_in(list(counted)))
     assert set(technique_families["detector"]) == {"model"}
-    model = R.model_hits(docs, p.spans).filter(pl.col("technique").is_in(list(lex.model_families)))
+    model = R.model_hits(docs, p.spans).filter(pl.col("technique").is_in(list(techniques)))
     assert technique_families.height == model.height
-    # Families the model does not count (scare quotes, certainty, hedges, delegitimizing) are
-    # the lexicon's whatever the detector.
+    # Families the model does not count (scare quotes, certainty, hedges, delegitimizing, and
+    # those of techniques below the precision floor) are the lexicon's whatever the detector.
     rest = ["doc_id", "family", "term", "start", "end"]
     assert (
         only.filter(~pl.col("family").is_in(list(counted)))
@@ -312,8 +316,18 @@ def test_model_detector_replaces_the_lexicon_only_where_the_model_counts(hits, s
         .equals(hits.filter(~pl.col("family").is_in(list(counted))).select(rest))
     )
     counts = R.rhetoric_counts(only, p.bodies, detector="model")
-    assert counts["count"].sum() == only.height
     assert "repetition" in set(counts["family"])
+    with pytest.raises(ValueError, match="counted with detector='lexicon'"):
+        R.rhetoric_counts(only, p.bodies, detector="lexicon")
+
+
+def test_choosing_families_filters_the_table_whatever_the_detector(both_hits, seeds, quotes):
+    """Under ``both`` a model hit is taken in by an overlapping lexicon hit of any family of its
+    technique: choosing families must not change which rows the chosen families get."""
+    p, docs, _ = seeds
+    for chosen in (["insinuation"], ["labelling", "repetition", "hedges"]):
+        some = R.rhetoric_hits(docs, p.spans, quotes=quotes, families=chosen, detector="both")
+        assert some.equals(both_hits.filter(pl.col("family").is_in(chosen))), chosen
 
 
 def test_model_hits_join_lexicon_hits_only_under_both(monkeypatch):
@@ -663,8 +677,19 @@ def test_ptc_precision_and_recall_do_not_fall(tmp_path):
     # 14 techniques, it has the best F1 of the rows to cite (even against the lexicon's in-sample
     # figures); the model's out-of-fold hits in its file give back its cross-validated figures.
     both = parts[("both", "lexicon in-sample, model cross-validated")]
-    assert (both["found_spans"] >= lexicon["found_spans"]).all()
-    assert (both["found_spans"] >= model_cv["found_spans"]).all()
+    counted = _cues.counted_techniques(R.load_lexicon(), R.load_span_model())
+    more = both.filter(pl.col("technique").is_in(list(counted)))
+    assert (
+        more["found_spans"]
+        > lexicon.filter(pl.col("technique").is_in(list(counted)))["found_spans"]
+    ).all()
+    same = ["technique", "hits", "correct_hits", "found_spans"]
+    # below the precision floor the model is not used: the union is the lexicon
+    assert (
+        both.filter(~pl.col("technique").is_in(list(counted)))
+        .select(same)
+        .equals(lexicon.filter(~pl.col("technique").is_in(list(counted))).select(same))
+    )
     mean_f1 = {
         k[0]: frame["f1"].fill_null(0.0).mean()
         for k, frame in parts.items()
@@ -676,6 +701,11 @@ def test_ptc_precision_and_recall_do_not_fall(tmp_path):
     oof = R.span_scores(cross_validated_hits(R.load_span_model()), labels, n_boot=0)
     assert oof["precision"].to_list() == model_cv["precision"].to_list()
     assert oof["recall"].to_list() == model_cv["recall"].to_list()
+    some = docs["doc_id"].to_list()[:10]
+    assert set(cross_validated_hits(R.load_span_model(), some)["doc_id"]) <= set(some)
+    bare = dataclasses.replace(R.load_span_model(), training={"cross_validated": cv})
+    with pytest.raises(ValueError, match="no out-of-fold hits"):
+        cross_validated_hits(bare)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
         for computed, cached in ((1, 0), (0, 1)):
@@ -732,10 +762,23 @@ def test_the_readme_maps_every_cue_family_to_its_technique():
     readme = (PROJECT_ROOT / "README.md").read_text("utf-8")
     section = readme.split("## Cue families and propaganda techniques", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(
-        r"^\| `(\w+)` \| (?:`([^`]+)`|none) \| (\w+) \| (counted here|no) \|", section, re.M
+        r"^\| `(\w+)` \| (?:`([^`]+)`|none) \| (\w+) \| (counted here|not used|no)[^|]* \|",
+        section,
+        re.M,
     )
+    lex = R.load_lexicon()
+    counted = _cues.counted_techniques(lex, R.load_span_model())
     expected = [
-        (f.name, f.technique or "", f.detector, "counted here" if f.model else "no")
-        for f in R.load_lexicon().families
+        (
+            f.name,
+            f.technique or "",
+            f.detector,
+            "counted here"
+            if f.technique in counted and f.model
+            else "not used"
+            if f.model
+            else "no",
+        )
+        for f in lex.families
     ]
     assert rows == expected

@@ -190,3 +190,25 @@ def test_families_are_checked_against_the_chosen_lexicon():
         P.check_values({"lexicon": "other", "families": ["hedges"]})
     with pytest.raises(ParameterError, match="lexicon must be one of"):
         P.check_values({"families": ["hedges"], "lexicon": "other"})
+
+
+def test_the_detector_default_is_the_same_everywhere():
+    """The notebooks, params.yaml, Study and the runner default to the detector the PTC
+    validation found best (tests/metrics/test_rhetoric.py keeps that true)."""
+    import inspect
+
+    from analysis.core import paths
+    from analysis.metrics.rhetoric import DEFAULT_DETECTOR
+    from analysis.pipeline import Study
+    from analysis.run import runner
+
+    assert P.default_values()["detector"] == DEFAULT_DETECTOR
+    for name in ("02_rhetoric_readability.ipynb", "03_cross_outlet.ipynb"):
+        assert P.declared_parameters(paths.NOTEBOOKS / name)["detector"] == DEFAULT_DETECTOR
+    assert inspect.signature(Study).parameters["detector"].default == DEFAULT_DETECTOR
+    assert f'values.get("detector", "{DEFAULT_DETECTOR}")' in inspect.getsource(runner._build)
+    assert P.check_values({"detector": "lexicon"}) is None
+    with pytest.raises(ParameterError, match="detector must be one of"):
+        P.check_values({"detector": "neural"})
+    lexicon_only = P._families({"detector": "lexicon"})
+    assert "repetition" in P._families({}) and "repetition" not in lexicon_only

@@ -33,7 +33,9 @@ FRAMING_HITS_SCHEMA = pl.Schema(
         "sentence_no": pl.Int64(),
         "bloc": pl.String(),
         "family": pl.String(),
-        "term": pl.String(),
+        "term": pl.String(),  # null for a cue the span model found alone
+        "detector": pl.String(),  # who found the cue (rhetoric_hits): lexicon, model or both
+        "score": pl.Float64(),  # the span model's score of the cue, null where it did not find it
         "start": pl.Int64(),
         "end": pl.Int64(),
         "snippet": pl.String(),
@@ -57,6 +59,12 @@ ACTOR_FRAMING_SCHEMA = pl.Schema(
 )
 
 
+def _with_blocs(mentions: pl.DataFrame, hits: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """``columns`` of every hit that shares a sentence with a bloc mention, once per bloc."""
+    blocs = mentions.select("doc_id", "sentence_no", "bloc").unique()
+    return hits.select(columns).join(blocs, on=["doc_id", "sentence_no"], how="inner")
+
+
 def framing_hits(mentions: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
     """Every cue that shares a sentence with a bloc mention (:data:`FRAMING_HITS_SCHEMA`).
 
@@ -65,14 +73,13 @@ def framing_hits(mentions: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
     >>> m = pl.DataFrame({"doc_id": ["d", "d"], "bloc": ["west", "russia"],
     ...                   "sentence_no": [1, 2]})
     >>> h = pl.DataFrame({"doc_id": ["d"], "family": ["labelling"], "term": ["Anglo-Saxons"],
-    ...                   "start": [0], "end": [12], "sentence_no": [1], "snippet": ["..."]})
-    >>> framing_hits(m, h).select("bloc", "family", "term").rows()
-    [('west', 'labelling', 'Anglo-Saxons')]
+    ...                   "detector": ["lexicon"], "score": [None], "start": [0], "end": [12],
+    ...                   "sentence_no": [1], "snippet": ["..."]})
+    >>> framing_hits(m, h).select("bloc", "family", "term", "detector").rows()
+    [('west', 'labelling', 'Anglo-Saxons', 'lexicon')]
     """
-    blocs = mentions.select("doc_id", "sentence_no", "bloc").unique()
     return (
-        hits.select("doc_id", "sentence_no", "family", "term", "start", "end", "snippet")
-        .join(blocs, on=["doc_id", "sentence_no"], how="inner")
+        _with_blocs(mentions, hits, [c for c in FRAMING_HITS_SCHEMA if c != "bloc"])
         .select(list(FRAMING_HITS_SCHEMA))
         .cast(FRAMING_HITS_SCHEMA)
         .sort("doc_id", "start", "bloc", "family", "term")
@@ -123,7 +130,7 @@ def actor_framing(
     )
     fams = sorted(set(hits["family"].to_list()) if families is None else set(families))
     per_family = (
-        framing_hits(mentions, hits)
+        _with_blocs(mentions, hits, ["doc_id", "sentence_no", "family"])
         .join(g, on="doc_id", how="inner")
         .group_by("group", "bloc", "family")
         .agg(

@@ -122,14 +122,13 @@ def _detectors(values: Mapping[str, Any]) -> list[str]:
 
 def _families(values: Mapping[str, Any]) -> list[str]:
     """The lexicon's families, less those the span model alone finds under ``detector: lexicon``."""
-    from analysis.metrics.rhetoric import load_lexicon
+    from analysis.metrics.rhetoric import DEFAULT_DETECTOR, DETECTORS, load_lexicon
 
     lexicon = values.get("lexicon", "default")
     if lexicon not in _lexicon_names(values):
         return []
-    lex = load_lexicon(lexicon)
-    lexicon_only = values.get("detector") == "lexicon"
-    return [f.name for f in lex.families if not (lexicon_only and f.detector == "model")]
+    detector = values.get("detector", DEFAULT_DETECTOR)
+    return list(load_lexicon(lexicon).families_for(detector if detector in DETECTORS else "both"))
 
 
 def _readability_metrics(values: Mapping[str, Any]) -> list[str]:
@@ -165,7 +164,7 @@ SCHEMA: dict[str, Parameter] = {
     ),
     "detector": Parameter(
         "choice",
-        "who finds the cues of families with a PTC technique: lexicon, model (span model) or both",
+        "who finds the cues of families counting span-model hits: lexicon, model or both",
         choices=_detectors,
     ),
     "families": Parameter("choices", "cue families shown", choices=_families),

@@ -8,8 +8,9 @@ Tables
     ``score``, ``start``/``end`` (character offsets into the original text: ``text[start:end]``
     is the cue), the body ``sentence_no`` and a ``snippet``
     (:func:`analysis.text.evidence.snippet`). The ``detector`` parameter chooses who finds the
-    cues of the families with a technique (default ``both``); scare quotes, certainty and hedges
-    are always the lexicon's.
+    cues of the families that count the span model's hits (default ``both``); scare quotes,
+    certainty, hedges, delegitimizing and the families of techniques the model finds too rarely
+    right (:data:`MIN_MODEL_PRECISION`) are always the lexicon's.
 
     ``rhetoric`` (:func:`rhetoric_counts`): ``count`` and ``per_1k_words`` (words of the clean
     body) for every family and every document, zeros included; each count is exactly the number
@@ -76,7 +77,9 @@ from __future__ import annotations
 
 from analysis.metrics.rhetoric._actors import actor_counts, actor_mentions, actor_pairs
 from analysis.metrics.rhetoric._cues import (
+    MIN_MODEL_PRECISION,
     combine_hits,
+    counted_techniques,
     rhetoric_counts,
     rhetoric_hits,
     sentence_spans,
@@ -142,6 +145,7 @@ __all__ = [
     "KWIC_COLUMNS",
     "LABELS_SCHEMA",
     "MENTIONS_SCHEMA",
+    "MIN_MODEL_PRECISION",
     "MODEL_HITS_SCHEMA",
     "PAIRS_SCHEMA",
     "PTC_VALIDATION_SCHEMA",
@@ -166,6 +170,7 @@ __all__ = [
     "actor_mentions",
     "actor_pairs",
     "combine_hits",
+    "counted_techniques",
     "filter_hits",
     "kwic",
     "load_lexicon",

@@ -27,7 +27,7 @@ from analysis.metrics.rhetoric._schema import (
     WORD_PATTERN,
     DetectorChoice,
 )
-from analysis.metrics.rhetoric._spanmodel import SpanModel, model_hits
+from analysis.metrics.rhetoric._spanmodel import SpanModel, load_span_model, model_hits
 from analysis.provenance import quotes as quotes_mod
 from analysis.text.evidence import snippet
 from analysis.text.quotemarks import Pair, pair_quotes
@@ -35,7 +35,9 @@ from analysis.text.sentences import sentences as split_sentences
 from analysis.text.spans import clean_spans
 
 __all__ = [
+    "MIN_MODEL_PRECISION",
     "combine_hits",
+    "counted_techniques",
     "rhetoric_counts",
     "rhetoric_hits",
     "sentence_spans",
@@ -173,6 +175,24 @@ def _lexicon_hits(
     return out
 
 
+#: The span model's hits of a technique are used (``detector`` model or both) only where its
+#: cross-validated precision (overlap measure, kept in its file) reaches this: below it, nine in
+#: ten of them or more would be wrong, and a family's rate would be mostly noise.
+MIN_MODEL_PRECISION = 0.10
+
+
+def counted_techniques(lex: Lexicon, model: SpanModel) -> dict[str, str]:
+    """The techniques whose span-model hits are used, each with the family that counts them: the
+    lexicon's ``model: true`` families, less the techniques the model finds with a
+    cross-validated precision below :data:`MIN_MODEL_PRECISION`."""
+    cv = model.training.get("cross_validated", {})
+    return {
+        t: f
+        for t, f in lex.model_families.items()
+        if (cv.get(t, {}).get("precision") or 0.0) >= MIN_MODEL_PRECISION
+    }
+
+
 #: One hit before it becomes a row: family, technique, term, detector, score, start, end.
 _Hit = tuple[str, str | None, str | None, str, float | None, int, int]
 
@@ -243,9 +263,12 @@ def rhetoric_hits(
         technique): ``lexicon`` (their terms), ``model`` (the span model,
         :func:`~analysis.metrics.rhetoric.model_hits`) or ``both`` (every lexicon hit, and the
         model's hits that overlap no lexicon hit of their technique; a lexicon hit the model
-        also found says ``both`` and carries the model's score: :func:`combine_hits`). Other
-        families (scare quotes, certainty, hedges, and delegitimizing, whose technique Doubt the
-        model's hits count under insinuation) are always the lexicon's.
+        also found says ``both`` and carries the model's score: :func:`combine_hits`). The
+        model is used only for techniques it finds with a cross-validated precision of at least
+        :data:`MIN_MODEL_PRECISION` (:func:`counted_techniques`); the other families (scare
+        quotes, certainty, hedges, delegitimizing, and those of the techniques below the floor)
+        are always the lexicon's. A model hit runs over words at or above the threshold within
+        a paragraph, so it may cross a sentence end; its ``sentence_no`` is where it starts.
     model
         The span model (default: the shipped one, :func:`load_span_model`).
 
@@ -265,21 +288,26 @@ def rhetoric_hits(
     """
     lex = _lexicon(lexicon)
     chosen = _families(lex, families, detector)
+    counted: dict[str, str] = {}  # technique -> the family that counts the model's hits
+    if detector != "lexicon":
+        counted = counted_techniques(lex, model or load_span_model())
+    # With the model, a lexicon hit of any family with a technique can take in a model hit: every
+    # such family is detected and the chosen ones kept at the end, so that choosing families
+    # filters the table and changes no row.
+    computed = tuple(
+        f for f in lex.family_names if f in chosen or (counted and lex.family(f).technique)
+    )
     rows = _docs_rows(docs)
-    want_scare = any(lex.family(f).detector == "scare_quotes" for f in chosen)
+    want_scare = any(lex.family(f).detector == "scare_quotes" for f in computed)
     if want_scare and quotes is None:
         quotes = quotes_mod.quotes_table(docs, spans)
     attributed = _attributed(quotes)
-    model_families = {t: f for t, f in lex.model_families.items() if f in chosen}
-    if detector == "lexicon":
-        model_families = {}
+    by_model_only = set(counted.values()) if detector == "model" else set()
     by_lexicon = [
-        f
-        for f in chosen
-        if lex.family(f).detector == "lexicon" and not (detector == "model" and lex.family(f).model)
+        f for f in computed if lex.family(f).detector == "lexicon" and f not in by_model_only
     ]
-    scare = [lex.family(f) for f in chosen if lex.family(f).detector == "scare_quotes"]
-    found_by_model = _model_hits(docs, spans, model, model_families)
+    scare = [lex.family(f) for f in computed if lex.family(f).detector == "scare_quotes"]
+    found_by_model = _model_hits(docs, spans, model, counted)
     out: list[tuple[Any, ...]] = []
     for doc_id, text in rows:
         body = _body(text, spans.get(doc_id, []))
@@ -294,10 +322,12 @@ def rhetoric_hits(
                 found.append((fam.name, fam.technique, text[s:e], "lexicon", None, s, e))
         by_model = found_by_model.get(doc_id, [])
         if detector == "both":
-            found = combine_hits(found, by_model, model_families)
+            found = combine_hits(found, by_model, counted)
         else:  # the model alone, beside the families it does not count
-            found += [(model_families[t], t, None, "model", sc, a, b) for t, a, b, sc in by_model]
+            found += [(counted[t], t, None, "model", sc, a, b) for t, a, b, sc in by_model]
         for fam_name, technique, term, det, score, s, e in found:
+            if fam_name not in chosen:
+                continue
             out.append(
                 (
                     doc_id,
@@ -379,6 +409,9 @@ def rhetoric_counts(
     ('b', 'loaded', 0, None)
     """
     chosen = _families(_lexicon(lexicon), families, detector)
+    lexicon_only = detector == "lexicon" and "detector" in hits.columns
+    if lexicon_only and not hits.filter(pl.col("detector") != "lexicon").is_empty():
+        raise ValueError("hits of the span model counted with detector='lexicon'")
     words = bodies if "words" in bodies.columns else word_counts(bodies)
     words = words.select(pl.col("doc_id").cast(pl.String), pl.col("words").cast(pl.Int64))
     missing = set(hits["doc_id"].unique().to_list()) - set(words["doc_id"].to_list())

@@ -63,7 +63,8 @@ def kwic(hits: pl.DataFrame, docs: pl.DataFrame, width: int = 60) -> pl.DataFram
 def filter_hits(
     hits: pl.DataFrame, *, families: Iterable[str] | None = None, term: str = ""
 ) -> pl.DataFrame:
-    """Hits of the given ``families`` whose term contains ``term`` (case-insensitive).
+    """Hits of the given ``families`` whose term contains ``term`` (case-insensitive). A term
+    filter keeps lexicon hits only: a hit the span model found alone has no term.
 
     >>> hits = pl.DataFrame({"family": ["loaded", "labelling"], "term": ["Kyiv regime", "x"]})
     >>> filter_hits(hits, families=["loaded", "labelling"], term="REGIME")["term"].to_list()

@@ -12,7 +12,13 @@ from typing import Any
 import polars as pl
 
 from analysis.core.data import load_yaml
-from analysis.metrics.rhetoric._schema import DETECTORS, TECHNIQUES, Detector, DetectorChoice
+from analysis.metrics.rhetoric._schema import (
+    DEFAULT_DETECTOR,
+    DETECTORS,
+    TECHNIQUES,
+    Detector,
+    DetectorChoice,
+)
 
 __all__ = [
     "Cue",
@@ -177,6 +183,15 @@ class Lexicon:
             if f.name == name:
                 return f
         raise KeyError(name)
+
+    def families_for(self, detector: DetectorChoice) -> tuple[str, ...]:
+        """The families counted under ``detector``, in file order: all, less those the span
+        model alone finds when ``detector`` is ``lexicon``."""
+        if detector not in DETECTORS:
+            raise ValueError(f"detector must be one of {list(DETECTORS)} (got {detector!r})")
+        if detector == "lexicon":
+            return tuple(f.name for f in self.families if f.detector != "model")
+        return self.family_names
 
     @property
     def model_families(self) -> dict[str, str]:
@@ -406,24 +421,21 @@ def _lexicon(lexicon: str | Lexicon) -> Lexicon:
 
 
 def _families(
-    lex: Lexicon, families: Iterable[str] | None, detector: DetectorChoice = "both"
+    lex: Lexicon, families: Iterable[str] | None, detector: DetectorChoice = DEFAULT_DETECTOR
 ) -> tuple[str, ...]:
     """The families counted, in file order: ``families`` (default: all), less the families the
     span model alone finds when ``detector`` is ``lexicon`` (asking for one then is an error)."""
-    model_only = {f.name for f in lex.families if f.detector == "model"}
-    if detector not in DETECTORS:
-        raise ValueError(f"detector must be one of {list(DETECTORS)} (got {detector!r})")
+    counted = lex.families_for(detector)
     if families is None:
-        if detector == "lexicon":
-            return tuple(f for f in lex.family_names if f not in model_only)
-        return lex.family_names
+        return counted
     chosen = tuple(dict.fromkeys(families))
     unknown = [f for f in chosen if f not in lex.family_names]
     if unknown:
         raise ValueError(f"unknown families {unknown}; the lexicon has {list(lex.family_names)}")
-    if detector == "lexicon" and model_only & set(chosen):
+    model_only = sorted(set(chosen) - set(counted))
+    if model_only:
         raise ValueError(
-            f"families {sorted(model_only & set(chosen))} are found by the span model only: "
+            f"families {model_only} are found by the span model only: "
             "choose detector 'model' or 'both' to count them"
         )
     return tuple(f for f in lex.family_names if f in chosen)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from analysis.metrics.rhetoric._cues import combine_hits, rhetoric_hits
+from analysis.metrics.rhetoric._cues import combine_hits, counted_techniques, rhetoric_hits
 from analysis.metrics.rhetoric._lexicon import Lexicon, _lexicon
 from analysis.metrics.rhetoric._schema import LABELS_SCHEMA, TECHNIQUES, VALIDATION_SCHEMAS, ScoreBy
 from analysis.metrics.rhetoric._spanmodel import SpanModel, load_span_model, model_hits
@@ -367,13 +367,18 @@ _HIT_COLUMNS = pl.Schema(
 )
 
 
-def cross_validated_hits(model: SpanModel) -> pl.DataFrame:
+def cross_validated_hits(model: SpanModel, doc_ids: Iterable[str] | None = None) -> pl.DataFrame:
     """The span model's out-of-fold hits on the PTC articles it was trained on (``doc_id``,
     ``technique``, ``start``, ``end``), as its file keeps them: each article's hits found by
-    weights that never saw it (:mod:`.spantrain`)."""
+    weights that never saw it (:mod:`.spantrain`); only those of ``doc_ids`` when given.
+    Raises ``ValueError`` for a model file without them."""
+    if "cross_validated_hits" not in model.training:
+        raise ValueError("the span model file keeps no out-of-fold hits: rebuild it")
+    wanted = None if doc_ids is None else set(doc_ids)
     rows = [
         (doc_id, technique, int(a), int(b))
-        for doc_id, per in model.training.get("cross_validated_hits", {}).items()
+        for doc_id, per in model.training["cross_validated_hits"].items()
+        if wanted is None or doc_id in wanted
         for technique, text in per.items()
         for a, b in (pair.split("-") for pair in text.split())
     ]
@@ -383,12 +388,12 @@ def cross_validated_hits(model: SpanModel) -> pl.DataFrame:
 
 
 def union_hits(
-    lexicon_hits: pl.DataFrame, model_hits: pl.DataFrame, lexicon: Lexicon
+    lexicon_hits: pl.DataFrame, model_hits: pl.DataFrame, counted: Mapping[str, str]
 ) -> pl.DataFrame:
     """``doc_id``, ``technique``, ``start``, ``end`` of the hits ``rhetoric_hits`` gives with
-    ``detector="both"``, from the lexicon's hits (with a technique) and the model's
-    (:func:`~analysis.metrics.rhetoric._cues.combine_hits`, document by document)."""
-    families = lexicon.model_families
+    ``detector="both"``, from the lexicon's hits (with a technique) and the model's hits of the
+    techniques it counts (``counted``: :func:`~analysis.metrics.rhetoric._cues.counted_techniques`),
+    combined document by document (:func:`~analysis.metrics.rhetoric._cues.combine_hits`)."""
     lex: dict[str, list[Any]] = defaultdict(list)
     for doc_id, technique, start, end in lexicon_hits.select(
         "doc_id", "technique", "start", "end"
@@ -398,12 +403,12 @@ def union_hits(
     for doc_id, technique, start, end in model_hits.select(
         "doc_id", "technique", "start", "end"
     ).iter_rows():
-        if technique in families:
+        if technique in counted:
             mod[doc_id].append((technique, start, end, 0.0))
     rows = [
         (doc_id, hit[1], hit[5], hit[6])
         for doc_id in sorted(set(lex) | set(mod))
-        for hit in combine_hits(lex.get(doc_id, []), mod.get(doc_id, []), families)
+        for hit in combine_hits(lex.get(doc_id, []), mod.get(doc_id, []), counted)
     ]
     return pl.DataFrame(rows, schema=_HIT_COLUMNS, orient="row").sort(
         "doc_id", "start", "end", "technique"
@@ -429,18 +434,19 @@ def ptc_validation(
     Rows, in order: the lexicon scored on the articles (``in-sample``: its terms were chosen
     reading them); the span model's article-grouped cross-validated figures (``cross-validated``,
     computed when it was trained and kept in its file, see :mod:`.spantrain`); the two together
-    as ``detector="both"`` combines them (:func:`union_hits`), from the lexicon's in-sample hits
-    and the model's out-of-fold hits kept in its file (:data:`MIXED`: the lexicon's part is
-    in-sample); the span model scored on the articles it was trained on (``in-sample``, to show
-    how far that is from its cross-validated figures). Both span measures, with
-    article-bootstrap intervals: :func:`span_scores`.
+    as ``detector="both"`` combines them (:func:`union_hits`: the model only for the techniques
+    it counts), from the lexicon's in-sample hits and the model's out-of-fold hits kept in its
+    file (:data:`MIXED`: the lexicon's part is in-sample); the span model scored on the
+    articles it was trained on (``in-sample``, to show how far that is from its cross-validated
+    figures). Both span measures, with article-bootstrap intervals: :func:`span_scores`.
     """
     model = model or load_span_model()
     lex = _lexicon(lexicon)
     lex_hits = rhetoric_hits(docs, spans, lexicon=lex, detector="lexicon").filter(
         pl.col("technique").is_not_null()
     )
-    both = union_hits(lex_hits, cross_validated_hits(model), lex)
+    oof = cross_validated_hits(model, docs["doc_id"].cast(pl.String).to_list())
+    both = union_hits(lex_hits, oof, counted_techniques(lex, model))
     cv = model.training["cross_validated"]
     cv_frame = pl.DataFrame(
         [{"technique": t, **cv[t]} for t in TECHNIQUES], schema=SPAN_SCORES_SCHEMA
