@@ -128,7 +128,8 @@ def _families(values: Mapping[str, Any]) -> list[str]:
     if lexicon not in _lexicon_names(values):
         return []
     detector = values.get("detector", DEFAULT_DETECTOR)
-    return list(load_lexicon(lexicon).families_for(detector if detector in DETECTORS else "both"))
+    known = detector if detector in DETECTORS else DEFAULT_DETECTOR
+    return list(load_lexicon(lexicon).families_for(known))
 
 
 def _readability_metrics(values: Mapping[str, Any]) -> list[str]:
