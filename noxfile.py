@@ -162,6 +162,13 @@ def lab(session: nox.Session) -> None:
     )
 
 
+def _retrain(session: nox.Session, module: str, source: str) -> None:
+    """Run a trainer (``analysis.core.data.retrain``) on ``source``, passing the session's
+    arguments (``--check``, ``--date``, ``--out``)."""
+    install(session)
+    session.run("python", "-m", module, source, *session.posargs)
+
+
 @nox.session
 def train_lines(session: nox.Session) -> None:
     """Rebuild the line classifier and its model card from pages-dev (bit for bit).
@@ -170,14 +177,7 @@ def train_lines(session: nox.Session) -> None:
     nox -s train_lines -- --check             # exit 1 if a rebuild differs from the shipped file
     nox -s train_lines -- --date 2027-01-15   # a new model version (after changing features)
     """
-    install(session)
-    session.run(
-        "python",
-        "-m",
-        "analysis.provenance.linetrain",
-        "../shared/corpora/pages-dev",
-        *session.posargs,
-    )
+    _retrain(session, "analysis.provenance.linetrain", "../shared/corpora/pages-dev")
 
 
 @nox.session
@@ -188,14 +188,7 @@ def train_spans(session: nox.Session) -> None:
     nox -s train_spans -- --check             # exit 1 if a rebuild differs from the shipped file
     nox -s train_spans -- --date 2027-01-15   # a new model version (after changing features)
     """
-    install(session)
-    session.run(
-        "python",
-        "-m",
-        "analysis.metrics.rhetoric.spantrain",
-        "../shared/corpora/ptc",
-        *session.posargs,
-    )
+    _retrain(session, "analysis.metrics.rhetoric.spantrain", "../shared/corpora/ptc")
 
 
 @nox.session

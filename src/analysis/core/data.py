@@ -12,8 +12,11 @@ True
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
+import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -23,7 +26,7 @@ import yaml
 
 from analysis.core.errors import DataFileError
 
-__all__ = ["data_file", "data_names", "load_yaml", "read_text", "write_or_check"]
+__all__ = ["data_file", "data_names", "load_yaml", "read_text", "retrain", "write_or_check"]
 
 
 def data_file(name: str) -> Traversable:
@@ -81,3 +84,29 @@ def write_or_check(texts: Mapping[str, str], out: Path, check: bool) -> int:
         (out / name).write_text(text, encoding="utf-8")
         print(f"wrote {out / name}")
     return 0
+
+
+def retrain(
+    argv: Sequence[str] | None,
+    *,
+    prog: str,
+    description: str | None,
+    source_help: str,
+    model_file: str,
+    rebuild: Callable[[Path, str], Mapping[str, str]],
+) -> int:
+    """The trainers' command line (``linetrain``, ``spantrain``): ``SOURCE [--date D] [--out DIR]
+    [--check]``. ``rebuild(source, date)`` gives the rebuilt files' texts by name; the date
+    defaults to the shipped model's version (``model_file``'s ``version``), the folder to the
+    package's data folder; the files are written or, with ``--check``, compared
+    (:func:`write_or_check`)."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("source", type=Path, help=source_help)
+    parser.add_argument("--date", help="model version date (default: the shipped model's)")
+    parser.add_argument("--out", type=Path, help="folder to write to (default: the package)")
+    parser.add_argument("--check", action="store_true", help="exit 1 unless the rebuild is equal")
+    args = parser.parse_args(argv)
+    date = args.date or json.loads(read_text(model_file))["version"]
+    dt.date.fromisoformat(date)
+    out = args.out or Path(str(data_file(model_file))).parent
+    return write_or_check(rebuild(args.source, date), out, args.check)

@@ -21,8 +21,6 @@ scores of pages stage 1 was not fitted on, and the figures of the card are of he
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import difflib
 import hashlib
 import json
@@ -35,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.core.data import data_file, read_text, write_or_check
+from analysis.core.data import retrain
 from analysis.provenance import linemodel
 from analysis.provenance.linefeatures import FEATURES, line_features
 from analysis.provenance.linemodel import CONTEXT_FEATURES, DECIMALS, LineModel, Stage
@@ -405,23 +403,18 @@ def model_card(model: LineModel) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m analysis.provenance.linetrain", description=__doc__
+    def rebuild(source: Path, date: str) -> dict[str, str]:
+        model = build(source, date)
+        return {linemodel.MODEL_FILE: linemodel.dumps(model), "line_model.md": model_card(model)}
+
+    return retrain(
+        argv,
+        prog="python -m analysis.provenance.linetrain",
+        description=__doc__,
+        source_help="a pages-dev folder (gold.jsonl, dumps/)",
+        model_file=linemodel.MODEL_FILE,
+        rebuild=rebuild,
     )
-    parser.add_argument("pages", type=Path, help="a pages-dev folder (gold.jsonl, dumps/)")
-    parser.add_argument("--date", help="model version date (default: the shipped model's)")
-    parser.add_argument("--out", type=Path, help="folder to write to (default: the package)")
-    parser.add_argument("--check", action="store_true", help="exit 1 unless the rebuild is equal")
-    args = parser.parse_args(argv)
-    date = args.date or json.loads(read_text(linemodel.MODEL_FILE))["version"]
-    dt.date.fromisoformat(date)
-    out = args.out or Path(str(data_file(linemodel.MODEL_FILE))).parent
-    model = build(args.pages, date)
-    texts = {
-        linemodel.MODEL_FILE: linemodel.dumps(model),
-        "line_model.md": model_card(model),
-    }
-    return write_or_check(texts, out, args.check)
 
 
 if __name__ == "__main__":

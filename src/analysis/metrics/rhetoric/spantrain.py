@@ -24,10 +24,7 @@ score a fold never saw it. The shipped threshold is chosen on all out-of-fold sc
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import hashlib
-import json
 import multiprocessing
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,7 +35,7 @@ import numpy as np
 import polars as pl
 from scipy import sparse
 
-from analysis.core.data import data_file, read_text, write_or_check
+from analysis.core.data import retrain
 from analysis.metrics.rhetoric import _spanmodel as M
 from analysis.metrics.rhetoric._schema import TECHNIQUES
 from analysis.metrics.rhetoric._sentmodel import SentenceModel
@@ -439,20 +436,18 @@ def model_card(model: M.SpanModel) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m analysis.metrics.rhetoric.spantrain", description=__doc__
+    def rebuild(source: Path, date: str) -> dict[str, str]:
+        model = build(source, date)
+        return {M.MODEL_FILE: M.dumps(model), "span_model.md": model_card(model)}
+
+    return retrain(
+        argv,
+        prog="python -m analysis.metrics.rhetoric.spantrain",
+        description=__doc__,
+        source_help="a PTC folder (articles/, labels.tsv)",
+        model_file=M.MODEL_FILE,
+        rebuild=rebuild,
     )
-    parser.add_argument("ptc", type=Path, help="a PTC folder (articles/, labels.tsv)")
-    parser.add_argument("--date", help="model version date (default: the shipped model's)")
-    parser.add_argument("--out", type=Path, help="folder to write to (default: the package)")
-    parser.add_argument("--check", action="store_true", help="exit 1 unless the rebuild is equal")
-    args = parser.parse_args(argv)
-    date = args.date or json.loads(read_text(M.MODEL_FILE))["version"]
-    dt.date.fromisoformat(date)
-    out = args.out or Path(str(data_file(M.MODEL_FILE))).parent
-    model = build(args.ptc, date)
-    texts = {M.MODEL_FILE: M.dumps(model), "span_model.md": model_card(model)}
-    return write_or_check(texts, out, args.check)
 
 
 #: The sentence view's regularisation (stage 1, stage 2), minimum number of training sentences
