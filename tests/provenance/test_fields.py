@@ -635,3 +635,15 @@ def test_compiled_langid_is_py3langid(seeds_study) -> None:
         sample = text[:2000]
         assert ours.classify(sample) == theirs.classify(sample)
         assert np.array_equal(ours._decide(sample), theirs._decide(sample))
+
+
+def test_a_picture_credit_above_the_footer_names_no_publisher():
+    story = "The line links the two countries and carries freight from next month.\n" * 8
+    credit = "© Jane Roe\nThe new terminal in Khorgos.\n© Jane Roe\n"
+    assert P.named_publisher(credit + story) is None
+    footer = credit + story + "© 2025, kleinezeitung.at | Kleine Zeitung GmbH\n"
+    found = P.named_publisher(footer)
+    assert found is not None and found[0] == "Kleine Zeitung"
+    assert found[1].startswith("domain in the text")
+    # a footer without a year still names the publisher at the foot of the page
+    assert P.named_publisher(story + "© The Astana Times\n")[:1] == ("The Astana Times",)

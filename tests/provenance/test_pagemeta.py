@@ -497,3 +497,55 @@ def test_a_word_ending_like_a_credit_does_not_make_the_next_line_a_credit():
         "Jane Roe, Reuters\n14 March 2024"
     )
     assert value(find_authors(page(header))) == ("Jane Roe",)
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("Aashish Saxena / TIMESOFINDIA.COM / Sep 2, 2024, 17:07 IST", ("Aashish Saxena",)),
+        ("9. September 2025 um 15:46 Uhr / Frank Wunderlich-Pfeiffer", ("Frank Wunderlich-Pfeiffer",)),
+        ("27. Januar 2026 • Gregor Meier • 3 Minuten", ("Gregor Meier",)),
+        ("Tobias Mühlbauer 24.04.2024, 19:35 Uhr", ("Tobias Mühlbauer",)),
+    ],
+)
+def test_names_on_the_date_line_in_any_order(line, names):
+    text = page("Kazakhstan and China Open a New Rail Link\n\n" + line)
+    found = find_authors(text)
+    assert value(found) == names
+    assert evidence(text, found) == names[0]
+    assert value(find_published(text)) is not None
+
+
+def test_a_date_line_with_other_words_names_nobody():
+    text = page("Kazakhstan and China Open a New Rail Link\n\nElection 2024 • Results by county")
+    assert isinstance(find_authors(text), Gap)
+
+
+def test_a_byline_block_below_a_summary_box_dates_the_article():
+    summary = "\n".join(
+        f"In short, point {k}: the line links the two countries and carries freight soon."
+        for k in range(1, 6)
+    )
+    header = (
+        "Kazakhstan and China Open a New Rail Link\n\n"
+        "Officials say the new railway will cut travel times between the countries by a third.\n"
+        "Listen Summary\n" + summary + "\n\nJane Roe\n30. Juni 2025,\n15:59 Uhr"
+    )
+    found = read_page(page(header))
+    assert value(found["authors"]) == ("Jane Roe",)
+    assert found["authors"].method == "name line next to the date below the lead"
+    assert value(found["published"]) == "2025-06-30T15:59:00"
+    # a caption's name above its picture credit is nobody's byline
+    captioned = header.replace("Jane Roe\n", "Jane Roe\nFoto: Reuters/John Doe\n")
+    assert isinstance(read_page(page(captioned))["authors"], Gap)
+
+
+def test_short_years_beside_a_clock_and_more_labels():
+    text = page("Kazakhstan and China Open a New Rail Link\n\nPublisert: 05.08.24 kl. 14:47")
+    assert value(find_published(text)) == "2024-08-05T14:47:00"
+    version = page("Kazakhstan and China Open a New Rail Link\n\nVersion 1.2.24 released")
+    assert isinstance(find_published(version), Gap)
+    label = page("Kazakhstan and China Open a New Rail Link\n\nAuthor of the article:\nJane Roe")
+    assert value(find_authors(label)) == ("Jane Roe",)
+    comment = page("Kazakhstan and China Open a New Rail Link\n\nKommentar von\nJane Roe")
+    assert value(find_authors(comment)) == ("Jane Roe",)

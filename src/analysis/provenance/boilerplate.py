@@ -300,10 +300,10 @@ def label_document(
     >>> doc += "\\nSubscribe to our news on Telegram"
     >>> for s in label_document(doc):
     ...     print(s.line_no, s.label, s.reason, s.score)
-    1 boilerplate header: title 0.5723
+    1 boilerplate header: title 0.6437
     2 boilerplate blank line None
-    3 body classifier 0.9639
-    4 boilerplate subscription 0.1013
+    3 body classifier 0.9788
+    4 boilerplate subscription 0.1024
     """
     _, rules = load_rules()
     recurring = recurring or ()

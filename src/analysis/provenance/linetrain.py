@@ -76,6 +76,10 @@ MATCH_SHARE = 0.5
 FOLDS = 5
 #: Inverse regularisation strength of both logistic regressions.
 C = 1.0
+#: The solver: exact Newton steps, so the fit reaches the optimum on any machine.
+SOLVER = "newton-cholesky"
+#: Its stopping tolerance: tight enough that it reaches the optimum.
+TOL = 1e-10
 THRESHOLD = 0.5
 #: Places kept of every coefficient, mean and scale in the model file.
 COEF_DECIMALS = 6
@@ -209,14 +213,22 @@ def training_rows(pages: Sequence[Page]) -> Rows:
 
 
 def fit_stage(x: np.ndarray, y: np.ndarray, weight: np.ndarray, names: Sequence[str]) -> Stage:
-    """A standardised logistic regression (scikit-learn, lbfgs), coefficients rounded."""
+    """A standardised logistic regression (scikit-learn, Newton-Cholesky), coefficients rounded.
+
+    Solved to the optimum (``tol`` 1e-10: an L2-penalised logistic loss has one minimum) on one
+    BLAS thread, so the rounded coefficients do not depend on the path a solver took, which
+    differs with the CPU's BLAS kernels and threads: the file rebuilds bit for bit on another
+    machine.
+    """
     from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
 
     mean = np.round(x.mean(axis=0), COEF_DECIMALS)
     scale = np.round(x.std(axis=0), COEF_DECIMALS)
     scale[scale == 0] = 1.0  # a constant feature
-    reg = LogisticRegression(C=C, max_iter=5000)
-    reg.fit((x - mean) / scale, y, sample_weight=weight)
+    reg = LogisticRegression(C=C, solver=SOLVER, tol=TOL, max_iter=200)
+    with threadpool_limits(limits=1):
+        reg.fit((x - mean) / scale, y, sample_weight=weight)
     return Stage(
         tuple(names),
         mean,
@@ -316,7 +328,8 @@ def build(folder: Path, date: str) -> LineModel:
     unseen_scores = [linemodel.score_lines(p.text, model) for p in unseen]
     training = {
         "date": date,
-        "library": f"scikit-learn {sklearn.__version__} LogisticRegression(C={C}, lbfgs)",
+        "library": f"scikit-learn {sklearn.__version__} "
+        f"LogisticRegression(C={C}, {SOLVER}, tol={TOL})",
         "pages": dict(sorted(Counter(p.dataset for p in pages).items())),
         "licences": dict(sorted(Counter(p.licence for p in pages).items())),
         "lines": int(rows.y.size),

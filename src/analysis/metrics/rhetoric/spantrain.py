@@ -61,6 +61,8 @@ __all__ = [
 
 FOLDS = 5
 SEED = 20201
+#: Stopping tolerance of every fit: tight enough that the solver reaches the optimum.
+TOL = 1e-8
 C = 1.0
 MIN_COUNT = 3
 #: Weights smaller than this (after rounding) are left out of the model.
@@ -166,14 +168,22 @@ def _version(package: str) -> str:
     return version(package)
 
 
+def _logistic(c: float, x: sparse.csr_matrix, y: np.ndarray) -> Any:
+    """A fitted liblinear logistic regression, solved to the optimum (``TOL``) on one BLAS thread:
+    the rounded weights then do not depend on the path the solver took, which differs with the
+    CPU's BLAS kernels, so the file rebuilds bit for bit on another machine."""
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return LogisticRegression(C=c, solver="liblinear", tol=TOL, random_state=SEED).fit(x, y)
+
+
 def _fit(x: sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, float]:
     """Rounded coefficients and intercept of one technique."""
-    from sklearn.linear_model import LogisticRegression
-
     if not y.any():
         return np.zeros(x.shape[1]), -10.0
-    m = LogisticRegression(C=C, solver="liblinear", random_state=SEED)
-    m.fit(x, y)
+    m = _logistic(C, x, y)
     coef = np.round(m.coef_[0], M.COEF_DECIMALS)
     coef[np.abs(coef) < PRUNE] = 0.0
     return coef, round(float(m.intercept_[0]), M.COEF_DECIMALS)
@@ -319,7 +329,8 @@ def build(folder: Path, date: str) -> M.SpanModel:
     training = {
         "date": date,
         "library": f"scikit-learn {sklearn.__version__} LogisticRegression("
-        f"C={C}, solver='liblinear', random_state={SEED}); wordfreq {_version('wordfreq')}; "
+        f"C={C}, solver='liblinear', tol={TOL}, random_state={SEED}); "
+        f"wordfreq {_version('wordfreq')}; "
         f"vaderSentiment {_version('vaderSentiment')}",
         "articles": len(d.doc_ids),
         "annotated_spans": labels.height,
@@ -497,8 +508,6 @@ def _token_max(d: Design, u: Units, scores: np.ndarray) -> np.ndarray:
 
 
 def _fit_stage1(texts: Sequence[str], y: np.ndarray) -> SentenceModel:
-    from sklearn.linear_model import LogisticRegression
-
     from analysis.metrics.rhetoric._sentmodel import EXTRAS, _extras, sentence_terms
 
     sets = [sentence_terms(t) for t in texts]
@@ -519,7 +528,7 @@ def _fit_stage1(texts: Sequence[str], y: np.ndarray) -> SentenceModel:
             sparse.csr_matrix(np.array([_extras(t) for t in texts])),
         ]
     ).tocsr()
-    m = LogisticRegression(C=SENTENCE_C[0], solver="liblinear", random_state=SEED).fit(x, y)
+    m = _logistic(SENTENCE_C[0], x, y)
     coef = np.round(m.coef_[0], M.COEF_DECIMALS)
     terms = {t: float(coef[j]) for j, t in enumerate(names) if abs(coef[j]) >= SENTENCE_PRUNE}
     extras = coef[len(names) : len(names) + len(EXTRAS)]
@@ -538,9 +547,7 @@ def _context(u: Units, margins: np.ndarray, token_max: np.ndarray) -> np.ndarray
 
 
 def _fit_stage2(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
-    from sklearn.linear_model import LogisticRegression
-
-    m = LogisticRegression(C=SENTENCE_C[1], solver="liblinear", random_state=SEED).fit(x, y)
+    m = _logistic(SENTENCE_C[1], x, y)
     return np.round(m.coef_[0], M.COEF_DECIMALS), round(float(m.intercept_[0]), M.COEF_DECIMALS)
 
 

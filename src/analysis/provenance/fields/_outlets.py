@@ -102,6 +102,9 @@ def named_publisher(text: str) -> tuple[str, str, int, int] | None:
         for m in entry["regex"].finditer(text):
             if not m["outlet"]:
                 continue
+            dated = "year" not in entry["regex"].groupindex or m["year"]
+            if not dated and m.start() < 2 * len(text) / 3:
+                continue  # "© Jane Roe" under a picture, not the page's footer
             name = _clean_name(m["outlet"])
             if len(name) < 3 or refuse.match(name):
                 continue

@@ -327,7 +327,9 @@ def _keys(line: str) -> set[str]:
 
 _OUTLET_TAIL = re.compile(r"\s*(?:,|\||/|[-–—•·])\s*(?P<outlet>[^\W\d_][\w.&'’ -]{1,40})$")
 _CREDIT = re.compile(
-    r"(?:image|photo|picture|credit|courtesy|source|caption|video|illustration)s?\s*:", re.I
+    r"(?:image|photo|picture|credit|courtesy|source|caption|video|illustration|foto|bild|fuente|"
+    r"quelle|bildquelle)s?\s*:",
+    re.I,
 )
 
 
@@ -379,3 +381,75 @@ def _ui_share(line: str) -> float:
 _FUNCTION_WORDS = frozenset(
     "a an the and or of to in on for with at from by is are was be this that".split()  # noqa: SIM905
 )
+
+
+#: Reading times, clock words and labels that share a byline line with its date ("3 Minuten",
+#: "4 min read", "Uhr", "kl.", "Posted:", "Last Updated:").
+_DATE_COMPANIONS = re.compile(
+    r"\b\d+\s*(?:min(?:ute[ns]?|uten|\.)?|minutes?)\b(?:\s+(?:read|lesezeit|lesedauer|de lecture|"
+    r"de lectura|di lettura))?|\b(?:uhr|kl\.?|h)(?!\w)|"
+    r"\b(?:last\s+)?(?:published|posted|updated|veröffentlicht|aktualisiert|publié|mis à jour|"
+    r"publicado|actualizado|pubblicato|aggiornato|publisert|offentliggjort|publicerad|artikel)\b"
+    r"(?:\s+(?:on|am|le|el|il|at))?\s*:?|"
+    # zone abbreviations too ambiguous to read as an offset (India, Eastern, ...)
+    r"(?-i:\b(?:IST|ET|CT|PT|CST|AST|HKT|SGT|KST|WIB|ALMT)\b)",
+    re.IGNORECASE,
+)
+
+#: Where a dated byline line splits into pieces: the usual separators, commas and the gaps left
+#: where its dates were cut out.
+_PIECES = re.compile(r"\s+(?:\||-|–|—|·|•|/)\s+|\s*[|•·,]\s*|\s{2,}")
+
+
+def _dated_byline(
+    line: str, dates: list[tuple[int, int]]
+) -> tuple[tuple[str, ...], int, int, str | None] | None:
+    """Names on a header line that also holds its date, in any order: "Jane Roe / OUTLET.COM /
+    Sep 2, 2024, 17:07 IST", "9. September 2025 um 15:46 Uhr / Jane Roe", "27. Januar 2026 •
+    Jane Roe • 3 Minuten". ``dates`` are the line's date spans (time and zone included), relative
+    to the line. Every other piece must be names, an outlet (a domain or a few capitalised words)
+    or a label, a clock word or a reading time; returns (names, start, end, outlet).
+
+    >>> _dated_byline("Jane Roe / DAILY.COM / Sep 2, 2024", [(23, 34)])
+    (('Jane Roe',), 0, 8, 'DAILY.COM')
+    >>> _dated_byline("27. Januar 2026 • Jane Roe • 3 Minuten", [(0, 15)])
+    (('Jane Roe',), 18, 26, None)
+    >>> _dated_byline("Election 2024 • Results by county", [(9, 13)]) is None
+    True
+    """
+    if not dates or _word_count(line) > 16:
+        return None
+    chars = list(line)
+    for s, e in dates:
+        chars[s:e] = " " * (e - s)
+    blank = _DATE_COMPANIONS.sub(lambda m: " " * len(m.group()), "".join(chars))
+    names: tuple[str, ...] = ()
+    span = (0, 0)
+    outlet = None
+    pos = 0
+    for piece in [*_PIECES.split(blank)]:
+        start = blank.find(piece, pos) if piece else pos
+        pos = start + len(piece)
+        text = piece.strip(_TRAIL + " ")
+        if not text or text.casefold() in {"am", "um", "on", "at", "le", "el", "il", "à", "de"}:
+            continue
+        found = _names(text, whole=True)
+        if found and not names:
+            names = found[0]
+            offset = start + piece.find(text)
+            span = (offset, offset + found[1])
+        elif outlet is None and (_DOMAIN.search(text) or _outlet_like(text)):
+            outlet = text
+        else:
+            return None
+    return (names, *span, outlet) if names else None
+
+
+def _outlet_like(piece: str) -> bool:
+    """A short name of an outlet: one to four capitalised words, not a person's name."""
+    tokens = piece.split()
+    return (
+        1 <= len(tokens) <= 4
+        and all(t[0].isupper() or t[0].isdigit() for t in tokens)
+        and not _is_name(piece)
+    )

@@ -15,6 +15,7 @@ from analysis.provenance.pagemeta._lines import (
     _SEPARATORS,
     _byline_like,
     _date_hits,
+    _dated_byline,
     _first_prose,
     _is_nav,
     _keys,
@@ -197,10 +198,14 @@ class _Page:
         if i >= self.text_start + LINES_AFTER_START or _word_count(line.text) > 12:
             return None
         found = _byline_like(line.text)
-        if not found:
+        if found:
+            names, end, outlet = found
+            span = (line.start, line.start + end)
+        elif (dated := self.dated_byline(i)) is not None:
+            names, s, e, outlet = dated
+            span = (line.start + s, line.start + e)
+        else:
             return None
-        names, end, outlet = found
-        span = (line.start, line.start + end)
         title = self.title_index()
         kind = "name line"
         if outlet:
@@ -214,6 +219,12 @@ class _Page:
         if title is not None and (i == title + 1 or (i == title + 2 and self.is_deck(title + 1))):
             return 2, names, *span, f"{kind} under the headline"
         return None
+
+    def dated_byline(self, i: int) -> tuple[tuple[str, ...], int, int, str | None] | None:
+        """Names on line ``i`` beside its date, in any order (:func:`_dated_byline`)."""
+        line = self.lines[i]
+        spans = [(d.start - line.start, d.end - line.start) for d in self.dates[i]]
+        return _dated_byline(line.text, spans) if spans else None
 
     def is_deck(self, i: int) -> bool:
         """A standfirst: a sentence-like line under the headline."""

@@ -44,6 +44,9 @@ LINES_BEFORE_TITLE = 3
 LINES_AFTER_START = 3
 #: Non-empty lines after the body start that may still hold an explicit byline ("By X").
 BYLINE_LINES_AFTER = 8
+#: Non-empty lines after the body start searched, when the header holds no byline or date, for a
+#: byline-and-date block further down (a standfirst, a summary box or a picture came first).
+BLOCK_LINES = 25
 #: Non-empty lines before the body start always searched for byline and date.
 LINES_BEFORE_BODY = 6
 #: Title score lost per non-empty line between a candidate headline and the body start.
