@@ -503,7 +503,10 @@ def test_a_word_ending_like_a_credit_does_not_make_the_next_line_a_credit():
     ("line", "names"),
     [
         ("Aashish Saxena / TIMESOFINDIA.COM / Sep 2, 2024, 17:07 IST", ("Aashish Saxena",)),
-        ("9. September 2025 um 15:46 Uhr / Frank Wunderlich-Pfeiffer", ("Frank Wunderlich-Pfeiffer",)),
+        (
+            "9. September 2025 um 15:46 Uhr / Frank Wunderlich-Pfeiffer",
+            ("Frank Wunderlich-Pfeiffer",),
+        ),
         ("27. Januar 2026 • Gregor Meier • 3 Minuten", ("Gregor Meier",)),
         ("Tobias Mühlbauer 24.04.2024, 19:35 Uhr", ("Tobias Mühlbauer",)),
     ],
@@ -549,3 +552,41 @@ def test_short_years_beside_a_clock_and_more_labels():
     assert value(find_authors(label)) == ("Jane Roe",)
     comment = page("Kazakhstan and China Open a New Rail Link\n\nKommentar von\nJane Roe")
     assert value(find_authors(comment)) == ("Jane Roe",)
+
+
+def test_a_standfirst_without_a_full_stop_as_long_as_its_headline():
+    header = (
+        "Strong tornadoes possible in severe storm outbreak in central states\n"
+        "Strong tornadoes are possible across the central states both Friday and Saturday\n"
+        "By Matthew Cappucci\nApril 26, 2024 at 11:24 a.m. EDT"
+    )
+    found = find_title(page(header))
+    assert value(found) == "Strong tornadoes possible in severe storm outbreak in central states"
+    assert isinstance(found, Meta) and found.method == "headline line above its standfirst"
+    # a line much shorter than the one above it is the headline itself, not its standfirst
+    teaser = (
+        "Storm chasers gather in Oklahoma as forecasters warn of a dangerous weekend ahead\n"
+        "Tornadoes possible on both days this weekend\n"
+        "By Matthew Cappucci\nApril 26, 2024 at 11:24 a.m. EDT"
+    )
+    assert value(find_title(page(teaser))) == "Tornadoes possible on both days this weekend"
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("Author of the article:\nThe Associated Press", ("The Associated Press",)),
+        ("Von dpa 30.04.2024, 18:58", ("dpa",)),
+        ("By AP reporters in Kyiv", None),
+        (
+            "Yasmine Hassan · CBC News · Posted: Aug 08, 2024 4:00 AM EDT | Last Updated: August 8",
+            ("Yasmine Hassan",),
+        ),
+    ],
+)
+def test_a_news_agency_as_the_whole_byline(byline, names):
+    found = find_authors(page("Kazakhstan and China Open a New Rail Link\n\n" + byline))
+    if names is None:
+        assert isinstance(found, Gap)
+    else:
+        assert value(found) == names

@@ -168,7 +168,7 @@ def _version(package: str) -> str:
     return version(package)
 
 
-def _logistic(c: float, x: sparse.csr_matrix, y: np.ndarray) -> Any:
+def _logistic(c: float, x: sparse.csr_matrix | np.ndarray, y: np.ndarray) -> Any:
     """A fitted liblinear logistic regression, solved to the optimum (``TOL``) on one BLAS thread:
     the rounded weights then do not depend on the path the solver took, which differs with the
     CPU's BLAS kernels, so the file rebuilds bit for bit on another machine."""

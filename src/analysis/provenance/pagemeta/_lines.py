@@ -423,6 +423,7 @@ def _dated_byline(
     for s, e in dates:
         chars[s:e] = " " * (e - s)
     blank = _DATE_COMPANIONS.sub(lambda m: " " * len(m.group()), "".join(chars))
+    blank = rules().partial_date.sub(lambda m: " " * len(m.group()), blank)  # "Updated: August 8"
     names: tuple[str, ...] = ()
     span = (0, 0)
     outlet = None

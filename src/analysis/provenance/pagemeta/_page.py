@@ -18,6 +18,7 @@ from analysis.provenance.pagemeta._lines import (
     _dated_byline,
     _first_prose,
     _is_nav,
+    _is_tail_noise,
     _keys,
     _line_start,
     _lines,
@@ -42,6 +43,7 @@ from analysis.provenance.pagemeta._rules import (
     LINES_BEFORE_TITLE,
     META_BONUS,
     REPEAT_BONUS,
+    STANDFIRST_LENGTH,
     STANDFIRST_MARGIN,
     TITLE_LINES,
     TITLE_LINES_AFTER,
@@ -60,6 +62,16 @@ def _opening_quotes() -> tuple[str, ...]:
     glyphs, and the ASCII apostrophe): a standfirst may be one."""
     marks = {"'", *(g for f in quote_families() for g in f.open | f.either)}
     return tuple(sorted(marks))
+
+
+def _agency_only(rest: str) -> str | None:
+    """The news agency that is all of a byline's names ("The Associated Press", "dpa"), a date
+    or a time at most after it; else ``None``."""
+    m = rules().agency_start.match(rest.strip())
+    if m is None:
+        return None
+    agency = m.group().strip()
+    return agency if _is_tail_noise(rest.strip()[m.end() :]) else None
 
 
 class _Page:
@@ -152,6 +164,9 @@ class _Page:
             found = _names(rest, cjk=True)
             if found:
                 return found[0], offset, offset + found[1], name
+            agency = _agency_only(rest)
+            if agency is not None:  # "By The Associated Press", "Von dpa 30.04.2024, 18:58"
+                return (agency,), offset, offset + len(agency), f"{name} (news agency)"
             return None
         m = r.agency_line.match(line.text) if _word_count(line.text) <= 12 else None
         if m and i > 0 and r.not_byline_before.search(self.lines[i - 1].text.rstrip(" :")):
@@ -416,8 +431,9 @@ class _Page:
         return i, Meta(line.text, method, line.start, line.end)
 
     def is_standfirst(self, i: int, j: int) -> bool:
-        """Line ``i`` reads as the standfirst under the headline-like line ``j``: a longer line,
-        a sentence or a quotation, below a line that does not end like a sentence."""
+        """Line ``i`` reads as the standfirst under the headline-like line ``j``: a line about as
+        long or longer (``STANDFIRST_LENGTH``; web standfirsts often end without a full stop), a
+        sentence or a quotation, below a line that does not end like a sentence."""
         if self.is_meta_line(j):
             return False
         line, above = self.lines[i].text, self.lines[j].text
@@ -427,7 +443,11 @@ class _Page:
         long_ = [w for w in words(line) if len(w) >= 4]
         if long_ and sum(w[0].isupper() for w in long_) >= 0.7 * len(long_):
             return False  # Title Case: a headline itself, not a standfirst
-        return n >= 1.3 * m or line.endswith((".", "?", "!")) or line.startswith(_opening_quotes())
+        return (
+            n >= STANDFIRST_LENGTH * m
+            or line.endswith((".", "?", "!"))
+            or line.startswith(_opening_quotes())
+        )
 
     # header zone ------------------------------------------------------------------------------
 

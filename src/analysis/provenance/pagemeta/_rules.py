@@ -24,6 +24,7 @@ __all__ = [
     "LINES_BEFORE_TITLE",
     "META_BONUS",
     "REPEAT_BONUS",
+    "STANDFIRST_LENGTH",
     "STANDFIRST_MARGIN",
     "TITLE_LINES",
     "TITLE_LINES_AFTER",
@@ -64,6 +65,8 @@ LEAD_BONUS = 4.0
 META_BONUS = 3.0
 #: Title score gained by a line repeated in the page head (the site's title bar, breadcrumbs).
 REPEAT_BONUS = 2.5
+#: A line at least this share of the headline-like line above it in words can be its standfirst.
+STANDFIRST_LENGTH = 0.9
 #: A headline-like line right above the best-scoring one wins when that one reads as its
 #: standfirst and the headline scores at most this much less (the standfirst shares more words
 #: with the lead and sits nearer the byline, which the score rewards).
