@@ -171,3 +171,63 @@ def test_normalise_line_collapses_what_re_calls_whitespace():
     assert (
         B.normalise_line(line) == re.sub(r"\s+", " ", line).strip().lower() == "share this article"
     )
+
+
+ARTICLE = [
+    "The department gave up twelve floors of offices in the capital in January this year.",
+    "A few months later it delayed the return to the office for lack of desks, officials said.",
+    "The documents show how departments struggle to bring their staff back to the office.",
+    "Ministers have promised a review of the estate before the end of the financial year.",
+]
+
+
+def _reasons(text: str) -> dict[str, str]:
+    return {text[s.start : s.end]: s.reason for s in B.label_document(text)}
+
+
+def test_a_reader_comment_thread_below_the_article_is_boilerplate():
+    comments = [
+        (
+            "Harald Korneliussen 11.06.12 at 12:35 pm",
+            "Isn't it a paradox to say that a vote does not matter here?",
+        ),
+        (
+            "Trader Joe 11.06.12 at 1:02 pm",
+            "Really? I thought the whole point of the plan was to save money on rent.",
+        ),
+        (
+            "Glen Tomkins 11.06.12 at 1:03 pm",
+            "If that really is your name, I would hit you over the head with a chair.",
+        ),
+        (
+            "Martin says:",
+            "In so far as the boom has cut emissions, can it be attributed to the policy at all?",
+        ),
+    ]
+    thread = "\n".join(f"{head}\n{words}" for head, words in comments)
+    text = "Office space shrinks\n" + "\n".join(ARTICLE) + "\n" + thread + "\n"
+    reasons = _reasons(text)
+    assert all(reasons[p] == "classifier" for p in ARTICLE)
+    assert {reasons[h] for h, _ in comments} == {B.COMMENT_THREAD}
+    assert {reasons[w] for _, w in comments} == {B.COMMENT_THREAD}
+    assert [s.label for s in B.label_document(text) if s.reason == B.COMMENT_THREAD] == [
+        "boilerplate"
+    ] * 8
+
+
+def test_a_live_blog_and_a_dated_header_open_no_comment_thread():
+    # bare clock times head a live blog's updates, not comments
+    updates = "\n".join(
+        f"{h}.{m:02d}pm GMT\n{p}"
+        for (h, m), p in zip([(12, 5), (12, 35), (1, 2), (1, 40)], ARTICLE, strict=True)
+    )
+    live = "Office space shrinks\n" + "\n".join(ARTICLE[:3]) + "\n" + updates + "\n"
+    assert B.COMMENT_THREAD not in _reasons(live).values()
+    # one dated header, then the article: fewer than THREAD_HEADS heads within THREAD_SPAN lines
+    dated = (
+        "Office space shrinks\n"
+        + "\n".join(ARTICLE[:3])
+        + "\nJane Roe says:\n"
+        + "\n".join(ARTICLE)
+    )
+    assert B.COMMENT_THREAD not in _reasons(dated).values()

@@ -17,7 +17,11 @@ order (the first that applies wins):
    start of another paragraph (``duplicated teaser``);
 7. short name-only lines: a signature right before the page foot (``byline: signature``) or a
    caption (``image caption``: mostly capitalised words, or "With X");
-8. the line classifier (:mod:`analysis.provenance.linemodel`, reason ``classifier``): a model
+8. a reader-comment thread below the article (``comment thread``: every later line no rule above
+   named): at least ``THREAD_HEADS`` comment heads ("Jane says:", "Reply", "(Score: 3)", a
+   dated "11.06.12 at 12:35 pm") within ``THREAD_SPAN`` lines, the first below at least
+   ``THREAD_AFTER_PROSE`` prose lines; a live blog's bare "12.35pm" heads no comment;
+9. the line classifier (:mod:`analysis.provenance.linemodel`, reason ``classifier``): a model
    of what article text looks like in a page dump, learned from pages of many sites with hand-made
    article bodies, so it holds on outlets none of the rules above knows. Its score for every
    line with a letter or digit is in the ``score`` column, also where a rule decided.
@@ -49,11 +53,15 @@ from analysis.provenance import linemodel
 __all__ = [
     "BODIES_SCHEMA",
     "CLASSIFIER",
+    "COMMENT_THREAD",
     "DUPLICATE_MIN_WORDS",
     "PROSE_WORDS",
     "RECURRING_MAX_WORDS",
     "REPEATED_LABEL_TIMES",
     "SEGMENTS_SCHEMA",
+    "THREAD_AFTER_PROSE",
+    "THREAD_HEADS",
+    "THREAD_SPAN",
     "Label",
     "Rule",
     "Segment",
@@ -103,6 +111,14 @@ BODIES_SCHEMA = pl.Schema(
 
 #: The reason of lines the line classifier decided (body or boilerplate).
 CLASSIFIER = "classifier"
+#: The reason of the lines of a reader-comment thread below the article (:func:`_comment_thread`).
+COMMENT_THREAD = "comment thread"
+#: Comment heads that make a comment thread, and prose lines of the article above the first.
+THREAD_HEADS = 4
+THREAD_AFTER_PROSE = 3
+#: Lines within which the THREAD_HEADS heads must fall (a dated article header far above a few
+#: comments does not open the thread).
+THREAD_SPAN = 60
 #: Lines with at least this many words that end like a sentence are prose, which ends the header.
 PROSE_WORDS = 12
 #: Longest line (in words) that can be learned as recurring boilerplate.
@@ -350,6 +366,11 @@ def label_document(
             reasons[line_no] = f"duplicated teaser (of line {teaser_of})"
         seen.setdefault(key, line_no)
     _label_names(text, lines, reasons)
+    thread = _comment_thread(text, lines)
+    if thread is not None:
+        for line_no, _, _ in lines:
+            if line_no >= thread and line_no not in reasons:
+                reasons[line_no] = COMMENT_THREAD
     scores = linemodel.score_lines(text)
     threshold = linemodel.load_model().threshold
     body_lines: set[int] = set()
@@ -362,6 +383,47 @@ def label_document(
         else:
             reasons[line_no] = CLASSIFIER
     return _segments(text, lines, reasons, scores, body_lines)
+
+
+#: What marks a short line as the head of one reader comment: "Jane says:", "Reply", "[ Reply ]",
+#: "Re: (Score: 3, Funny)"; or a clock time with am/pm beside a date ("Jane Roe 11.06.12 at
+#: 12:35 pm"), which a live blog's bare "12.35pm" lacks.
+_COMMENT_MARK = re.compile(
+    r"\b(?:says|said|wrote|writes|replied)\s*:|\(score:\s*-?\d[^)\n]*\)|\[\s*reply\s*\]"
+    r"|^\W*reply\W*$|\breply\s*(?:↓|»)?$",
+    re.IGNORECASE,
+)
+_AMPM = re.compile(r"\b\d{1,2}[:.]\d\d(?::\d\d)?\s*[ap]\.?m\b", re.IGNORECASE)
+_DAY = re.compile(
+    r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d\d\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b",
+    re.IGNORECASE,
+)
+
+
+def _is_comment_head(line: str) -> bool:
+    """A short line that heads one reader comment (``_COMMENT_MARK``, or a dated clock time)."""
+    line = line.strip()
+    if not line or len(line) > 120:
+        return False
+    return bool(_COMMENT_MARK.search(line) or (_AMPM.search(line) and _DAY.search(line)))
+
+
+def _comment_thread(text: str, lines: list[tuple[int, int, int]]) -> int | None:
+    """The line that opens a reader-comment thread: the first comment head with at least
+    ``THREAD_AFTER_PROSE`` prose lines above it and ``THREAD_HEADS`` - 1 more heads below."""
+    heads: list[int] = []
+    prose = 0
+    for line_no, start, end in lines:
+        line = text[start:end]
+        if prose >= THREAD_AFTER_PROSE and _is_comment_head(line):
+            heads.append(line_no)
+        elif is_prose(line):
+            prose += 1
+    for k in range(len(heads) - THREAD_HEADS + 1):
+        if heads[k + THREAD_HEADS - 1] - heads[k] <= THREAD_SPAN:
+            return heads[k]
+    return None
 
 
 def _label_header(text: str, lines: list[tuple[int, int, int]], reasons: dict[int, str]) -> None:
