@@ -590,3 +590,17 @@ def test_a_news_agency_as_the_whole_byline(byline, names):
         assert isinstance(found, Gap)
     else:
         assert value(found) == names
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        "Movies | Restaurants | Today's events | Contact us",
+        "« PCO Training | Main | Saluting Gary Nelson »",
+    ],
+)
+def test_a_row_of_links_is_no_headline(links):
+    text = "Home\n\nTaiwan vote may boost ties with China\n\n" + links + "\n\n" + LEAD
+    assert value(find_title(text, text.index("The government"))) == (
+        "Taiwan vote may boost ties with China"
+    )
