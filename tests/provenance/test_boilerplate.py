@@ -215,19 +215,31 @@ def test_a_reader_comment_thread_below_the_article_is_boilerplate():
     ] * 8
 
 
-def test_a_live_blog_and_a_dated_header_open_no_comment_thread():
-    # bare clock times head a live blog's updates, not comments
-    updates = "\n".join(
-        f"{h}.{m:02d}pm GMT\n{p}"
-        for (h, m), p in zip([(12, 5), (12, 35), (1, 2), (1, 40)], ARTICLE, strict=True)
-    )
+def test_a_live_blog_and_heads_far_apart_open_no_comment_thread():
+    # clock times head a live blog's updates, not comments, even beside a word like "Markets 3"
+    stamps = ["12.05pm GMT", "12.35pm Election 2024", "1.02pm: Markets 3% lower", "1.40pm GMT"]
+    updates = "\n".join(f"{h}\n{p}" for h, p in zip(stamps, ARTICLE, strict=True))
     live = "Office space shrinks\n" + "\n".join(ARTICLE[:3]) + "\n" + updates + "\n"
     assert B.COMMENT_THREAD not in _reasons(live).values()
-    # one dated header, then the article: fewer than THREAD_HEADS heads within THREAD_SPAN lines
-    dated = (
-        "Office space shrinks\n"
-        + "\n".join(ARTICLE[:3])
-        + "\nJane Roe says:\n"
-        + "\n".join(ARTICLE)
+    # four comment heads, but more than THREAD_SPAN lines apart: no thread
+    filler = "\n".join(ARTICLE * (B.THREAD_SPAN // 8))
+    heads = "\n".join(f"{who} says:\n{filler}" for who in ["Ann", "Bob", "Cy", "Di"])
+    spread = "Office space shrinks\n" + "\n".join(ARTICLE[:3]) + "\n" + heads + "\n"
+    assert B.COMMENT_THREAD not in _reasons(spread).values()
+
+
+def test_quotes_introduced_with_said_open_no_comment_thread():
+    quotes = "\n".join(
+        f'{who} said: "{p}"'
+        for who, p in zip(["The minister", "Putin", "He", "She"], ARTICLE, strict=True)
     )
-    assert B.COMMENT_THREAD not in _reasons(dated).values()
+    text = "Office space shrinks\n" + "\n".join(ARTICLE) + "\n" + quotes + "\n"
+    assert B.COMMENT_THREAD not in _reasons(text).values()
+    # the same heads written as a comment system writes them do open one
+    heads = "\n".join(
+        f"{who} says:\n{p}" for who, p in zip(["Ann", "Bob", "Cy", "Di"], ARTICLE, strict=True)
+    )
+    assert (
+        B.COMMENT_THREAD
+        in _reasons("Office space shrinks\n" + "\n".join(ARTICLE) + "\n" + heads).values()
+    )

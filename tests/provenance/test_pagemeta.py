@@ -543,6 +543,58 @@ def test_a_byline_block_below_a_summary_box_dates_the_article():
     assert isinstance(read_page(page(captioned))["authors"], Gap)
 
 
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("Jane H. Roe 12.03.2024, 14:05 Uhr", ("Jane H. Roe",)),
+        ("Jane Roe / 4 Min. Lesezeit / 12.03.2024", ("Jane Roe",)),
+        ("Jane Roe • 4 min. read • Mar 12, 2024", ("Jane Roe",)),
+    ],
+)
+def test_initials_and_reading_times_on_a_dated_byline(line, names):
+    assert (
+        value(find_authors(page("Kazakhstan and China Open a New Rail Link\n\n" + line))) == names
+    )
+
+
+def test_a_headline_in_guillemets_is_a_headline():
+    text = page("«Мы откроем новую линию» — заявил министр транспорта\n\n14 March 2024")
+    assert value(find_title(text)) == "«Мы откроем новую линию» — заявил министр транспорта"
+
+
+def test_a_caption_under_the_date_is_no_byline():
+    summary = "\n".join(
+        f"In short, point {k}: the line links the two countries and carries freight soon."
+        for k in range(1, 6)
+    )
+    header = (
+        "Kazakhstan and China Open a New Rail Link\n\n"
+        "Officials say the new railway will cut travel times between the countries by a third.\n"
+        + summary
+        + "\n\nPublikacja: 02.02.2025 21:52\n\nFriedrich Merz\n\nFoto: REUTERS/Nadja Wohlleben"
+    )
+    found = read_page(page(header))
+    assert isinstance(found["authors"], Gap)
+    assert value(found["published"]) == "2025-02-02T21:52:00"
+    # a caption above the date, its credit below it
+    above = header.replace(
+        "Publikacja: 02.02.2025 21:52\n\nFriedrich Merz",
+        "Friedrich Merz\n\nPublikacja: 02.02.2025 21:52",
+    )
+    assert isinstance(read_page(page(above))["authors"], Gap)
+    # without the picture credit the name under the date is the byline
+    bare = header.replace("\n\nFoto: REUTERS/Nadja Wohlleben", "")
+    assert value(read_page(page(bare))["authors"]) == ("Friedrich Merz",)
+
+
+def test_update_dates_in_compound_labels_are_not_publication_dates():
+    text = page(
+        "Kazakhstan and China Open a New Rail Link\n\nÄnderungsdatum: 16.03.2024\n"
+        "Data publikacji: 14.03.2024"
+    )
+    assert value(find_published(text)) == "2024-03-14"
+
+
 def test_short_years_beside_a_clock_and_more_labels():
     text = page("Kazakhstan and China Open a New Rail Link\n\nPublisert: 05.08.24 kl. 14:47")
     assert value(find_published(text)) == "2024-08-05T14:47:00"
@@ -570,6 +622,14 @@ def test_a_standfirst_without_a_full_stop_as_long_as_its_headline():
         "By Matthew Cappucci\nApril 26, 2024 at 11:24 a.m. EDT"
     )
     assert value(find_title(page(teaser))) == "Tornadoes possible on both days this weekend"
+    # ten words or more but under STANDFIRST_LENGTH of the line above: the headline itself
+    longer = teaser.replace(
+        "Tornadoes possible on both days this weekend",
+        "Tornadoes are possible in four states on both days this weekend",
+    )
+    assert value(find_title(page(longer))) == (
+        "Tornadoes are possible in four states on both days this weekend"
+    )
 
 
 @pytest.mark.parametrize(

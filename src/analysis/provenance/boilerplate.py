@@ -385,18 +385,21 @@ def label_document(
     return _segments(text, lines, reasons, scores, body_lines)
 
 
-#: What marks a short line as the head of one reader comment: "Jane says:", "Reply", "[ Reply ]",
+#: What marks a short line as the head of one reader comment: "Jane says:" (at the end of the line:
+#: an article's "The minister said: ..." is none), "Reply", "[ Reply ]",
 #: "Re: (Score: 3, Funny)"; or a clock time with am/pm beside a date ("Jane Roe 11.06.12 at
 #: 12:35 pm"), which a live blog's bare "12.35pm" lacks.
 _COMMENT_MARK = re.compile(
-    r"\b(?:says|said|wrote|writes|replied)\s*:|\(score:\s*-?\d[^)\n]*\)|\[\s*reply\s*\]"
+    r"\b(?:says|wrote|writes|replied)\s*:\s*$|\(score:\s*-?\d[^)\n]*\)|\[\s*reply\s*\]"
     r"|^\W*reply\W*$|\breply\s*(?:↓|»)?$",
     re.IGNORECASE,
 )
-_AMPM = re.compile(r"\b\d{1,2}[:.]\d\d(?::\d\d)?\s*[ap]\.?m\b", re.IGNORECASE)
-_DAY = re.compile(
-    r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d\d\b"
-    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b",
+#: A date followed within a few characters by a clock time with am/pm.
+_DATED_TIME = re.compile(
+    r"(?:\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d\d\b|\b(?:jan(?:uary)?|feb(?:ruary)?"
+    r"|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
+    r"|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2}(?:st|nd|rd|th)?\b)"
+    r"[^\n\d]{0,12}?(?:\d{4}[^\n\d]{0,6}?)?\b\d{1,2}[:.]\d\d(?::\d\d)?\s*[ap]\.?m\b",
     re.IGNORECASE,
 )
 
@@ -406,12 +409,13 @@ def _is_comment_head(line: str) -> bool:
     line = line.strip()
     if not line or len(line) > 120:
         return False
-    return bool(_COMMENT_MARK.search(line) or (_AMPM.search(line) and _DAY.search(line)))
+    return bool(_COMMENT_MARK.search(line) or _DATED_TIME.search(line))
 
 
 def _comment_thread(text: str, lines: list[tuple[int, int, int]]) -> int | None:
     """The line that opens a reader-comment thread: the first comment head with at least
-    ``THREAD_AFTER_PROSE`` prose lines above it and ``THREAD_HEADS`` - 1 more heads below."""
+    ``THREAD_AFTER_PROSE`` prose lines above it and ``THREAD_HEADS`` - 1 more heads within the
+    next ``THREAD_SPAN`` lines."""
     heads: list[int] = []
     prose = 0
     for line_no, start, end in lines:

@@ -26,6 +26,7 @@ import hashlib
 import json
 import re
 import unicodedata
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -220,6 +221,7 @@ def fit_stage(x: np.ndarray, y: np.ndarray, weight: np.ndarray, names: Sequence[
     differs with the CPU's BLAS kernels and threads: the file rebuilds bit for bit on another
     machine.
     """
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
     from threadpoolctl import threadpool_limits
 
@@ -227,7 +229,8 @@ def fit_stage(x: np.ndarray, y: np.ndarray, weight: np.ndarray, names: Sequence[
     scale = np.round(x.std(axis=0), COEF_DECIMALS)
     scale[scale == 0] = 1.0  # a constant feature
     reg = LogisticRegression(C=C, solver=SOLVER, tol=TOL, max_iter=200)
-    with threadpool_limits(limits=1):
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # an early stop would not rebuild
         reg.fit((x - mean) / scale, y, sample_weight=weight)
     return Stage(
         tuple(names),

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,10 +173,12 @@ def _logistic(c: float, x: sparse.csr_matrix | np.ndarray, y: np.ndarray) -> Any
     """A fitted liblinear logistic regression, solved to the optimum (``TOL``) on one BLAS thread:
     the rounded weights then do not depend on the path the solver took, which differs with the
     CPU's BLAS kernels, so the file rebuilds bit for bit on another machine."""
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=1):
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # an early stop would not rebuild
         return LogisticRegression(C=c, solver="liblinear", tol=TOL, random_state=SEED).fit(x, y)
 
 

@@ -88,7 +88,8 @@ def named_publisher(text: str) -> tuple[str, str, int, int] | None:
 
     Used when no outlet signature applies. The first kind of mention in ``publisher_mentions``
     (provenance_patterns.yaml) that occurs decides, its last occurrence in the page (footers come
-    last). A name in no list is still reported, as named in the text.
+    last); a copyright line without a year counts only in the last third of the page (above it,
+    "© Jane Roe" credits a picture). A name in no list is still reported, as named in the text.
 
     >>> named_publisher("Story.\\n© 2024 The Astana Times. All rights reserved.")[:2]
     ('The Astana Times', 'copyright footer (named in the text)')

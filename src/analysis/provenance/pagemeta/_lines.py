@@ -386,8 +386,8 @@ _FUNCTION_WORDS = frozenset(
 #: Reading times, clock words and labels that share a byline line with its date ("3 Minuten",
 #: "4 min read", "Uhr", "kl.", "Posted:", "Last Updated:").
 _DATE_COMPANIONS = re.compile(
-    r"\b\d+\s*(?:min(?:ute[ns]?|uten|\.)?|minutes?)\b(?:\s+(?:read|lesezeit|lesedauer|de lecture|"
-    r"de lectura|di lettura))?|\b(?:uhr|kl\.?|h)(?!\w)|"
+    r"\b\d+\s*(?:min(?:ute[ns]?|uten)?\.?|minutes?)(?!\w)(?:\s+(?:read|lesezeit|lesedauer|"
+    r"de lecture|de lectura|di lettura))?|\b(?:uhr|kl\.?)(?!\w)|(?<=\d)h(?!\w)|"
     r"\b(?:last\s+)?(?:published|posted|updated|veröffentlicht|aktualisiert|publié|mis à jour|"
     r"publicado|actualizado|pubblicato|aggiornato|publisert|offentliggjort|publicerad|artikel)\b"
     r"(?:\s+(?:on|am|le|el|il|at))?\s*:?|"
@@ -407,8 +407,10 @@ def _dated_byline(
     """Names on a header line that also holds its date, in any order: "Jane Roe / OUTLET.COM /
     Sep 2, 2024, 17:07 IST", "9. September 2025 um 15:46 Uhr / Jane Roe", "27. Januar 2026 •
     Jane Roe • 3 Minuten". ``dates`` are the line's date spans (time and zone included), relative
-    to the line. Every other piece must be names, an outlet (a domain or a few capitalised words)
-    or a label, a clock word or a reading time; returns (names, start, end, outlet).
+    to the line. The first piece of names counts; every other piece must be one outlet (a domain
+    or a few capitalised words), a label, a clock word or a reading time, else the line is no
+    byline ("Jane Roe / John Doe / date" and "Jane Roe • Politik • CBC News • date" are read by
+    other rules or not at all); returns (names, start, end, outlet).
 
     >>> _dated_byline("Jane Roe / DAILY.COM / Sep 2, 2024", [(23, 34)])
     (('Jane Roe',), 0, 8, 'DAILY.COM')
@@ -431,7 +433,7 @@ def _dated_byline(
     for piece in [*_PIECES.split(blank)]:
         start = blank.find(piece, pos) if piece else pos
         pos = start + len(piece)
-        text = piece.strip(_TRAIL + " ")
+        text = piece.strip(_TRAIL + " /")
         if not text or text.casefold() in {"am", "um", "on", "at", "le", "el", "il", "à", "de"}:
             continue
         found = _names(text, whole=True)

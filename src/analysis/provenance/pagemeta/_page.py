@@ -275,8 +275,8 @@ class _Page:
             return None
         if _CREDIT.match(line) or _ui_share(line) >= 0.75 or line.count(" > ") >= 2:
             return None
-        if line.count("|") >= 2 or line.startswith(("«", "‹")):
-            return None  # a row of links ("Movies | Restaurants | Contact", "« Previous | Main")
+        if line.count("|") >= 2:
+            return None  # a row of links ("Movies | Restaurants | Contact", "« Previous | Main |")
         if rules().not_title.search(line) or _role_line(line):
             return None
         if any(p.match(line.lstrip("/-–—•·|>»*#: ")) for _, p in rules().prefixes):

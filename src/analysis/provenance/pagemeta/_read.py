@@ -204,8 +204,12 @@ def _block(page: _Page) -> tuple[int, tuple[tuple[str, ...], int, int, str]] | N
 
 
 def _captioned(page: _Page, j: int) -> bool:
-    """Line ``j`` is a picture's caption: a picture credit ("Foto: Reuters/...") follows it."""
-    return j + 1 < len(page.lines) and _CREDIT.match(page.lines[j + 1].text) is not None
+    """Line ``j`` is a picture's caption: a picture credit ("Foto: Reuters/...") follows it, or
+    follows the date line right below it."""
+    after = [k for k in (j + 1, j + 2) if k < len(page.lines)]
+    if len(after) == 2 and not page.is_date_line(after[0]):
+        after = after[:1]
+    return any(_CREDIT.match(page.lines[k].text) is not None for k in after)
 
 
 def _deeper_date(page: _Page, i: int) -> bool:
