@@ -389,15 +389,19 @@ def test_credits_paywall_prompts_and_job_titles_are_never_the_headline(furniture
     assert value(find_title(text)) == "Kazakhstan and China Open a New Rail Link"
 
 
+def assert_headline_over_standfirst(header: str, headline: str) -> None:
+    found = find_title(page(header))
+    assert value(found) == headline
+    assert isinstance(found, Meta) and found.method == "headline line above its standfirst"
+
+
 def test_the_headline_above_its_standfirst_wins():
     header = (
         "A Heat Shield for the Most Important Ice on Earth\n\n"
         "Engineers might be able to protect Arctic ice by coating it with tiny glass bubbles. "
         "Should they?\n\nBy Rachel Riederer\n\nApril 25, 2023"
     )
-    found = find_title(page(header))
-    assert value(found) == "A Heat Shield for the Most Important Ice on Earth"
-    assert isinstance(found, Meta) and found.method == "headline line above its standfirst"
+    assert_headline_over_standfirst(header, "A Heat Shield for the Most Important Ice on Earth")
     # a byline between them changes nothing
     header = (
         '"Laziale ebreo" e due svastiche: striscione antisemita sulla tangenziale\n\n'
@@ -524,16 +528,19 @@ def test_a_date_line_with_other_words_names_nobody():
     assert isinstance(find_authors(text), Gap)
 
 
-def test_a_byline_block_below_a_summary_box_dates_the_article():
-    summary = "\n".join(
+#: A standfirst and a five-point summary box between the headline and the byline block.
+SUMMARY_BOX = (
+    "Kazakhstan and China Open a New Rail Link\n\n"
+    "Officials say the new railway will cut travel times between the countries by a third.\n"
+    + "\n".join(
         f"In short, point {k}: the line links the two countries and carries freight soon."
         for k in range(1, 6)
     )
-    header = (
-        "Kazakhstan and China Open a New Rail Link\n\n"
-        "Officials say the new railway will cut travel times between the countries by a third.\n"
-        "Listen Summary\n" + summary + "\n\nJane Roe\n30. Juni 2025,\n15:59 Uhr"
-    )
+)
+
+
+def test_a_byline_block_below_a_summary_box_dates_the_article():
+    header = SUMMARY_BOX + "\n\nJane Roe\n30. Juni 2025,\n15:59 Uhr"
     found = read_page(page(header))
     assert value(found["authors"]) == ("Jane Roe",)
     assert found["authors"].method == "name line next to the date below the lead"
@@ -563,14 +570,8 @@ def test_a_headline_in_guillemets_is_a_headline():
 
 
 def test_a_caption_under_the_date_is_no_byline():
-    summary = "\n".join(
-        f"In short, point {k}: the line links the two countries and carries freight soon."
-        for k in range(1, 6)
-    )
     header = (
-        "Kazakhstan and China Open a New Rail Link\n\n"
-        "Officials say the new railway will cut travel times between the countries by a third.\n"
-        + summary
+        SUMMARY_BOX
         + "\n\nPublikacja: 02.02.2025 21:52\n\nFriedrich Merz\n\nFoto: REUTERS/Nadja Wohlleben"
     )
     found = read_page(page(header))
@@ -612,9 +613,8 @@ def test_a_standfirst_without_a_full_stop_as_long_as_its_headline():
         "Strong tornadoes are possible across the central states both Friday and Saturday\n"
         "By Matthew Cappucci\nApril 26, 2024 at 11:24 a.m. EDT"
     )
-    found = find_title(page(header))
-    assert value(found) == "Strong tornadoes possible in severe storm outbreak in central states"
-    assert isinstance(found, Meta) and found.method == "headline line above its standfirst"
+    headline = "Strong tornadoes possible in severe storm outbreak in central states"
+    assert_headline_over_standfirst(header, headline)
     # a line much shorter than the one above it is the headline itself, not its standfirst
     teaser = (
         "Storm chasers gather in Oklahoma as forecasters warn of a dangerous weekend ahead\n"

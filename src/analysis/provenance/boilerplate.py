@@ -18,9 +18,10 @@ order (the first that applies wins):
 7. short name-only lines: a signature right before the page foot (``byline: signature``) or a
    caption (``image caption``: mostly capitalised words, or "With X");
 8. a reader-comment thread below the article (``comment thread``: every later line no rule above
-   named): at least ``THREAD_HEADS`` comment heads ("Jane says:", "Reply", "(Score: 3)", a
-   dated "11.06.12 at 12:35 pm") within ``THREAD_SPAN`` lines, the first below at least
-   ``THREAD_AFTER_PROSE`` prose lines; a live blog's bare "12.35pm" heads no comment;
+   named): at least ``THREAD_HEADS`` comment heads (``comment_heads`` of the same file: "Jane
+   says:", "Reply", "(Score: 3)", a dated "11.06.12 at 12:35 pm") within ``THREAD_SPAN``
+   lines, the first below at least ``THREAD_AFTER_PROSE`` prose lines; a live blog's bare
+   "12.35pm" heads no comment;
 9. the line classifier (:mod:`analysis.provenance.linemodel`, reason ``classifier``): a model
    of what article text looks like in a page dump, learned from pages of many sites with hand-made
    article bodies, so it holds on outlets none of the rules above knows. Its score for every
@@ -385,31 +386,17 @@ def label_document(
     return _segments(text, lines, reasons, scores, body_lines)
 
 
-#: What marks a short line as the head of one reader comment: "Jane says:" (at the end of the line:
-#: an article's "The minister said: ..." is none), "Reply", "[ Reply ]",
-#: "Re: (Score: 3, Funny)"; or a clock time with am/pm beside a date ("Jane Roe 11.06.12 at
-#: 12:35 pm"), which a live blog's bare "12.35pm" lacks.
-_COMMENT_MARK = re.compile(
-    r"\b(?:says|wrote|writes|replied)\s*:\s*$|\(score:\s*-?\d[^)\n]*\)|\[\s*reply\s*\]"
-    r"|^\W*reply\W*$|\breply\s*(?:↓|»)?$",
-    re.IGNORECASE,
-)
-#: A date followed within a few characters by a clock time with am/pm.
-_DATED_TIME = re.compile(
-    r"(?:\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d\d\b|\b(?:jan(?:uary)?|feb(?:ruary)?"
-    r"|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
-    r"|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2}(?:st|nd|rd|th)?\b)"
-    r"[^\n\d]{0,12}?(?:\d{4}[^\n\d]{0,6}?)?\b\d{1,2}[:.]\d\d(?::\d\d)?\s*[ap]\.?m\b",
-    re.IGNORECASE,
-)
+@cache
+def _comment_heads() -> re.Pattern[str]:
+    """``comment_heads`` of ``data/boilerplate.yaml``: the marks of one reader comment's head."""
+    patterns = _data()["comment_heads"]
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 def _is_comment_head(line: str) -> bool:
-    """A short line that heads one reader comment (``_COMMENT_MARK``, or a dated clock time)."""
+    """A line of at most 120 characters that heads one reader comment (``comment_heads``)."""
     line = line.strip()
-    if not line or len(line) > 120:
-        return False
-    return bool(_COMMENT_MARK.search(line) or _DATED_TIME.search(line))
+    return bool(line) and len(line) <= 120 and _comment_heads().search(line) is not None
 
 
 def _comment_thread(text: str, lines: list[tuple[int, int, int]]) -> int | None:
