@@ -138,10 +138,17 @@ def _write_latest(outputs_dir: Path, run_id: str) -> None:
 
 
 def _lock(tmp_dir: Path) -> int:
-    """Create and hold the run's lock file; the lock ends with the process, however it ends."""
-    fd = os.open(tmp_dir / LOCK, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    """Create and hold the run's lock file; the lock ends with the process, however it ends.
+
+    The file is locked and its pid written under a temporary name, then renamed into place, so a
+    ``runs clean`` that finds the lock file always finds it held (no window between creating and
+    locking it in which the folder would look stale).
+    """
+    tmp = tmp_dir / f"{LOCK}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     os.write(fd, f"{os.getpid()}\n".encode())
+    os.replace(tmp, tmp_dir / LOCK)
     return fd
 
 

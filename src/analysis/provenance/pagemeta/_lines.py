@@ -383,14 +383,11 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-#: Reading times, clock words and labels that share a byline line with its date ("3 Minuten",
-#: "4 min read", "Uhr", "kl.", "Posted:", "Last Updated:").
+#: Reading times and clock words that share a byline line with its date ("3 Minuten", "4 min
+#: read", "Uhr", "kl."); the date labels ("Posted:", "Last Updated:") come from the rules.
 _DATE_COMPANIONS = re.compile(
     r"\b\d+\s*(?:min(?:ute[ns]?|uten)?\.?|minutes?)(?!\w)(?:\s+(?:read|lesezeit|lesedauer|"
-    r"de lecture|de lectura|di lettura))?|\b(?:uhr|kl\.?)(?!\w)|(?<=\d)h(?!\w)|"
-    r"\b(?:last\s+)?(?:published|posted|updated|veröffentlicht|aktualisiert|publié|mis à jour|"
-    r"publicado|actualizado|pubblicato|aggiornato|publisert|offentliggjort|publicerad|artikel)\b"
-    r"(?:\s+(?:on|am|le|el|il|at))?\s*:?|"
+    r"de lecture|de lectura|di lettura))?|\b(?:uhr|kl\.?|artikel)(?!\w)|(?<=\d)h(?!\w)|"
     # zone abbreviations too ambiguous to read as an offset (India, Eastern, ...)
     r"(?-i:\b(?:IST|ET|CT|PT|CST|AST|HKT|SGT|KST|WIB|ALMT)\b)",
     re.IGNORECASE,
@@ -425,6 +422,7 @@ def _dated_byline(
     for s, e in dates:
         chars[s:e] = " " * (e - s)
     blank = _DATE_COMPANIONS.sub(lambda m: " " * len(m.group()), "".join(chars))
+    blank = rules().label_words.sub(lambda m: " " * len(m.group()), blank)  # "Posted:"
     blank = rules().partial_date.sub(lambda m: " " * len(m.group()), blank)  # "Updated: August 8"
     names: tuple[str, ...] = ()
     span = (0, 0)

@@ -116,6 +116,7 @@ class _Rules:
     time: re.Pattern[str]
     zones: tuple[tuple[str, re.Pattern[str], str], ...]
     labels: tuple[tuple[str, re.Pattern[str]], ...]
+    label_words: re.Pattern[str]
     not_article_date: re.Pattern[str]
     relative_time: re.Pattern[str]
     partial_date: re.Pattern[str]
@@ -175,6 +176,10 @@ def rules() -> _Rules:
         time=_compile(data["time"]),
         zones=zones,
         labels=labels,
+        label_words=_compile(
+            f"\\b(?:last\\s+)?(?:{'|'.join(data['date_labels'].values())})(?!\\w)"
+            f"(?:\\s+(?:{tails})(?!\\w))?\\s*:?"
+        ),
         not_article_date=_compile("|".join(f"(?:{p})" for p in data["not_article_date"])),
         relative_time=_compile(data["relative_time"]),
         partial_date=_compile(data["partial_date"].replace("{MONTH}", month_re)),
