@@ -528,6 +528,8 @@ def test_a_killed_run_is_cleaned_by_the_next_but_not_while_it_runs(tmp_path):
     import sys
     import time
 
+    from analysis.run import runner
+
     notebooks = tiny_notebooks(tmp_path / "nbs", body="import time\ntime.sleep(120)")
     outputs = tmp_path / "outputs"
     command = [
@@ -547,6 +549,10 @@ def test_a_killed_run_is_cleaned_by_the_next_but_not_while_it_runs(tmp_path):
         os.killpg(proc.pid, signal.SIGKILL)  # kill -9 the run and its kernel
         proc.wait()
     assert tmp_dir.is_dir()
+    # the group's other processes (the kernel) die a moment after the run: wait for the lock
+    deadline = time.monotonic() + 30
+    while not runner._is_stale(tmp_dir, time.time()) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert main(["runs", "clean", "--yes", "--outputs", str(outputs)]) == 0
     assert not tmp_dir.exists()
 
