@@ -549,7 +549,7 @@ def test_a_killed_run_is_cleaned_by_the_next_but_not_while_it_runs(tmp_path):
         os.killpg(proc.pid, signal.SIGKILL)  # kill -9 the run and its kernel
         proc.wait()
     assert tmp_dir.is_dir()
-    # the group's other processes (the kernel) die a moment after the run: wait for the lock
+    # the rest of the process group exits a moment after the run: wait until the lock is free
     deadline = time.monotonic() + 30
     while not runner._is_stale(tmp_dir, time.time()) and time.monotonic() < deadline:
         time.sleep(0.1)
