@@ -32,3 +32,21 @@ def test_missing_or_malformed_files_raise_data_file_error(monkeypatch):
     monkeypatch.setattr(data, "read_text", lambda name: "- a list\n")
     with pytest.raises(DataFileError, match="expected a mapping at the top level"):
         data.load_yaml("x.yaml")
+
+
+def test_exact_fit_refuses_a_solver_that_stopped_early_and_uses_one_blas_thread():
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_info
+
+    from analysis.core.data import exact_fit
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 5))
+    y = (x[:, 0] + rng.normal(size=200) > 0).astype(int)
+    with exact_fit():
+        blas = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+        assert blas and set(blas) == {1}
+        with pytest.raises(Warning, match="converge"):
+            LogisticRegression(max_iter=1).fit(x, y)
+        assert LogisticRegression(solver="newton-cholesky", tol=1e-10).fit(x, y).n_iter_[0] > 1

@@ -16,11 +16,13 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -86,6 +88,23 @@ def write_or_check(texts: Mapping[str, str], out: Path, check: bool) -> int:
     return 0
 
 
+Model = TypeVar("Model")
+
+
+@contextmanager
+def exact_fit() -> Iterator[None]:
+    """Fit so that a model file rebuilds bit for bit on any machine: on one BLAS thread, and a
+    solver that stops before the optimum (scikit-learn's ``ConvergenceWarning``) is an error.
+    Where an early-stopping solver stops depends on the CPU's BLAS kernels; the optimum of a
+    penalised logistic loss does not, so the trainers also solve with a tight tolerance."""
+    from sklearn.exceptions import ConvergenceWarning
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        yield
+
+
 def retrain(
     argv: Sequence[str] | None,
     *,
@@ -93,13 +112,16 @@ def retrain(
     description: str | None,
     source_help: str,
     model_file: str,
-    rebuild: Callable[[Path, str], Mapping[str, str]],
+    build: Callable[[Path, str], Model],
+    dumps: Callable[[Model], str],
+    card_file: str,
+    card: Callable[[Model], str],
 ) -> int:
     """The trainers' command line (``linetrain``, ``spantrain``): ``SOURCE [--date D] [--out DIR]
-    [--check]``. ``rebuild(source, date)`` gives the rebuilt files' texts by name; the date
-    defaults to the shipped model's version (``model_file``'s ``version``), the folder to the
-    package's data folder; the files are written or, with ``--check``, compared
-    (:func:`write_or_check`)."""
+    [--check]``. ``build(source, date)`` fits the model, written as ``model_file``
+    (``dumps``) with its model card ``card_file`` (``card``); the date defaults to the shipped
+    model's version (``model_file``'s ``version``), the folder to the package's data folder; the
+    files are written or, with ``--check``, compared (:func:`write_or_check`)."""
     parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("source", type=Path, help=source_help)
     parser.add_argument("--date", help="model version date (default: the shipped model's)")
@@ -109,4 +131,5 @@ def retrain(
     date = args.date or json.loads(read_text(model_file))["version"]
     dt.date.fromisoformat(date)
     out = args.out or Path(str(data_file(model_file))).parent
-    return write_or_check(rebuild(args.source, date), out, args.check)
+    model = build(args.source, date)
+    return write_or_check({model_file: dumps(model), card_file: card(model)}, out, args.check)

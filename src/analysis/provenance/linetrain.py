@@ -26,7 +26,6 @@ import hashlib
 import json
 import re
 import unicodedata
-import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.core.data import retrain
+from analysis.core.data import exact_fit, retrain
 from analysis.provenance import linemodel
 from analysis.provenance.linefeatures import FEATURES, line_features
 from analysis.provenance.linemodel import CONTEXT_FEATURES, DECIMALS, LineModel, Stage
@@ -221,16 +220,13 @@ def fit_stage(x: np.ndarray, y: np.ndarray, weight: np.ndarray, names: Sequence[
     differs with the CPU's BLAS kernels and threads: the file rebuilds bit for bit on another
     machine.
     """
-    from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
-    from threadpoolctl import threadpool_limits
 
     mean = np.round(x.mean(axis=0), COEF_DECIMALS)
     scale = np.round(x.std(axis=0), COEF_DECIMALS)
     scale[scale == 0] = 1.0  # a constant feature
     reg = LogisticRegression(C=C, solver=SOLVER, tol=TOL, max_iter=200)
-    with threadpool_limits(limits=1), warnings.catch_warnings():
-        warnings.simplefilter("error", ConvergenceWarning)  # an early stop would not rebuild
+    with exact_fit():
         reg.fit((x - mean) / scale, y, sample_weight=weight)
     return Stage(
         tuple(names),
@@ -419,17 +415,16 @@ def model_card(model: LineModel) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    def rebuild(source: Path, date: str) -> dict[str, str]:
-        model = build(source, date)
-        return {linemodel.MODEL_FILE: linemodel.dumps(model), "line_model.md": model_card(model)}
-
     return retrain(
         argv,
         prog="python -m analysis.provenance.linetrain",
         description=__doc__,
         source_help="a pages-dev folder (gold.jsonl, dumps/)",
         model_file=linemodel.MODEL_FILE,
-        rebuild=rebuild,
+        build=build,
+        dumps=linemodel.dumps,
+        card_file="line_model.md",
+        card=model_card,
     )
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +35,7 @@ import numpy as np
 import polars as pl
 from scipy import sparse
 
-from analysis.core.data import retrain
+from analysis.core.data import exact_fit, retrain
 from analysis.metrics.rhetoric import _spanmodel as M
 from analysis.metrics.rhetoric._schema import TECHNIQUES
 from analysis.metrics.rhetoric._sentmodel import SentenceModel
@@ -173,12 +172,9 @@ def _logistic(c: float, x: sparse.csr_matrix | np.ndarray, y: np.ndarray) -> Any
     """A fitted liblinear logistic regression, solved to the optimum (``TOL``) on one BLAS thread:
     the rounded weights then do not depend on the path the solver took, which differs with the
     CPU's BLAS kernels, so the file rebuilds bit for bit on another machine."""
-    from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
-    from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=1), warnings.catch_warnings():
-        warnings.simplefilter("error", ConvergenceWarning)  # an early stop would not rebuild
+    with exact_fit():
         return LogisticRegression(C=c, solver="liblinear", tol=TOL, random_state=SEED).fit(x, y)
 
 
@@ -450,17 +446,16 @@ def model_card(model: M.SpanModel) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    def rebuild(source: Path, date: str) -> dict[str, str]:
-        model = build(source, date)
-        return {M.MODEL_FILE: M.dumps(model), "span_model.md": model_card(model)}
-
     return retrain(
         argv,
         prog="python -m analysis.metrics.rhetoric.spantrain",
         description=__doc__,
         source_help="a PTC folder (articles/, labels.tsv)",
         model_file=M.MODEL_FILE,
-        rebuild=rebuild,
+        build=build,
+        dumps=M.dumps,
+        card_file="span_model.md",
+        card=model_card,
     )
 
 

@@ -33,6 +33,7 @@ from analysis.provenance.pagemeta._rules import (
     AFTER,
     AFTER_PENALTY,
     BEFORE,
+    BLOCK_LINES,
     BYLINE_LINES_AFTER,
     DISTANCE_PENALTY,
     HEADER_LINES,
@@ -240,6 +241,42 @@ class _Page:
         line = self.lines[i]
         spans = [(d.start - line.start, d.end - line.start) for d in self.dates[i]]
         return _dated_byline(line.text, spans) if spans else None
+
+    @cached_property
+    def byline_block(self) -> tuple[int, tuple[tuple[str, ...], int, int, str]] | None:
+        """The first byline-and-date block in the first ``BLOCK_LINES`` lines of the body: a short
+        date line with names on it or on the line above or below ("Jane Roe" over "30. Juni 2025,
+        15:59 Uhr"), as (index of the date line, (names, start, end, method))."""
+        stop = min(len(self.lines), self.text_start + BLOCK_LINES)
+        for i in range(self.text_start, stop):
+            if not (self.dates[i] and self.is_date_line(i)):
+                continue
+            for j in (i, i - 1, i + 1):
+                if not 0 <= j < len(self.lines):
+                    continue
+                if j in self.byline_lines:
+                    return i, self.byline_lines[j]
+                line = self.lines[j]
+                if j == i:
+                    found = self.dated_byline(i)
+                    if found is not None:
+                        names, s, e, _ = found
+                        return i, (names, line.start + s, line.start + e, "name line with the date")
+                elif _word_count(line.text) <= 8 and not self.dates[j] and not self.captioned(j):
+                    like = _byline_like(line.text)
+                    if like is not None:
+                        names, end, _ = like
+                        method = "name line next to the date"
+                        return i, (names, line.start, line.start + end, method)
+        return None
+
+    def captioned(self, j: int) -> bool:
+        """Line ``j`` is a picture's caption: a picture credit ("Foto: Reuters/...") follows it, or
+        follows the date line right below it."""
+        after = [k for k in (j + 1, j + 2) if k < len(self.lines)]
+        if len(after) == 2 and not self.is_date_line(after[0]):
+            after = after[:1]
+        return any(_CREDIT.match(self.lines[k].text) is not None for k in after)
 
     def is_deck(self, i: int) -> bool:
         """A standfirst: a sentence-like line under the headline."""

@@ -7,10 +7,8 @@ import re
 from collections.abc import Iterator
 
 from analysis.provenance.boilerplate import is_prose
-from analysis.provenance.pagemeta._lines import _CREDIT, _byline_like, _word_count
 from analysis.provenance.pagemeta._page import _Page
 from analysis.provenance.pagemeta._rules import (
-    BLOCK_LINES,
     HEADER_LINES,
     LINES_AFTER_START,
     LINES_BEFORE_BODY,
@@ -93,7 +91,7 @@ def _authors(page: _Page) -> Meta | Gap:
         lo = page.zone[0]
         candidates = _byline_candidates(page, range(max(0, min(lo, page.body - HEADER_LINES)), lo))
     if not candidates:
-        block = _block(page)
+        block = page.byline_block
         if block is None:
             return Gap("no byline near the headline")
         names, s, e, method = block[1]
@@ -161,7 +159,7 @@ def _published(page: _Page) -> Meta | Gap:
     dateline = _dateline(page)
     if dateline is not None and dateline[1] is not None:
         hits.append((rank["dateline"], page.order(page.body), dateline[1], "dateline date"))
-    block = _block(page) if not hits else None
+    block = page.byline_block if not hits else None
     if block is not None:
         i = block[0]
         hits = [(rank[d.label], (0, 0), d, f"{d.label or 'header'} date") for d in page.dates[i]]
@@ -174,42 +172,6 @@ def _published(page: _Page) -> Meta | Gap:
     if d.zone:
         method += f" with time zone ({d.zone})"
     return Meta(d.iso, method, d.start, d.end)
-
-
-def _block(page: _Page) -> tuple[int, tuple[tuple[str, ...], int, int, str]] | None:
-    """The first byline-and-date block in the first ``BLOCK_LINES`` lines of the body: a short
-    date line with names on it or on the line above or below ("Jane Roe" over "30. Juni 2025,
-    15:59 Uhr"), as (index of the date line, (names, start, end, method))."""
-    stop = min(len(page.lines), page.text_start + BLOCK_LINES)
-    for i in range(page.text_start, stop):
-        if not (page.dates[i] and page.is_date_line(i)):
-            continue
-        for j in (i, i - 1, i + 1):
-            if not 0 <= j < len(page.lines):
-                continue
-            if j in page.byline_lines:
-                return i, page.byline_lines[j]
-            line = page.lines[j]
-            if j == i:
-                found = page.dated_byline(i)
-                if found is not None:
-                    names, s, e, _ = found
-                    return i, (names, line.start + s, line.start + e, "name line with the date")
-            elif _word_count(line.text) <= 8 and not page.dates[j] and not _captioned(page, j):
-                like = _byline_like(line.text)
-                if like is not None:
-                    names, end, _ = like
-                    return i, (names, line.start, line.start + end, "name line next to the date")
-    return None
-
-
-def _captioned(page: _Page, j: int) -> bool:
-    """Line ``j`` is a picture's caption: a picture credit ("Foto: Reuters/...") follows it, or
-    follows the date line right below it."""
-    after = [k for k in (j + 1, j + 2) if k < len(page.lines)]
-    if len(after) == 2 and not page.is_date_line(after[0]):
-        after = after[:1]
-    return any(_CREDIT.match(page.lines[k].text) is not None for k in after)
 
 
 def _deeper_date(page: _Page, i: int) -> bool:
