@@ -664,3 +664,84 @@ def test_a_row_of_links_is_no_headline(links):
     assert value(find_title(text, text.index("The government"))) == (
         "Taiwan vote may boost ties with China"
     )
+
+
+#: An article longer than the header window (``AFTER``), so that only the foot reader sees what
+#: follows it.
+FOOT_ARTICLE = "Home\nPolitik\n\nEin bisschen Fortschritt beim neuen Gesetz\n\n" + "".join(
+    f"Im {n}. Absatz steht, dass die Ministerien sich auf einen gemeinsamen Entwurf zum neuen "
+    "Gesetz geeinigt haben und die Betroffenen nun auf eine schnelle Beratung hoffen, obwohl "
+    "das alte Gesetz seit Jahrzehnten als diskriminierend gilt.\n\n"
+    for n in range(1, 11)
+)
+
+
+def _foot_page(foot: str) -> tuple[str, int, int]:
+    start = FOOT_ARTICLE.index("Im 1.")
+    assert len(FOOT_ARTICLE) - start > AFTER
+    return FOOT_ARTICLE + foot, start, len(FOOT_ARTICLE.rstrip())
+
+
+@pytest.mark.parametrize(
+    ("foot", "author", "date"),
+    [
+        # Taz: section words, the date, then "Kommentar von" over the name
+        (
+            "Politik\nDeutschland\n28. 4. 2023, 18:41 Uhr\nKommentar von\nJane Roe\nRedakteurin\n",
+            "Jane Roe",
+            "2023-04-28T18:41:00",
+        ),
+        # DW: labelled date and "Autorin/Autor" after a list of recommended articles
+        (
+            "Die Redaktion empfiehlt\nReparatur-Hub für Panzer in Polen eröffnet\n"
+            "Datum 28.04.2023\nAutorin/Autor Jane Roe\nThemenseiten Ukraine, Russland\n",
+            "Jane Roe",
+            "2023-04-28",
+        ),
+        # a blog post's footer line
+        (
+            "Posted by Jane Roe and John Doe on 11/22/2012 12:05:00 AM\n0 Comments:\n",
+            "Jane Roe, John Doe",
+            "2012-11-22T00:05:00",
+        ),
+    ],
+)
+def test_byline_and_date_after_the_article_when_the_header_has_none(foot, author, date):
+    text, start, end = _foot_page(foot)
+    found = read_page(text, start, end)
+    assert ", ".join(found["authors"].value) == author
+    assert found["authors"].method.endswith("after the article")
+    assert found["published"].value == date
+    # without the body's end, nothing below the article is read
+    assert isinstance(read_page(text, start)["authors"], Gap)
+
+
+@pytest.mark.parametrize(
+    "foot",
+    [
+        # reader comments: the first comment's head is no byline of the article
+        "38 Responses to “Ein bisschen Fortschritt”\nJane Roe says:\nOctober 15, 2012 at 6:24 am\n",
+        "{ 2 comments… read them below or add one }\nJane Roe August 6, 2012 at 8:49 pm\n",
+        # related articles with their dates
+        "Related Posts\nMarkets Close Higher Again on Friday July 17, 2012\n"
+        "New Bridge Opens Next Week April 25, 2012\nCity Budget Passes February 14, 2012\n",
+        # a reference with two dates
+        ". Madhyamam. 19 July 2023. Retrieved 20 July 2022.\nhide\n",
+        # only an update
+        "Aktualisiert am 07.01.2026 - 18:50 Uhr\n",
+    ],
+)
+def test_nothing_after_the_article_that_is_not_its_own_foot(foot):
+    text, start, end = _foot_page(foot)
+    found = read_page(text, start, end)
+    assert isinstance(found["authors"], Gap)
+    assert isinstance(found["published"], Gap)
+
+
+def test_the_header_wins_over_the_foot():
+    text, start, end = _foot_page("28. 4. 2023, 18:41 Uhr\nKommentar von\nJohn Doe\n")
+    header = text.replace("Politik\n\n", "Politik\n\nVon Jane Roe\n3. Mai 2023\n\n", 1)
+    shift = len(header) - len(text)
+    found = read_page(header, start + shift, end + shift)
+    assert found["authors"].value == ("Jane Roe",)
+    assert found["published"].value == "2023-05-03"

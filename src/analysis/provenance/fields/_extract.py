@@ -48,8 +48,9 @@ def _page_header(doc: DocProvenance, segments: Segs) -> None:
     """Headline, byline, date and dateline near the start of the article body, on any page."""
     # The first body line with a word: a lone "|" or "*" kept as body is no article start.
     text = doc.text
-    start = next((s for s, e in _spans(segments) if _WORD.search(text, s, e)), None)
-    found = pagemeta.read_page(text, start)
+    spans = [(s, e) for s, e in _spans(segments) if _WORD.search(text, s, e)]
+    start = spans[0][0] if spans else None
+    found = pagemeta.read_page(text, start, spans[-1][1] if spans else None)
     for key, name in _PAGE_FIELDS.items():
         meta = found[key]
         if isinstance(meta, pagemeta.Gap):

@@ -7,8 +7,10 @@ import re
 from collections.abc import Iterator
 
 from analysis.provenance.boilerplate import is_prose
+from analysis.provenance.pagemeta._lines import _byline_like, _word_count
 from analysis.provenance.pagemeta._page import _Page
 from analysis.provenance.pagemeta._rules import (
+    FOOT_LINES,
     HEADER_LINES,
     LINES_AFTER_START,
     LINES_BEFORE_BODY,
@@ -240,16 +242,126 @@ def _place(page: _Page) -> Meta | Gap:
     return found[0] if found is not None else Gap("no dateline at the start of the body")
 
 
-def read_page(text: str, body_start: int | None = None) -> dict[str, Meta | Gap]:
+def read_page(
+    text: str, body_start: int | None = None, body_end: int | None = None
+) -> dict[str, Meta | Gap]:
     """All four fields at once (the page header is read once).
+
+    ``body_end`` is the character offset where the article's last paragraph ends; when the header
+    holds no byline or no date, the lines right after it are read for them (:func:`read_foot`).
 
     >>> sorted(read_page("Home\\n"))
     ['authors', 'dateline', 'published', 'title']
     """
     page = _Page(text, body_start)
-    return {
+    found = {
         "title": _title(page),
         "authors": _authors(page),
         "published": _published(page),
         "dateline": _place(page),
     }
+    if body_end is not None and (
+        isinstance(found["authors"], Gap) or isinstance(found["published"], Gap)
+    ):
+        foot = read_foot(text, body_end)
+        for key in ("authors", "published"):
+            if isinstance(found[key], Gap) and key in foot:
+                found[key] = foot[key]
+    return found
+
+
+def read_foot(text: str, body_end: int) -> dict[str, Meta]:
+    """Byline and publication date in a block right after the article's last paragraph.
+
+    Some outlets put them there rather than in the header: a date line, a labelled byline
+    ("Kommentar von" / "Jane Roe"), names on the date line, or a name line next to the date line,
+    within ``FOOT_LINES`` non-empty lines of the body's end. An unlabelled date counts only when
+    no headline-like line (a related article) comes between the body and it; a labelled one
+    ("Datum", "Publisert:") anywhere in the block. "Updated" dates alone do not date the article.
+
+    >>> page = ("Talks Resume\\n\\nNegotiators met again on Monday to settle the route.\\n\\n"
+    ...         "Politik\\n28. 4. 2023, 18:41 Uhr\\nKommentar von\\nJane Roe\\nRedakteurin\\n")
+    >>> foot = read_foot(page, page.index("route.") + 6)
+    >>> foot["published"].value, foot["authors"].value, foot["authors"].method
+    ('2023-04-28T18:41:00', ('Jane Roe',), '"Commentary by" byline after the article')
+    >>> read_foot(page[:page.index("Politik")] + "Markets Close Higher Again\\n28.04.2023\\n", 70)
+    {}
+    """
+    page = _Page(text, body_end)
+    stop = min(len(page.lines), page.body + FOOT_LINES)
+    out: dict[str, Meta] = {}
+    teaser = False  # a headline-like line (a related article) seen since the body's end
+    for i in range(page.body, stop):
+        line = page.lines[i]
+        if i in page.byline_lines and page.byline_lines[i][3] != '"by" in a header line':
+            names, s, e, method = page.byline_lines[i]
+            out.setdefault("authors", Meta(names, f"{method} after the article", s, e))
+        if page.dates[i]:
+            # The first dated line is the block's date line; whatever it holds, the search ends.
+            _foot_date_line(page, i, stop, teaser, out)
+            break
+        teaser = teaser or (_word_count(line.text) >= 4 and not line.text.endswith((".", "!", "?")))
+    if out and _in_comments(page, min(m.start for m in out.values())):
+        return {}
+    return out
+
+
+def _foot_date_line(page: _Page, i: int, stop: int, teaser: bool, out: dict[str, Meta]) -> None:
+    """Date and names of the foot's date line ``i`` into ``out``: names on it, then an explicit
+    byline one or two lines below ("28. 4. 2023" over "Kommentar von" / "Jane Roe"), then a name
+    line right above or below it."""
+    line = page.lines[i]
+    dates = [d for d in page.dates[i] if d.label != "updated"]
+    labelled = [d for d in dates if d.label == "published"]
+    named = page.dated_byline(i)
+    if named is not None and "authors" not in out:
+        names, s, e, _ = named
+        out["authors"] = Meta(
+            names, "name line with the date after the article", line.start + s, line.start + e
+        )
+    # Unlabelled, one date on a short line (". Madhyamam. 19 July 2023. Retrieved 20 July 2022."
+    # is a reference) or on a byline, with no related article's headline above it.
+    short = _word_count(line.text) <= 8 or i in page.byline_lines
+    single = len(dates) == 1 and page.is_date_line(i) and short
+    if not (labelled or (single and (named or not teaser))):
+        return
+    d = (labelled or dates)[0]
+    method = f"{d.label or 'unlabelled'} date after the article"
+    if d.zone:
+        method += f" with time zone ({d.zone})"
+    out["published"] = Meta(d.iso, method, d.start, d.end)
+    for j in (i + 1, i + 2):
+        if "authors" not in out and j < stop and j in page.byline_lines:
+            names, s, e, method = page.byline_lines[j]
+            out["authors"] = Meta(names, f"{method} after the article", s, e)
+    for j in (i - 1, i + 1):
+        if "authors" in out or not page.body <= j < stop or page.dates[j] or page.captioned(j):
+            continue
+        text = page.lines[j].text
+        like = _byline_like(text) if _word_count(text) <= 8 else None
+        if like is not None:
+            s = page.lines[j].start
+            method = "name line next to the date after the article"
+            out["authors"] = Meta(like[0], method, s, s + like[1])
+
+
+def _in_comments(page: _Page, start: int) -> bool:
+    """The foot block at character ``start`` belongs to reader comments or to a list of posts
+    that the body's end fell on: a line between the body and it opens a comment section
+    (``comment_section``: "38 Responses to ...", "Jane says:"), or two more dated lines follow it
+    within ``FOOT_LINES // 2`` lines, or another byline of the same form within the window."""
+    first = next(i for i, ln in enumerate(page.lines) if ln.end > start)
+    section = rules().comment_section
+    # the body's last line too when it is no prose ("11 comments to <headline>")
+    lo = page.body - 1 if page.body > 0 and not page.prose_flags[page.body - 1] else page.body
+    if any(section.search(page.lines[j].text) for j in range(lo, first)):
+        return True
+    forms = {page.byline_lines[first][3]} if first in page.byline_lines else set()
+    dated = 0
+    for j in range(first + 1, len(page.lines)):
+        if j in page.byline_lines and page.byline_lines[j][3] in forms:
+            return True
+        dated += j <= first + FOOT_LINES // 2 and bool(page.dates[j]) and page.is_date_line(j)
+        if dated >= 2:
+            return True
+    return False

@@ -16,6 +16,7 @@ __all__ = [
     "BEFORE",
     "BYLINE_LINES_AFTER",
     "DISTANCE_PENALTY",
+    "FOOT_LINES",
     "HEADER_LINES",
     "LEAD_BONUS",
     "LEAD_WORDS",
@@ -48,6 +49,10 @@ BYLINE_LINES_AFTER = 8
 #: Non-empty lines after the body start searched, when the header holds no byline or date, for a
 #: byline-and-date block further down (a standfirst, a summary box or a picture came first).
 BLOCK_LINES = 25
+#: Non-empty lines after the article's last paragraph searched, when the header holds no byline
+#: or date, for a byline-and-date block at the foot of the article ("Datum 28.04.2023",
+#: "Autor: Jane Roe", "Jane Roe — 2013-09-29 — in Code").
+FOOT_LINES = 12
 #: Non-empty lines before the body start always searched for byline and date.
 LINES_BEFORE_BODY = 6
 #: Title score lost per non-empty line between a candidate headline and the body start.
@@ -118,6 +123,7 @@ class _Rules:
     labels: tuple[tuple[str, re.Pattern[str]], ...]
     label_words: re.Pattern[str]
     not_article_date: re.Pattern[str]
+    comment_section: re.Pattern[str]
     relative_time: re.Pattern[str]
     partial_date: re.Pattern[str]
     nav: re.Pattern[str]
@@ -181,6 +187,7 @@ def rules() -> _Rules:
             f"(?:\\s+(?:{tails})(?!\\w))?\\s*:?"
         ),
         not_article_date=_compile("|".join(f"(?:{p})" for p in data["not_article_date"])),
+        comment_section=_compile(data["comment_section"]),
         relative_time=_compile(data["relative_time"]),
         partial_date=_compile(data["partial_date"].replace("{MONTH}", month_re)),
         nav=_compile("|".join(f"(?:{p})" for p in data["nav_lines"])),
