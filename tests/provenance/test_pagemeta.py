@@ -745,3 +745,46 @@ def test_the_header_wins_over_the_foot():
     found = read_page(header, start + shift, end + shift)
     assert found["authors"].value == ("Jane Roe",)
     assert found["published"].value == "2023-05-03"
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("Tania Broughton\nJournalist", ("Tania Broughton",)),
+        ("1 day ago\nShare Save\nDuncan Walker\nBBC", ("Duncan Walker",)),
+        ("Marta Cañete\nCorresponsal en Atenas", ("Marta Cañete",)),
+    ],
+)
+def test_a_name_over_its_job_title_or_agency_is_a_byline(byline, names):
+    page = f"Home\nNews\n\nCourt Hears Appeal in Pipeline Case\n\n{byline}\n\n{LEAD}"
+    found = find_authors(page)
+    assert found.value == names
+    assert found.method == "name line over a job title"
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        "Jane Roe\nPipelines",  # a name over a topic: no job title
+        "Jane Roe\nMinister of Energy",  # a picture's caption: no journalist's job
+        "Jane Roe and John Doe\nReporters in London and Paris for the agency",  # too long a role
+    ],
+)
+def test_a_name_over_anything_else_is_no_byline(lines):
+    head = "Home\nNews\n\nCourt Hears Appeal in Pipeline Case\n1 day ago\nShare Save\n"
+    page = f"{head}{lines}\n\n{LEAD}"
+    assert isinstance(find_authors(page), Gap)
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("Chus del Pino, Martí Abad (Enviado especial)", ("Chus del Pino", "Martí Abad")),
+        ("Jane Roe (Reuters)", ("Jane Roe",)),
+        ("Jane Roe (Senior Correspondent)", ("Jane Roe",)),
+    ],
+)
+def test_a_job_or_agency_in_brackets_after_the_names(line, names):
+    page = f"Home\nNews\n\nCourt Hears Appeal in Pipeline Case\n{line}\nMarch 3, 2024\n\n{LEAD}"
+    assert find_authors(page).value == names
+    assert isinstance(find_authors(page.replace(line, "Jane Roe (Video)")), Gap)

@@ -333,6 +333,18 @@ _CREDIT = re.compile(
 )
 
 
+_PAREN_TAIL = re.compile(r"\s*\((?P<tail>[^()]{2,40})\)\s*$")
+
+
+def _role_or_agency(words: str) -> bool:
+    """``words`` name a job ("Enviado especial", "Senior Correspondent") or a news agency."""
+    r = rules()
+    tokens = words.split()
+    return (
+        len(tokens) <= 4 and any(t.casefold() in r.role_words for t in tokens)
+    ) or r.agency_start.fullmatch(words.strip()) is not None
+
+
 @lru_cache(maxsize=16384)
 def _byline_like(line: str) -> tuple[tuple[str, ...], int, str | None] | None:
     """A line that is only names, maybe with a date, a handle or an outlet: (names, end, outlet).
@@ -345,6 +357,10 @@ def _byline_like(line: str) -> tuple[tuple[str, ...], int, str | None] | None:
     found = _names(line, whole=True)
     if found:
         return found[0], found[1], None
+    m = _PAREN_TAIL.search(line)
+    if m is not None and _role_or_agency(m["tail"]):
+        found = _names(line[: m.start()], whole=True)  # "Jane Roe (Enviada especial)"
+        return (found[0], found[1], None) if found else None
     m = _OUTLET_TAIL.search(line)
     if m is None or len(m["outlet"].split()) > 4 or not m["outlet"][0].isupper():
         return None

@@ -211,6 +211,8 @@ class _Page:
     def name_line(self, i: int) -> tuple[int, tuple[str, ...], int, int, str] | None:
         """A line that is only a name (with a date or a handle at most), placed like a byline."""
         line = self.lines[i]
+        if i < self.text_start + BYLINE_LINES_AFTER and (names := self.name_over_role(i)):
+            return 2, names, line.start, line.start + len(line.text), "name line over a job title"
         if i >= self.text_start + LINES_AFTER_START or _word_count(line.text) > 12:
             return None
         found = _byline_like(line.text)
@@ -234,6 +236,22 @@ class _Page:
             return 2, names, *span, f"{kind} next to the date"
         if title is not None and (i == title + 1 or (i == title + 2 and self.is_deck(title + 1))):
             return 2, names, *span, f"{kind} under the headline"
+        return None
+
+    def name_over_role(self, i: int) -> tuple[str, ...] | None:
+        """Line ``i`` is a person's name alone and the next line their job title or news agency
+        alone ("Tania Broughton" over "Journalist", "Jane Roe" over "Corresponsal en Atenas",
+        "Jane Roe" over "BBC"): the names, else ``None``."""
+        if i + 1 >= len(self.lines) or self.dates[i] or self.captioned(i):
+            return None
+        line, below = self.lines[i].text, self.lines[i + 1].text.strip()
+        found = _names(line, whole=True) if _word_count(line) <= 4 else None
+        if not found or len(found[0]) != 1 or found[1] < len(line.rstrip()):
+            return None
+        if _word_count(below) <= 4 and (
+            _role_line(f"{line} {below}") or _agency_only(below) == below
+        ):
+            return found[0]
         return None
 
     def dated_byline(self, i: int) -> tuple[tuple[str, ...], int, int, str | None] | None:
