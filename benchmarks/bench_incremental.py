@@ -113,6 +113,17 @@ def counts(manifest: dict) -> str:
     )
 
 
+def breakdown(manifest: dict) -> str:
+    """Where a run's time went: the per-document stages, each notebook (two run at once on two
+    workers, so they overlap) and the report."""
+    parts = [f"stages {manifest['build']['duration_s']:.1f} s"]
+    for n in manifest.get("notebooks", []):
+        parts.append(f"{n['name'].split('_')[0]} {n.get('duration_s', 0.0):.1f} s")
+    if "report" in manifest:
+        parts.append(f"report {manifest['report']['duration_s']:.1f} s")
+    return ", ".join(parts)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=2000, help="articles of the cold corpus")
@@ -149,6 +160,8 @@ def main() -> int:
             f"  plus {args.added:<3}        {plus_s:7.1f} s  {plus_s / cold_s:.2f}    "
             f"computed/all: {counts(plus)}"
         )
+        print(f"      where the time went: cold {breakdown(cold)}")
+        print(f"                           plus {args.added} {breakdown(plus)}")
         print(
             f"  nothing changed {same_s:7.1f} s  {same_s / cold_s:.3f}   "
             f"reused from {same.get('reused_from')}"

@@ -74,7 +74,7 @@ _TABLES = ("segments", "tables", "quotes", "citations", "readability", "hits", "
 
 
 def _equal(a, b) -> None:
-    for name in (*_TABLES, "mentions", "words", "bodies"):
+    for name in (*_TABLES, "mentions", "words", "bodies", "technique_sentences"):
         left, right = getattr(a, name), getattr(b, name)
         if isinstance(left, dict):
             assert left.keys() == right.keys()

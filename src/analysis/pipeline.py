@@ -162,6 +162,7 @@ def _warm_up(lexicon: str) -> list[tuple[str, pl.DataFrame, dict[str, Any]]]:
         "readability": (bodies, {"min_words": 0}),
         "rhetoric_hits": (docs, {"spans": spans, "lexicon": lexicon, "detector": "both"}),
         "actor_mentions": (docs, {"spans": spans, "lexicon": lexicon}),
+        "technique_sentences": (docs, {"spans": spans}),
     }
     return [(STAGES[name].compute, *contexts[name]) for name in STAGES]
 
@@ -405,6 +406,18 @@ class Study:
         return mentions.sort("doc_id", "start", maintain_order=True)
 
     @functools.cached_property
+    def technique_sentences(self) -> pl.DataFrame:
+        """The ``technique_sentences`` table: every body sentence with the sentence view's score
+        (:func:`analysis.metrics.rhetoric.technique_sentences`), cached per document."""
+        spans = self.spans
+        return self._stage(
+            "technique_sentences",
+            self.docs,
+            self._spans_key(),
+            lambda ids: {"spans": _only(spans, ids)},
+        ).sort("doc_id", "sentence_no")
+
+    @functools.cached_property
     def words(self) -> pl.DataFrame:
         """Words of each clean body (:func:`analysis.metrics.rhetoric.word_counts`)."""
         from analysis.metrics import rhetoric
@@ -485,7 +498,15 @@ class Study:
         self._segs  # noqa: B018 (cached properties: reading one builds it)
         self.spans  # noqa: B018
         if not self.workers.started:  # in this process: one stage after another
-            for table in ("tables", "quotes", "citations", "readability", "hits", "mentions"):
+            for table in (
+                "tables",
+                "quotes",
+                "citations",
+                "readability",
+                "hits",
+                "mentions",
+                "technique_sentences",
+            ):
                 getattr(self, table)
             return self
         _cache()  # made once, before the threads share it
@@ -493,7 +514,8 @@ class Study:
             _ = spec.version
         with ThreadPoolExecutor(max_workers=4, thread_name_prefix="stage") as pool:
             quotes = pool.submit(getattr, self, "quotes")
-            waiting = [pool.submit(getattr, self, t) for t in ("tables", "readability", "mentions")]
+            first = ("tables", "readability", "mentions", "technique_sentences")
+            waiting = [pool.submit(getattr, self, t) for t in first]
             quotes.result()
             waiting += [pool.submit(getattr, self, t) for t in ("citations", "hits")]
             for future in waiting:

@@ -501,6 +501,13 @@ STAGES: dict[str, Stage] = {
             ("doc_id", "text", "spans", "lexicon"),
             _RHETORIC,
         ),
+        Stage(
+            "technique_sentences",
+            "technique_sentences",
+            "analysis.metrics.rhetoric._sentmodel:technique_sentences",
+            (),
+            ("doc_id", "text", "spans"),
+        ),
     )
 }
 
@@ -617,12 +624,6 @@ CORPUS_STEPS: dict[str, CorpusStep] = {
             "analysis.metrics.rhetoric._validation:ptc_validation",
             ("the PTC articles, their spans and labels", "lexicon", "the span model"),
             data=_RHETORIC,
-        ),
-        CorpusStep(
-            "technique_sentences",
-            ("technique_sentences", "sentence_share"),
-            "analysis.metrics.rhetoric._sentmodel:technique_sentences",
-            ("documents", "spans", "the span model"),
         ),
         CorpusStep(
             "ptc_sentence_validation",
