@@ -82,6 +82,11 @@ def test_chart_spec_and_svg_are_written_and_displayed(tmp_path):
     # the PNG file is twice the size of the one displayed (for slides and print)
     width = int.from_bytes(png[16:20], "big")
     assert width == 2 * int.from_bytes(base64.b64decode(bundle["image/png"])[16:20], "big")
+    # rasterized from the chart's SVG: the very bytes vl-convert's own PNG export gives
+    import vl_convert
+
+    assert png == vl_convert.vegalite_to_png(shown.spec, scale=2)
+    assert shown.png == vl_convert.vegalite_to_png(shown.spec, scale=1)
     # Determinism: the same chart gives the same bytes again.
     again = RunOutputs(tmp_path / "again").chart(chart, "counts")
     assert (again.svg, spec_json(again.spec)) == (shown.svg, spec_file.read_text())

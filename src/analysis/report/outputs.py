@@ -238,12 +238,15 @@ class RunOutputs:
         spec = json.loads(spec_json(chart.to_dict()))
         spec.setdefault("config", {})["font"] = fonts.FAMILY
         fonts.register()
-        svg = fonts.embed_in_svg(vl_convert.vegalite_to_svg(spec))
+        # Vega lays the chart out once: both PNGs are rasterized from its SVG, the same bytes
+        # vegalite_to_png gives (it renders that SVG too; tests check), at about half the cost
+        drawn = vl_convert.vegalite_to_svg(spec)
+        svg = fonts.embed_in_svg(drawn)
         vega = vl_convert.vegalite_to_vega(spec, vl_version=VEGA5_FROM)
-        png = vl_convert.vegalite_to_png(spec, scale=1)
+        png = vl_convert.svg_to_png(drawn, scale=1)
         target = self._target("charts", f"{name}.vl.json")
         if target is not None:
             target.write_text(spec_json(spec), encoding="utf-8")
             target.with_name(f"{name}.svg").write_text(svg, encoding="utf-8")
-            target.with_name(f"{name}.png").write_bytes(vl_convert.vegalite_to_png(spec, scale=2))
+            target.with_name(f"{name}.png").write_bytes(vl_convert.svg_to_png(drawn, scale=2))
         return ChartOutput(name, spec, svg, vega, png)
