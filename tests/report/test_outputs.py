@@ -109,3 +109,16 @@ def test_a_large_table_is_parquet_only_and_exports_to_csv(tmp_path, monkeypatch)
     assert [p.name for p in written] == ["big.csv", "docs.csv"]
     assert (tmp_path / "csv" / "docs.csv").read_bytes() == (tables / "docs.csv").read_bytes()
     assert pl.read_csv(tmp_path / "csv" / "big.csv").equals(big)
+
+
+def test_a_chart_svg_does_not_depend_on_the_charts_drawn_before_it(tmp_path):
+    """Vega numbers gradients across the process; the chart's own SVG numbers them from 1."""
+    frame = pl.DataFrame({"x": [1, 2, 3], "y": [3, 1, 2], "v": [0.1, 0.5, 0.9]})
+    heat = alt.Chart(frame).mark_rect().encode(x="x:O", y="y:O", color="v:Q")
+    first = RunOutputs(tmp_path / "a").chart(heat, "heat")
+    second = RunOutputs(tmp_path / "b").chart(heat, "heat")
+    assert 'id="gradient_1"' in first.svg and "url(#gradient_1)" in first.svg
+    assert second.svg == first.svg
+    assert (tmp_path / "b" / "charts" / "heat.svg").read_bytes() == (
+        tmp_path / "a" / "charts" / "heat.svg"
+    ).read_bytes()

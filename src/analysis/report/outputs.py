@@ -60,6 +60,32 @@ if TYPE_CHECKING:
     import altair as alt
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+_SVG_ID = re.compile(r'\bid="((?:gradient|clip|pattern)_?)(\d+)"')
+
+
+def stable_ids(svg: str) -> str:
+    """``svg`` with its gradient, clip and pattern ids numbered from 1 in order of appearance.
+
+    Vega numbers them across the whole process, so the same chart drawn after another one with a
+    gradient would get other ids, and other bytes; renumbered, a chart's SVG depends on the chart
+    alone.
+
+    >>> stable_ids('<linearGradient id="gradient_7"/><rect fill="url(#gradient_7)"/>')
+    '<linearGradient id="gradient_1"/><rect fill="url(#gradient_1)"/>'
+    """
+    mapping: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for m in _SVG_ID.finditer(svg):
+        if m.group(1) + m.group(2) not in mapping:
+            counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+            mapping[m.group(1) + m.group(2)] = f"{m.group(1)}{counts[m.group(1)]}"
+    if not mapping:
+        return svg
+    ids = "|".join(re.escape(k) for k in sorted(mapping, key=len, reverse=True))
+    refs = re.compile(rf'(\bid="|url\(#)({ids})(?=["\)])')
+    return refs.sub(lambda m: m.group(1) + mapping[m.group(2)], svg)
+
+
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v6+json"
 #: What JupyterLab 4 renders interactively: Vega 5 (compiled by :data:`VEGA5_FROM`).
 VEGA_MIMETYPE = "application/vnd.vega.v5+json"
@@ -240,7 +266,7 @@ class RunOutputs:
         fonts.register()
         # Vega lays the chart out once: both PNGs are rasterized from its SVG, the same bytes
         # vegalite_to_png gives (it renders that SVG too; tests check), at about half the cost
-        drawn = vl_convert.vegalite_to_svg(spec)
+        drawn = stable_ids(vl_convert.vegalite_to_svg(spec))
         svg = fonts.embed_in_svg(drawn)
         vega = vl_convert.vegalite_to_vega(spec, vl_version=VEGA5_FROM)
         png = vl_convert.svg_to_png(drawn, scale=1)
