@@ -488,13 +488,15 @@ class Study:
         """Read or compute every stage of :data:`~analysis.registry.STAGES`.
 
         In this process the stages run one after another. With workers and a corpus large
-        enough for a cluster (by its number of inputs), the cluster starts while the corpus is
-        read. Once the workers have a cluster, the stages that need
+        enough for a cluster (by its number of inputs, less the documents the cache holds: a
+        built corpus with a day's articles added needs none), the cluster starts while the corpus
+        is read. Once the workers have a cluster, the stages that need
         only the segments are sent together, and those that read quotes as soon as quotes are
         in, so no worker waits for the slowest batch of one stage while another has work.
         """
         if "docs" not in self.__dict__:  # the cluster starts while the corpus is read
-            self.workers.start_early(corpus.count_inputs(self.corpus))
+            stored = _cache().stored("segments", STAGES["segments"].version)
+            self.workers.start_early(corpus.count_inputs(self.corpus) - stored)
         self._segs  # noqa: B018 (cached properties: reading one builds it)
         self.spans  # noqa: B018
         if not self.workers.started:  # in this process: one stage after another

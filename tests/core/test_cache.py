@@ -182,3 +182,14 @@ def test_a_frame_read_back_from_parquet_has_the_fingerprint_it_had(tmp_path):
     assert C.fingerprint(made) == C.fingerprint(read)
     assert C.fingerprint(made) != C.fingerprint(made.with_columns(pl.col("x").cast(pl.Int32)))
     assert C.fingerprint(made) != C.fingerprint(made.reverse())
+
+
+def test_stored_counts_the_documents_a_stage_holds(tmp_path):
+    cache = C.DocumentCache(tmp_path)
+    assert cache.stored("segments", "v1") == 0
+    rows = pl.DataFrame({"_key": ["a", "b", "c"], "x": [1, 2, 3]})
+    cache.store("segments", "v1", ["a", "b"], rows.head(2))
+    cache.store("segments", "v1", ["c"], rows.tail(1))
+    assert cache.stored("segments", "v1") == 3
+    assert cache.stored("segments", "v2") == 0
+    assert C.DocumentCache(None).stored("segments", "v1") == 0

@@ -47,6 +47,20 @@ def test_in_process_runs_each_part_in_order():
     assert [rows["doc_id"].to_list() for _, rows in got] == [["d0"], ["d1"], ["d2"]]
 
 
+def test_a_handful_of_documents_runs_here_even_while_a_cluster_starts(monkeypatch):
+    """10 articles added to a built corpus: no stage waits for the cluster or ships to it."""
+    with W.Workers(2, min_cluster_docs=5) as workers:
+        workers.start_early(1000)  # a large corpus: the cluster starts in the background
+
+        def no_cluster(n_docs: int) -> None:
+            raise AssertionError(f"{n_docs} documents asked for the cluster")
+
+        monkeypatch.setattr(workers, "_cluster_for", no_cluster)
+        got = list(workers.run("readability", _READABILITY.compute, _versioned(), _parts(3)))
+        monkeypatch.undo()
+    assert [rows["doc_id"].to_list() for _, rows in got] == [["d0"], ["d1"], ["d2"]]
+
+
 def test_a_worker_of_another_version_is_refused():
     mismatch = pytest.raises(W.WorkerMismatch, match="other code, data files or packages")
     with W.Workers(2, min_cluster_docs=1) as workers, mismatch:

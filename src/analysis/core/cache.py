@@ -216,6 +216,14 @@ class DocumentCache:
             frames.append(rows.filter(pl.col(KEY).is_in(group.get_column(KEY).implode())))
         return pl.concat(frames), set(owners.get_column(KEY).to_list())
 
+    def stored(self, stage: str, version: str) -> int:
+        """How many documents' rows ``stage`` holds under ``version`` (read from the parts'
+        metadata, no rows): an upper bound on the documents of a corpus it can give."""
+        if self.root is None or not self._folder(stage, version).is_dir():
+            return 0
+        parts = sorted(self._folder(stage, version).glob(f"*{_KEYS}"))
+        return sum(pl.scan_parquet(p).select(pl.len()).collect().item() for p in parts)
+
     def store(self, stage: str, version: str, keys: Sequence[str], rows: pl.DataFrame) -> None:
         """Store ``rows`` (with ``_key``) as the result of ``keys``; atomic, safe to race."""
         if self.root is None or not keys:

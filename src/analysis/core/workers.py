@@ -10,10 +10,12 @@ the same whatever the number of workers or the order they finish in.
 ``Workers(1)`` runs everything here. ``Workers(n)`` starts a :class:`distributed.LocalCluster`
 of ``n`` single-threaded worker processes the first time there is enough work for it (at least
 :data:`MIN_CLUSTER_DOCS` documents in one stage: a handful of documents is faster here than a
-cluster is to start), and ``Workers(scheduler="tcp://host:8786")`` sends the batches to a
-running Dask cluster. Each task reports the stage version its worker computed with; a worker
-whose code, data files or packages differ from this process's is refused with
-:class:`WorkerMismatch` instead of filling the cache with rows of another version.
+cluster is to start or to ship them to, so such a stage runs here even once a cluster is up or
+starting, as when 10 articles are added to a built corpus), and
+``Workers(scheduler="tcp://host:8786")`` sends the batches to a running Dask cluster. Each
+task reports the stage version its worker computed with; a worker whose code, data files or
+packages differ from this process's is refused with :class:`WorkerMismatch` instead of filling
+the cache with rows of another version.
 """
 
 from __future__ import annotations
@@ -163,8 +165,8 @@ class Workers:
     scheduler
         Address of a running Dask scheduler (``tcp://host:8786``); ``workers`` is then ignored.
     min_cluster_docs
-        A stage with fewer documents to compute runs here whatever ``workers`` says (until a
-        cluster is started: then every stage uses it).
+        A stage with fewer documents to compute runs here whatever ``workers`` says, even with
+        a cluster up (never with a ``scheduler``: then every stage goes there).
     warm
         ``("module:function", part, context)`` tasks every worker runs first, when a cluster
         starts: a small sample, so that each worker imports the stages' libraries and loads
@@ -291,7 +293,8 @@ class Workers:
         when a worker derives another.
         """
         n_docs = sum(p.height for p, _ in parts)
-        client = self._cluster_for(n_docs)
+        # a handful of documents: here, without waiting for a cluster still starting
+        client = self._cluster_for(n_docs) if self._wants_cluster(n_docs) else None
         if client is None:
             function = _function(ref)
             for i, (part, context) in enumerate(parts):
