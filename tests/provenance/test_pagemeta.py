@@ -759,7 +759,7 @@ def test_a_name_over_its_job_title_or_agency_is_a_byline(byline, names):
     page = f"Home\nNews\n\nCourt Hears Appeal in Pipeline Case\n\n{byline}\n\n{LEAD}"
     found = find_authors(page)
     assert found.value == names
-    assert found.method == "name line over a job title"
+    assert found.method == "name line over a job title or agency"
 
 
 @pytest.mark.parametrize(

@@ -78,7 +78,7 @@ def _agency_only(rest: str) -> str | None:
 class _Page:
     """The window around the body start, read once for all fields."""
 
-    def __init__(self, text: str, body_start: int | None) -> None:
+    def __init__(self, text: str, body_start: int | None, before: int = BEFORE) -> None:
         self.text = text
         if body_start is None:
             prose = _first_prose(text)
@@ -87,7 +87,7 @@ class _Page:
         else:
             self.anchor = max(0, min(body_start, len(text)))
             self.anchor_method = "body start"
-        lo = _line_start(text, max(0, self.anchor - BEFORE))
+        lo = _line_start(text, max(0, self.anchor - before))
         hi = min(len(text), self.anchor + AFTER)
         self.lines = _lines(text, lo, hi)
         self.body = next(
@@ -212,7 +212,8 @@ class _Page:
         """A line that is only a name (with a date or a handle at most), placed like a byline."""
         line = self.lines[i]
         if i < self.text_start + BYLINE_LINES_AFTER and (names := self.name_over_role(i)):
-            return 2, names, line.start, line.start + len(line.text), "name line over a job title"
+            method = "name line over a job title or agency"
+            return 2, names, line.start, line.start + len(line.text), method
         if i >= self.text_start + LINES_AFTER_START or _word_count(line.text) > 12:
             return None
         found = _byline_like(line.text)

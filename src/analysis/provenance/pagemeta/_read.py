@@ -10,6 +10,7 @@ from analysis.provenance.boilerplate import is_prose
 from analysis.provenance.pagemeta._lines import _byline_like, _word_count
 from analysis.provenance.pagemeta._page import _Page
 from analysis.provenance.pagemeta._rules import (
+    FOOT_BEFORE,
     FOOT_LINES,
     HEADER_LINES,
     LINES_AFTER_START,
@@ -281,13 +282,14 @@ def read_foot(text: str, body_end: int) -> dict[str, Meta]:
 
     >>> page = ("Talks Resume\\n\\nNegotiators met again on Monday to settle the route.\\n\\n"
     ...         "Politik\\n28. 4. 2023, 18:41 Uhr\\nKommentar von\\nJane Roe\\nRedakteurin\\n")
-    >>> foot = read_foot(page, page.index("route.") + 6)
+    >>> end = page.index("route.") + len("route.")
+    >>> foot = read_foot(page, end)
     >>> foot["published"].value, foot["authors"].value, foot["authors"].method
     ('2023-04-28T18:41:00', ('Jane Roe',), '"Commentary by" byline after the article')
-    >>> read_foot(page[:page.index("Politik")] + "Markets Close Higher Again\\n28.04.2023\\n", 70)
+    >>> read_foot(page[:end] + "\\n\\nMarkets Close Higher Again\\n28.04.2023\\n", end)
     {}
     """
-    page = _Page(text, body_end)
+    page = _Page(text, body_end, before=FOOT_BEFORE)
     stop = min(len(page.lines), page.body + FOOT_LINES)
     out: dict[str, Meta] = {}
     teaser = False  # a headline-like line (a related article) seen since the body's end

@@ -16,6 +16,7 @@ __all__ = [
     "BEFORE",
     "BYLINE_LINES_AFTER",
     "DISTANCE_PENALTY",
+    "FOOT_BEFORE",
     "FOOT_LINES",
     "HEADER_LINES",
     "LEAD_BONUS",
@@ -53,6 +54,8 @@ BLOCK_LINES = 25
 #: or date, for a byline-and-date block at the foot of the article ("Datum 28.04.2023",
 #: "Autor: Jane Roe", "Jane Roe — 2013-09-29 — in Code").
 FOOT_LINES = 12
+#: Characters before the body's end the foot reader reads (the body's last line, whole).
+FOOT_BEFORE = 200
 #: Non-empty lines before the body start always searched for byline and date.
 LINES_BEFORE_BODY = 6
 #: Title score lost per non-empty line between a candidate headline and the body start.
