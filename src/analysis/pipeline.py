@@ -495,8 +495,10 @@ class Study:
         in, so no worker waits for the slowest batch of one stage while another has work.
         """
         if "docs" not in self.__dict__:  # the cluster starts while the corpus is read
-            stored = _cache().stored("segments", STAGES["segments"].version)
-            self.workers.start_early(corpus.count_inputs(self.corpus) - stored)
+            n = corpus.count_inputs(self.corpus)
+            if self.workers.workers > 1 and self.workers.scheduler is None:
+                n -= _cache().stored("segments", STAGES["segments"].version)  # only then it counts
+            self.workers.start_early(n)
         self._segs  # noqa: B018 (cached properties: reading one builds it)
         self.spans  # noqa: B018
         if not self.workers.started:  # in this process: one stage after another

@@ -69,6 +69,7 @@ __all__ = [
     "bodies",
     "body_spans",
     "count_recurring",
+    "is_comment_head",
     "is_name_line",
     "is_prose",
     "join_spans",
@@ -393,7 +394,7 @@ def _comment_heads() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
-def _is_comment_head(line: str) -> bool:
+def is_comment_head(line: str) -> bool:
     """A line of at most 120 characters that heads one reader comment (``comment_heads``)."""
     line = line.strip()
     return bool(line) and len(line) <= 120 and _comment_heads().search(line) is not None
@@ -407,7 +408,7 @@ def _comment_thread(text: str, lines: list[tuple[int, int, int]]) -> int | None:
     prose = 0
     for line_no, start, end in lines:
         line = text[start:end]
-        if prose >= THREAD_AFTER_PROSE and _is_comment_head(line):
+        if prose >= THREAD_AFTER_PROSE and is_comment_head(line):
             heads.append(line_no)
         elif is_prose(line):
             prose += 1

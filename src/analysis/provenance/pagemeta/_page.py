@@ -270,23 +270,34 @@ class _Page:
         for i in range(self.text_start, stop):
             if not (self.dates[i] and self.is_date_line(i)):
                 continue
-            for j in (i, i - 1, i + 1):
-                if not 0 <= j < len(self.lines):
-                    continue
-                if j in self.byline_lines:
-                    return i, self.byline_lines[j]
-                line = self.lines[j]
-                if j == i:
-                    found = self.dated_byline(i)
-                    if found is not None:
-                        names, s, e, _ = found
-                        return i, (names, line.start + s, line.start + e, "name line with the date")
-                elif _word_count(line.text) <= 8 and not self.dates[j] and not self.captioned(j):
-                    like = _byline_like(line.text)
-                    if like is not None:
-                        names, end, _ = like
-                        method = "name line next to the date"
-                        return i, (names, line.start, line.start + end, method)
+            found = self.names_beside(i)
+            if found is not None:
+                return i, found
+        return None
+
+    def names_beside(
+        self, i: int, lo: int = 0, hi: int | None = None
+    ) -> tuple[tuple[str, ...], int, int, str] | None:
+        """The byline of date line ``i``, looking only at lines ``lo:hi``: an explicit byline on
+        it or right above or below it, names on it, or a short name line right above or below it
+        that is no caption; as (names, start, end, method)."""
+        hi = len(self.lines) if hi is None else hi
+        for j in (i, i - 1, i + 1):
+            if not max(lo, 0) <= j < min(hi, len(self.lines)):
+                continue
+            if j in self.byline_lines:
+                return self.byline_lines[j]
+            line = self.lines[j]
+            if j == i:
+                found = self.dated_byline(i)
+                if found is not None:
+                    names, s, e, _ = found
+                    return names, line.start + s, line.start + e, "name line with the date"
+            elif _word_count(line.text) <= 8 and not self.dates[j] and not self.captioned(j):
+                like = _byline_like(line.text)
+                if like is not None:
+                    names, end, _ = like
+                    return names, line.start, line.start + end, "name line next to the date"
         return None
 
     def captioned(self, j: int) -> bool:

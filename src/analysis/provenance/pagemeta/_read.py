@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from analysis.provenance.boilerplate import is_prose
-from analysis.provenance.pagemeta._lines import _byline_like, _word_count
+from analysis.provenance.boilerplate import is_comment_head, is_prose
+from analysis.provenance.pagemeta._lines import _word_count
 from analysis.provenance.pagemeta._page import _Page
 from analysis.provenance.pagemeta._rules import (
     FOOT_BEFORE,
@@ -309,54 +309,44 @@ def read_foot(text: str, body_end: int) -> dict[str, Meta]:
 
 
 def _foot_date_line(page: _Page, i: int, stop: int, teaser: bool, out: dict[str, Meta]) -> None:
-    """Date and names of the foot's date line ``i`` into ``out``: names on it, then an explicit
-    byline one or two lines below ("28. 4. 2023" over "Kommentar von" / "Jane Roe"), then a name
-    line right above or below it."""
-    line = page.lines[i]
+    """Date and byline of the foot's date line ``i`` into ``out``: the byline beside it
+    (:meth:`_Page.names_beside`: "28. 4. 2023" over "Kommentar von" / "Jane Roe"); when the date
+    does not count, only names on the line itself."""
     dates = [d for d in page.dates[i] if d.label != "updated"]
     labelled = [d for d in dates if d.label == "published"]
     named = page.dated_byline(i)
-    if named is not None and "authors" not in out:
-        names, s, e, _ = named
-        out["authors"] = Meta(
-            names, "name line with the date after the article", line.start + s, line.start + e
-        )
     # Unlabelled, one date on a short line (". Madhyamam. 19 July 2023. Retrieved 20 July 2022."
     # is a reference) or on a byline, with no related article's headline above it.
-    short = _word_count(line.text) <= 8 or i in page.byline_lines
+    short = _word_count(page.lines[i].text) <= 8 or i in page.byline_lines
     single = len(dates) == 1 and page.is_date_line(i) and short
-    if not (labelled or (single and (named or not teaser))):
-        return
-    d = (labelled or dates)[0]
-    method = f"{d.label or 'unlabelled'} date after the article"
-    if d.zone:
-        method += f" with time zone ({d.zone})"
-    out["published"] = Meta(d.iso, method, d.start, d.end)
-    for j in (i + 1, i + 2):
-        if "authors" not in out and j < stop and j in page.byline_lines:
-            names, s, e, method = page.byline_lines[j]
+    dated = bool(labelled or (single and (named or not teaser)))
+    if "authors" not in out:
+        found = page.names_beside(i, page.body, stop) if dated else page.names_beside(i, i, i + 1)
+        if found is not None:
+            names, s, e, method = found
             out["authors"] = Meta(names, f"{method} after the article", s, e)
-    for j in (i - 1, i + 1):
-        if "authors" in out or not page.body <= j < stop or page.dates[j] or page.captioned(j):
-            continue
-        text = page.lines[j].text
-        like = _byline_like(text) if _word_count(text) <= 8 else None
-        if like is not None:
-            s = page.lines[j].start
-            method = "name line next to the date after the article"
-            out["authors"] = Meta(like[0], method, s, s + like[1])
+    if dated:
+        d = (labelled or dates)[0]
+        method = f"{d.label or 'unlabelled'} date after the article"
+        if d.zone:
+            method += f" with time zone ({d.zone})"
+        out["published"] = Meta(d.iso, method, d.start, d.end)
 
 
 def _in_comments(page: _Page, start: int) -> bool:
     """The foot block at character ``start`` belongs to reader comments or to a list of posts
     that the body's end fell on: a line between the body and it opens a comment section
-    (``comment_section``: "38 Responses to ...", "Jane says:"), or two more dated lines follow it
-    within ``FOOT_LINES // 2`` lines, or another byline of the same form within the window."""
+    (``comment_section``: "38 Responses to ...") or heads a comment (``is_comment_head``: "Jane
+    says:"), or two more dated lines follow it within ``FOOT_LINES // 2`` lines, or another
+    byline of the same form within the window."""
     first = next(i for i, ln in enumerate(page.lines) if ln.end > start)
     section = rules().comment_section
     # the body's last line too when it is no prose ("11 comments to <headline>")
     lo = page.body - 1 if page.body > 0 and not page.prose_flags[page.body - 1] else page.body
-    if any(section.search(page.lines[j].text) for j in range(lo, first)):
+    if any(
+        section.search(page.lines[j].text) or is_comment_head(page.lines[j].text)
+        for j in range(lo, first)
+    ):
         return True
     forms = {page.byline_lines[first][3]} if first in page.byline_lines else set()
     dated = 0
