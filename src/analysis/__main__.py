@@ -25,6 +25,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from analysis.core import paths
+from analysis.run.kernel import skip_unused_imports
+
+# here, so the notebook processes the runner spawns (which import this module) skip it too
+skip_unused_imports()
 
 
 @contextlib.contextmanager

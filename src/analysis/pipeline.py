@@ -454,7 +454,8 @@ class Study:
             # a group's call holds its cut frames, so its key differs from the other groups'
             args_fp = [self._fingerprint(a) for a in call.args]
             kwargs_fp = {k: self._fingerprint(v) for k, v in call.kwargs.items()}
-            key = digest(name, fingerprint(args_fp), fingerprint(kwargs_fp))
+            # the fingerprints are plain tuples already: keyed by their repr, not walked again
+            key = digest(name, args_fp, sorted(kwargs_fp.items()))
             result = load_result(root, name, version, key)
             if result is None:
                 result = spec.function(*call.args, **call.kwargs)

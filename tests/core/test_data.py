@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from analysis.core import data
 from analysis.core.errors import DataFileError
@@ -19,6 +20,17 @@ def test_yaml_is_a_fresh_mapping_each_time():
     first = data.load_yaml("punctuation.yaml")
     first["added"] = True
     assert "added" not in data.load_yaml("punctuation.yaml")
+
+
+def test_every_yaml_file_reads_as_pyyaml_safe_load_reads_it():
+    # the C loader when PyYAML has it; the pure-Python safe loader is the reference
+    assert data._SAFE_LOADER is yaml.CSafeLoader
+    names = [n for n in data.data_names() if n.endswith(".yaml")]
+    assert len(names) >= 10
+    for name in names:
+        expected = yaml.safe_load(data.read_text(name))
+        got = data.load_yaml(name)
+        assert got == expected and list(got) == list(expected), name
 
 
 def test_missing_or_malformed_files_raise_data_file_error(monkeypatch):

@@ -18,11 +18,9 @@ def package(tmp_path, monkeypatch) -> Path:
     shutil.copytree(V.PACKAGE_ROOT, root, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(V, "PACKAGE_ROOT", root)
     monkeypatch.setattr(V, "_DATA", root / "data")
-    V.module_closure.cache_clear()
-    V._strings.cache_clear()
+    V.clear_caches()
     yield root
-    V.module_closure.cache_clear()
-    V._strings.cache_clear()
+    V.clear_caches()
 
 
 def versions() -> dict[str, str]:
@@ -37,8 +35,7 @@ def versions() -> dict[str, str]:
 
 
 def changed(before: dict[str, str]) -> set[str]:
-    V.module_closure.cache_clear()
-    V._strings.cache_clear()
+    V.clear_caches()
     after = versions()
     return {name for name in before if before[name] != after[name]}
 

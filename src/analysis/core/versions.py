@@ -30,6 +30,7 @@ from pathlib import Path
 
 __all__ = [
     "PACKAGE_ROOT",
+    "clear_caches",
     "data_files_named",
     "module_closure",
     "packages_digest",
@@ -50,11 +51,13 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
-def _imports(name: str, source: str, is_package: bool) -> set[str]:
-    """Modules of ``analysis`` that the source of module ``name`` imports (any depth of code)."""
+def _imports(name: str, source: str | ast.Module, is_package: bool) -> set[str]:
+    """Modules of ``analysis`` that the source (or parsed source) of module ``name`` imports (any
+    depth of code)."""
     found: set[str] = set()
     package = name if is_package else name.rpartition(".")[0]
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source) if isinstance(source, str) else source
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.split(".")[0] == "analysis")
         elif isinstance(node, ast.ImportFrom):
@@ -89,23 +92,46 @@ def module_closure(name: str) -> tuple[str, ...]:
         seen.add(module)
         parts = module.split(".")
         todo.extend(".".join(parts[:i]) for i in range(2, len(parts)))
-        todo.extend(_imports(module, path.read_text("utf-8"), path.name == "__init__.py"))
+        todo.extend(_module_imports(module))
     return tuple(sorted(seen))
+
+
+@functools.cache
+def _tree(module: str) -> ast.Module | None:
+    """The parsed source of a module of the package (parsed once per process: every closure
+    and every stage's data files read the same trees)."""
+    path = _module_file(module)
+    return None if path is None else ast.parse(path.read_text("utf-8"))
+
+
+@functools.cache
+def _module_imports(module: str) -> frozenset[str]:
+    """:func:`_imports` of a module of the package, read once per process."""
+    path, tree = _module_file(module), _tree(module)
+    if path is None or tree is None:
+        return frozenset()
+    return frozenset(_imports(module, tree, path.name == "__init__.py"))
 
 
 @functools.cache
 def _strings(module: str) -> frozenset[str]:
     """The string constants of a module's code (docstrings and other bare strings left out)."""
-    path = _module_file(module)
-    if path is None:
+    tree = _tree(module)
+    if tree is None:
         return frozenset()
-    tree = ast.parse(path.read_text("utf-8"))
     bare = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
     return frozenset(
         n.value
         for n in ast.walk(tree)
         if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in bare
     )
+
+
+def clear_caches() -> None:
+    """Forget the sources read so far (they are read once per process): for a process that
+    edits the package's code and computes versions again, as the tests do."""
+    for cached in (_tree, _module_imports, module_closure, _strings):
+        cached.cache_clear()
 
 
 def data_files_named(modules: Iterable[str], patterns: Iterable[str] = ()) -> tuple[str, ...]:

@@ -564,12 +564,28 @@ def _previous_durations(outputs_dir: Path) -> dict[str, float]:
         return {}
 
 
+def kernel_command(command: list[str]) -> list[str]:
+    """``command`` with ipykernel's launcher replaced by :mod:`analysis.run.kernel`.
+
+    >>> kernel_command(["/env/bin/python", "-m", "ipykernel_launcher", "-f", "k.json"])
+    ['/env/bin/python', '-m', 'analysis.run.kernel', '-f', 'k.json']
+    >>> kernel_command(["/usr/bin/other-kernel", "-f", "k.json"])
+    ['/usr/bin/other-kernel', '-f', 'k.json']
+    """
+    if command[1:3] == ["-m", "ipykernel_launcher"]:
+        return [command[0], "-m", "analysis.run.kernel", *command[3:]]
+    return list(command)
+
+
 def ipc_kernel_manager() -> type:
-    """A kernel manager whose kernels talk over Unix sockets in the temporary folder.
+    """A kernel manager whose kernels talk over Unix sockets in the temporary folder, started
+    by :mod:`analysis.run.kernel`.
 
     Over TCP without CurveZMQ keys every kernel prints "Kernel is running over TCP without
     encryption" (ipykernel 7); over IPC it has nothing to warn about, and kernels started at once
-    cannot race for one free port. Each kernel's sockets get their own name.
+    cannot race for one free port. Each kernel's sockets get their own name. The kernel is
+    ipykernel's, started through :mod:`analysis.run.kernel` (which skips an import no notebook
+    uses) when the spec is ``python -m ipykernel_launcher``.
     """
     import tempfile
     import uuid
@@ -582,6 +598,9 @@ def ipc_kernel_manager() -> type:
 
         def _ip_default(self) -> str:
             return os.path.join(tempfile.gettempdir(), f"analysis-kernel-{uuid.uuid4().hex[:16]}")
+
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            return kernel_command(super().format_kernel_cmd(extra_arguments))
 
     return IPCKernelManager
 

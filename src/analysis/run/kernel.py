@@ -1,0 +1,44 @@
+"""The kernel the runner starts for each notebook: ipykernel's, less one import no run uses.
+
+jsonschema (which altair imports in every notebook, and nbformat in the runner) imports
+``rfc3987_syntax`` at import time for its optional ``iri`` format check, and that module builds
+about 35 Earley parsers as it is imported: 0.7 s of every process here (reported upstream as
+python-jsonschema/jsonschema#1428). Nothing in a run checks that format (altair validates without
+a format checker, nbformat with fastjsonschema), so the processes a run owns (the runner, its
+notebook processes, the kernels it starts) skip that import: jsonschema then has no ``iri``
+check, which it allows (the dependency is optional). Outputs are the same either way; a kernel
+started by JupyterLab is ipykernel's own and is not touched.
+
+    python -m analysis.run.kernel -f CONNECTION_FILE   (what the runner's kernel manager starts)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+__all__ = ["skip_unused_imports"]
+
+#: Modules no process of a run uses that cost time to import (see the module docstring).
+UNUSED = ("rfc3987_syntax",)
+
+
+def skip_unused_imports() -> None:
+    """Make importing :data:`UNUSED` fail at once (``ModuleNotFoundError``, as if it were not
+    installed) in this process, unless it is imported already."""
+    for name in UNUSED:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # None: "not importable"
+
+
+def main() -> None:
+    """Start an IPython kernel as ``ipykernel_launcher`` does, with :func:`skip_unused_imports`."""
+    if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
+        del sys.path[0]  # as ipykernel_launcher: the kernel puts the working folder back itself
+    skip_unused_imports()
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance()
+
+
+if __name__ == "__main__":
+    main()

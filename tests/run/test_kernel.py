@@ -1,0 +1,45 @@
+"""The runner's kernels and processes skip an import no run uses, and nothing else changes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from analysis.run import runner
+
+_PROBE = """
+import json, sys
+{setup}
+import altair, jsonschema, nbformat
+checks = jsonschema.FormatChecker().checkers
+print(json.dumps({{"iri": "iri" in checks, "uri": "uri" in checks,
+                   "loaded": "rfc3987_syntax" in sys.modules
+                   and sys.modules["rfc3987_syntax"] is not None}}))
+"""
+
+
+def _probe(setup: str) -> dict[str, bool]:
+    code = _PROBE.format(setup=setup)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_the_skipped_import_only_drops_jsonschemas_iri_check():
+    plain = _probe("")
+    skipped = _probe("from analysis.run.kernel import skip_unused_imports; skip_unused_imports()")
+    assert plain == {"iri": True, "uri": True, "loaded": True}  # installed, and imported
+    assert skipped == {"iri": False, "uri": True, "loaded": False}
+
+
+def test_the_runners_kernels_start_through_the_launcher():
+    manager = runner.ipc_kernel_manager()(kernel_name="python3")
+    command = manager.format_kernel_cmd()
+    assert command[1:3] == ["-m", "analysis.run.kernel"]
+    assert command[0] == sys.executable and command[-2] == "-f"
+
+
+def test_the_command_line_skips_it_in_its_own_process():
+    code = "import sys, analysis.__main__; print(sys.modules['rfc3987_syntax'] is None)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"
