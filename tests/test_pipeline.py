@@ -261,16 +261,17 @@ def test_corpus_steps_are_taken_from_the_cache_when_their_inputs_are_the_same(
     from analysis.provenance.reuse import SharedPassages, find_shared_passages
 
     members = groups.grouping(seeds_study.provenance, "outlet", top=15).members
-    bodies = seeds_study.bodies
+    terms = seeds_study.terms
+    four = terms.filter(pl.col("doc_id").is_in(terms["doc_id"].unique().sort().head(4).implode()))
     monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
     first = open_study("seeds")
-    table = first.step("similarity", bodies, members, top_k=None)
+    table = first.step("similarity", terms, members, top_k=None)
     assert (first.steps["similarity"].computed, first.steps["similarity"].cached) == (1, 0)
     again = open_study("seeds")
-    assert again.step("similarity", bodies, members, top_k=None).equals(table)
+    assert again.step("similarity", terms, members, top_k=None).equals(table)
     assert (again.steps["similarity"].computed, again.steps["similarity"].cached) == (0, 1)
-    again.step("similarity", bodies, members, top_k=1)  # another parameter: computed
-    again.step("similarity", bodies.head(4), members, top_k=None)  # other rows: computed
+    again.step("similarity", terms, members, top_k=1)  # another parameter: computed
+    again.step("similarity", four, members, top_k=None)  # other rows: computed
     assert again.steps["similarity"].computed == 2
     shared = again.step("reuse", seeds_study.docs, min_words=8, max_pairs_docs=50)
     stored = open_study("seeds").step("reuse", seeds_study.docs, min_words=8, max_pairs_docs=50)
@@ -361,11 +362,12 @@ def test_a_step_keys_the_studys_tables_as_they_are_when_called(seeds_study, monk
     members = groups.grouping(seeds_study.provenance, "outlet", top=15).members
     monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
     study = open_study("seeds")
-    bodies = study.bodies
-    first = study.step("similarity", study.bodies, members, top_k=None)
-    assert study.step("similarity", study.bodies, members, top_k=None).equals(first)
+    terms = study.terms
+    first = study.step("similarity", study.terms, members, top_k=None)
+    assert study.step("similarity", study.terms, members, top_k=None).equals(first)
     assert (study.steps["similarity"].computed, study.steps["similarity"].cached) == (1, 1)
-    study.__dict__["bodies"] = bodies.head(3)  # the table replaced: not the memo's fingerprint
-    fewer = study.step("similarity", study.bodies, members, top_k=None)
+    three = terms["doc_id"].unique().sort().head(3).implode()
+    study.__dict__["terms"] = terms.filter(pl.col("doc_id").is_in(three))  # the table replaced:
+    fewer = study.step("similarity", study.terms, members, top_k=None)  # not the memo's print
     assert study.steps["similarity"].computed == 2
     assert not fewer.equals(first)

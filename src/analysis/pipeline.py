@@ -163,6 +163,7 @@ def _warm_up(lexicon: str) -> list[tuple[str, pl.DataFrame, dict[str, Any]]]:
         "rhetoric_hits": (docs, {"spans": spans, "lexicon": lexicon, "detector": "both"}),
         "actor_mentions": (docs, {"spans": spans, "lexicon": lexicon}),
         "technique_sentences": (docs, {"spans": spans}),
+        "document_terms": (bodies, {}),
     }
     return [(STAGES[name].compute, *contexts[name]) for name in STAGES]
 
@@ -418,6 +419,19 @@ class Study:
         ).sort("doc_id", "sentence_no")
 
     @functools.cached_property
+    def terms(self) -> pl.DataFrame:
+        """Each clean body's TF-IDF terms and counts
+        (:func:`analysis.compare.similarity.document_terms`), cached per document: the
+        ``similarity`` step weighs them without reading the texts again."""
+        return self._stage(
+            "document_terms",
+            self.bodies,
+            lambda row: (row["doc_id"], row["body"]),
+            lambda ids: {},
+            text="body",
+        ).sort("doc_id", "first")
+
+    @functools.cached_property
     def words(self) -> pl.DataFrame:
         """Words of each clean body (:func:`analysis.metrics.rhetoric.word_counts`)."""
         from analysis.metrics import rhetoric
@@ -511,15 +525,17 @@ class Study:
                 "hits",
                 "mentions",
                 "technique_sentences",
+                "terms",
             ):
                 getattr(self, table)
             return self
         _cache()  # made once, before the threads share it
         for spec in STAGES.values():  # parsed once here: CPython 3.11's ast is not thread-safe
             _ = spec.version
-        with ThreadPoolExecutor(max_workers=4, thread_name_prefix="stage") as pool:
+        first = ("tables", "readability", "mentions", "technique_sentences", "terms")
+        # a thread per stage: each only waits on the cluster, which shares out the batches
+        with ThreadPoolExecutor(max_workers=len(first) + 3, thread_name_prefix="stage") as pool:
             quotes = pool.submit(getattr, self, "quotes")
-            first = ("tables", "readability", "mentions", "technique_sentences")
             waiting = [pool.submit(getattr, self, t) for t in first]
             quotes.result()
             waiting += [pool.submit(getattr, self, t) for t in ("citations", "hits")]

@@ -508,6 +508,13 @@ STAGES: dict[str, Stage] = {
             (),
             ("doc_id", "text", "spans"),
         ),
+        Stage(
+            "document_terms",
+            "similarity",
+            "analysis.compare.similarity:document_terms",
+            (),
+            ("doc_id", "body"),
+        ),
     )
 }
 

@@ -16,9 +16,11 @@ from analysis.compare.similarity import (
     SIMILARITY_SCHEMA,
     TFIDF_TOKEN_PATTERN,
     document_similarity,
+    document_terms,
     group_similarity,
     similarity_table,
     tfidf,
+    tfidf_from_terms,
 )
 from analysis.core import paths
 from analysis.text.tokens import ENGLISH_STOPWORDS
@@ -248,14 +250,14 @@ def test_min_similarity_and_chunk_rows() -> None:
 def test_deterministic_under_shuffled_rows() -> None:
     bodies = _paragraphs(20)
     groups = bodies.select("doc_id", group=pl.format("g{}", pl.int_range(pl.len()) % 3))
-    first = similarity_table(bodies, groups, top_k=2)
+    first = similarity_table(document_terms(bodies), groups, top_k=2)
     shuffled = similarity_table(
-        bodies.sample(fraction=1.0, shuffle=True, seed=7),
+        document_terms(bodies.sample(fraction=1.0, shuffle=True, seed=7)),
         groups.sample(fraction=1.0, shuffle=True, seed=8),
         top_k=2,
     )
     assert_frame_equal(first, shuffled)
-    assert_frame_equal(first, similarity_table(bodies, groups, top_k=2))
+    assert_frame_equal(first, similarity_table(document_terms(bodies), groups, top_k=2))
     assert first["level"].to_list() == ["group"] * 9 + ["document"] * (first.height - 9)
     assert_frame_equal(first.filter(pl.col("level") == "group"), group_similarity(bodies, groups))
     assert_frame_equal(
@@ -272,7 +274,7 @@ def test_empty_input() -> None:
     for out in (
         document_similarity(bodies),
         group_similarity(bodies, groups),
-        similarity_table(bodies, groups),
+        similarity_table(document_terms(bodies), groups),
     ):
         assert out.height == 0
         assert out.schema == pl.Schema(SIMILARITY_SCHEMA)
@@ -336,7 +338,9 @@ def test_pooled_groups_equal_recomputing_them() -> None:
     )
     mapping = pl.DataFrame({"group": names, "pooled": ["a", "b", "rest", "rest", "rest", "f"]})
     pooled_docs = fine.join(mapping, on="group").select("doc_id", pl.col("pooled").alias("group"))
-    rows = similarity.similarity_table(bodies, fine).filter(pl.col("level") == "group")
+    rows = similarity.similarity_table(document_terms(bodies), fine).filter(
+        pl.col("level") == "group"
+    )
     derived = similarity.pool_groups(rows, mapping)
     recomputed = similarity.group_similarity(bodies, pooled_docs)
     assert derived.select("a", "b", "n_a", "n_b").equals(recomputed.select("a", "b", "n_a", "n_b"))
@@ -369,7 +373,7 @@ def test_grouped_rows_pool_as_the_charts_draw_them():
         }
     )
     g = grouping(prov, "outlet", top=1)
-    table = S.similarity_table(bodies, g.members)
+    table = S.similarity_table(document_terms(bodies), g.members)
     pooled = S.grouped_rows(table, g)
     direct = S.group_similarity(bodies, g.shown.select("doc_id", "group"))
     key = ["a", "b"]
@@ -381,3 +385,59 @@ def test_grouped_rows_pool_as_the_charts_draw_them():
     )
     unpooled = S.grouped_rows(table, grouping(prov, "outlet", top=5))
     assert unpooled.equals(table.filter(pl.col("level") == "group"))
+
+
+def _same_matrix(ours, reference) -> None:
+    """Equal float for float: the same ids, shape, stored positions and bits."""
+    (ids, x), (ref_ids, ref) = ours, reference
+    assert ids == ref_ids and x.shape == ref.shape
+    assert np.array_equal(x.indptr, ref.indptr) and np.array_equal(x.indices, ref.indices)
+    assert x.data.tobytes() == ref.data.tobytes()
+
+
+def test_tfidf_from_cached_terms_is_sklearns_tfidf_bit_for_bit() -> None:
+    bodies = _paragraphs(30)
+    # reordered rows, an empty body, a stopword-only body, a null and a typographic apostrophe
+    extra = pl.DataFrame(
+        {
+            "doc_id": ["z1", "z2", "z3", "a0"],
+            "body": ["", "The and 2024", None, "It’s the Astana Times’ view: it’s over."],
+        }
+    )
+    bodies = pl.concat([bodies.reverse(), extra])
+    terms = document_terms(bodies)
+    _same_matrix(tfidf_from_terms(terms), tfidf(bodies))
+    for min_df, max_df in [(2, 1.0), (1, 0.2), (3, 5), (2, 0.5)]:
+        ours = tfidf_from_terms(terms, min_df=min_df, max_df=max_df)
+        _same_matrix(ours, tfidf(bodies, min_df=min_df, max_df=max_df))
+    # any split of the documents counts each one's terms the same (a per-document stage)
+    parts = pl.concat([document_terms(bodies.head(7)), document_terms(bodies.tail(-7))])
+    assert_frame_equal(parts, terms)
+    assert terms.filter(doc_id="z2").rows() == [("z2", None, 0, 0)]
+    # "it’s" is the stopword "it's" once the apostrophe is plain
+    assert terms.filter(doc_id="a0")["term"].to_list() == ["astana", "times", "view"]
+
+
+def test_tfidf_from_terms_on_empty_and_pruned_corpora() -> None:
+    none = document_terms(pl.DataFrame(schema={"doc_id": pl.String, "body": pl.String}))
+    ids, x = tfidf_from_terms(none)
+    assert (ids, x.shape) == ([], (0, 0))
+    blank = document_terms(pl.DataFrame({"doc_id": ["a", "b"], "body": ["", "the 2024"]}))
+    ids, x = tfidf_from_terms(blank)
+    assert (ids, x.shape) == (["a", "b"], (2, 0))
+    two = document_terms(pl.DataFrame({"doc_id": ["a", "b"], "body": ["oil gas", "grain"]}))
+    assert tfidf_from_terms(two, min_df=2)[1].shape == (2, 0)
+    with pytest.raises(ValueError, match="max_df corresponds to < documents than min_df"):
+        tfidf_from_terms(two, min_df=2, max_df=1)
+
+
+def test_tfidf_from_terms_matches_sklearn_on_the_allsides_sample() -> None:
+    sample = paths.PROJECT_ROOT.parent / "shared" / "corpora" / "allsides" / "allsides_10k.parquet"
+    if not sample.is_file():
+        pytest.skip(f"{sample} is absent (external corpus, not in the repository)")
+    bodies = (
+        pl.read_parquet(sample)
+        .head(800)
+        .select(pl.col("id").cast(pl.String).alias("doc_id"), body="text")
+    )
+    _same_matrix(tfidf_from_terms(document_terms(bodies)), tfidf(bodies))

@@ -19,6 +19,16 @@ For a term ``t`` in document ``d`` of a corpus of ``n`` documents, with ``tf`` i
 A document with no term left (empty, only stopwords or numbers) has the zero vector and cosine 0
 with every document.
 
+Per document, then the corpus
+-----------------------------
+Counting a document's terms needs only its text, so it is a per-document stage
+(:func:`document_terms`, cached: a rerun with a day's articles added counts only theirs); the
+weights need the whole corpus (``df``) and are computed from those counts
+(:func:`tfidf_from_terms`, with scikit-learn's ``TfidfTransformer``). The vectors are the very
+floats ``TfidfVectorizer`` gives on the texts (:func:`tfidf`, the reference; tests compare them
+bit for bit): the counts are laid out as ``CountVectorizer`` lays them out, terms in each row in
+the order the corpus first used them, which is the order the row's L2 norm is summed in.
+
 Group figure (:func:`group_similarity`)
 ---------------------------------------
 The figure for groups ``A`` and ``B`` is the **mean pairwise cosine** between their documents,
@@ -50,9 +60,11 @@ from analysis.text.tokens import ENGLISH_STOPWORDS
 __all__ = [
     "ALL_PAIRS_UP_TO",
     "SIMILARITY_SCHEMA",
+    "TERMS_SCHEMA",
     "TFIDF_TOKEN_PATTERN",
     "SimilarityLevel",
     "document_similarity",
+    "document_terms",
     "group_similarity",
     "grouped_rows",
     "labelled_pairs",
@@ -60,6 +72,7 @@ __all__ = [
     "pool_groups",
     "similarity_table",
     "tfidf",
+    "tfidf_from_terms",
 ]
 
 if TYPE_CHECKING:
@@ -95,6 +108,14 @@ TFIDF_TOKEN_PATTERN = r"(?u)\b[^\W\d_](?:[\w'-]*\w)?\b"
 
 _CLIP_TOL = 1e-12
 
+#: :func:`document_terms`: each document's terms (scikit-learn's analyzer with :func:`tfidf`'s
+#: settings) and counts, ``first`` numbering them by first use in the document (0, 1, ...). A
+#: document without any term has one row with a null ``term`` (count 0), so every document is
+#: listed.
+TERMS_SCHEMA = pl.Schema(
+    {"doc_id": pl.String(), "term": pl.String(), "count": pl.Int64(), "first": pl.Int64()}
+)
+
 
 def _clip(values: np.ndarray) -> np.ndarray:
     """Snap float error within ``_CLIP_TOL`` outside [0, 1] back onto the interval."""
@@ -107,7 +128,14 @@ def _clip(values: np.ndarray) -> np.ndarray:
 def _prepare(bodies: pl.DataFrame, text_col: str) -> pl.DataFrame:
     """``doc_id``, ``text`` sorted by doc_id; checks columns and unique, non-null doc_ids."""
     require_columns(bodies, ("doc_id", text_col), who="similarity", name="bodies")
-    frame = bodies.select(
+    frame = _texts(bodies, text_col)
+    require_ids(frame, who="similarity", name="bodies")
+    return frame.sort("doc_id")
+
+
+def _texts(bodies: pl.DataFrame, text_col: str) -> pl.DataFrame:
+    """``doc_id`` and the ``text`` :func:`tfidf` vectorises (null as ``""``, ``’`` as ``'``)."""
+    return bodies.select(
         pl.col("doc_id").cast(pl.String),
         pl.col(text_col)
         .cast(pl.String)
@@ -115,8 +143,130 @@ def _prepare(bodies: pl.DataFrame, text_col: str) -> pl.DataFrame:
         .str.replace_all("’", "'", literal=True)
         .alias("text"),
     )
-    require_ids(frame, who="similarity", name="bodies")
-    return frame.sort("doc_id")
+
+
+def _vectorizer_settings() -> dict[str, object]:
+    """The settings :func:`tfidf` gives scikit-learn (its docstring says why)."""
+    return {
+        "lowercase": True,
+        "token_pattern": TFIDF_TOKEN_PATTERN,
+        "stop_words": sorted(ENGLISH_STOPWORDS),
+    }
+
+
+def document_terms(bodies: pl.DataFrame, *, text_col: str = "body") -> pl.DataFrame:
+    """Each document's terms and their counts, as :func:`tfidf` counts them.
+
+    The tokens of scikit-learn's ``CountVectorizer`` analyzer with :func:`tfidf`'s settings
+    (lowercased, :data:`TFIDF_TOKEN_PATTERN`, English stopwords dropped) over the text that
+    :func:`tfidf` reads (null as ``""``, ``’`` as ``'``). A per-document stage: a document's rows
+    depend on its text only.
+
+    Returns
+    -------
+    pl.DataFrame
+        :data:`TERMS_SCHEMA`, in the order of ``bodies``' rows, each document's terms in the
+        order it first uses them.
+
+    Examples
+    --------
+    >>> bodies = pl.DataFrame({"doc_id": ["a", "b"], "body": ["Oil, gas and oil", "2024"]})
+    >>> document_terms(bodies).rows()
+    [('a', 'oil', 2, 0), ('a', 'gas', 1, 1), ('b', None, 0, 0)]
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    require_columns(bodies, ("doc_id", text_col), who="document_terms", name="bodies")
+    frame = _texts(bodies, text_col)
+    analyze = CountVectorizer(**_vectorizer_settings()).build_analyzer()
+    doc_ids: list[str] = []
+    terms: list[str | None] = []
+    counts: list[int] = []
+    firsts: list[int] = []
+    for doc_id, text in frame.iter_rows():
+        counted: dict[str, int] = {}
+        for token in analyze(text):
+            counted[token] = counted.get(token, 0) + 1
+        if not counted:
+            doc_ids.append(doc_id)
+            terms.append(None)
+            counts.append(0)
+            firsts.append(0)
+            continue
+        doc_ids.extend([doc_id] * len(counted))
+        terms.extend(counted)
+        counts.extend(counted.values())
+        firsts.extend(range(len(counted)))
+    return pl.DataFrame(
+        {"doc_id": doc_ids, "term": terms, "count": counts, "first": firsts}, schema=TERMS_SCHEMA
+    )
+
+
+def tfidf_from_terms(
+    terms: pl.DataFrame, *, min_df: int = 1, max_df: float = 1.0
+) -> tuple[list[str], scipy.sparse.csr_matrix]:
+    """:func:`tfidf` of the documents whose :func:`document_terms` are ``terms``: the same
+    doc_ids and the same matrix, float for float (tested), without reading the texts again.
+
+    The counts go into the matrix ``CountVectorizer`` would make of the texts (documents in
+    doc_id order; each row's terms in the order the corpus first used them, which is the order
+    ``TfidfTransformer`` sums the row's L2 norm in), and scikit-learn's ``TfidfTransformer``
+    weights them with :func:`tfidf`'s settings.
+
+    Examples
+    --------
+    >>> bodies = pl.DataFrame({"doc_id": ["b", "a"], "body": ["Oil and gas", "Oil, 2024"]})
+    >>> ids, x = tfidf_from_terms(document_terms(bodies))
+    >>> ids, x.shape, x.toarray().round(4).tolist()
+    (['a', 'b'], (2, 2), [[0.0, 1.0], [0.8148, 0.5797]])
+    """
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    require_columns(terms, tuple(TERMS_SCHEMA), who="tfidf_from_terms", name="terms")
+    ids = terms["doc_id"].unique().sort().to_list()
+    n = len(ids)
+    if not n:
+        return [], sp.csr_matrix((0, 0), dtype=np.float64)
+    row_of = pl.DataFrame({"doc_id": ids, "row": np.arange(n, dtype=np.int64)})
+    used = (
+        terms.filter(pl.col("term").is_not_null())
+        .join(row_of, on="doc_id", how="inner")
+        .sort("row", "first")
+    )
+    # CountVectorizer's vocabulary: terms numbered as the corpus first uses them ...
+    seen = used["term"].unique(maintain_order=True)
+    # ... then pruned by document frequency, and numbered in alphabetical order
+    df = used.group_by("term").len("df")
+    max_count = max_df if isinstance(max_df, int) else max_df * n
+    min_count = min_df if isinstance(min_df, int) else min_df * n
+    if max_count < min_count:
+        raise ValueError("max_df corresponds to < documents than min_df")
+    kept = df.filter((pl.col("df") <= max_count) & (pl.col("df") >= min_count))["term"]
+    vocabulary = seen.filter(seen.is_in(kept.implode()))
+    if vocabulary.is_empty():  # every document empty or pruned: every vector is zero
+        return ids, sp.csr_matrix((n, 0), dtype=np.float64)
+    codes = pl.DataFrame(
+        {
+            "term": vocabulary,
+            "seen": np.arange(len(vocabulary), dtype=np.int64),
+        }
+    ).with_columns(column=pl.col("term").rank("ordinal").cast(pl.Int64) - 1)
+    cells = used.join(codes, on="term", how="inner").sort("row", "seen")
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(cells["row"].to_numpy(), minlength=n), out=indptr[1:])
+    counts = sp.csr_matrix(
+        (
+            cells["count"].to_numpy().astype(np.float64),
+            cells["column"].to_numpy(),
+            indptr,
+        ),
+        shape=(n, len(vocabulary)),
+    )
+    transformer = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
+    x = sp.csr_matrix(transformer.fit_transform(counts), dtype=np.float64)
+    x.sort_indices()
+    return ids, x
 
 
 def tfidf(
@@ -417,29 +567,30 @@ def group_similarity(bodies: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame
 
 
 def similarity_table(
-    bodies: pl.DataFrame,
+    terms: pl.DataFrame,
     groups: pl.DataFrame,
     *,
     top_k: int | None = None,
     min_similarity: float = 0.0,
 ) -> pl.DataFrame:
-    """The ``similarity`` table: :func:`group_similarity` rows, then :func:`document_similarity`.
+    """The ``similarity`` table: :func:`group_similarity` rows, then :func:`document_similarity`,
+    from the documents' :func:`document_terms`.
 
-    TF-IDF is computed once and shared by both levels; ``top_k`` and ``min_similarity`` apply
-    to the document rows only.
+    TF-IDF (:func:`tfidf_from_terms`) is computed once and shared by both levels; ``top_k`` and
+    ``min_similarity`` apply to the document rows only.
 
     Examples
     --------
     >>> bodies = pl.DataFrame({"doc_id": ["a", "b"], "body": ["Oil rose", "Oil fell"]})
     >>> groups = pl.DataFrame({"doc_id": ["a", "b"], "group": ["X", "Y"]})
-    >>> table = similarity_table(bodies, groups)
+    >>> table = similarity_table(document_terms(bodies), groups)
     >>> table.select("level", "a", "b").rows()[-2:]
     [('group', 'Y', 'Y'), ('document', 'a', 'b')]
     >>> table.height
     5
     """
     _check_doc_args(top_k, 1000)
-    ids, x = tfidf(bodies)
+    ids, x = tfidf_from_terms(terms)
     return pl.concat(
         [
             _group_pairs(ids, x, groups),
