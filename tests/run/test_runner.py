@@ -712,3 +712,43 @@ def test_a_kernel_that_dies_at_start_is_started_again(monkeypatch, tmp_path):
     calls.clear()
     assert runner._execute_notebook(job)[::2] == ("failed", "ValueError: a cell failed")
     assert len(calls) == 1  # a notebook's own error is not retried
+
+
+def test_notebooks_at_once_start_in_kernels_warmed_while_the_stages_build(tmp_path):
+    """Two notebook processes for three notebooks: each process starts a kernel (and makes the
+    notebooks' imports in it, silently) as soon as it exists, runs its first notebook there and
+    stops it; a later notebook gets a kernel of its own. Nothing is left running."""
+    import psutil
+
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    probe = "import sys\nprint('altair' in sys.modules, sys.argv[0].endswith('run/kernel.py'))"
+    for name in ("00_a", "01_b", "02_c"):
+        cells = [
+            nbformat.v4.new_code_cell(
+                "corpus = 'seeds'\noutput_dir = None", metadata={"tags": ["parameters"]}
+            ),
+            nbformat.v4.new_code_cell(probe),
+        ]
+        nb = nbformat.v4.new_notebook(
+            cells=cells,
+            metadata={
+                "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+            },
+        )
+        nbformat.write(nb, folder / f"{name}.ipynb")
+    (folder / "params.yaml").write_text("corpus: seeds\n")
+    outputs = tmp_path / "outputs"
+    args = ["--notebooks", str(folder), "--params", str(folder / "params.yaml")]
+    assert run_cli(outputs, *args, "--workers", "2", "--cache", str(tmp_path / "cache")) == 0
+    run = find_run("LATEST", outputs)
+    seen = []
+    for name in ("00_a", "01_b", "02_c"):
+        executed = nbformat.read(run / "notebooks" / f"{name}.ipynb", as_version=4)
+        code = [c for c in executed.cells if c.cell_type == "code"]
+        assert [c.execution_count for c in code] == [1, 2, 3]  # papermill's injected cell, 2, 3
+        seen.append(code[-1].outputs[0]["text"].strip())
+    # the kernels are the runner's (analysis.run.kernel); two of the three were warm
+    assert sorted(seen) == ["False True", "True True", "True True"]
+    mine = psutil.Process().children(recursive=True)
+    assert not [p for p in mine if "analysis.run.kernel" in " ".join(p.cmdline())]

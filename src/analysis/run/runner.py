@@ -31,12 +31,12 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from analysis.core import paths
 from analysis.core.errors import CorpusError, EmptyCorpusError, OutputError
@@ -465,15 +465,18 @@ def _execute_in(
     if earlier is not None:
         return _reuse(record, earlier, tmp_dir, outputs_dir, log)
     log(f"run {run_id}: {len(notebooks)} notebooks, corpus {record['inputs']['corpus']}")
+    jobs = _notebook_jobs(notebooks, workers)
     try:
-        if corpus is not None:
-            error = _build(params, record, workers, scheduler, progress, log)
-            status = "failed" if error else status
-        if error is None:
-            previous = _previous_durations(outputs_dir)
-            status, error = _notebooks(
-                params, notebooks, record, tmp_dir, cell_timeout, progress, log, workers, previous
-            )
+        # notebooks at once: their processes start now, so kernels start while stages build
+        with _maybe_pool(jobs, notebooks) as pool:
+            if corpus is not None:
+                error = _build(params, record, workers, scheduler, progress, log)
+                status = "failed" if error else status
+            if error is None:
+                previous = _previous_durations(outputs_dir)
+                status, error = _notebooks(
+                    params, notebooks, record, tmp_dir, cell_timeout, progress, log, pool, previous
+                )
     except KeyboardInterrupt:
         status, error = "interrupted", "interrupted by the user"
         for entry in record["notebooks"]:
@@ -482,6 +485,16 @@ def _execute_in(
         _finish(record, tmp_dir, outputs_dir, status, error, log)
         raise
     return _finish(record, tmp_dir, outputs_dir, status, error, log)
+
+
+@contextlib.contextmanager
+def _maybe_pool(jobs: int, notebooks: Sequence[Path]) -> Iterator[NotebookProcesses | None]:
+    """:class:`NotebookProcesses` for ``jobs`` > 1 notebooks at once, else ``None``."""
+    if jobs <= 1:
+        yield None
+        return
+    with NotebookProcesses(jobs, Path(notebooks[0]).parent) as pool:
+        yield pool
 
 
 def _build(
@@ -605,15 +618,59 @@ def ipc_kernel_manager() -> type:
     return IPCKernelManager
 
 
+#: What a warm kernel imports before its notebook is sent (silently, outside the notebook's
+#: history): the modules every notebook's first cell imports, the slowest part of its start.
+_WARM_IMPORTS = (
+    "import polars, altair, vl_convert\n"
+    "import analysis.pipeline, analysis.report.charts, analysis.report.display, "
+    "analysis.report.outputs\n"
+)
+
+
+class WarmKernel:
+    """A kernel started, with :data:`_WARM_IMPORTS` made, before its notebook is known.
+
+    The imports run silently (no output, no execution count, no history), so the notebook's
+    cells number from 1 and show what they show in a fresh kernel; importing prints nothing.
+    """
+
+    def __init__(self, cwd: Path) -> None:
+        from jupyter_client.blocking import BlockingKernelClient
+        from jupyter_core.utils import run_sync
+
+        self.km = ipc_kernel_manager()(kernel_name=KERNEL_NAME)
+        run_sync(self.km.start_kernel)(cwd=str(cwd))
+        client = BlockingKernelClient()
+        client.load_connection_info(self.km.get_connection_info())
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            client.execute_interactive(_WARM_IMPORTS, silent=True, store_history=False, timeout=120)
+        except BaseException:
+            self.shutdown()
+            raise
+        finally:
+            client.stop_channels()
+
+    def shutdown(self) -> None:
+        """Stop the kernel (a kernel already gone needs nothing)."""
+        from jupyter_core.utils import run_sync
+
+        with contextlib.suppress(Exception):
+            run_sync(self.km.shutdown_kernel)(now=True)
+
+
 def _execute_notebook(
-    args: tuple[Path, Path, dict[str, Any], int, bool],
+    args: tuple[Path, Path, dict[str, Any], int, bool], warm: WarmKernel | None = None
 ) -> tuple[str, float, str | None]:
-    """Run one notebook with papermill: its status, seconds, and error."""
+    """Run one notebook with papermill (in ``warm``'s kernel, which it then stops, or in a
+    kernel of its own): its status, seconds, and error."""
     import papermill as pm
 
     nb, out, nb_params, cell_timeout, progress = args
     t0 = time.perf_counter()
     for attempt in range(1, _KERNEL_STARTS + 1):
+        kernel = {"km": warm.km} if warm is not None else {}
         try:
             pm.execute_notebook(
                 str(nb),
@@ -624,6 +681,7 @@ def _execute_notebook(
                 cwd=str(nb.parent),
                 execution_timeout=cell_timeout,
                 kernel_manager_class=ipc_kernel_manager(),
+                **kernel,
             )
         except Exception as exc:  # papermill, nbclient and the kernel raise many types
             text = _error_text(exc)
@@ -631,8 +689,112 @@ def _execute_notebook(
                 time.sleep(attempt)
                 continue
             return "failed", round(time.perf_counter() - t0, 2), text
+        finally:
+            if warm is not None:
+                warm.shutdown()
+                warm = None  # a retry starts a kernel of its own
         break
     return "succeeded", round(time.perf_counter() - t0, 2), None
+
+
+def _notebook_process(tasks: Any, results: Any, slot: int, cwd: str) -> None:
+    """One of the runner's notebook processes: it starts a kernel at once (while the runner
+    builds the stages), then runs the notebooks it is sent, one at a time (the first in that
+    kernel), putting ``(slot, position, result)`` on ``results``, until it is sent ``None``."""
+    from analysis.run.kernel import skip_unused_imports
+
+    skip_unused_imports()
+    warm: WarmKernel | None = None
+    try:
+        try:
+            warm = WarmKernel(Path(cwd))
+        except Exception:  # any failure: the notebook starts a kernel of its own
+            warm = None
+        while (task := tasks.get()) is not None:
+            position, args = task
+            results.put((slot, position, _execute_notebook(args, warm)))
+            warm = None
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: the runner reports it
+        pass
+    finally:
+        if warm is not None:
+            warm.shutdown()
+
+
+class NotebookProcesses:
+    """``size`` spawned processes that run notebooks (:func:`_notebook_process`), each with a
+    kernel started as soon as it is: made before the stages are built, so the kernels start and
+    import while the runner computes, and the first notebooks need not wait for them."""
+
+    def __init__(self, size: int, cwd: Path) -> None:
+        ctx = get_context("spawn")
+        self.results = ctx.Queue()
+        self.tasks = [ctx.Queue() for _ in range(size)]
+        self.processes = [
+            ctx.Process(
+                target=_notebook_process,
+                args=(self.tasks[slot], self.results, slot, str(cwd)),
+                name=f"analysis-notebooks-{slot}",
+            )
+            for slot in range(size)
+        ]
+        for process in self.processes:
+            process.start()
+
+    @property
+    def size(self) -> int:
+        return len(self.processes)
+
+    def send(self, slot: int, position: int, args: tuple[Any, ...]) -> None:
+        self.tasks[slot].put((position, args))
+
+    def next_result(
+        self, running: dict[int, int]
+    ) -> tuple[int, int, tuple[str, float, str | None]]:
+        """The next ``(slot, position, result)``; ``running`` maps busy slots to positions. A
+        process that died while running a notebook gives that notebook a failed result."""
+        import queue
+
+        while True:
+            try:
+                return cast(
+                    tuple[int, int, tuple[str, float, str | None]], self.results.get(timeout=0.5)
+                )
+            except queue.Empty:
+                for slot, position in running.items():
+                    process = self.processes[slot]
+                    if not process.is_alive():
+                        code = process.exitcode
+                        return (
+                            slot,
+                            position,
+                            ("failed", 0.0, f"its process died (exit code {code})"),
+                        )
+
+    def close(self) -> None:
+        """Tell every process to stop (each stops its kernel) and wait for it; a process still
+        there after 30 s is terminated."""
+        for tasks, process in zip(self.tasks, self.processes, strict=True):
+            if process.is_alive():
+                with contextlib.suppress(Exception):
+                    tasks.put(None)
+        deadline = time.monotonic() + 30
+        for process in self.processes:
+            process.join(max(0.1, deadline - time.monotonic()))
+            if process.is_alive():
+                process.terminate()
+                process.join(5)
+
+    def __enter__(self) -> NotebookProcesses:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _notebook_jobs(notebooks: Sequence[Path], workers: int | None) -> int:
+    """How many notebooks run at once: ``workers`` (``None``: every core), at most all."""
+    return min(len(notebooks), default_workers() if workers is None else max(1, workers))
 
 
 def _notebooks(
@@ -643,17 +805,18 @@ def _notebooks(
     cell_timeout: int,
     progress: bool,
     log: Log,
-    workers: int | None,
+    pool: NotebookProcesses | None,
     previous: dict[str, float],
 ) -> tuple[str, str | None]:
-    """Run the notebooks, one after another or (``workers`` > 1) that many at once.
+    """Run the notebooks, one after another in this process or (``pool``) on its processes,
+    as many at once as it has.
 
     After the stages are built the notebooks read one another's work from the cache only, so
     their order does not matter: at once, the longest (``previous``: seconds each took in the
     last run) start first. One failing stops those not yet started.
     """
     n = len(notebooks)
-    jobs = min(n, default_workers() if workers is None else max(1, workers))
+    jobs = 1 if pool is None else pool.size
     work = []
     for nb in notebooks:
         entry: dict[str, Any] = {"name": nb.name, "status": "not run"}
@@ -675,7 +838,7 @@ def _notebooks(
             failed.append(f"{name}: {error}")
             log(f"[{i + 1}/{n}] {name} FAILED: {error}")
 
-    if jobs <= 1:
+    if pool is None:
         for i, (entry, args) in enumerate(work):
             log(f"[{i + 1}/{n}] {entry['name']} ...")
             entry["status"] = "running"
@@ -684,22 +847,23 @@ def _notebooks(
                 break
     else:
         log(f"notebooks: {jobs} at once, the longest first")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-            futures = {}
-            for i in _longest_first([nb.name for nb in notebooks], previous):
-                entry, args = work[i]
-                entry["status"] = "running"
-                futures[pool.submit(_execute_notebook, args)] = i
-            try:
-                for future in as_completed(futures):
-                    done(futures[future], future.result())
-                    if failed:
-                        for f, i in futures.items():
-                            if f.cancel():
-                                work[i][0]["status"] = "not run"
-            except KeyboardInterrupt:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
+        waiting = _longest_first([nb.name for nb in notebooks], previous)
+        running: dict[int, int] = {}
+
+        def start(slot: int) -> None:
+            i = waiting.pop(0)
+            work[i][0]["status"] = "running"
+            running[slot] = i
+            pool.send(slot, i, work[i][1])
+
+        for slot in range(min(jobs, len(waiting))):
+            start(slot)
+        while running:
+            slot, i, result = pool.next_result(running)
+            del running[slot]
+            done(i, result)
+            if waiting and not failed:  # a failure: those not started stay "not run"
+                start(slot)
     if failed:
         return "failed", failed[0]
     return "succeeded", None
