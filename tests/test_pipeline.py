@@ -109,6 +109,20 @@ def test_cached_tables_equal_fresh_ones_whatever_was_stored(seeds_study, monkeyp
     _equal(warm, fresh)
 
 
+def test_a_local_cluster_starts_only_for_enough_documents_the_cache_lacks(monkeypatch, tmp_path):
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    assert not open_study("seeds", workers=1).starts_local_cluster()
+    two = open_study("seeds", workers=2)
+    assert not two.starts_local_cluster()  # 5 documents: computed in this process
+    two.workers.min_cluster_docs = 5
+    assert two.starts_local_cluster()
+    open_study("seeds").build()  # in the cache now: nothing to compute, no cluster
+    assert not two.starts_local_cluster()
+    elsewhere = open_study("seeds", workers=2, scheduler="tcp://127.0.0.1:1")
+    elsewhere.workers.min_cluster_docs = 1
+    assert not elsewhere.starts_local_cluster()  # a cluster elsewhere: this machine is free
+
+
 def test_two_workers_give_the_tables_of_one(seeds_study, monkeypatch, tmp_path):
     seeds_study.build()
     """A real LocalCluster of two worker processes, batches of one document (as if the corpus

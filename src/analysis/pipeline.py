@@ -510,10 +510,7 @@ class Study:
         in, so no worker waits for the slowest batch of one stage while another has work.
         """
         if "docs" not in self.__dict__:  # the cluster starts while the corpus is read
-            n = corpus.count_inputs(self.corpus)
-            if self.workers.workers > 1 and self.workers.scheduler is None:
-                n -= _cache().stored("segments", STAGES["segments"].version)  # only then it counts
-            self.workers.start_early(n)
+            self.workers.start_early(self._inputs_to_compute())
         self._segs  # noqa: B018 (cached properties: reading one builds it)
         self.spans  # noqa: B018
         if not self.workers.started:  # in this process: one stage after another
@@ -542,6 +539,21 @@ class Study:
             for future in waiting:
                 future.result()
         return self
+
+    def _inputs_to_compute(self) -> int:
+        """The corpus's inputs, less the documents the cache holds when a local cluster could
+        start (only then it is worth counting them): an upper bound of what :meth:`build`
+        computes."""
+        n = corpus.count_inputs(self.corpus)
+        if self.workers.workers > 1 and self.workers.scheduler is None:
+            n -= _cache().stored("segments", STAGES["segments"].version)
+        return n
+
+    def starts_local_cluster(self) -> bool:
+        """Whether :meth:`build` starts a local Dask cluster at once (its workers then keep the
+        machine's cores busy); ``False`` when it computes in this process (a built corpus with
+        a day's articles added) or on a cluster elsewhere."""
+        return self.workers.starts_local(self._inputs_to_compute())
 
     def close(self) -> None:
         """Stop the Dask workers this study started, if any."""

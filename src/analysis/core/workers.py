@@ -213,7 +213,12 @@ class Workers:
     def _wants_cluster(self, n_docs: int) -> bool:
         """Whether ``n_docs`` documents to compute are worth a cluster (always, with a
         scheduler)."""
-        return self.scheduler is not None or (self.workers > 1 and n_docs >= self.min_cluster_docs)
+        return self.scheduler is not None or self.starts_local(n_docs)
+
+    def starts_local(self, n_docs: int) -> bool:
+        """Whether ``n_docs`` documents to compute start a local cluster, whose workers then
+        keep this machine's cores busy."""
+        return self.scheduler is None and self.workers > 1 and n_docs >= self.min_cluster_docs
 
     def start_early(self, n_docs: int) -> None:
         """Start the cluster in the background now, if a stage of ``n_docs`` documents would

@@ -470,7 +470,7 @@ def _execute_in(
         # notebooks at once: their processes start now, so kernels start while stages build
         with _maybe_pool(jobs, notebooks) as pool:
             if corpus is not None:
-                error = _build(params, record, workers, scheduler, progress, log)
+                error = _build(params, record, workers, scheduler, progress, log, pool)
                 status = "failed" if error else status
             if error is None:
                 previous = _previous_durations(outputs_dir)
@@ -504,8 +504,13 @@ def _build(
     scheduler: str | None,
     progress: bool,
     log: Log,
+    pool: NotebookProcesses | None = None,
 ) -> str | None:
-    """Build every per-document stage into the cache; the error, if it fails."""
+    """Build every per-document stage into the cache; the error, if it fails.
+
+    When the stages are computed in this process (or on a cluster elsewhere), a core is left
+    idle: ``pool`` starts the first notebook's kernel on it meanwhile. Not beside a local
+    cluster, whose workers need both cores."""
     from analysis.pipeline import open_study
 
     values = params.values
@@ -524,6 +529,8 @@ def _build(
     where = where or f"up to {study.workers.workers} worker processes"
     try:
         with study:
+            if pool is not None and not study.starts_local_cluster():
+                pool.warm(0)
             # the corpus is read inside build(), while the cluster starts: not here before it
             log(f"stages: computed on {where} where not cached")
             study.build()
@@ -697,20 +704,27 @@ def _execute_notebook(
     return "succeeded", round(time.perf_counter() - t0, 2), None
 
 
+#: The message that asks a notebook process to start a kernel before its notebook comes.
+WARM = "warm"
+
+
 def _notebook_process(tasks: Any, results: Any, slot: int, cwd: str) -> None:
-    """One of the runner's notebook processes: it starts a kernel at once (while the runner
-    builds the stages), then runs the notebooks it is sent, one at a time (the first in that
-    kernel), putting ``(slot, position, result)`` on ``results``, until it is sent ``None``."""
+    """One of the runner's notebook processes: it runs the notebooks it is sent, one at a time,
+    putting ``(slot, position, result)`` on ``results``, until it is sent ``None``. Sent
+    :data:`WARM` first (while the runner builds the stages), it starts a kernel at once and
+    runs its next notebook there."""
     from analysis.run.kernel import skip_unused_imports
 
     skip_unused_imports()
     warm: WarmKernel | None = None
     try:
-        try:
-            warm = WarmKernel(Path(cwd))
-        except Exception:  # any failure: the notebook starts a kernel of its own
-            warm = None
         while (task := tasks.get()) is not None:
+            if task == WARM:
+                try:
+                    warm = warm or WarmKernel(Path(cwd))
+                except Exception:  # any failure: the notebook starts a kernel of its own
+                    warm = None
+                continue
             position, args = task
             results.put((slot, position, _execute_notebook(args, warm)))
             warm = None
@@ -722,9 +736,9 @@ def _notebook_process(tasks: Any, results: Any, slot: int, cwd: str) -> None:
 
 
 class NotebookProcesses:
-    """``size`` spawned processes that run notebooks (:func:`_notebook_process`), each with a
-    kernel started as soon as it is: made before the stages are built, so the kernels start and
-    import while the runner computes, and the first notebooks need not wait for them."""
+    """``size`` spawned processes that run notebooks (:func:`_notebook_process`), made before
+    the stages are built; :meth:`warm` has one start a kernel while the runner computes, so the
+    first notebook need not wait for it."""
 
     def __init__(self, size: int, cwd: Path) -> None:
         ctx = get_context("spawn")
@@ -747,6 +761,11 @@ class NotebookProcesses:
 
     def send(self, slot: int, position: int, args: tuple[Any, ...]) -> None:
         self.tasks[slot].put((position, args))
+
+    def warm(self, slot: int = 0) -> None:
+        """Have process ``slot`` start its next notebook's kernel now (slot 0 runs the longest
+        notebook first)."""
+        self.tasks[slot].put(WARM)
 
     def next_result(
         self, running: dict[int, int]
