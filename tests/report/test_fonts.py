@@ -12,11 +12,10 @@ from analysis.report import fonts
 
 
 def test_a_subset_holds_the_glyphs_asked_for_and_is_the_same_at_any_time(monkeypatch):
-    first = fonts.subset("bold", "Astana Москва 1,000")
-    fonts.subset.cache_clear()
+    first = fonts.cut("bold", "Astana Москва 1,000")
     later = time.time() + 86_400 * 30
     monkeypatch.setattr(time, "time", lambda: later)  # fontTools stamps "modified" with it
-    assert fonts.subset("bold", "Astana Москва 1,000") == first
+    assert fonts.cut("bold", "Astana Москва 1,000") == first
     font = TTFont(io.BytesIO(first))
     mapped = set(font.getBestCmap())
     assert {ord(c) for c in "AstanМоскв1,0 "} <= mapped
@@ -44,3 +43,19 @@ def test_the_licence_ships_beside_the_font():
         "OFL.txt",
     ]
     assert "SIL OPEN FONT LICENSE Version 1.1" in (folder / "OFL.txt").read_text()
+
+
+def test_subsets_are_kept_in_the_analysis_cache(monkeypatch, tmp_path):
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    fonts.subset.cache_clear()
+    made = fonts.subset("normal", "Astana 2024")
+    stored = list((tmp_path / "cache" / "fonts" / fonts.cache_version()).iterdir())
+    assert len(stored) == 1 and made == fonts.cut("normal", "Astana 2024")
+    fonts.subset.cache_clear()
+    monkeypatch.setattr(fonts, "cut", lambda *a: b"not called")  # read back, not cut again
+    assert fonts.subset("normal", "2024 Astana") == made  # the same glyphs: the same key
+    assert fonts.subset("bold", "Astana 2024") == b"not called"
+    monkeypatch.setenv("ANALYSIS_CACHE", "off")
+    fonts.subset.cache_clear()
+    assert fonts.subset("normal", "Astana 2024") == b"not called"  # no cache: cut each time
+    fonts.subset.cache_clear()

@@ -10,6 +10,11 @@ local font with other widths, and labels would clip. :func:`embed_in_svg` theref
 glyphs the chart uses into the SVG itself (an ``@font-face`` with a subset made by fontTools:
 about 10 kB a face), so SVG and PNG look the same everywhere. :func:`page_css` does the same for
 the report page, with the Latin, Greek and Cyrillic glyphs.
+
+Cutting a face takes fontTools 0.06-0.25 s, several times per chart; the same glyphs give the
+same bytes, so each subset is kept in the analysis cache (``fonts/<version>/``, the version a
+digest of the font files and of fontTools' version) and a chart drawn again (a notebook reopened,
+a corpus with a day's articles added) reads its faces from there.
 """
 
 from __future__ import annotations
@@ -21,10 +26,22 @@ import io
 import logging
 import re
 from pathlib import Path
+from typing import cast
 
+import polars as pl
+
+from analysis.core.cache import cache_root, digest, load_result, store_result
 from analysis.core.data import data_file
 
-__all__ = ["FAMILY", "embed_in_svg", "font_folder", "page_css", "register", "subset"]
+__all__ = [
+    "FAMILY",
+    "cache_version",
+    "embed_in_svg",
+    "font_folder",
+    "page_css",
+    "register",
+    "subset",
+]
 
 #: The family name every chart and the report use.
 FAMILY = "Liberation Sans"
@@ -49,14 +66,39 @@ def register() -> None:
     vl_convert.register_font_directory(str(font_folder()))
 
 
+@functools.cache
+def cache_version() -> str:
+    """The version subsets are cached under: the font files' bytes and fontTools' version."""
+    import fontTools
+
+    files = sorted(p for p in font_folder().iterdir() if p.suffix == ".ttf")
+    return digest(fontTools.version, *(p.read_bytes().hex() for p in files))[:16]
+
+
 @functools.lru_cache(maxsize=256)
 def subset(weight: str, text: str = "", unicodes: tuple[int, ...] = ()) -> bytes:
     """The face ``weight`` (``normal`` or ``bold``) cut to the glyphs of ``text`` and
-    ``unicodes``, as TrueType bytes; the same arguments always give the same bytes.
+    ``unicodes``, as TrueType bytes; the same arguments always give the same bytes (from the
+    analysis cache when it holds them).
 
     >>> len(subset("normal", "Astana")) < 20_000
     True
     """
+    root, version = cache_root(), cache_version()
+    key = digest("subset", weight, "".join(sorted(set(text))), unicodes)
+    stored = load_result(root, "fonts", version, key)
+    if isinstance(stored, pl.DataFrame) and stored.schema == _STORED:
+        return cast(bytes, stored["ttf"][0])
+    data = cut(weight, text, unicodes)
+    store_result(root, "fonts", version, key, pl.DataFrame({"ttf": [data]}, schema=_STORED))
+    return data
+
+
+_STORED = pl.Schema({"ttf": pl.Binary()})
+
+
+def cut(weight: str, text: str = "", unicodes: tuple[int, ...] = ()) -> bytes:
+    """:func:`subset` made by fontTools, without the cache."""
     from fontTools import subset as ft_subset
     from fontTools.ttLib import TTFont
 
