@@ -196,7 +196,7 @@ def _export(args: argparse.Namespace) -> int:
 def _cache(args: argparse.Namespace) -> int:
     from analysis.core import cache
     from analysis.registry import CORPUS_STEPS, STAGES
-    from analysis.report import fonts
+    from analysis.report import fonts, site
 
     root = Path(args.dir).resolve() if args.dir else cache.cache_root()
     if root is None:
@@ -205,6 +205,7 @@ def _cache(args: argparse.Namespace) -> int:
     current = {name: stage.version for name, stage in STAGES.items()}
     current.update({name: step.version for name, step in CORPUS_STEPS.items()})
     current["fonts"] = fonts.cache_version()  # the charts' font subsets
+    current[site.BUNDLE_STEP] = site.bundle_version()  # the report's Vega scripts
     if args.action == "prune":
         removed = cache.prune(root, current)
         print(f"removed {len(removed)} item(s) from {paths.display_path(root)}")
@@ -215,7 +216,7 @@ def _cache(args: argparse.Namespace) -> int:
     print(f"{paths.display_path(root)}: {len(rows)} stage version(s)")
     for stage, version, entries, size in rows:
         mark = "current" if current.get(stage) == version else "old (cache prune removes it)"
-        what = "results  " if stage in CORPUS_STEPS or stage == "fonts" else "documents"
+        what = "documents" if stage in STAGES else "results  "
         print(f"  {stage:18} {version}  {entries:>9,} {what}  {size / 1e6:9.1f} MB  {mark}")
     return 0
 

@@ -206,3 +206,32 @@ def test_script_json_cannot_close_its_element():
     text = site.script_json(value)
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == value
+
+
+def test_a_page_its_notebook_process_exported_is_kept_and_a_stale_one_made_again(run):
+    import os
+
+    executed = run / "notebooks" / "00_corpus.ipynb"
+    page = site.export_page(executed)
+    assert page == run / "report" / "00_corpus.html"
+    page.write_text("exported before", encoding="utf-8")  # newer than its notebook: kept
+    site.write_report(run, RECORD)
+    assert page.read_text(encoding="utf-8") == "exported before"
+    old = executed.stat().st_mtime_ns - 10**9
+    os.utime(page, ns=(old, old))  # the notebook written after its page: exported again
+    site.write_report(run, RECORD)
+    fresh = page.read_text(encoding="utf-8")
+    assert fresh.startswith("<!DOCTYPE html>") and "Intake" in fresh
+
+
+def test_the_vega_scripts_are_bundled_once_and_kept_in_the_cache(monkeypatch, tmp_path):
+    import vl_convert
+
+    calls = []
+    real = vl_convert.javascript_bundle
+    monkeypatch.setattr(vl_convert, "javascript_bundle", lambda: calls.append(1) or real())
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    first = site.javascript_bundle()
+    assert site.javascript_bundle() == first and len(calls) == 1
+    assert first == real() and "vegaEmbed" in first and len(first) > 100_000
+    assert (tmp_path / "cache" / site.BUNDLE_STEP / site.bundle_version()).is_dir()

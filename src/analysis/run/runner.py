@@ -726,13 +726,25 @@ def _notebook_process(tasks: Any, results: Any, slot: int, cwd: str) -> None:
                     warm = None
                 continue
             position, args = task
-            results.put((slot, position, _execute_notebook(args, warm)))
+            result = _execute_notebook(args, warm)
             warm = None
+            _export_page(args[1])  # its report page, while the other notebooks run
+            results.put((slot, position, result))
     except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: the runner reports it
         pass
     finally:
         if warm is not None:
             warm.shutdown()
+
+
+def _export_page(executed: Path) -> None:
+    """The report page of an executed notebook (:func:`analysis.report.site.export_page`), if
+    it can be made; if not, the report makes it (and says why it cannot)."""
+    from analysis.report.site import export_page
+
+    if executed.is_file():
+        with contextlib.suppress(Exception):
+            export_page(executed)
 
 
 class NotebookProcesses:
