@@ -109,6 +109,24 @@ def test_cached_tables_equal_fresh_ones_whatever_was_stored(seeds_study, monkeyp
     _equal(warm, fresh)
 
 
+def test_build_fills_the_cache_without_reading_the_tables_back(monkeypatch, tmp_path):
+    from analysis import pipeline
+
+    assert {"segments", *pipeline._AFTER_SEGMENTS} == set(STAGES)
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    built = open_study("seeds").build()
+    assert {n: (r.cached, r.computed) for n, r in built.stages.items()} == {
+        name: (0, 5) for name in STAGES
+    }
+    read = {"docs", "quotes", "_labels", "spans"}
+    assert read <= set(vars(built)) and not {"readability", "citations", "terms"} & set(vars(built))
+    again = open_study("seeds").build()
+    assert {n: (r.cached, r.computed) for n, r in again.stages.items()} == {
+        name: (5, 0) for name in STAGES
+    }
+    assert again.readability.height == 5 and again.stages["readability"].cached == 10
+
+
 def test_a_local_cluster_starts_only_for_enough_documents_the_cache_lacks(monkeypatch, tmp_path):
     monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
     assert not open_study("seeds", workers=1).starts_local_cluster()

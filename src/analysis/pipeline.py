@@ -61,6 +61,25 @@ __all__ = [
 PROGRESS_FROM = 100
 
 
+#: The per-document stages after ``segments``, in the order :meth:`Study.build` computes them
+#: in one process (those reading quotes after quotes).
+_AFTER_SEGMENTS = (
+    "provenance_fields",
+    "quotes",
+    "citations",
+    "readability",
+    "rhetoric_hits",
+    "actor_mentions",
+    "technique_sentences",
+    "document_terms",
+)
+
+#: Each document's key (:meth:`Study._stage`): what its rows depend on besides the version.
+KeyOf = Callable[[dict[str, Any]], Sequence[object]]
+#: A batch's context (:meth:`Study._stage`): what the stage needs besides the documents' rows.
+ContextOf = Callable[[Sequence[str]], dict[str, Any]]
+
+
 def _by_group(
     function: Callable[..., Any], parameter: str, args: Sequence[Any], kwargs: Mapping[str, Any]
 ) -> list[tuple[str, inspect.BoundArguments]]:
@@ -298,13 +317,7 @@ class Study:
         """``provenance``, ``provenance_evidence``, ``provenance_gaps``, ``provenance_conflicts``,
         ``curated_problems`` (:data:`analysis.provenance.fields.TABLES`); what each text says is
         cached per document, curated values are merged here."""
-        segs = self._segs
-        found = self._stage(
-            "provenance_fields",
-            self.docs,
-            lambda row: (row["doc_id"], row["text"], segs.get(str(row["doc_id"]), [])),
-            lambda ids: {"seg_by_doc": _only(segs, ids)},
-        )
+        found = self._stage("provenance_fields", *self._reads("provenance_fields"))
         sidecar = provenance.read_sidecar(corpus.check_corpus(self.corpus))
         return provenance.extract_provenance(
             self.docs, self.segments, sidecar, inputs=self.frame, documents=found
@@ -329,55 +342,90 @@ class Study:
         spans = self.spans
         return lambda row: (row["doc_id"], row["text"], spans.get(str(row["doc_id"]), []), *extra)
 
+    def _reads(self, stage: str) -> tuple[pl.DataFrame, KeyOf, ContextOf, str]:
+        """What the per-document stage ``stage`` (after ``segments``) reads, as :meth:`_stage`
+        takes it: the documents' frame, each document's key, a batch's context and the text
+        column."""
+        spans, docs = self.spans, self.docs
+        if stage == "provenance_fields":
+            segs = self._segs
+            return (
+                docs,
+                lambda row: (row["doc_id"], row["text"], segs.get(str(row["doc_id"]), [])),
+                lambda ids: {"seg_by_doc": _only(segs, ids)},
+                "text",
+            )
+        if stage in ("quotes", "technique_sentences"):
+            return docs, self._spans_key(), lambda ids: {"spans": _only(spans, ids)}, "text"
+        if stage == "citations":
+            quotes = self.quotes
+            return (
+                docs,
+                self._spans_key(),
+                lambda ids: {"spans": _only(spans, ids), "quotes": _rows_of(quotes, ids)},
+                "text",
+            )
+        if stage == "readability":
+            min_words = self.min_words
+            return (
+                self.bodies,
+                lambda row: (row["doc_id"], row["body"], min_words),
+                lambda ids: {"min_words": min_words},
+                "body",
+            )
+        if stage == "rhetoric_hits":
+            quotes, lexicon, detector = self.quotes, self.lexicon, self.detector
+            return (
+                docs,
+                self._spans_key(lexicon, detector),
+                lambda ids: {
+                    "spans": _only(spans, ids),
+                    "quotes": _rows_of(quotes, ids),
+                    "lexicon": lexicon,
+                    "detector": detector,
+                },
+                "text",
+            )
+        if stage == "actor_mentions":
+            lexicon = self.lexicon
+            return (
+                docs,
+                self._spans_key(lexicon),
+                lambda ids: {"spans": _only(spans, ids), "lexicon": lexicon},
+                "text",
+            )
+        if stage == "document_terms":
+            return self.bodies, lambda row: (row["doc_id"], row["body"]), lambda ids: {}, "body"
+        raise KeyError(f"no per-document stage {stage!r} after segments")
+
+    def _fill(self, stage: str) -> None:
+        """Compute and store the documents of ``stage`` the cache lacks, reading no stored
+        rows (:meth:`build`: the rows are read when a notebook asks for the table)."""
+        self._stage(stage, *self._reads(stage), fill=True)
+
     @functools.cached_property
     def quotes(self) -> pl.DataFrame:
         """The ``quotes`` table (:func:`analysis.provenance.quotes.quotes_table`)."""
-        spans = self.spans
-        return self._stage(
-            "quotes", self.docs, self._spans_key(), lambda ids: {"spans": _only(spans, ids)}
-        ).sort("doc_id", "start", "end", "kind")
+        return self._stage("quotes", *self._reads("quotes")).sort("doc_id", "start", "end", "kind")
 
     @functools.cached_property
     def citations(self) -> pl.DataFrame:
         """The ``citations`` table (:func:`analysis.provenance.citations.citations_table`); it
         reads the document's quotes, a function of its text and spans, so the key need not name
         them."""
-        spans, quotes = self.spans, self.quotes
-        return self._stage(
-            "citations",
-            self.docs,
-            self._spans_key(),
-            lambda ids: {"spans": _only(spans, ids), "quotes": _rows_of(quotes, ids)},
-        ).sort("doc_id", "start", "end")
+        return self._stage("citations", *self._reads("citations")).sort("doc_id", "start", "end")
 
     # -- measures (notebook 02) -------------------------------------------------------------
 
     @functools.cached_property
     def readability(self) -> pl.DataFrame:
         """:func:`analysis.metrics.readability.textstat_readability` of the clean bodies."""
-        min_words = self.min_words
-        return self._stage(
-            "readability",
-            self.bodies,
-            lambda row: (row["doc_id"], row["body"], min_words),
-            lambda ids: {"min_words": min_words},
-            text="body",
-        ).sort("doc_id")
+        return self._stage("readability", *self._reads("readability")).sort("doc_id")
 
     @functools.cached_property
     def _hits(self) -> pl.DataFrame:
-        spans, quotes, lexicon, detector = self.spans, self.quotes, self.lexicon, self.detector
-        return self._stage(
-            "rhetoric_hits",
-            self.docs,
-            self._spans_key(lexicon, detector),
-            lambda ids: {
-                "spans": _only(spans, ids),
-                "quotes": _rows_of(quotes, ids),
-                "lexicon": lexicon,
-                "detector": detector,
-            },
-        ).sort("doc_id", "start", "end", "family", "term")
+        hits = self._stage("rhetoric_hits", *self._reads("rhetoric_hits"))
+        return hits.sort("doc_id", "start", "end", "family", "term")
 
     @functools.cached_property
     def hits(self) -> pl.DataFrame:
@@ -397,39 +445,23 @@ class Study:
     @functools.cached_property
     def mentions(self) -> pl.DataFrame:
         """The ``actor_mentions`` table (:func:`analysis.metrics.rhetoric.actor_mentions`)."""
-        spans, lexicon = self.spans, self.lexicon
-        mentions = self._stage(
-            "actor_mentions",
-            self.docs,
-            self._spans_key(lexicon),
-            lambda ids: {"spans": _only(spans, ids), "lexicon": lexicon},
-        ).sort("doc_id", "start", "end", "bloc", "actor")
+        mentions = self._stage("actor_mentions", *self._reads("actor_mentions"))
+        mentions = mentions.sort("doc_id", "start", "end", "bloc", "actor")
         return mentions.sort("doc_id", "start", maintain_order=True)
 
     @functools.cached_property
     def technique_sentences(self) -> pl.DataFrame:
         """The ``technique_sentences`` table: every body sentence with the sentence view's score
         (:func:`analysis.metrics.rhetoric.technique_sentences`), cached per document."""
-        spans = self.spans
-        return self._stage(
-            "technique_sentences",
-            self.docs,
-            self._spans_key(),
-            lambda ids: {"spans": _only(spans, ids)},
-        ).sort("doc_id", "sentence_no")
+        sentences = self._stage("technique_sentences", *self._reads("technique_sentences"))
+        return sentences.sort("doc_id", "sentence_no")
 
     @functools.cached_property
     def terms(self) -> pl.DataFrame:
         """Each clean body's TF-IDF terms and counts
         (:func:`analysis.compare.similarity.document_terms`), cached per document: the
         ``similarity`` step weighs them without reading the texts again."""
-        return self._stage(
-            "document_terms",
-            self.bodies,
-            lambda row: (row["doc_id"], row["body"]),
-            lambda ids: {},
-            text="body",
-        ).sort("doc_id", "first")
+        return self._stage("document_terms", *self._reads("document_terms")).sort("doc_id", "first")
 
     @functools.cached_property
     def words(self) -> pl.DataFrame:
@@ -500,9 +532,13 @@ class Study:
     # -- building ---------------------------------------------------------------------------
 
     def build(self) -> Study:
-        """Read or compute every stage of :data:`~analysis.registry.STAGES`.
+        """Compute what the cache lacks of every stage of :data:`~analysis.registry.STAGES`.
 
-        In this process the stages run one after another. With workers and a corpus large
+        ``segments`` and ``quotes`` are read whole (the later stages read them); of the others
+        only the missing documents are computed and stored, and no stored row is read: a table
+        is read when it is asked for. So a built corpus with a day's articles added costs the
+        new documents and the keys, not reading every table back. In this process the stages
+        run one after another. With workers and a corpus large
         enough for a cluster (by its number of inputs, less the documents the cache holds: a
         built corpus with a day's articles added needs none), the cluster starts while the corpus
         is read. Once the workers have a cluster, the stages that need
@@ -514,28 +550,25 @@ class Study:
         self._segs  # noqa: B018 (cached properties: reading one builds it)
         self.spans  # noqa: B018
         if not self.workers.started:  # in this process: one stage after another
-            for table in (
-                "tables",
-                "quotes",
-                "citations",
-                "readability",
-                "hits",
-                "mentions",
-                "technique_sentences",
-                "terms",
-            ):
-                getattr(self, table)
+            for stage in _AFTER_SEGMENTS:
+                if stage == "quotes":  # read whole: citations and hits read a batch's quotes
+                    self.quotes  # noqa: B018
+                else:
+                    self._fill(stage)
             return self
         _cache()  # made once, before the threads share it
         for spec in STAGES.values():  # parsed once here: CPython 3.11's ast is not thread-safe
             _ = spec.version
-        first = ("tables", "readability", "mentions", "technique_sentences", "terms")
+        after_quotes = ("citations", "rhetoric_hits")
+        first = [s for s in _AFTER_SEGMENTS if s != "quotes" and s not in after_quotes]
         # a thread per stage: each only waits on the cluster, which shares out the batches
-        with ThreadPoolExecutor(max_workers=len(first) + 3, thread_name_prefix="stage") as pool:
+        with ThreadPoolExecutor(
+            max_workers=len(_AFTER_SEGMENTS), thread_name_prefix="stage"
+        ) as pool:
             quotes = pool.submit(getattr, self, "quotes")
-            waiting = [pool.submit(getattr, self, t) for t in first]
+            waiting = [pool.submit(self._fill, stage) for stage in first]
             quotes.result()
-            waiting += [pool.submit(getattr, self, t) for t in ("citations", "hits")]
+            waiting += [pool.submit(self._fill, stage) for stage in after_quotes]
             for future in waiting:
                 future.result()
         return self
@@ -571,8 +604,9 @@ class Study:
         frame: pl.DataFrame,
         key: Callable[[dict[str, Any]], Sequence[object]],
         context: Callable[[Sequence[str]], dict[str, Any]],
-        *,
         text: str = "text",
+        *,
+        fill: bool = False,
     ) -> pl.DataFrame:
         """The rows of ``stage`` for the documents of ``frame`` (one row per document).
 
@@ -581,6 +615,8 @@ class Study:
         those documents only. Rows come back in the order a single computation over ``frame``
         gives them before its final sort (by the document's position in ``frame``), so the
         caller's sort yields the same frame whatever came from the cache or which batch.
+        With ``fill``, only the documents the cache lacks are computed and stored, no stored
+        row is read, and the frame returned is empty.
         """
         t0 = time.perf_counter()
         spec = STAGES[stage]
@@ -616,17 +652,18 @@ class Study:
         cache = _cache()
         before = cache.counts.get(stage)
         cached0, computed0 = (before.cached, before.computed) if before else (0, 0)
-        rows = cache.apply(
-            stage,
-            version,
-            keys,
-            compute,
-            lambda out: out["doc_id"].replace_strict(doc_key, return_dtype=pl.String),
-        )
+        row_key = lambda out: out["doc_id"].replace_strict(doc_key, return_dtype=pl.String)  # noqa: E731
+        if fill:
+            cache.fill(stage, version, keys, compute, row_key)
+        else:
+            rows = cache.apply(stage, version, keys, compute, row_key)
         count = cache.counts[stage]
         run = self.stages.setdefault(stage, StageRun(version))
         run.cached += count.cached - cached0
         run.computed += count.computed - computed0
+        if fill:
+            run.seconds += time.perf_counter() - t0
+            return pl.DataFrame()
         position = {d: i for i, d in enumerate(doc_ids)}
         order = rows["doc_id"].replace_strict(position, return_dtype=pl.Int64)
         rows = rows.with_columns(order.alias("_pos")).sort("_pos", maintain_order=True)

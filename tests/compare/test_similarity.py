@@ -441,3 +441,15 @@ def test_tfidf_from_terms_matches_sklearn_on_the_allsides_sample() -> None:
         .select(pl.col("id").cast(pl.String).alias("doc_id"), body="text")
     )
     _same_matrix(tfidf_from_terms(document_terms(bodies)), tfidf(bodies))
+
+
+def test_the_analyzer_is_scikit_learns_with_tfidfs_settings() -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    reference = CountVectorizer(
+        lowercase=True, token_pattern=TFIDF_TOKEN_PATTERN, stop_words=sorted(ENGLISH_STOPWORDS)
+    ).build_analyzer()
+    odd = "İstanbul’s ÉLITE re-elected O'Neill, 2024-25 x_y __init__ naïve ΑΘΗΝΑ Москва"
+    texts = [*_paragraphs(30)["body"].to_list(), "", odd]
+    for text in texts:
+        assert S.analyze(text) == reference(text)

@@ -192,14 +192,27 @@ class DocumentCache:
 
         Each key's rows come from one part only (the first by name that covers it).
         """
-        if self.root is None:
+        owners = self._owners(stage, version, keys)
+        if owners is None or owners.height == 0:
             return None, set()
+        folder = self._folder(stage, version)
+        frames = []
+        for (part,), group in owners.group_by("_part", maintain_order=True):
+            rows = pl.read_parquet(folder / f"{part}{_ROWS}")
+            frames.append(rows.filter(pl.col(KEY).is_in(group.get_column(KEY).implode())))
+        return pl.concat(frames), set(owners.get_column(KEY).to_list())
+
+    def _owners(self, stage: str, version: str, keys: Sequence[str]) -> pl.DataFrame | None:
+        """``_key`` and ``_part`` (the first part by name holding it) of the covered ``keys``,
+        read from the keys files only."""
+        if self.root is None:
+            return None
         folder = self._folder(stage, version)
         parts = sorted(folder.glob(f"*{_KEYS}")) if folder.is_dir() else []
         if not parts:
-            return None, set()
+            return None
         wanted = pl.Series(KEY, list(keys), dtype=pl.String).implode()
-        owners = (
+        return (
             pl.concat(
                 pl.read_parquet(p).with_columns(_part=pl.lit(p.name[: -len(_KEYS)])) for p in parts
             )
@@ -208,13 +221,6 @@ class DocumentCache:
             .agg(pl.col("_part").min())
             .sort("_part", KEY)
         )
-        if owners.height == 0:
-            return None, set()
-        frames = []
-        for (part,), group in owners.group_by("_part", maintain_order=True):
-            rows = pl.read_parquet(folder / f"{part}{_ROWS}")
-            frames.append(rows.filter(pl.col(KEY).is_in(group.get_column(KEY).implode())))
-        return pl.concat(frames), set(owners.get_column(KEY).to_list())
 
     def stored(self, stage: str, version: str) -> int:
         """How many documents' rows ``stage`` holds under ``version`` (read from the parts'
@@ -243,6 +249,47 @@ class DocumentCache:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
+    def fill(
+        self,
+        stage: str,
+        version: str,
+        keys: Sequence[str],
+        compute: Callable[[list[int]], Iterable[tuple[list[int], pl.DataFrame]]],
+        row_key: Callable[[pl.DataFrame], pl.Series],
+    ) -> None:
+        """Compute and store the rows of the ``keys`` not stored, as :meth:`apply` does, without
+        reading any stored row (only which keys the parts hold)."""
+        count = self.counts.setdefault(stage, StageCount(version))
+        try:
+            owners = self._owners(stage, version, keys)
+            covered = set() if owners is None else set(owners.get_column(KEY).to_list())
+        except (OSError, pl.exceptions.PolarsError):  # an unreadable cache is an empty one
+            covered = set()
+        missing = [i for i, k in enumerate(keys) if k not in covered]
+        if missing:
+            self._compute_and_store(stage, version, keys, missing, compute, row_key)
+        count.cached += len(keys) - len(missing)
+        count.computed += len(missing)
+
+    def _compute_and_store(
+        self,
+        stage: str,
+        version: str,
+        keys: Sequence[str],
+        missing: list[int],
+        compute: Callable[[list[int]], Iterable[tuple[list[int], pl.DataFrame]]],
+        row_key: Callable[[pl.DataFrame], pl.Series],
+    ) -> list[pl.DataFrame]:
+        """``compute(missing)``'s batches, each stored as it arrives."""
+        frames = []
+        for positions, fresh in compute(missing):
+            if positions:
+                stored = fresh.with_columns(row_key(fresh).alias(KEY))
+                with contextlib.suppress(OSError):  # full or read-only: computed, not kept
+                    self.store(stage, version, [keys[i] for i in positions], stored)
+            frames.append(fresh)
+        return frames
+
     def apply(
         self,
         stage: str,
@@ -270,12 +317,7 @@ class DocumentCache:
         missing = [i for i, k in enumerate(keys) if k not in covered]
         frames = [] if found is None else [found.drop(KEY)]
         if missing or not keys:
-            for positions, fresh in compute(missing):
-                if positions:
-                    stored = fresh.with_columns(row_key(fresh).alias(KEY))
-                    with contextlib.suppress(OSError):  # full or read-only: computed, not kept
-                        self.store(stage, version, [keys[i] for i in positions], stored)
-                frames.append(fresh)
+            frames += self._compute_and_store(stage, version, keys, missing, compute, row_key)
         count.cached += len(keys) - len(missing)
         count.computed += len(missing)
         return pl.concat(frames, how="vertical")
