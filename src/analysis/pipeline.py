@@ -461,7 +461,7 @@ class Study:
         """Each clean body's TF-IDF terms and counts
         (:func:`analysis.compare.similarity.document_terms`), cached per document: the
         ``similarity`` step weighs them without reading the texts again."""
-        return self._stage("document_terms", *self._reads("document_terms")).sort("doc_id", "first")
+        return self._stage("document_terms", *self._reads("document_terms")).sort("doc_id")
 
     @functools.cached_property
     def words(self) -> pl.DataFrame:

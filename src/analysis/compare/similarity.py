@@ -110,12 +110,12 @@ TFIDF_TOKEN_PATTERN = r"(?u)\b[^\W\d_](?:[\w'-]*\w)?\b"
 
 _CLIP_TOL = 1e-12
 
-#: :func:`document_terms`: each document's terms (scikit-learn's analyzer with :func:`tfidf`'s
-#: settings) and counts, ``first`` numbering them by first use in the document (0, 1, ...). A
-#: document without any term has one row with a null ``term`` (count 0), so every document is
-#: listed.
+#: :func:`document_terms`: one row per document, its terms (scikit-learn's analyzer with
+#: :func:`tfidf`'s settings) in the order it first uses them and their counts; a document
+#: without any term has empty lists. (A row per document, not per term: the doc_id is stored
+#: once, which keeps a corpus's terms small enough to hold at once.)
 TERMS_SCHEMA = pl.Schema(
-    {"doc_id": pl.String(), "term": pl.String(), "count": pl.Int64(), "first": pl.Int64()}
+    {"doc_id": pl.String(), "terms": pl.List(pl.String()), "counts": pl.List(pl.Int64())}
 )
 
 
@@ -173,38 +173,27 @@ def document_terms(bodies: pl.DataFrame, *, text_col: str = "body") -> pl.DataFr
     Returns
     -------
     pl.DataFrame
-        :data:`TERMS_SCHEMA`, in the order of ``bodies``' rows, each document's terms in the
-        order it first uses them.
+        :data:`TERMS_SCHEMA`, a row per row of ``bodies``, in their order.
 
     Examples
     --------
     >>> bodies = pl.DataFrame({"doc_id": ["a", "b"], "body": ["Oil, gas and oil", "2024"]})
     >>> document_terms(bodies).rows()
-    [('a', 'oil', 2, 0), ('a', 'gas', 1, 1), ('b', None, 0, 0)]
+    [('a', ['oil', 'gas'], [2, 1]), ('b', [], [])]
     """
     require_columns(bodies, ("doc_id", text_col), who="document_terms", name="bodies")
     frame = _texts(bodies, text_col)
     doc_ids: list[str] = []
-    terms: list[str | None] = []
-    counts: list[int] = []
-    firsts: list[int] = []
+    terms: list[list[str]] = []
+    counts: list[list[int]] = []
     for doc_id, text in frame.iter_rows():
         counted: dict[str, int] = {}
         for token in analyze(text):
             counted[token] = counted.get(token, 0) + 1
-        if not counted:
-            doc_ids.append(doc_id)
-            terms.append(None)
-            counts.append(0)
-            firsts.append(0)
-            continue
-        doc_ids.extend([doc_id] * len(counted))
-        terms.extend(counted)
-        counts.extend(counted.values())
-        firsts.extend(range(len(counted)))
-    return pl.DataFrame(
-        {"doc_id": doc_ids, "term": terms, "count": counts, "first": firsts}, schema=TERMS_SCHEMA
-    )
+        doc_ids.append(doc_id)
+        terms.append(list(counted))
+        counts.append(list(counted.values()))
+    return pl.DataFrame({"doc_id": doc_ids, "terms": terms, "counts": counts}, schema=TERMS_SCHEMA)
 
 
 def tfidf_from_terms(
@@ -229,43 +218,46 @@ def tfidf_from_terms(
     from sklearn.feature_extraction.text import TfidfTransformer
 
     require_columns(terms, tuple(TERMS_SCHEMA), who="tfidf_from_terms", name="terms")
-    ids = terms["doc_id"].unique().sort().to_list()
+    docs = terms.select("doc_id", "terms", "counts").sort("doc_id")
+    require_ids(docs, who="tfidf_from_terms", name="terms")
+    ids = docs["doc_id"].to_list()
     n = len(ids)
     if not n:
         return [], sp.csr_matrix((0, 0), dtype=np.float64)
-    row_of = pl.DataFrame({"doc_id": ids, "row": np.arange(n, dtype=np.int64)})
-    used = (
-        terms.filter(pl.col("term").is_not_null())
-        .join(row_of, on="doc_id", how="inner")
-        .sort("row", "first")
-    )
+    # a cell per (document, term), documents in doc_id order and each one's terms in the order
+    # it first uses them: the row as a number, the term, its count (no doc_id repeated)
+    lengths = docs["terms"].list.len().to_numpy()
+    row = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    term = docs.filter(pl.col("terms").list.len() > 0)["terms"].list.explode()
+    count = docs.filter(pl.col("counts").list.len() > 0)["counts"].list.explode().to_numpy()
+    del docs
+    if term.is_empty():  # no document has a term: every vector is zero
+        return ids, sp.csr_matrix((n, 0), dtype=np.float64)
     # CountVectorizer's vocabulary: terms numbered as the corpus first uses them ...
-    seen = used["term"].unique(maintain_order=True)
-    # ... then pruned by document frequency, and numbered in alphabetical order
-    df = used.group_by("term").len("df")
+    seen = term.unique(maintain_order=True)
+    code = term.replace_strict(seen, np.arange(len(seen)), return_dtype=pl.Int64).to_numpy()
+    del term
+    # ... then pruned by document frequency (a term is counted once per document) ...
+    df = np.bincount(code, minlength=len(seen))
     max_count = max_df if isinstance(max_df, int) else max_df * n
     min_count = min_df if isinstance(min_df, int) else min_df * n
     if max_count < min_count:
         raise ValueError("max_df corresponds to < documents than min_df")
-    kept = df.filter((pl.col("df") <= max_count) & (pl.col("df") >= min_count))["term"]
-    vocabulary = seen.filter(seen.is_in(kept.implode()))
-    if vocabulary.is_empty():  # every document empty or pruned: every vector is zero
+    kept = (df <= max_count) & (df >= min_count)
+    if not kept.any():  # every document empty or pruned: every vector is zero
         return ids, sp.csr_matrix((n, 0), dtype=np.float64)
-    codes = pl.DataFrame(
-        {
-            "term": vocabulary,
-            "seen": np.arange(len(vocabulary), dtype=np.int64),
-        }
-    ).with_columns(column=pl.col("term").rank("ordinal").cast(pl.Int64) - 1)
-    cells = used.join(codes, on="term", how="inner").sort("row", "seen")
+    # ... and numbered in alphabetical order
+    renumber = np.cumsum(kept) - 1  # first-use number among the terms kept
+    vocabulary = seen.filter(pl.Series(kept))
+    alphabetical = np.empty(len(vocabulary), dtype=np.int64)
+    alphabetical[vocabulary.arg_sort().to_numpy()] = np.arange(len(vocabulary))
+    cell = kept[code]
+    row, code, count = row[cell], renumber[code[cell]], count[cell]
+    order = np.lexsort((code, row))  # a row's terms as CountVectorizer orders them
     indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(cells["row"].to_numpy(), minlength=n), out=indptr[1:])
+    np.cumsum(np.bincount(row, minlength=n), out=indptr[1:])
     counts = sp.csr_matrix(
-        (
-            cells["count"].to_numpy().astype(np.float64),
-            cells["column"].to_numpy(),
-            indptr,
-        ),
+        (count[order].astype(np.float64), alphabetical[code[order]], indptr),
         shape=(n, len(vocabulary)),
     )
     transformer = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
