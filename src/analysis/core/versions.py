@@ -51,12 +51,11 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
-def _imports(name: str, source: str | ast.Module, is_package: bool) -> set[str]:
-    """Modules of ``analysis`` that the source (or parsed source) of module ``name`` imports (any
-    depth of code)."""
+def _imports(name: str, tree: ast.Module, is_package: bool) -> set[str]:
+    """Modules of ``analysis`` that the parsed source of module ``name`` imports (any depth of
+    code)."""
     found: set[str] = set()
     package = name if is_package else name.rpartition(".")[0]
-    tree = ast.parse(source) if isinstance(source, str) else source
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.split(".")[0] == "analysis")

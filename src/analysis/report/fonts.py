@@ -36,6 +36,7 @@ from analysis.core.data import data_file
 __all__ = [
     "FAMILY",
     "cache_version",
+    "cut",
     "embed_in_svg",
     "font_folder",
     "page_css",
