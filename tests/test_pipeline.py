@@ -135,7 +135,9 @@ def test_a_local_cluster_starts_only_for_enough_documents_the_cache_lacks(monkey
     two.workers.min_cluster_docs = 5
     assert two.starts_local_cluster()
     open_study("seeds").build()  # in the cache now: nothing to compute, no cluster
-    assert not two.starts_local_cluster()
+    again = open_study("seeds", workers=2)
+    again.workers.min_cluster_docs = 5
+    assert not again.starts_local_cluster()
     elsewhere = open_study("seeds", workers=2, scheduler="tcp://127.0.0.1:1")
     elsewhere.workers.min_cluster_docs = 1
     assert not elsewhere.starts_local_cluster()  # a cluster elsewhere: this machine is free

@@ -546,7 +546,7 @@ class Study:
         in, so no worker waits for the slowest batch of one stage while another has work.
         """
         if "docs" not in self.__dict__:  # the cluster starts while the corpus is read
-            self.workers.start_early(self._inputs_to_compute())
+            self.workers.start_early(self._inputs_to_compute)
         self._segs  # noqa: B018 (cached properties: reading one builds it)
         self.spans  # noqa: B018
         if not self.workers.started:  # in this process: one stage after another
@@ -573,10 +573,11 @@ class Study:
                 future.result()
         return self
 
+    @functools.cached_property
     def _inputs_to_compute(self) -> int:
         """The corpus's inputs, less the documents the cache holds when a local cluster could
         start (only then it is worth counting them): an upper bound of what :meth:`build`
-        computes."""
+        computes (counted once: the runner asks before it builds)."""
         n = corpus.count_inputs(self.corpus)
         if self.workers.workers > 1 and self.workers.scheduler is None:
             n -= _cache().stored("segments", STAGES["segments"].version)
@@ -586,7 +587,7 @@ class Study:
         """Whether :meth:`build` starts a local Dask cluster at once (its workers then keep the
         machine's cores busy); ``False`` when it computes in this process (a built corpus with
         a day's articles added) or on a cluster elsewhere."""
-        return self.workers.starts_local(self._inputs_to_compute())
+        return self.workers.starts_local(self._inputs_to_compute)
 
     def close(self) -> None:
         """Stop the Dask workers this study started, if any."""
@@ -602,8 +603,8 @@ class Study:
         self,
         stage: str,
         frame: pl.DataFrame,
-        key: Callable[[dict[str, Any]], Sequence[object]],
-        context: Callable[[Sequence[str]], dict[str, Any]],
+        key: KeyOf,
+        context: ContextOf,
         text: str = "text",
         *,
         fill: bool = False,

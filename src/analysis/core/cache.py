@@ -49,6 +49,11 @@ __all__ = [
     "summary",
 ]
 
+#: ``compute(missing)`` of :meth:`DocumentCache.apply`: ``(positions, rows)`` batches.
+Compute = Callable[[list[int]], Iterable[tuple[list[int], pl.DataFrame]]]
+#: ``row_key(rows)`` of :meth:`DocumentCache.apply`: each row's key.
+RowKey = Callable[[pl.DataFrame], pl.Series]
+
 #: The key column of cached rows.
 KEY = "_key"
 _ROWS = ".rows.parquet"
@@ -250,53 +255,14 @@ class DocumentCache:
             shutil.rmtree(tmp, ignore_errors=True)
 
     def fill(
-        self,
-        stage: str,
-        version: str,
-        keys: Sequence[str],
-        compute: Callable[[list[int]], Iterable[tuple[list[int], pl.DataFrame]]],
-        row_key: Callable[[pl.DataFrame], pl.Series],
+        self, stage: str, version: str, keys: Sequence[str], compute: Compute, row_key: RowKey
     ) -> None:
         """Compute and store the rows of the ``keys`` not stored, as :meth:`apply` does, without
         reading any stored row (only which keys the parts hold)."""
-        count = self.counts.setdefault(stage, StageCount(version))
-        try:
-            owners = self._owners(stage, version, keys)
-            covered = set() if owners is None else set(owners.get_column(KEY).to_list())
-        except (OSError, pl.exceptions.PolarsError):  # an unreadable cache is an empty one
-            covered = set()
-        missing = [i for i, k in enumerate(keys) if k not in covered]
-        if missing:
-            self._compute_and_store(stage, version, keys, missing, compute, row_key)
-        count.cached += len(keys) - len(missing)
-        count.computed += len(missing)
-
-    def _compute_and_store(
-        self,
-        stage: str,
-        version: str,
-        keys: Sequence[str],
-        missing: list[int],
-        compute: Callable[[list[int]], Iterable[tuple[list[int], pl.DataFrame]]],
-        row_key: Callable[[pl.DataFrame], pl.Series],
-    ) -> list[pl.DataFrame]:
-        """``compute(missing)``'s batches, each stored as it arrives."""
-        frames = []
-        for positions, fresh in compute(missing):
-            if positions:
-                stored = fresh.with_columns(row_key(fresh).alias(KEY))
-                with contextlib.suppress(OSError):  # full or read-only: computed, not kept
-                    self.store(stage, version, [keys[i] for i in positions], stored)
-            frames.append(fresh)
-        return frames
+        self._run(stage, version, keys, compute, row_key, load=False)
 
     def apply(
-        self,
-        stage: str,
-        version: str,
-        keys: Sequence[str],
-        compute: Callable[[list[int]], Iterable[tuple[list[int], pl.DataFrame]]],
-        row_key: Callable[[pl.DataFrame], pl.Series],
+        self, stage: str, version: str, keys: Sequence[str], compute: Compute, row_key: RowKey
     ) -> pl.DataFrame:
         """Rows for every key: stored ones, plus those ``compute`` gives for the missing ones.
 
@@ -309,18 +275,42 @@ class DocumentCache:
         neither stops the computation. With no keys at all, ``compute([])`` must yield one
         empty batch (the stage's empty table).
         """
+        return pl.concat(self._run(stage, version, keys, compute, row_key, load=True))
+
+    def _run(
+        self,
+        stage: str,
+        version: str,
+        keys: Sequence[str],
+        compute: Compute,
+        row_key: RowKey,
+        *,
+        load: bool,
+    ) -> list[pl.DataFrame]:
+        """:meth:`apply` (``load``: the stored rows, then the computed ones) or :meth:`fill`
+        (the computed rows only; none when nothing is missing)."""
         count = self.counts.setdefault(stage, StageCount(version))
+        found: pl.DataFrame | None = None
         try:
-            found, covered = self.lookup(stage, version, keys)
+            if load:
+                found, covered = self.lookup(stage, version, keys)
+            else:
+                owners = self._owners(stage, version, keys)
+                covered = set() if owners is None else set(owners.get_column(KEY).to_list())
         except (OSError, pl.exceptions.PolarsError):  # an unreadable cache is an empty one
             found, covered = None, set()
         missing = [i for i, k in enumerate(keys) if k not in covered]
         frames = [] if found is None else [found.drop(KEY)]
-        if missing or not keys:
-            frames += self._compute_and_store(stage, version, keys, missing, compute, row_key)
+        if missing or (load and not keys):
+            for positions, fresh in compute(missing):
+                if positions:
+                    stored = fresh.with_columns(row_key(fresh).alias(KEY))
+                    with contextlib.suppress(OSError):  # full or read-only: computed, not kept
+                        self.store(stage, version, [keys[i] for i in positions], stored)
+                frames.append(fresh)
         count.cached += len(keys) - len(missing)
         count.computed += len(missing)
-        return pl.concat(frames, how="vertical")
+        return frames
 
 
 def summary(root: Path) -> list[tuple[str, str, int, int]]:
