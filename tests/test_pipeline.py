@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
 import polars as pl
 import pytest
@@ -157,6 +158,72 @@ def test_two_workers_give_the_tables_of_one(seeds_study, monkeypatch, tmp_path):
         study.build()
         assert study.workers.used == 2
     _equal(study, seeds_study)
+
+
+def test_a_cluster_computes_missing_documents_through_every_stage_in_one_task(
+    seeds_study, monkeypatch, tmp_path
+):
+    """With a cache, documents whose segments are missing go to the workers once each, every
+    stage computed and stored there: the tables equal the in-process ones, the manifest's
+    counts say computed, and a second build finds every row."""
+    seeds_study.build()
+    from analysis import pipeline
+    from analysis.core import workers as W
+
+    sent: list[int] = []
+    each = W.Workers.each
+
+    def counted(self, ref, tasks):
+        sent.extend(t["part"].height for t in tasks)
+        return each(self, ref, tasks)
+
+    monkeypatch.setattr(W.Workers, "each", counted)
+    monkeypatch.setattr(W, "BATCH_DOCS", 2)
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    study = open_study("seeds", workers=2)
+    study.workers.min_cluster_docs = 1
+    with study:
+        study.build()
+    assert sorted(sent) == [1, 2, 2]  # every document once, none sent per stage
+    assert {n: (r.cached, r.computed) for n, r in study.stages.items()} == {
+        name: (0, 5) for name in STAGES
+    }
+    _equal(study, seeds_study)
+    again = open_study("seeds").build()
+    assert {n: (r.cached, r.computed) for n, r in again.stages.items()} == {
+        name: (5, 0) for name in STAGES
+    }
+    # a stage whose version changed alone: its batches, not the whole chain
+    shutil.rmtree(tmp_path / "cache" / "readability")
+    pipeline._CACHE = None
+    edited = open_study("seeds", workers=2)
+    edited.workers.min_cluster_docs = 1
+    with edited:
+        edited.build()
+    assert len(sent) == 3
+    assert edited.stages["readability"].computed == 5 and edited.stages["quotes"].cached == 5
+    _equal(edited, seeds_study)
+
+
+def test_a_worker_of_another_version_computes_nothing(tmp_path):
+    from analysis import pipeline
+
+    docs = open_study("seeds").docs.head(1)
+    versions = {name: (spec.version, spec.code, spec.data) for name, spec in STAGES.items()}
+    versions["quotes"] = ("0" * 16, *versions["quotes"][1:])
+    result = pipeline._chain(
+        docs,
+        keys=["k"],
+        outlets={},
+        recurring={},
+        lexicon="default",
+        detector="both",
+        min_words=100,
+        root=str(tmp_path),
+        versions=versions,
+    )
+    assert result == {"mismatch": ("quotes", STAGES["quotes"].version)}
+    assert not any(tmp_path.iterdir())
 
 
 _KILLED = r"""

@@ -17,6 +17,7 @@ in the order one computation over the whole corpus gives them.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import inspect
@@ -25,14 +26,16 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import polars as pl
 
 from analysis.compare.groups import checked
 from analysis.core import paths
 from analysis.core.cache import (
+    KEY,
     DocumentCache,
     cache_root,
     digest,
@@ -40,7 +43,7 @@ from analysis.core.cache import (
     load_result,
     store_result,
 )
-from analysis.core.workers import Progress, Workers, batches
+from analysis.core.workers import Progress, Workers, batches, mismatch, resolve
 from analysis.corpus import intake as corpus
 from analysis.provenance import boilerplate
 from analysis.provenance import fields as provenance
@@ -157,6 +160,164 @@ def _rows_of(table: pl.DataFrame, ids: Sequence[str]) -> pl.DataFrame:
     return table.filter(pl.col("doc_id").is_in(pl.Series(list(ids), dtype=pl.String).implode()))
 
 
+class _Source(Protocol):
+    """What the stages after ``segments`` read: a :class:`Study` (the whole corpus), or a
+    :class:`_Batch` (a worker's batch, :func:`_chain`)."""
+
+    lexicon: str
+    detector: DetectorChoice
+    min_words: int
+
+    @property
+    def docs(self) -> pl.DataFrame: ...
+    @property
+    def bodies(self) -> pl.DataFrame: ...
+    @property
+    def spans(self) -> dict[str, list[tuple[int, int]]]: ...
+    @property
+    def quotes(self) -> pl.DataFrame: ...
+    @property
+    def _segs(self) -> dict[str, provenance.Segs]: ...
+
+
+def _inputs(stage: str, source: _Source) -> tuple[pl.DataFrame, KeyOf, ContextOf, str]:
+    """What the per-document stage ``stage`` (after ``segments``) reads, as
+    :meth:`Study._stage` takes it: the documents' frame, each document's key, a batch's context
+    and the text column. One definition for the corpus and for a worker's batch, so both give a
+    document the same key."""
+    if stage == "provenance_fields":
+        segs = source._segs
+        return (
+            source.docs,
+            lambda row: (row["doc_id"], row["text"], segs.get(str(row["doc_id"]), [])),
+            lambda ids: {"seg_by_doc": _only(segs, ids)},
+            "text",
+        )
+    if stage == "readability":
+        min_words = source.min_words
+        return (
+            source.bodies,
+            lambda row: (row["doc_id"], row["body"], min_words),
+            lambda ids: {"min_words": min_words},
+            "body",
+        )
+    if stage == "document_terms":
+        return source.bodies, lambda row: (row["doc_id"], row["body"]), lambda ids: {}, "body"
+    spans, lexicon, detector = source.spans, source.lexicon, source.detector
+    context: ContextOf
+    if stage in ("quotes", "technique_sentences"):
+        extra: tuple[object, ...] = ()
+        context = lambda ids: {"spans": _only(spans, ids)}  # noqa: E731
+    elif stage == "citations":
+        extra = ()
+        context = lambda ids: {"spans": _only(spans, ids), "quotes": _rows_of(source.quotes, ids)}  # noqa: E731
+    elif stage == "rhetoric_hits":
+        extra = (lexicon, detector)
+        context = lambda ids: {  # noqa: E731
+            "spans": _only(spans, ids),
+            "quotes": _rows_of(source.quotes, ids),
+            "lexicon": lexicon,
+            "detector": detector,
+        }
+    elif stage == "actor_mentions":
+        extra = (lexicon,)
+        context = lambda ids: {"spans": _only(spans, ids), "lexicon": lexicon}  # noqa: E731
+    else:
+        raise KeyError(f"no per-document stage {stage!r} after segments")
+    return (
+        source.docs,
+        lambda row: (row["doc_id"], row["text"], spans.get(str(row["doc_id"]), []), *extra),
+        context,
+        "text",
+    )
+
+
+@dataclass
+class _Batch:
+    """A batch of documents on a worker, read by :func:`_inputs` as a :class:`Study` is: its
+    labels give its spans, segments and bodies as the corpus's labels give the corpus's."""
+
+    docs: pl.DataFrame
+    labels: pl.DataFrame
+    lexicon: str
+    detector: DetectorChoice
+    min_words: int
+    quotes: pl.DataFrame = field(default_factory=pl.DataFrame)
+
+    @functools.cached_property
+    def bodies(self) -> pl.DataFrame:
+        return boilerplate.bodies(self.docs, self.labels)
+
+    @functools.cached_property
+    def spans(self) -> dict[str, list[tuple[int, int]]]:
+        return boilerplate.body_spans(self.labels)
+
+    @functools.cached_property
+    def _segs(self) -> dict[str, provenance.Segs]:
+        return provenance.segments_by_doc(self.labels)
+
+
+#: A stage's version, and the modules and data patterns it derives from.
+Versioned = tuple[str, tuple[str, ...], tuple[str, ...]]
+
+
+def _chain(
+    part: pl.DataFrame,
+    *,
+    keys: list[str],
+    outlets: dict[str, str | None],
+    recurring: dict[str, list[str]],
+    lexicon: str,
+    detector: DetectorChoice,
+    min_words: int,
+    root: str,
+    versions: dict[str, Versioned],
+) -> dict[str, Any]:
+    """Every per-document stage of one batch of documents, one after another on a worker, each
+    stage's rows stored there in the cache at ``root`` (:meth:`Study.build` on a cluster).
+
+    ``keys`` are the documents' ``segments`` keys; the later stages' keys are derived here as
+    :class:`Study` derives them (:func:`_inputs`). So each text goes to a worker once instead of
+    once per stage, and no stage waits for the slowest batch of the stage before it. Returns
+    ``{"stored": {stage: keys}}``, or ``{"mismatch": (stage, version)}`` for the first stage
+    whose version differs on this worker (then nothing is computed).
+    """
+    from analysis.core.versions import stage_version
+
+    for stage, (version, modules, data) in versions.items():
+        here = stage_version(modules, data)
+        if here != version:
+            return {"mismatch": (stage, here)}
+    cache = DocumentCache(Path(root))
+    stored: dict[str, list[str]] = {}
+
+    def compute(stage: str, frame: pl.DataFrame, keys: list[str], **context: Any) -> pl.DataFrame:
+        rows: pl.DataFrame = resolve(STAGES[stage].compute)(frame, **context)
+        doc_key = dict(zip(frame["doc_id"].to_list(), keys, strict=True))
+        keyed = rows.with_columns(
+            rows["doc_id"].replace_strict(doc_key, return_dtype=pl.String).alias(KEY)
+        )
+        with contextlib.suppress(OSError):  # not kept: the stage computes them again
+            cache.store(stage, versions[stage][0], keys, keyed)
+            stored[stage] = keys
+        return rows
+
+    labels = compute("segments", part, keys, outlets=outlets, recurring=recurring)
+    batch = _Batch(part, labels, lexicon, detector, min_words)
+    for stage in _AFTER_SEGMENTS:
+        frame, key, context, _ = _inputs(stage, batch)
+        ids = frame["doc_id"].to_list()
+        rows = compute(
+            stage,
+            frame,
+            [digest(stage, *key(r)) for r in frame.iter_rows(named=True)],
+            **context(ids),
+        )
+        if stage == "quotes":  # as Study.quotes sorts them: citations and hits read them
+            batch.quotes = rows.sort("doc_id", "start", "end", "kind")
+    return {"stored": stored}
+
+
 #: A short article every worker analyses before its first batch (:func:`_warm_up`).
 _SAMPLE = (
     "Astana names new envoy\n"
@@ -239,6 +400,9 @@ class Study:
         self.stages: dict[str, StageRun] = {}
         self.steps: dict[str, StageRun] = {}
         self._fingerprints: dict[str, tuple[Any, object]] = {}
+        #: keys each stage's rows were stored under by :meth:`_chain_batches` in this study
+        self._chained: dict[str, set[str]] = {}
+        self._segment_keys: list[str] | None = None
 
     # -- the corpus -------------------------------------------------------------------------
 
@@ -269,8 +433,14 @@ class Study:
         its key holds them, so a new document of the outlet recomputes exactly the documents
         holding a line it makes recurring.
         """
-        docs, outlets = self.docs, self.outlets
-        recurring = self._recurring
+        docs, (key, context) = self.docs, self._segment_inputs
+        labels = self._stage("segments", docs, key, context, keys=self._segment_keys)
+        return labels.sort("doc_id", "start", "end")
+
+    @functools.cached_property
+    def _segment_inputs(self) -> tuple[KeyOf, ContextOf]:
+        """Each document's key and a batch's context for the ``segments`` stage."""
+        outlets, recurring = self.outlets, self._recurring
 
         def key(row: dict[str, Any]) -> tuple[object, ...]:
             outlet = outlets.get(str(row["doc_id"]))
@@ -285,7 +455,7 @@ class Study:
                 "recurring": {o: sorted(recurring[o]) for o in named if o in recurring},
             }
 
-        return self._stage("segments", docs, key, context).sort("doc_id", "start", "end")
+        return key, context
 
     @functools.cached_property
     def _texts(self) -> dict[str, str]:
@@ -338,65 +508,9 @@ class Study:
         """Body spans per doc_id: the ranges later analyses read."""
         return boilerplate.body_spans(self.segments)
 
-    def _spans_key(self, *extra: object) -> Callable[[dict[str, Any]], tuple[object, ...]]:
-        spans = self.spans
-        return lambda row: (row["doc_id"], row["text"], spans.get(str(row["doc_id"]), []), *extra)
-
     def _reads(self, stage: str) -> tuple[pl.DataFrame, KeyOf, ContextOf, str]:
-        """What the per-document stage ``stage`` (after ``segments``) reads, as :meth:`_stage`
-        takes it: the documents' frame, each document's key, a batch's context and the text
-        column."""
-        spans, docs = self.spans, self.docs
-        if stage == "provenance_fields":
-            segs = self._segs
-            return (
-                docs,
-                lambda row: (row["doc_id"], row["text"], segs.get(str(row["doc_id"]), [])),
-                lambda ids: {"seg_by_doc": _only(segs, ids)},
-                "text",
-            )
-        if stage in ("quotes", "technique_sentences"):
-            return docs, self._spans_key(), lambda ids: {"spans": _only(spans, ids)}, "text"
-        if stage == "citations":
-            quotes = self.quotes
-            return (
-                docs,
-                self._spans_key(),
-                lambda ids: {"spans": _only(spans, ids), "quotes": _rows_of(quotes, ids)},
-                "text",
-            )
-        if stage == "readability":
-            min_words = self.min_words
-            return (
-                self.bodies,
-                lambda row: (row["doc_id"], row["body"], min_words),
-                lambda ids: {"min_words": min_words},
-                "body",
-            )
-        if stage == "rhetoric_hits":
-            quotes, lexicon, detector = self.quotes, self.lexicon, self.detector
-            return (
-                docs,
-                self._spans_key(lexicon, detector),
-                lambda ids: {
-                    "spans": _only(spans, ids),
-                    "quotes": _rows_of(quotes, ids),
-                    "lexicon": lexicon,
-                    "detector": detector,
-                },
-                "text",
-            )
-        if stage == "actor_mentions":
-            lexicon = self.lexicon
-            return (
-                docs,
-                self._spans_key(lexicon),
-                lambda ids: {"spans": _only(spans, ids), "lexicon": lexicon},
-                "text",
-            )
-        if stage == "document_terms":
-            return self.bodies, lambda row: (row["doc_id"], row["body"]), lambda ids: {}, "body"
-        raise KeyError(f"no per-document stage {stage!r} after segments")
+        """What the per-document stage ``stage`` (after ``segments``) reads (:func:`_inputs`)."""
+        return _inputs(stage, self)
 
     def _fill(self, stage: str) -> None:
         """Compute and store the documents of ``stage`` the cache lacks, reading no stored
@@ -541,12 +655,16 @@ class Study:
         run one after another. With workers and a corpus large
         enough for a cluster (by its number of inputs, less the documents the cache holds: a
         built corpus with a day's articles added needs none), the cluster starts while the corpus
-        is read. Once the workers have a cluster, the stages that need
-        only the segments are sent together, and those that read quotes as soon as quotes are
-        in, so no worker waits for the slowest batch of one stage while another has work.
+        is read. On a cluster, with a cache, the documents the cache has no ``segments`` for go
+        through every stage in one task per batch (:func:`_chain`: each text sent once, stored
+        by the worker); what is still missing after that (a stage whose version changed alone)
+        goes stage by stage: the stages that need only the segments are sent together, and
+        those that read quotes as soon as quotes are in, so no worker waits for the slowest
+        batch of one stage while another has work.
         """
         if "docs" not in self.__dict__:  # the cluster starts while the corpus is read
             self.workers.start_early(self._inputs_to_compute)
+        self._chain_batches()
         self._segs  # noqa: B018 (cached properties: reading one builds it)
         self.spans  # noqa: B018
         if not self.workers.started:  # in this process: one stage after another
@@ -572,6 +690,57 @@ class Study:
             for future in waiting:
                 future.result()
         return self
+
+    def _chain_batches(self) -> None:
+        """On a cluster, and with a cache, compute the documents whose ``segments`` the cache
+        lacks through every stage, a batch per task (:func:`_chain`): the workers store the
+        rows, and the stages then find them in the cache. Other missing rows (a stage whose
+        version changed alone) are left to the stages."""
+        cache = _cache()
+        if cache.root is None:
+            return
+        docs = self.docs
+        key, context = self._segment_inputs
+        keys = self._segment_keys = [
+            digest("segments", *key(r)) for r in docs.iter_rows(named=True)
+        ]
+        covered = cache.covered("segments", STAGES["segments"].version, keys)
+        missing = [i for i, k in enumerate(keys) if k not in covered]
+        if not missing or not self.workers.on_cluster(len(missing)):
+            return
+        versions = {name: (spec.version, spec.code, spec.data) for name, spec in STAGES.items()}
+        doc_ids = docs["doc_id"].to_list()
+        sizes = docs["text"].str.len_bytes().to_list()
+        cut = batches([sizes[i] for i in missing], self.workers.parallel)
+        positions = [[missing[j] for j in b] for b in cut]
+        options = {"lexicon": self.lexicon, "detector": self.detector, "min_words": self.min_words}
+        tasks = [
+            {
+                "part": docs[p],
+                "keys": [keys[i] for i in p],
+                "root": str(cache.root),
+                "versions": versions,
+                **options,
+                **context([doc_ids[i] for i in p]),
+            }
+            for p in positions
+        ]
+        bar = Progress(
+            "all stages",
+            total=len(keys),
+            cached=len(keys) - len(missing),
+            show=self.progress and len(missing) >= PROGRESS_FROM,
+        )
+        try:
+            for i, result in self.workers.each(f"{__name__}:_chain", tasks):
+                if "mismatch" in result:
+                    stage, got = result["mismatch"]
+                    raise mismatch(stage, got, versions[stage][0])
+                for stage, stored in result["stored"].items():
+                    self._chained.setdefault(stage, set()).update(stored)
+                bar.advance(len(positions[i]))
+        finally:
+            bar.close()
 
     @functools.cached_property
     def _inputs_to_compute(self) -> int:
@@ -608,6 +777,7 @@ class Study:
         text: str = "text",
         *,
         fill: bool = False,
+        keys: list[str] | None = None,
     ) -> pl.DataFrame:
         """The rows of ``stage`` for the documents of ``frame`` (one row per document).
 
@@ -623,7 +793,8 @@ class Study:
         spec = STAGES[stage]
         version = spec.version
         doc_ids = frame["doc_id"].to_list()
-        keys = [digest(stage, *key(row)) for row in frame.iter_rows(named=True)]
+        if keys is None:
+            keys = [digest(stage, *key(row)) for row in frame.iter_rows(named=True)]
         doc_key = dict(zip(doc_ids, keys, strict=True))
         sizes = frame[text].fill_null("").str.len_bytes().to_list()
         workers = self.workers
@@ -660,8 +831,11 @@ class Study:
             rows = cache.apply(stage, version, keys, compute, row_key)
         count = cache.counts[stage]
         run = self.stages.setdefault(stage, StageRun(version))
-        run.cached += count.cached - cached0
-        run.computed += count.computed - computed0
+        # rows the workers computed and stored for this build are found in the cache: computed
+        chained = len(self._chained.pop(stage, set()).intersection(keys))
+        chained = min(chained, count.cached - cached0)
+        run.cached += count.cached - cached0 - chained
+        run.computed += count.computed - computed0 + chained
         if fill:
             run.seconds += time.perf_counter() - t0
             return pl.DataFrame()

@@ -227,6 +227,15 @@ class DocumentCache:
             .sort("_part", KEY)
         )
 
+    def covered(self, stage: str, version: str, keys: Sequence[str]) -> set[str]:
+        """Those of ``keys`` whose rows are stored (read from the keys files only); an
+        unreadable cache covers none."""
+        try:
+            owners = self._owners(stage, version, keys)
+        except (OSError, pl.exceptions.PolarsError):
+            return set()
+        return set() if owners is None else set(owners.get_column(KEY).to_list())
+
     def stored(self, stage: str, version: str) -> int:
         """How many documents' rows ``stage`` holds under ``version`` (read from the parts'
         metadata, no rows): an upper bound on the documents of a corpus it can give."""
@@ -291,14 +300,13 @@ class DocumentCache:
         (the computed rows only; none when nothing is missing)."""
         count = self.counts.setdefault(stage, StageCount(version))
         found: pl.DataFrame | None = None
-        try:
-            if load:
+        if load:
+            try:
                 found, covered = self.lookup(stage, version, keys)
-            else:
-                owners = self._owners(stage, version, keys)
-                covered = set() if owners is None else set(owners.get_column(KEY).to_list())
-        except (OSError, pl.exceptions.PolarsError):  # an unreadable cache is an empty one
-            found, covered = None, set()
+            except (OSError, pl.exceptions.PolarsError):  # an unreadable cache is an empty one
+                found, covered = None, set()
+        else:
+            covered = self.covered(stage, version, keys)
         missing = [i for i, k in enumerate(keys) if k not in covered]
         frames = [] if found is None else [found.drop(KEY)]
         if missing or (load and not keys):

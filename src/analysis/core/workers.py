@@ -41,6 +41,8 @@ __all__ = [
     "Workers",
     "batches",
     "default_workers",
+    "mismatch",
+    "resolve",
 ]
 
 #: Fewer documents than this in one stage are computed in this process even with workers.
@@ -53,6 +55,16 @@ BATCH_CHARS = 4_000_000
 
 class WorkerMismatch(AnalysisError, RuntimeError):
     """A worker computes a stage with other code, data or packages than this process."""
+
+
+def mismatch(stage: str, got: str, expected: str) -> WorkerMismatch:
+    """The error for a worker that derives version ``got`` of ``stage`` where this process
+    derives ``expected``."""
+    return WorkerMismatch(
+        f"a Dask worker computes stage {stage!r} as version {got}, this process as "
+        f"{expected}: the workers run other code, data files or packages; start them "
+        "from the same environment and project"
+    )
 
 
 def default_workers() -> int:
@@ -131,9 +143,10 @@ class Progress:
             self._bar = None
 
 
-def _function(ref: str) -> Callable[..., pl.DataFrame]:
+def resolve(ref: str) -> Callable[..., Any]:
+    """The function ``"module:function"`` names (imported here)."""
     module, _, name = ref.partition(":")
-    found: Callable[..., pl.DataFrame] = getattr(importlib.import_module(module), name)
+    found: Callable[..., Any] = getattr(importlib.import_module(module), name)
     return found
 
 
@@ -147,12 +160,16 @@ def _run_task(
     """What a worker runs: the version of the stage it computes with, and the rows."""
     from analysis.core.versions import stage_version
 
-    return stage_version(modules, data), _function(ref)(part, **context)
+    return stage_version(modules, data), resolve(ref)(part, **context)
+
+
+def _run_plain(ref: str, task: dict[str, Any]) -> Any:
+    return resolve(ref)(**task)
 
 
 def _warm(tasks: list[tuple[str, pl.DataFrame, dict[str, Any]]]) -> None:
     for ref, part, context in tasks:
-        _function(ref)(part, **context)
+        resolve(ref)(part, **context)
 
 
 class Workers:
@@ -301,7 +318,7 @@ class Workers:
         # a handful of documents: here, without waiting for a cluster still starting
         client = self._cluster_for(n_docs) if self._wants_cluster(n_docs) else None
         if client is None:
-            function = _function(ref)
+            function = resolve(ref)
             for i, (part, context) in enumerate(parts):
                 yield i, function(part, **context)
             return
@@ -317,12 +334,27 @@ class Workers:
             if got != expected:
                 for f in futures:
                     f.cancel()
-                raise WorkerMismatch(
-                    f"a Dask worker computes stage {stage!r} as version {got}, this process as "
-                    f"{expected}: the workers run other code, data files or packages; start them "
-                    "from the same environment and project"
-                )
+                raise mismatch(stage, got, expected)
             yield futures[future], rows
+
+    def on_cluster(self, n_docs: int) -> bool:
+        """Whether ``n_docs`` documents to compute go to a cluster, started (or connected to)
+        here if need be: then :meth:`each` runs tasks there."""
+        return self._wants_cluster(n_docs) and self._cluster_for(n_docs) is not None
+
+    def each(self, ref: str, tasks: Sequence[dict[str, Any]]) -> Iterator[tuple[int, Any]]:
+        """``(i, function(**tasks[i]))`` for every task, computed on the cluster
+        (:meth:`on_cluster`), as each finishes; ``ref`` is ``"module:function"``."""
+        from distributed import as_completed
+
+        client = self._client
+        if client is None:
+            raise RuntimeError("no cluster to send tasks to: ask on_cluster first")
+        futures = {
+            client.submit(_run_plain, ref, task, pure=False): i for i, task in enumerate(tasks)
+        }
+        for future in as_completed(futures, loop=client.loop):
+            yield futures[future], future.result()
 
     def close(self) -> None:
         """Close the client and the local cluster, if any were started."""
