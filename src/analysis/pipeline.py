@@ -279,8 +279,9 @@ def _chain(
     ``keys`` are the documents' ``segments`` keys; the later stages' keys are derived here as
     :class:`Study` derives them (:func:`_inputs`). So each text goes to a worker once instead of
     once per stage, and no stage waits for the slowest batch of the stage before it. Returns
-    ``{"stored": {stage: keys}}``, or ``{"mismatch": (stage, version)}`` for the first stage
-    whose version differs on this worker (then nothing is computed).
+    ``{"stored": {stage: keys}, "seconds": {stage: seconds}}`` (each stage's computation), or
+    ``{"mismatch": (stage, version)}`` for the first stage whose version differs on this worker
+    (then nothing is computed).
     """
     from analysis.core.versions import stage_version
 
@@ -290,9 +291,12 @@ def _chain(
             return {"mismatch": (stage, here)}
     cache = DocumentCache(Path(root))
     stored: dict[str, list[str]] = {}
+    seconds: dict[str, float] = {}
 
     def compute(stage: str, frame: pl.DataFrame, keys: list[str], **context: Any) -> pl.DataFrame:
+        t0 = time.perf_counter()
         rows: pl.DataFrame = resolve(STAGES[stage].compute)(frame, **context)
+        seconds[stage] = time.perf_counter() - t0
         doc_key = dict(zip(frame["doc_id"].to_list(), keys, strict=True))
         keyed = rows.with_columns(
             rows["doc_id"].replace_strict(doc_key, return_dtype=pl.String).alias(KEY)
@@ -315,7 +319,7 @@ def _chain(
         )
         if stage == "quotes":  # as Study.quotes sorts them: citations and hits read them
             batch.quotes = rows.sort("doc_id", "start", "end", "kind")
-    return {"stored": stored}
+    return {"stored": stored, "seconds": seconds}
 
 
 #: A short article every worker analyses before its first batch (:func:`_warm_up`).
@@ -664,7 +668,8 @@ class Study:
         """
         if "docs" not in self.__dict__:  # the cluster starts while the corpus is read
             self.workers.start_early(self._inputs_to_compute)
-        self._chain_batches()
+        if self._chain_batches():  # every document through every stage, stored by the workers
+            return self
         self._segs  # noqa: B018 (cached properties: reading one builds it)
         self.spans  # noqa: B018
         if not self.workers.started:  # in this process: one stage after another
@@ -691,14 +696,15 @@ class Study:
                 future.result()
         return self
 
-    def _chain_batches(self) -> None:
+    def _chain_batches(self) -> bool:
         """On a cluster, and with a cache, compute the documents whose ``segments`` the cache
         lacks through every stage, a batch per task (:func:`_chain`): the workers store the
-        rows, and the stages then find them in the cache. Other missing rows (a stage whose
-        version changed alone) are left to the stages."""
+        rows. Whether that was every document of every stage (a corpus built for the first
+        time): then nothing is left to build. Otherwise the stages find those rows in the
+        cache, and compute what is still missing (a stage whose version changed alone)."""
         cache = _cache()
         if cache.root is None:
-            return
+            return False
         docs = self.docs
         key, context = self._segment_inputs
         keys = self._segment_keys = [
@@ -707,7 +713,7 @@ class Study:
         covered = cache.covered("segments", STAGES["segments"].version, keys)
         missing = [i for i, k in enumerate(keys) if k not in covered]
         if not missing or not self.workers.on_cluster(len(missing)):
-            return
+            return False
         versions = {name: (spec.version, spec.code, spec.data) for name, spec in STAGES.items()}
         doc_ids = docs["doc_id"].to_list()
         sizes = docs["text"].str.len_bytes().to_list()
@@ -738,9 +744,19 @@ class Study:
                     raise mismatch(stage, got, versions[stage][0])
                 for stage, stored in result["stored"].items():
                     self._chained.setdefault(stage, set()).update(stored)
+                for stage, spent in result["seconds"].items():
+                    run = self.stages.setdefault(stage, StageRun(versions[stage][0]))
+                    run.seconds += spent
                 bar.advance(len(positions[i]))
         finally:
             bar.close()
+        if len(missing) < len(keys) or any(
+            len(self._chained.get(s, ())) < len(keys) for s in STAGES
+        ):
+            return False
+        for stage in STAGES:  # all computed here, none read back
+            self.stages[stage].computed += len(self._chained.pop(stage))
+        return True
 
     @functools.cached_property
     def _inputs_to_compute(self) -> int:

@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -467,10 +468,11 @@ def _execute_in(
     log(f"run {run_id}: {len(notebooks)} notebooks, corpus {record['inputs']['corpus']}")
     jobs = _notebook_jobs(notebooks, workers)
     try:
-        # notebooks at once: their processes start now, so kernels start while stages build
-        with _maybe_pool(jobs, notebooks) as pool:
+        # notebooks at once: processes that start kernels while the stages build, unless a
+        # local cluster needs the cores then (NotebookProcesses.warm)
+        with _maybe_pool(jobs, notebooks) as pool, _joined() as closing:
             if corpus is not None:
-                error = _build(params, record, workers, scheduler, progress, log, pool)
+                error = _build(params, record, workers, scheduler, progress, log, closing, pool)
                 status = "failed" if error else status
             if error is None:
                 previous = _previous_durations(outputs_dir)
@@ -485,6 +487,17 @@ def _execute_in(
         _finish(record, tmp_dir, outputs_dir, status, error, log)
         raise
     return _finish(record, tmp_dir, outputs_dir, status, error, log)
+
+
+@contextlib.contextmanager
+def _joined() -> Iterator[list[threading.Thread]]:
+    """A list to add threads to, each joined on leaving."""
+    threads: list[threading.Thread] = []
+    try:
+        yield threads
+    finally:
+        for thread in threads:
+            thread.join()
 
 
 @contextlib.contextmanager
@@ -504,13 +517,15 @@ def _build(
     scheduler: str | None,
     progress: bool,
     log: Log,
+    closing: list[threading.Thread],
     pool: NotebookProcesses | None = None,
 ) -> str | None:
-    """Build every per-document stage into the cache; the error, if it fails.
+    """Build every per-document stage into the cache; the error, if it fails. The Dask
+    cluster, if one was started, stops in a thread added to ``closing``.
 
     When the stages are computed in this process (or on a cluster elsewhere), a core is left
-    idle: ``pool`` starts the first notebook's kernel on it meanwhile. Not beside a local
-    cluster, whose workers need both cores."""
+    idle: ``pool``'s processes start meanwhile, the first notebook's kernel with them. Not
+    beside a local cluster, whose workers need every core: then they start after."""
     from analysis.pipeline import open_study
 
     values = params.values
@@ -528,22 +543,28 @@ def _build(
     where = scheduler or ("this process" if study.workers.workers == 1 else None)
     where = where or f"up to {study.workers.workers} worker processes"
     try:
-        with study:
-            if pool is not None and not study.starts_local_cluster():
-                pool.warm(0)
-            # the corpus is read inside build(), while the cluster starts: not here before it
-            log(f"stages: computed on {where} where not cached")
-            study.build()
-    except Exception as exc:  # any stage may fail on any input; the run says so and stops
+        if pool is not None and not study.starts_local_cluster():
+            pool.warm(0)
+        # the corpus is read inside build(), while the cluster starts: not here before it
+        log(f"stages: computed on {where} where not cached")
+        study.build()
+        seconds = time.perf_counter() - t0
+    except BaseException as exc:  # any stage may fail on any input; the run says so and stops
+        study.close()
+        if not isinstance(exc, Exception):  # interrupted: the cluster is stopped all the same
+            raise
         record["stages"] = {n: r.as_dict() for n, r in sorted(study.stages.items())}
         log(f"stages FAILED: {_error_text(exc)}")
         return f"stages: {_error_text(exc)}"
+    # a local cluster takes about a second to stop: meanwhile the notebooks start
+    closing.append(threading.Thread(target=study.close, name="dask-close"))
+    closing[-1].start()
     record["stages"] = {n: r.as_dict() for n, r in sorted(study.stages.items())}
     record["build"] = {
         "workers": study.workers.used,
         "scheduler": scheduler,
         "cluster_start_s": round(study.workers.startup_s, 2),
-        "duration_s": round(time.perf_counter() - t0, 2),
+        "duration_s": round(seconds, 2),
     }
     log(f"stages: {study.docs.height} documents in {record['build']['duration_s']:.1f} s")
     for name, run in sorted(study.stages.items()):
@@ -748,9 +769,10 @@ def _export_page(executed: Path) -> None:
 
 
 class NotebookProcesses:
-    """``size`` spawned processes that run notebooks (:func:`_notebook_process`), made before
-    the stages are built; :meth:`warm` has one start a kernel while the runner computes, so the
-    first notebook need not wait for it."""
+    """``size`` spawned processes that run notebooks (:func:`_notebook_process`), started when
+    first asked: :meth:`warm` starts them while the runner computes the stages (one starts a
+    kernel, so the first notebook need not wait for it), :meth:`send` otherwise (after stages
+    built on a local cluster, whose workers need every core meanwhile)."""
 
     def __init__(self, size: int, cwd: Path) -> None:
         ctx = get_context("spawn")
@@ -764,19 +786,27 @@ class NotebookProcesses:
             )
             for slot in range(size)
         ]
-        for process in self.processes:
-            process.start()
+        self.started = False
+
+    def start(self) -> None:
+        """Start the processes (once)."""
+        if not self.started:
+            self.started = True
+            for process in self.processes:
+                process.start()
 
     @property
     def size(self) -> int:
         return len(self.processes)
 
     def send(self, slot: int, position: int, args: tuple[Any, ...]) -> None:
+        self.start()
         self.tasks[slot].put((position, args))
 
     def warm(self, slot: int = 0) -> None:
-        """Have process ``slot`` start its next notebook's kernel now (slot 0 runs the longest
-        notebook first)."""
+        """Start the processes, and have process ``slot`` start its next notebook's kernel now
+        (slot 0 runs the longest notebook first)."""
+        self.start()
         self.tasks[slot].put(WARM)
 
     def next_result(
@@ -805,6 +835,8 @@ class NotebookProcesses:
     def close(self) -> None:
         """Tell every process to stop (each stops its kernel) and wait for it; a process still
         there after 30 s is terminated."""
+        if not self.started:
+            return
         for tasks, process in zip(self.tasks, self.processes, strict=True):
             if process.is_alive():
                 with contextlib.suppress(Exception):
