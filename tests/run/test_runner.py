@@ -165,6 +165,9 @@ def test_nothing_changed_takes_the_earlier_runs_files(two_seed_runs, tmp_path, c
     assert again.name in page and second.name not in page
     copied = outputs / second.name / "tables" / "documents.parquet"
     assert (again / "tables" / "documents.parquet").stat().st_ino == copied.stat().st_ino
+    # the notebooks' pages are theirs, linked, not exported again
+    page_of = outputs / second.name / "report" / "01_provenance.html"
+    assert (again / "report" / "01_provenance.html").stat().st_ino == page_of.stat().st_ino
     assert mf.verify(again).ok
     # what would change the fingerprint (inputs, parameters, code, ...): tests/run/test_fingerprint
 

@@ -932,6 +932,10 @@ def _notebooks(
     return "succeeded", None
 
 
+#: The report page that names its run (the notebooks' pages are the same in a reused run).
+_REPORT_INDEX = Path("report", "index.html")
+
+
 def _reuse(
     record: dict[str, Any], earlier: Path, tmp_dir: Path, outputs_dir: Path, log: Log
 ) -> RunResult:
@@ -943,8 +947,8 @@ def _reuse(
     try:
         for src in sorted(earlier.rglob("*")):
             rel = src.relative_to(earlier)
-            if not src.is_file() or rel.as_posix() in mf.NOT_OUTPUTS or rel.parts[0] == "report":
-                continue  # the report names its run: the new run writes its own
+            if not src.is_file() or rel.as_posix() in mf.NOT_OUTPUTS or rel == _REPORT_INDEX:
+                continue  # the report's index names its run: the new run writes its own
             dst = tmp_dir / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
             try:
