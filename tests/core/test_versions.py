@@ -118,3 +118,29 @@ def test_versions_are_short_hex_and_include_packages():
     assert len(with_packages) == 16 and int(with_packages, 16) >= 0
     assert with_packages != V.stage_version(stage.modules, packages=False)
     assert stage.version == with_packages
+
+
+def test_a_process_reads_module_facts_from_the_memo_unless_the_source_changed(
+    package, tmp_path, monkeypatch
+):
+    def new_process() -> None:  # nothing in memory: what a process starting now would see
+        V.clear_caches()
+        monkeypatch.setattr(V, "_MEMO", {})
+        monkeypatch.setattr(V, "_MEMO_STATE", {"loaded": False, "dirty": False})
+
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    new_process()
+    before = versions()
+    (memo,) = (tmp_path / "cache").glob(".module-facts-py*.json")
+    parsed: list[str] = []
+    real = V.ast.parse
+    monkeypatch.setattr(V.ast, "parse", lambda source, *a, **k: parsed.append(1) or real(source))
+    new_process()
+    assert versions() == before and parsed == []
+    append(package / "compare" / "keyness.py", "\nX = 1\n")
+    assert changed(before) == {"step:keyness"} and len(parsed) == 1  # that module only
+    edited = versions()
+    memo.write_text("{not json", encoding="utf-8")  # damaged: every module parsed again
+    new_process()
+    parsed.clear()
+    assert versions() == edited and len(parsed) > 20
