@@ -205,6 +205,37 @@ def test_a_cluster_computes_missing_documents_through_every_stage_in_one_task(
     _equal(edited, seeds_study)
 
 
+def test_workers_writing_a_cache_of_their_own_leave_the_stages_to_the_runner(
+    seeds_study, monkeypatch, tmp_path
+):
+    """A cluster elsewhere without the shared filesystem: the first batch's rows are not in
+    the runner's cache, so the stages compute every document and the runner stores them."""
+    seeds_study.build()
+    from analysis.core import workers as W
+
+    each = W.Workers.each
+    elsewhere = tmp_path / "worker-cache"
+
+    def their_own(self, ref, tasks):
+        return each(self, ref, [{**t, "root": str(elsewhere)} for t in tasks])
+
+    monkeypatch.setattr(W.Workers, "each", their_own)
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    study = open_study("seeds", workers=2)
+    study.workers.min_cluster_docs = 1
+    with study:
+        study.build()
+    assert any((elsewhere / "segments").iterdir())  # what the workers wrote, out of reach
+    assert {n: (r.cached, r.computed) for n, r in study.stages.items()} == {
+        name: (0, 5) for name in STAGES
+    }
+    again = open_study("seeds").build()
+    assert {n: (r.cached, r.computed) for n, r in again.stages.items()} == {
+        name: (5, 0) for name in STAGES
+    }
+    _equal(again, seeds_study)
+
+
 def test_a_worker_of_another_version_computes_nothing(tmp_path):
     from analysis import pipeline
 

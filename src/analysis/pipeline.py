@@ -701,7 +701,9 @@ class Study:
         lacks through every stage, a batch per task (:func:`_chain`): the workers store the
         rows. Whether that was every document of every stage (a corpus built for the first
         time): then nothing is left to build. Otherwise the stages find those rows in the
-        cache, and compute what is still missing (a stage whose version changed alone)."""
+        cache, and compute what is still missing (a stage whose version changed alone). Workers
+        that do not share this cache (a cluster elsewhere without a shared filesystem) are
+        found out by the first batch: the stages then compute everything stage by stage."""
         cache = _cache()
         if cache.root is None:
             return False
@@ -737,11 +739,18 @@ class Study:
             cached=len(keys) - len(missing),
             show=self.progress and len(missing) >= PROGRESS_FROM,
         )
+        seen = False
         try:
             for i, result in self.workers.each(f"{__name__}:_chain", tasks):
                 if "mismatch" in result:
                     stage, got = result["mismatch"]
                     raise mismatch(stage, got, versions[stage][0])
+                stored_keys = result["stored"].get("segments", [])
+                if not seen and not cache.covered("segments", versions["segments"][0], stored_keys):
+                    # workers elsewhere that wrote into a cache of their own: the stages send
+                    # their batches and store the rows returned here instead
+                    return False
+                seen = True
                 for stage, stored in result["stored"].items():
                     self._chained.setdefault(stage, set()).update(stored)
                 for stage, spent in result["seconds"].items():
