@@ -556,8 +556,15 @@ def _build(
         record["stages"] = {n: r.as_dict() for n, r in sorted(study.stages.items())}
         log(f"stages FAILED: {_error_text(exc)}")
         return f"stages: {_error_text(exc)}"
+
     # a local cluster takes about a second to stop: meanwhile the notebooks start
-    closing.append(threading.Thread(target=study.close, name="dask-close"))
+    def close() -> None:
+        try:
+            study.close()
+        except Exception as exc:  # the stages are stored: a cluster that stops badly loses nothing
+            log(f"stages: the Dask cluster did not stop cleanly: {_error_text(exc)}")
+
+    closing.append(threading.Thread(target=close, name="dask-close"))
     closing[-1].start()
     record["stages"] = {n: r.as_dict() for n, r in sorted(study.stages.items())}
     record["build"] = {
