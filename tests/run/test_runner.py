@@ -756,3 +756,27 @@ def test_the_first_notebook_starts_in_a_kernel_warmed_while_the_stages_build(tmp
     assert sorted(seen) == ["False True", "False True", "True True"]
     mine = psutil.Process().children(recursive=True)
     assert not [p for p in mine if "analysis.run.kernel" in " ".join(p.cmdline())]
+
+
+def test_a_notebook_whose_process_dies_fails_with_that_reason(tmp_path):
+    """Notebook processes start when first asked, and one killed while it holds a notebook
+    gives that notebook a failed result instead of a run that waits for ever."""
+    import signal
+
+    from analysis.run.runner import NotebookProcesses
+
+    pool = NotebookProcesses(2, tmp_path)
+    assert not pool.started and not any(p.is_alive() for p in pool.processes)
+    with pool:
+        pool.start()
+        victim = pool.processes[1]
+        assert victim.pid is not None
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.join(10)
+        assert pool.next_result({1: 3}) == (
+            1,
+            3,
+            ("failed", 0.0, "its process died (exit code -9)"),
+        )
+    assert not any(p.is_alive() for p in pool.processes)
+    NotebookProcesses(1, tmp_path).close()  # never started: nothing to stop
