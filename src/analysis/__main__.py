@@ -196,7 +196,7 @@ def _export(args: argparse.Namespace) -> int:
 def _cache(args: argparse.Namespace) -> int:
     from analysis.core import cache
     from analysis.registry import CORPUS_STEPS, STAGES
-    from analysis.report import fonts, site
+    from analysis.report import fonts, outputs, site
 
     root = Path(args.dir).resolve() if args.dir else cache.cache_root()
     if root is None:
@@ -206,6 +206,7 @@ def _cache(args: argparse.Namespace) -> int:
     current.update({name: step.version for name, step in CORPUS_STEPS.items()})
     current["fonts"] = fonts.cache_version()  # the charts' font subsets
     current[site.BUNDLE_STEP] = site.bundle_version()  # the report's Vega scripts
+    current[outputs.CHART_STEP] = outputs.chart_version()  # charts drawn
     if args.action == "prune":
         removed = cache.prune(root, current)
         print(f"removed {len(removed)} item(s) from {paths.display_path(root)}")

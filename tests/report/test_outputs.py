@@ -122,3 +122,37 @@ def test_a_chart_svg_does_not_depend_on_the_charts_drawn_before_it(tmp_path):
     assert (tmp_path / "b" / "charts" / "heat.svg").read_bytes() == (
         tmp_path / "a" / "charts" / "heat.svg"
     ).read_bytes()
+
+
+def test_a_chart_drawn_before_is_read_from_the_cache(tmp_path, monkeypatch):
+    """The same spec gives the same bytes: drawn once, then read (a reopened notebook); a
+    chart displayed only (no run folder) keeps no large PNG, which a run draws when it needs it."""
+    import vl_convert
+
+    from analysis.report import outputs
+
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    calls: list[str] = []
+    for name in ("vegalite_to_svg", "svg_to_png"):
+        real = getattr(vl_convert, name)
+        monkeypatch.setattr(
+            vl_convert,
+            name,
+            lambda *a, _real=real, _n=name, **k: calls.append(_n) or _real(*a, **k),
+        )
+    chart = alt.Chart(FRAME.drop("tags"), title="Counts").mark_bar().encode(x="n:Q", y="doc:N")
+    shown = RunOutputs(None).chart(chart, "counts")  # displayed in JupyterLab: no large PNG
+    assert calls == ["vegalite_to_svg", "svg_to_png"]
+    written = RunOutputs(tmp_path / "run").chart(chart, "counts")  # a run: the large PNG too
+    assert calls[2:] == ["vegalite_to_svg", "svg_to_png", "svg_to_png"]
+    calls.clear()
+    again = RunOutputs(tmp_path / "again").chart(chart, "counts")
+    assert calls == []  # read, not drawn
+    assert again._repr_mimebundle_() == written._repr_mimebundle_() == shown._repr_mimebundle_()
+    for suffix in ("svg", "png", "vl.json"):
+        made = (tmp_path / "run" / "charts" / f"counts.{suffix}").read_bytes()
+        assert (tmp_path / "again" / "charts" / f"counts.{suffix}").read_bytes() == made
+    assert (tmp_path / "cache" / outputs.CHART_STEP / outputs.chart_version()).is_dir()
+    other = chart.properties(title="Other counts")
+    RunOutputs(None).chart(other, "other")
+    assert calls == ["vegalite_to_svg", "svg_to_png"]  # another spec: drawn

@@ -33,11 +33,12 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import polars as pl
 
 from analysis import registry
+from analysis.core.cache import cache_root, digest, load_result, store_result
 from analysis.report import fonts
 
 __all__ = [
@@ -257,22 +258,79 @@ class RunOutputs:
 
     def chart(self, chart: alt.TopLevelMixin, name: str) -> ChartOutput:
         """Render ``chart`` in the package's font to a spec, an SVG and a PNG, write them, and
-        return them for display."""
-        import vl_convert
-
+        return them for display (:func:`draw`)."""
         _check_name(name)
         spec = json.loads(spec_json(chart.to_dict()))
         spec.setdefault("config", {})["font"] = fonts.FAMILY
-        fonts.register()
-        # Vega lays the chart out once: both PNGs are rasterized from its SVG, the same bytes
-        # vegalite_to_png gives (it renders that SVG too; tests check), at about half the cost
-        drawn = stable_ids(vl_convert.vegalite_to_svg(spec))
-        svg = fonts.embed_in_svg(drawn)
-        vega = vl_convert.vegalite_to_vega(spec, vl_version=VEGA5_FROM)
-        png = vl_convert.svg_to_png(drawn, scale=1)
         target = self._target("charts", f"{name}.vl.json")
+        drawn = draw(spec, large=target is not None)
         if target is not None:
             target.write_text(spec_json(spec), encoding="utf-8")
-            target.with_name(f"{name}.svg").write_text(svg, encoding="utf-8")
-            target.with_name(f"{name}.png").write_bytes(vl_convert.svg_to_png(drawn, scale=2))
-        return ChartOutput(name, spec, svg, vega, png)
+            target.with_name(f"{name}.svg").write_text(drawn.svg, encoding="utf-8")
+            target.with_name(f"{name}.png").write_bytes(drawn.png2 or b"")
+        return ChartOutput(name, spec, drawn.svg, drawn.vega, drawn.png)
+
+
+#: The analysis cache's folder of drawn charts (:func:`draw`).
+CHART_STEP = "charts"
+
+
+def chart_version() -> str:
+    """The version drawn charts are cached under: vl-convert's, the Vega-Lite it compiles the
+    displayed spec with, and the fonts' (:func:`analysis.report.fonts.cache_version`)."""
+    import vl_convert
+
+    version = vl_convert.__version__  # type: ignore[attr-defined]
+    return digest("chart", version, VEGA5_FROM, fonts.cache_version())[:16]
+
+
+class Drawn(NamedTuple):
+    """A chart as vl-convert draws it: the SVG with its glyphs embedded, the Vega 5 spec shown
+    in JupyterLab, the PNG displayed, and (when asked) the PNG at twice the size."""
+
+    svg: str
+    vega: dict[str, Any]
+    png: bytes
+    png2: bytes | None
+
+
+_DRAWN = pl.Schema({"svg": pl.String(), "vega": pl.String(), "png": pl.Binary()})
+_LARGE = pl.Schema({"png2": pl.Binary()})
+
+
+def draw(spec: dict[str, Any], *, large: bool = True) -> Drawn:
+    """Draw the Vega-Lite ``spec`` with vl-convert (``large``: the PNG at twice the size too).
+
+    Vega lays the chart out once: both PNGs are rasterized from its SVG, the same bytes
+    ``vegalite_to_png`` gives (it renders that SVG too; tests check), at about half the cost.
+    The same spec always gives the same bytes, so they are kept in the analysis cache
+    (``charts/<version>/``, :func:`chart_version`): a chart whose data did not change (a notebook
+    reopened, a run after a lexicon edit that chart does not read) is read, not drawn again
+    (drawing takes 0.05-1 s a chart, most of a reopened notebook's time).
+    """
+    import vl_convert
+
+    root, version, text = cache_root(), chart_version(), spec_json(spec)
+    key = digest("drawn", text)
+    stored = load_result(root, CHART_STEP, version, key)
+    if isinstance(stored, pl.DataFrame) and stored.schema == _DRAWN:
+        svg, vega, png = stored.row(0)
+        if not large:
+            return Drawn(svg, json.loads(vega), png, None)
+        found = load_result(root, CHART_STEP, version, digest("large", text))
+        if isinstance(found, pl.DataFrame) and found.schema == _LARGE:
+            return Drawn(svg, json.loads(vega), png, found["png2"][0])
+    fonts.register()
+    laid_out = stable_ids(vl_convert.vegalite_to_svg(spec))
+    drawn = Drawn(
+        fonts.embed_in_svg(laid_out),
+        vl_convert.vegalite_to_vega(spec, vl_version=VEGA5_FROM),
+        vl_convert.svg_to_png(laid_out, scale=1),
+        vl_convert.svg_to_png(laid_out, scale=2) if large else None,
+    )
+    row = {"svg": [drawn.svg], "vega": [json.dumps(drawn.vega)], "png": [drawn.png]}
+    store_result(root, CHART_STEP, version, key, pl.DataFrame(row, schema=_DRAWN))
+    if large:
+        large_png = pl.DataFrame({"png2": [drawn.png2]}, schema=_LARGE)
+        store_result(root, CHART_STEP, version, digest("large", text), large_png)
+    return drawn
