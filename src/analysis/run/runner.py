@@ -702,6 +702,8 @@ def _execute_notebook(
     kernel of its own): its status, seconds, and error."""
     import papermill as pm
 
+    from analysis.run.engine import register
+
     nb, out, nb_params, cell_timeout, progress = args
     t0 = time.perf_counter()
     for attempt in range(1, _KERNEL_STARTS + 1):
@@ -716,6 +718,7 @@ def _execute_notebook(
                 cwd=str(nb.parent),
                 execution_timeout=cell_timeout,
                 kernel_manager_class=ipc_kernel_manager(),
+                engine_name=register(),  # writes the notebook less often than papermill's
                 **kernel,
             )
         except Exception as exc:  # papermill, nbclient and the kernel raise many types
