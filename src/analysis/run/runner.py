@@ -524,7 +524,7 @@ def _build(
     cluster, if one was started, stops in a thread added to ``closing``.
 
     When the stages are computed in this process (or on a cluster elsewhere), a core is left
-    idle: ``pool``'s processes start meanwhile, the first notebook's kernel with them. Not
+    idle: ``pool``'s processes start meanwhile, each with its first notebook's kernel. Not
     beside a local cluster, whose workers need every core: then they start after."""
     from analysis.pipeline import open_study
 
@@ -544,7 +544,8 @@ def _build(
     where = where or f"up to {study.workers.workers} worker processes"
     try:
         if pool is not None and not study.starts_local_cluster():
-            pool.warm(0)
+            for slot in range(pool.size):  # the build leaves a core: a kernel per slot meanwhile
+                pool.warm(slot)
         # the corpus is read inside build(), while the cluster starts: not here before it
         log(f"stages: computed on {where} where not cached")
         study.build()
@@ -780,8 +781,8 @@ def _export_page(executed: Path) -> None:
 
 class NotebookProcesses:
     """``size`` spawned processes that run notebooks (:func:`_notebook_process`), started when
-    first asked: :meth:`warm` starts them while the runner computes the stages (one starts a
-    kernel, so the first notebook need not wait for it), :meth:`send` otherwise (after stages
+    first asked: :meth:`warm` starts them while the runner computes the stages (each starts a
+    kernel, so the first notebooks need not wait for one), :meth:`send` otherwise (after stages
     built on a local cluster, whose workers need every core meanwhile)."""
 
     def __init__(self, size: int, cwd: Path) -> None:
