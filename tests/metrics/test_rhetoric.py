@@ -521,6 +521,7 @@ def _data(cues: list[dict], actors: list[dict] | None = None) -> tuple[dict, dic
         ([{"pattern": "sh(am", "family": "loaded"}], "bad pattern"),
         ([{"pattern": "(?P<x>sham)", "family": "loaded"}], "named groups"),
         ([{"pattern": "x*", "family": "loaded"}], "empty string"),
+        ([{"term": "* *", "family": "loaded"}], "empty string"),
         ([{"term": "Sham", "family": "loaded"}, {"term": "sham", "family": "loaded"}], "twice"),
         ([{"term": "it's", "family": "loaded"}, {"term": "it’s", "family": "loaded"}], "same"),
         ([{"term": "sham", "family": "loaded", "technique": "Sarcasm"}], "unknown technique"),
@@ -529,6 +530,22 @@ def _data(cues: list[dict], actors: list[dict] | None = None) -> tuple[dict, dic
 def test_lexicon_errors(cues, message):
     with pytest.raises(ValueError, match=message):
         R.Lexicon.from_data(*_data(cues), name="bad")
+
+
+def test_every_shipped_literal_term_compiles_to_a_regex_that_matches_something():
+    """Literal terms are not compiled one by one when a lexicon loads: their regexes are made
+    of escaped atoms. Checked here for every shipped lexicon, as loading used to check."""
+    import re
+
+    from analysis.core.data import data_names
+
+    names = sorted({"default", *(n[9:-5] for n in data_names("rhetoric_") if n[9:-5])})
+    literals = [c for name in names for c in R.load_lexicon(name).cues if c.literal]
+    literals += [c for name in names for c in R.load_lexicon(name).actors if c.literal]
+    assert len(literals) > 500
+    for cue in literals:
+        compiled = re.compile(cue.regex, re.IGNORECASE)
+        assert not compiled.groupindex and compiled.fullmatch("") is None, cue.term
 
 
 def test_custom_lexicon_longest_term_wins_and_wildcards():

@@ -298,14 +298,18 @@ def _entry(
     if not term:
         raise ValueError(f"entry {e!r}: empty term")
     regex = term_regex(term) if literal else term
-    try:
-        compiled = re.compile(regex, 0 if case_sensitive else re.IGNORECASE)
-    except re.error as err:
-        raise ValueError(f"entry {e!r}: bad pattern: {err}") from None
-    if compiled.groupindex:
-        raise ValueError(f"entry {e!r}: named groups are not allowed")
-    if compiled.fullmatch(""):
-        raise ValueError(f"entry {e!r}: matches the empty string")
+    if literal:  # escaped atoms (term_regex): it compiles, and only wildcards match nothing
+        if not term.replace("*", "").split():
+            raise ValueError(f"entry {e!r}: matches the empty string")
+    else:  # compiled here only to check it (the lexicon's regexes merge the entries)
+        try:
+            compiled = re.compile(regex, 0 if case_sensitive else re.IGNORECASE)
+        except re.error as err:
+            raise ValueError(f"entry {e!r}: bad pattern: {err}") from None
+        if compiled.groupindex:
+            raise ValueError(f"entry {e!r}: named groups are not allowed")
+        if compiled.fullmatch(""):
+            raise ValueError(f"entry {e!r}: matches the empty string")
     technique = e.get("technique", techniques[group]) if key == "family" else None
     if technique is not None and technique not in TECHNIQUES:
         raise ValueError(f"entry {e!r}: unknown technique {technique!r}")
