@@ -369,6 +369,8 @@ def test_a_new_document_recomputes_only_the_segments_whose_recurring_lines_it_ch
             (pl.col("doc_id") == doc_id) & (pl.col("line_no") == reason_of[1])
         )
         counts = study.stages["segments"].cached, study.stages["segments"].computed
+        recurring = study.steps["recurring_lines"]  # a corpus already seen: read, not computed
+        assert (recurring.cached, recurring.computed) == ((1, 0) if run == "again" else (0, 1))
         study.provenance  # noqa: B018 (reads the provenance_fields stage)
         fields = study.stages["provenance_fields"]
         assert (fields.cached, fields.computed) == counts  # what the text says: same documents

@@ -445,11 +445,11 @@ class Study:
     def _segment_inputs(self) -> tuple[KeyOf, ContextOf]:
         """Each document's key and a batch's context for the ``segments`` stage."""
         outlets, recurring = self.outlets, self._recurring
+        held = dict(self._recurring_index.held.iter_rows())  # recurring_in of each document
 
         def key(row: dict[str, Any]) -> tuple[object, ...]:
-            outlet = outlets.get(str(row["doc_id"]))
-            context = boilerplate.recurring_in(str(row["text"]), recurring.get(outlet))
-            return (row["doc_id"], row["text"], outlet, context)
+            doc_id = str(row["doc_id"])
+            return (row["doc_id"], row["text"], outlets.get(doc_id), tuple(held.get(doc_id, ())))
 
         def context(ids: Sequence[str]) -> dict[str, Any]:
             mine = _only(outlets, ids)
@@ -468,10 +468,20 @@ class Study:
         return dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
 
     @functools.cached_property
+    def _recurring_index(self) -> boilerplate.RecurringIndex:
+        """The lines recurring in each outlet's documents and the ones each document holds
+        (:func:`analysis.provenance.boilerplate.recurring_index`, a corpus-level step: a
+        notebook opening a built corpus reads it)."""
+        return cast(
+            boilerplate.RecurringIndex,
+            self.step("recurring_lines", self.docs.select("doc_id", "text"), self.outlets),
+        )
+
+    @functools.cached_property
     def _recurring(self) -> dict[str | None, dict[str, int]]:
         """The lines recurring in each outlet's documents, with the number of documents
         (:func:`analysis.provenance.boilerplate.recurring_lines`)."""
-        return boilerplate.recurring_lines(self._texts, self.outlets)
+        return boilerplate.recurring_from(self._recurring_index.lines)
 
     @functools.cached_property
     def segments(self) -> pl.DataFrame:

@@ -581,6 +581,12 @@ CORPUS_STEPS: dict[str, CorpusStep] = {
     s.name: s
     for s in (
         CorpusStep(
+            "recurring_lines",
+            ("segments",),
+            "analysis.provenance.boilerplate:recurring_index",
+            ("documents", "their outlets"),
+        ),
+        CorpusStep(
             "reuse",
             ("reuse", "reuse_clusters"),
             "analysis.provenance.reuse._find:find_shared_passages",

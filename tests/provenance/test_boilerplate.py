@@ -121,6 +121,32 @@ def test_recurring_lines_are_learned_per_outlet():
     ]
 
 
+def test_the_recurring_index_is_recurring_lines_and_recurring_in_in_one_pass():
+    texts = {
+        "a": "Share this\nWeekly  digest\nAn article on grain exports through the Caspian.",
+        "b": "share THIS\nWeekly digest\nAnother article, on the pipeline tariffs in Baku.",
+        "c": "Weekly digest\nA third article, on rail freight from Khorgos.\n\n",
+        "d": "Share this\nA document whose outlet is not known.",
+        "e": "Editor's pick\nAn article of another outlet.",
+        "f": "Editor's pick\nA second article of that outlet.\nShare this",
+    }
+    outlets = {"a": "X", "b": "X", "c": "X", "d": None, "e": "Y", "f": "Y"}
+    docs = pl.DataFrame({"doc_id": list(texts), "text": list(texts.values())})
+    index = B.recurring_index(docs.reverse(), outlets)
+    expected = B.recurring_lines(texts, outlets)
+    assert B.recurring_from(index.lines) == expected
+    assert expected == {
+        "X": {"share this": 2, "weekly digest": 3},
+        "Y": {"editor's pick": 2},
+    }
+    held = {d: tuple(lines) for d, lines in index.held.iter_rows()}
+    assert held == {
+        d: B.recurring_in(t, expected.get(outlets[d])) for d, t in texts.items() if outlets[d]
+    }
+    assert held["c"] == ("weekly digest",) and "d" not in held  # no outlet, nothing compared
+    assert index.held["doc_id"].to_list() == ["a", "b", "c", "e", "f"]
+
+
 def test_a_short_line_printed_three_times_is_a_label():
     para = [
         "The department gave up twelve floors of offices in the capital in January this year.",

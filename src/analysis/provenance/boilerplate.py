@@ -43,7 +43,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import polars as pl
@@ -286,13 +286,26 @@ def recurring_lines(
     >>> recurring_lines(texts, {"a": "X", "b": "X"})
     {'X': {'subscribe!': 2}}
     """
+    return _recurring(_line_keys(texts.items(), outlets), outlets, min_docs)
+
+
+def _line_keys(
+    texts: Iterable[tuple[str, str]], outlets: Mapping[str, str | None]
+) -> dict[str, set[str]]:
+    """The normalised lines of each document of a known outlet."""
+    return {
+        doc_id: {normalise_line(line) for line in text.split("\n")}
+        for doc_id, text in texts
+        if outlets.get(doc_id) is not None
+    }
+
+
+def _recurring(
+    keys_of: Mapping[str, set[str]], outlets: Mapping[str, str | None], min_docs: int
+) -> dict[str | None, dict[str, int]]:
     per_outlet: dict[str | None, Counter[str]] = defaultdict(Counter)
-    for doc_id, text in texts.items():
-        outlet = outlets.get(doc_id)
-        if outlet is None:
-            continue
-        keys = {normalise_line(line) for line in text.split("\n")}
-        per_outlet[outlet].update(
+    for doc_id, keys in keys_of.items():
+        per_outlet[outlets[doc_id]].update(
             k
             for k in keys
             if k and any(c.isalnum() for c in k) and len(k.split()) <= RECURRING_MAX_WORDS
@@ -302,6 +315,57 @@ def recurring_lines(
         for outlet, counts in sorted(per_outlet.items(), key=lambda kv: str(kv[0]))
         if any(n >= min_docs for n in counts.values())
     }
+
+
+class RecurringIndex(NamedTuple):
+    """:func:`recurring_index`: ``lines`` (``outlet``, ``line``, ``documents``: the
+    :func:`recurring_lines`) and ``held`` (``doc_id``, ``lines``: the :func:`recurring_in` of each
+    document of an outlet)."""
+
+    lines: pl.DataFrame
+    held: pl.DataFrame
+
+
+_LINES = pl.Schema({"outlet": pl.String(), "line": pl.String(), "documents": pl.Int64()})
+_HELD = pl.Schema({"doc_id": pl.String(), "lines": pl.List(pl.String())})
+
+
+def recurring_index(
+    docs: pl.DataFrame, outlets: Mapping[str, str | None], min_docs: int = 2
+) -> RecurringIndex:
+    """:func:`recurring_lines` of the documents (``doc_id``, ``text``) and the ones each holds
+    (:func:`recurring_in`), as frames, from one pass over their lines: what the ``segments``
+    keys read of the rest of the corpus, kept as a corpus-level step (so a notebook opening a
+    built corpus reads it instead of reading every line again).
+
+    >>> texts = ["Subscribe!\\nText a.", "Subscribe!\\nText b.", "Subscribe!"]
+    >>> docs = pl.DataFrame({"doc_id": ["a", "b", "c"], "text": texts})
+    >>> index = recurring_index(docs, {"a": "X", "b": "X", "c": None})
+    >>> index.lines.rows(), index.held.rows()
+    ([('X', 'subscribe!', 2)], [('a', ['subscribe!']), ('b', ['subscribe!'])])
+    >>> recurring_from(index.lines)
+    {'X': {'subscribe!': 2}}
+    """
+    pairs = zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True)
+    keys_of = _line_keys(pairs, outlets)
+    recurring = _recurring(keys_of, outlets, min_docs)
+    rows = [(o, line, n) for o, counts in recurring.items() for line, n in counts.items()]
+    held = [
+        (doc_id, sorted(keys.intersection(recurring.get(outlets[doc_id], ()))))
+        for doc_id, keys in keys_of.items()
+    ]
+    return RecurringIndex(
+        pl.DataFrame(rows, schema=_LINES, orient="row"),
+        pl.DataFrame(held, schema=_HELD, orient="row").sort("doc_id"),
+    )
+
+
+def recurring_from(lines: pl.DataFrame) -> dict[str | None, dict[str, int]]:
+    """The :func:`recurring_lines` dict of :attr:`RecurringIndex.lines`."""
+    out: dict[str | None, dict[str, int]] = {}
+    for outlet, line, n in lines.iter_rows():
+        out.setdefault(outlet, {})[line] = n
+    return out
 
 
 def label_document(
