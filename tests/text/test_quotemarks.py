@@ -49,3 +49,63 @@ def test_an_unclosed_mark_runs_to_the_end_of_the_span() -> None:
     text = "He said: «we will not"
     (pair,) = pair_quotes(text, 0, len(text))
     assert (pair.open, pair.close, pair.closed) == (9, len(text), False)
+
+
+def _marks_by_character(text: str, lo: int, hi: int) -> list:
+    """The reference for ``_marks``: every character of the span looked up, one by one (the
+    module's code before it searched the glyphs with a regex)."""
+    import bisect
+
+    from analysis.text import quotemarks as Q
+
+    glyphs = family_of()
+    out = []
+    tags = [m.span() for m in Q._HTML_TAG.finditer(text, lo, hi)]
+    tag_starts = [a for a, _ in tags]
+    for i in range(lo, hi):
+        fam = glyphs.get(text[i])
+        if fam is None:
+            continue
+        k = bisect.bisect_right(tag_starts, i) - 1
+        if k >= 0 and i < tags[k][1]:
+            continue
+        left = text[i - 1] if i > lo else " "
+        right = text[i + 1] if i + 1 < hi else " "
+        if left.isalnum() and right.isalnum():
+            continue
+        opens = left.isspace() or left in Q._OPEN_CONTEXT or left in glyphs
+        closes = right.isspace() or right in Q._CLOSE_CONTEXT or right in glyphs
+        if opens and not closes:
+            role = "open"
+        elif closes and not opens:
+            role = "close"
+        elif text[i] in fam.open:
+            role = "open"
+        elif text[i] in fam.close:
+            role = "close"
+        else:
+            role = "either"
+        out.append(Q._Mark(i, fam.name, role, left.isspace() and right.isspace()))
+    return out
+
+
+def test_marks_are_found_as_a_loop_over_every_character_finds_them() -> None:
+    import polars as pl
+
+    from analysis.core import paths
+    from analysis.text import quotemarks as Q
+
+    texts = [
+        '«Мы» сказал он, „so” and ‘it’s’ <a title="x">“q”</a> "end"',
+        "“”‘’«»‹›„‚\"'",
+        "a\"b c\" d' 'e ’ “ ”",
+    ]
+    texts += [
+        p.read_text(encoding="utf-8") for p in sorted((paths.PROJECT_ROOT / "seeds").iterdir())
+    ]
+    sample = paths.PROJECT_ROOT.parent / "shared" / "corpora" / "allsides" / "allsides_10k.parquet"
+    if sample.is_file():
+        texts += pl.read_parquet(sample, columns=["text"]).head(300)["text"].to_list()
+    for text in texts:
+        for lo, hi in [(0, len(text)), (1, max(1, len(text) - 1)), (len(text) // 3, len(text))]:
+            assert Q._marks(text, lo, hi) == _marks_by_character(text, lo, hi)

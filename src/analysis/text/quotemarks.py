@@ -88,15 +88,21 @@ _OPEN_CONTEXT = "([{—–-/"
 _CLOSE_CONTEXT = ".,;:!?)]}…—–-/"
 
 
+@cache
+def _glyph_pattern() -> re.Pattern[str]:
+    """Any one quote-mark glyph (:func:`family_of`)."""
+    glyphs = sorted(g for g in family_of() if len(g) == 1)
+    return re.compile("[" + "".join(re.escape(g) for g in glyphs) + "]")
+
+
 def _marks(text: str, lo: int, hi: int) -> list[_Mark]:
     glyphs = family_of()
     out: list[_Mark] = []
     tags = [m.span() for m in _HTML_TAG.finditer(text, lo, hi)]  # sorted, not overlapping
     tag_starts = [a for a, _ in tags]
-    for i in range(lo, hi):
-        fam = glyphs.get(text[i])
-        if fam is None:
-            continue
+    for found in _glyph_pattern().finditer(text, lo, hi):  # not a Python loop over characters
+        i = found.start()
+        fam = glyphs[text[i]]
         k = bisect.bisect_right(tag_starts, i) - 1
         if k >= 0 and i < tags[k][1]:
             continue  # inside an HTML tag
