@@ -54,3 +54,20 @@ def test_export_writes_a_runs_tables_as_csv_elsewhere(tmp_path, capsys, monkeypa
     assert main(["export", "outputs/" + run.name, f"outputs/{run.name}/csv"]) == 2
     assert "error: export into a folder outside the run" in capsys.readouterr().err
     assert not (run / "csv").exists()
+
+
+def test_pythonpath_is_made_absolute_for_the_kernels(monkeypatch, tmp_path):
+    import os
+    from pathlib import Path
+
+    from analysis.__main__ import absolute_pythonpath
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(["src", "/opt/x", "", "../lib"]))
+    absolute_pythonpath()
+    parts = os.environ["PYTHONPATH"].split(os.pathsep)
+    here = Path.cwd()  # tmp_path, as the system names it
+    assert parts == [str(here / "src"), "/opt/x", "", str(here.parent / "lib")]
+    monkeypatch.delenv("PYTHONPATH")
+    absolute_pythonpath()  # none set: none made
+    assert "PYTHONPATH" not in os.environ

@@ -45,6 +45,19 @@ def _interrupt_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def absolute_pythonpath() -> None:
+    """Make every folder of ``PYTHONPATH`` absolute, for the processes a run starts.
+
+    Kernels start in the notebooks' folder: with ``PYTHONPATH=src`` as given from the project
+    (no package installed), a kernel would look for ``analysis`` in ``notebooks/src`` and find
+    another copy, or none. Symbolic links are kept as they are (``tests/test_main.py``).
+    """
+    value = os.environ.get("PYTHONPATH")
+    if value:
+        parts = [os.path.abspath(p) if p else p for p in value.split(os.pathsep)]
+        os.environ["PYTHONPATH"] = os.pathsep.join(parts)
+
+
 def _run(args: argparse.Namespace) -> int:
     from analysis.core.errors import CorpusError, ParameterError
     from analysis.corpus.intake import check_corpus
@@ -52,6 +65,7 @@ def _run(args: argparse.Namespace) -> int:
     from analysis.run import params as P
     from analysis.run import runner
 
+    absolute_pythonpath()  # the kernels start in another folder
     notebooks = P.notebook_paths(Path(args.notebooks).resolve())
     if not notebooks:
         raise ParameterError(f"no notebooks (NN_name.ipynb) in {args.notebooks}")
