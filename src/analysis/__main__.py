@@ -209,6 +209,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _cache(args: argparse.Namespace) -> int:
     from analysis.core import cache
+    from analysis.provenance.fields import _langid
     from analysis.registry import CORPUS_STEPS, STAGES
     from analysis.report import fonts, outputs, site
 
@@ -221,6 +222,7 @@ def _cache(args: argparse.Namespace) -> int:
     current["fonts"] = fonts.cache_version()  # the charts' font subsets
     current[site.BUNDLE_STEP] = site.bundle_version()  # the report's Vega scripts
     current[outputs.CHART_STEP] = outputs.chart_version()  # charts drawn
+    current[_langid.CACHE_STEP] = _langid.cache_version()  # py3langid's model, unpacked
     if args.action == "prune":
         removed = cache.prune(root, current)
         print(f"removed {len(removed)} item(s) from {paths.display_path(root)}")
