@@ -247,6 +247,26 @@ def test_min_similarity_and_chunk_rows() -> None:
     assert_frame_equal(both, document_similarity(bodies, top_k=3).filter(pl.col("cosine") >= thr))
 
 
+def test_chunks_on_threads_give_the_same_rows(monkeypatch) -> None:
+    """Chunks cut by the memory budget and computed on several threads: the same table, with
+    ties at the k-th neighbour (repeated bodies) and documents with no term."""
+    from analysis.compare import similarity as S
+
+    bodies = _paragraphs(40)
+    repeated = bodies.head(6).with_columns(pl.col("doc_id") + "_copy")
+    blank = pl.DataFrame({"doc_id": ["zz1", "zz2"], "body": ["", "2024"]})
+    bodies = pl.concat([bodies, repeated, blank])
+    one = {}
+    monkeypatch.setattr(S, "THREADS", 1)
+    for top_k in (None, 1, 3):
+        one[top_k] = document_similarity(bodies, top_k=top_k)
+    monkeypatch.setattr(S, "THREADS", 3)
+    monkeypatch.setattr(S, "CHUNK_CELLS", 3 * bodies.height)  # 3 rows a chunk: 16 chunks
+    for top_k in (None, 1, 3):
+        assert_frame_equal(document_similarity(bodies, top_k=top_k), one[top_k])
+    assert one[1].height < one[3].height < one[None].height == 48 * 47 // 2
+
+
 def test_deterministic_under_shuffled_rows() -> None:
     bodies = _paragraphs(20)
     groups = bodies.select("doc_id", group=pl.format("g{}", pl.int_range(pl.len()) % 3))

@@ -50,6 +50,7 @@ set to 1.0 and values within ``1e-12`` below 0 to 0.0; nothing else is clipped o
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -57,6 +58,7 @@ import polars as pl
 
 from analysis.compare.groups import Grouping, checked
 from analysis.core.validate import require_columns, require_ids
+from analysis.core.workers import default_workers
 from analysis.text.tokens import ENGLISH_STOPWORDS
 
 __all__ = [
@@ -85,6 +87,13 @@ if TYPE_CHECKING:
 #: Default of ``all_pairs_up_to`` (:func:`neighbours`): corpora up to this many documents keep
 #: every document pair in ``similarity``.
 ALL_PAIRS_UP_TO = 40
+
+#: At most this many cosines are held densely per chunk of the document similarity matrix
+#: (8 bytes each, and about twice that while a chunk's neighbours are picked): 64 MB, so a
+#: chunk has ``CHUNK_CELLS // n`` rows for ``n`` documents (at most ``chunk_rows``).
+CHUNK_CELLS = 8_000_000
+#: Chunks computed at once, on threads (at most the cores this process may use).
+THREADS = 4
 
 #: ``level`` of a :data:`SIMILARITY_SCHEMA` row.
 SimilarityLevel = Literal["document", "group"]
@@ -395,12 +404,12 @@ def _doc_pairs(
     if n < 2 or (top_k is not None and top_k == 0):
         return empty
     xt = x.T.tocsr()
-    rows_i: list[np.ndarray] = []
-    rows_j: list[np.ndarray] = []
-    values: list[np.ndarray] = []
     k = None if top_k is None else min(top_k, n - 1)
-    for start in range(0, n, chunk_rows):
-        stop = min(start + chunk_rows, n)
+    # a chunk's dense block is at most CHUNK_CELLS floats, whatever the corpus size
+    rows = max(1, min(chunk_rows, CHUNK_CELLS // n))
+
+    def chunk(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        stop = min(start + rows, n)
         # Row i of this product adds x_i[t] * x_j[t] over the shared terms t in increasing term
         # order, whichever chunk i is in, so sim[i, j] and sim[j, i] are the same float.
         sim = (x[start:stop] @ xt).toarray()
@@ -418,9 +427,15 @@ def _doc_pairs(
             keep = above | (ties & (np.cumsum(ties, axis=1) <= need))
             keep &= sim >= min_similarity
         ii, jj = np.nonzero(keep)
-        rows_i.append(ii + start)
-        rows_j.append(jj)
-        values.append(sim[ii, jj])
+        return ii + start, jj, sim[ii, jj]
+
+    # scipy's sparse product and numpy's selection release the GIL: chunks run on threads,
+    # and come back in order, so the rows are the same whatever the number of threads
+    with ThreadPoolExecutor(max_workers=min(THREADS, default_workers())) as pool:
+        parts = list(pool.map(chunk, range(0, n, rows)))
+    rows_i = [part[0] for part in parts]
+    rows_j = [part[1] for part in parts]
+    values = [part[2] for part in parts]
     i = np.concatenate(rows_i)
     j = np.concatenate(rows_j)
     pairs = pl.DataFrame(
@@ -469,8 +484,10 @@ def document_similarity(
         Keep pairs whose cosine is at least this. Documents with the zero vector have cosine 0
         with every document and so drop out for any ``min_similarity > 0``.
     chunk_rows
-        Rows of the similarity matrix computed at once (memory is about ``24 * chunk_rows * n``
-        bytes); the full ``n x n`` matrix is never held. Does not change the result.
+        Most rows of the similarity matrix computed in one chunk (fewer for a large corpus:
+        :data:`CHUNK_CELLS`; a chunk takes about ``24 * rows * n`` bytes, and up to
+        :data:`THREADS` chunks are computed at once); the full ``n x n`` matrix is never held.
+        Does not change the result.
 
     Returns
     -------
