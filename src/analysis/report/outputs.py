@@ -33,7 +33,7 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import polars as pl
 
@@ -183,45 +183,29 @@ class ChartOutput:
     The display bundle holds the Vega spec JupyterLab 4 draws (:data:`VEGA_MIMETYPE`), the
     Vega-Lite spec (no random ids, unlike Altair's HTML renderer), the SVG, a PNG (shown by
     JupyterLab in untrusted notebooks) and a one-line text description; nbval compares all but
-    the PNG, so it compares real chart content. A PNG rasterized at ``scale`` 2 (a run's, the
-    one its file holds: one rasterization, not two) is shown at half its size (the metadata's
-    ``width`` and ``height``), so it looks the same, sharper on a high-density screen.
+    the PNG, so it compares real chart content.
     """
 
     def __init__(
-        self,
-        name: str,
-        spec: dict[str, Any],
-        svg: str,
-        vega: dict[str, Any],
-        png: bytes,
-        scale: int = 1,
+        self, name: str, spec: dict[str, Any], svg: str, vega: dict[str, Any], png: bytes
     ) -> None:
         self.name = name
         self.spec = spec
         self.svg = svg
         self.vega = vega
         self.png = png
-        self.scale = scale
 
-    def _repr_mimebundle_(
-        self, include: Any = None, exclude: Any = None
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         title = self.spec.get("title")
         if isinstance(title, dict):
             title = title.get("text")
-        bundle = {
+        return {
             VEGA_MIMETYPE: self.vega,
             VEGALITE_MIMETYPE: self.spec,
             "image/svg+xml": self.svg,
             "image/png": base64.b64encode(self.png).decode("ascii"),
             "text/plain": f"<chart {self.name}: {title or 'untitled'}>",
         }
-        if self.scale == 1:
-            return bundle, {}
-        width, height = (int.from_bytes(self.png[at : at + 4], "big") for at in (16, 20))
-        shown = {"width": width // self.scale, "height": height // self.scale}
-        return bundle, {"image/png": shown}
 
 
 class RunOutputs:
@@ -279,12 +263,12 @@ class RunOutputs:
         spec = json.loads(spec_json(chart.to_dict()))
         spec.setdefault("config", {})["font"] = fonts.FAMILY
         target = self._target("charts", f"{name}.vl.json")
-        drawn = draw(spec, scale=1 if target is None else 2)
+        drawn = draw(spec, large=target is not None)
         if target is not None:
             target.write_text(spec_json(spec), encoding="utf-8")
             target.with_name(f"{name}.svg").write_text(drawn.svg, encoding="utf-8")
-            target.with_name(f"{name}.png").write_bytes(drawn.png)
-        return ChartOutput(name, spec, drawn.svg, drawn.vega, drawn.png, drawn.scale)
+            target.with_name(f"{name}.png").write_bytes(drawn.png2 or b"")
+        return ChartOutput(name, spec, drawn.svg, drawn.vega, drawn.png)
 
 
 #: The analysis cache's folder of drawn charts (:func:`draw`).
@@ -297,28 +281,27 @@ def chart_version() -> str:
     import vl_convert
 
     version = vl_convert.__version__  # type: ignore[attr-defined]
-    return digest("chart", version, VEGA5_FROM, fonts.cache_version(), "layout+png")[:16]
+    return digest("chart", version, VEGA5_FROM, fonts.cache_version())[:16]
 
 
 class Drawn(NamedTuple):
     """A chart as vl-convert draws it: the SVG with its glyphs embedded, the Vega 5 spec shown
-    in JupyterLab, and the PNG rasterized at ``scale``."""
+    in JupyterLab, the PNG displayed, and (when asked) the PNG at twice the size."""
 
     svg: str
     vega: dict[str, Any]
     png: bytes
-    scale: int
+    png2: bytes | None
 
 
-_LAYOUT = pl.Schema({"svg": pl.String(), "vega": pl.String()})
-_PNG = pl.Schema({"png": pl.Binary()})
+_DRAWN = pl.Schema({"svg": pl.String(), "vega": pl.String(), "png": pl.Binary()})
+_LARGE = pl.Schema({"png2": pl.Binary()})
 
 
-def draw(spec: dict[str, Any], *, scale: int = 2) -> Drawn:
-    """Draw the Vega-Lite ``spec`` with vl-convert, its PNG at ``scale`` (a run's files: 2,
-    for slides and print; a notebook displayed without a run: 1).
+def draw(spec: dict[str, Any], *, large: bool = True) -> Drawn:
+    """Draw the Vega-Lite ``spec`` with vl-convert (``large``: the PNG at twice the size too).
 
-    Vega lays the chart out once and the PNG is rasterized from its SVG: the same bytes
+    Vega lays the chart out once: both PNGs are rasterized from its SVG, the same bytes
     ``vegalite_to_png`` gives (it renders that SVG too; tests check), at about half the cost.
     The same spec always gives the same bytes, so they are kept in the analysis cache
     (``charts/<version>/``, :func:`chart_version`): a chart whose data did not change (a notebook
@@ -328,22 +311,26 @@ def draw(spec: dict[str, Any], *, scale: int = 2) -> Drawn:
     import vl_convert
 
     root, version, text = cache_root(), chart_version(), spec_json(spec)
-    layout_key, png_key = digest("layout", text), digest("png", scale, text)
-    layout = load_result(root, CHART_STEP, version, layout_key)
-    png = load_result(root, CHART_STEP, version, png_key)
-    laid = isinstance(layout, pl.DataFrame) and layout.schema == _LAYOUT
-    if laid and isinstance(png, pl.DataFrame) and png.schema == _PNG:
-        svg, vega = cast(pl.DataFrame, layout).row(0)
-        return Drawn(svg, json.loads(vega), png["png"][0], scale)
+    key = digest("drawn", text)
+    stored = load_result(root, CHART_STEP, version, key)
+    if isinstance(stored, pl.DataFrame) and stored.schema == _DRAWN:
+        svg, vega, png = stored.row(0)
+        if not large:
+            return Drawn(svg, json.loads(vega), png, None)
+        found = load_result(root, CHART_STEP, version, digest("large", text))
+        if isinstance(found, pl.DataFrame) and found.schema == _LARGE:
+            return Drawn(svg, json.loads(vega), png, found["png2"][0])
     fonts.register()
     laid_out = stable_ids(vl_convert.vegalite_to_svg(spec))
     drawn = Drawn(
         fonts.embed_in_svg(laid_out),
         vl_convert.vegalite_to_vega(spec, vl_version=VEGA5_FROM),
-        vl_convert.svg_to_png(laid_out, scale=scale),
-        scale,
+        vl_convert.svg_to_png(laid_out, scale=1),
+        vl_convert.svg_to_png(laid_out, scale=2) if large else None,
     )
-    row = {"svg": [drawn.svg], "vega": [json.dumps(drawn.vega)]}
-    store_result(root, CHART_STEP, version, layout_key, pl.DataFrame(row, schema=_LAYOUT))
-    store_result(root, CHART_STEP, version, png_key, pl.DataFrame({"png": [drawn.png]}))
+    row = {"svg": [drawn.svg], "vega": [json.dumps(drawn.vega)], "png": [drawn.png]}
+    store_result(root, CHART_STEP, version, key, pl.DataFrame(row, schema=_DRAWN))
+    if large:
+        large_png = pl.DataFrame({"png2": [drawn.png2]}, schema=_LARGE)
+        store_result(root, CHART_STEP, version, digest("large", text), large_png)
     return drawn
