@@ -452,3 +452,137 @@ def test_occurrences_equal_a_scan_of_every_span_on_random_text() -> None:
     got = phrase_occurrences(docs, spans, wanted)
     assert got.height > 20
     assert got.equals(_scan_every_span(docs, spans, wanted))
+
+
+def _random_corpus(seed: int, n_docs: int = 60):
+    """Documents of words drawn from a small vocabulary (so phrases recur), numbers and
+    punctuation, each cut into a few body spans, in five groups."""
+    rng = random.Random(seed)
+    vocab = ["Astana", "away", "from", "Russia’s", "multi-vector", "policy", "2024", "the"]
+    vocab += ["Xi", "it's", "of", "Ёлка", "İstanbul", "grain", "corridor", "-", ",", "\n", "a"]
+    texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 80))) for _ in range(n_docs)]
+    ids = [f"d{i:03d}" for i in range(n_docs)]
+    docs = pl.DataFrame({"doc_id": ids, "text": texts})
+    spans = {}
+    for doc_id, text in docs.iter_rows():
+        cuts = sorted({0, len(text), *(rng.randint(0, len(text)) for _ in range(2))})
+        spans[doc_id] = [(a, b) for a, b in itertools.pairwise(cuts) if a < b]
+    groups = pl.DataFrame({"doc_id": ids, "group": [f"g{i % 5}" for i in range(n_docs)]})
+    return docs, spans, groups
+
+
+def _reference_counts(docs, spans, groups, stopwords, min_count=2, min_groups=2):
+    """Per phrase: count, n_docs, n_groups, capitalized, groups, doc_ids, group_counts, counted
+    in plain Python from :func:`tokenize` (before subsumed phrases are dropped)."""
+    import regex
+
+    group_of = dict(groups.select("doc_id", "group").iter_rows())
+    occ: dict[str, list[tuple[str, str, bool]]] = {}
+    for doc_id, text in docs.iter_rows():
+        for lo, hi in spans[doc_id]:
+            unit = text[lo:hi]
+            toks = [t for t in tokenize(unit) if regex.search(r"\p{L}", t[0])]
+            for n in range(2, 6):
+                for i in range(len(toks) - n + 1):
+                    run = toks[i : i + n]
+                    if run[-1][3] - run[0][3] != n - 1:
+                        continue
+                    words = [t[0] for t in run]
+                    if words[0] in stopwords or words[-1] in stopwords:
+                        continue
+                    caps = all(
+                        w in stopwords or regex.match(r"\p{Lu}", unit[t[1] : t[2]])
+                        for w, t in zip(words, run, strict=True)
+                    )
+                    occ.setdefault(" ".join(words), []).append((doc_id, group_of[doc_id], caps))
+    out = {}
+    for phrase, rows in occ.items():
+        in_groups = sorted({g for _, g, _ in rows})
+        if len(rows) < min_count or len(in_groups) < min_groups:
+            continue
+        out[phrase] = (
+            len(rows),
+            len({d for d, _, _ in rows}),
+            len(in_groups),
+            sum(c for *_, c in rows) / len(rows) > 0.5,
+            in_groups,
+            sorted({d for d, _, _ in rows}),
+            [sum(g == h for _, g, _ in rows) for h in in_groups],
+        )
+    return out
+
+
+def test_counts_equal_a_plain_python_count_on_random_text() -> None:
+    docs, spans, groups = _random_corpus(7)
+    stop = frozenset({"the", "of", "a", "from"})
+    got = shared_phrases(docs, spans, groups, stopwords=stop)
+    expected = _reference_counts(docs, spans, groups, stop)
+    assert got.height > 50
+    columns = ["count", "n_docs", "n_groups", "capitalized", "groups", "doc_ids", "group_counts"]
+    for row in got.iter_rows(named=True):
+        assert tuple(row[c] for c in columns) == expected[row["phrase"]], row["phrase"]
+    # the phrases left out of the table are the subsumed ones: a longer phrase, same count
+    for phrase in set(expected) - set(got["phrase"]):
+        assert any(
+            f" {phrase} " in f" {longer} " and expected[longer][0] == expected[phrase][0]
+            for longer in expected
+            if longer != phrase
+        ), phrase
+
+
+def test_partitions_spilled_to_disk_give_the_same_table(monkeypatch, tmp_path) -> None:
+    docs, spans, groups = _random_corpus(11, n_docs=80)
+    in_memory = shared_phrases(docs, spans, groups)
+    spills = []
+    real_spill = phrases_mod._Occurrences._spill
+
+    def counted(self):
+        spills.append(self.n_parts)
+        real_spill(self)
+
+    monkeypatch.setattr(phrases_mod._Occurrences, "_spill", counted)
+    monkeypatch.setattr(phrases_mod, "BATCH_CHARS", 300)  # a few documents per batch
+    monkeypatch.setattr(phrases_mod, "PART_CHARS", 1_000)  # a partition per 1,000 characters
+    monkeypatch.setattr(phrases_mod, "HELD_BYTES", 2_000)  # to files after a batch or two
+    monkeypatch.setattr(phrases_mod.tempfile, "tempdir", str(tmp_path))
+    spilled = shared_phrases(docs, spans, groups)
+    assert spills and min(spills) > 10  # many partitions, written many times
+    assert in_memory.height > 50
+    assert spilled.equals(in_memory)
+    assert list(tmp_path.iterdir()) == []  # the temporary folder is gone
+
+
+def test_hash_collisions_do_not_change_the_counts(monkeypatch) -> None:
+    """Phrases that share a hash pass the thresholds' first check together; their exact counts
+    are taken by phrase, so a hash that collides on purpose gives the same table."""
+    docs, spans, groups = _random_corpus(13)
+    expected = shared_phrases(docs, spans, groups)
+    monkeypatch.setattr(
+        phrases_mod, "_phrase_hash", lambda phrase: phrase.str.len_bytes().cast(pl.UInt64) % 3
+    )
+    monkeypatch.setattr(phrases_mod, "PART_CHARS", 2_000)
+    assert shared_phrases(docs, spans, groups).equals(expected)
+    assert expected.height > 50
+
+
+def test_per_kind_equals_top_by_kind_of_the_whole_table(seeds) -> None:
+    docs, spans, groups, _ = seeds
+    full = shared_phrases(docs, spans, groups)
+    for n in (0, 3, 40):
+        kept = shared_phrases(docs, spans, groups, per_kind=n)
+        assert kept.equals(phrases_mod.top_by_kind(full, n))
+    assert shared_phrases(docs, spans, groups, per_kind=3)["rank"].max() > 6  # ranks of all
+    assert shared_phrases(docs, spans, groups, per_kind=3, limit=2).equals(
+        phrases_mod.top_by_kind(full, 3).head(2)
+    )
+    with pytest.raises(ValueError, match="per_kind must be None or >= 0"):
+        shared_phrases(docs, spans, groups, per_kind=-1)
+
+
+def test_words_but_no_phrase() -> None:
+    docs = pl.DataFrame({"doc_id": ["a", "b"], "text": ["Astana", "the of Astana"]})
+    spans = {"a": [(0, 6)], "b": [(0, 13)]}
+    groups = pl.DataFrame({"doc_id": ["a", "b"], "group": ["X", "Y"]})
+    out = shared_phrases(docs, spans, groups, stopwords={"the", "of"}, min_count=1, min_groups=1)
+    assert out.height == 0
+    assert out.schema == SHARED_PHRASES_SCHEMA

@@ -74,7 +74,9 @@ Distinctiveness
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, cast
 
 import polars as pl
@@ -126,6 +128,22 @@ OCCURRENCES_SCHEMA = pl.Schema(
 
 #: Floor of the general-English frequency ``f_en`` (words wordfreq does not know).
 WORDFREQ_MINIMUM = 1e-9
+
+#: Characters of body text tokenised at once (a batch of whole documents): bounds the token and
+#: n-gram frames in memory whatever the corpus size.
+BATCH_CHARS = 4_000_000
+#: Characters of body text per partition of the n-gram occurrences: a larger corpus spreads its
+#: occurrences over several partitions by a hash of the phrase, counted one at a time.
+PART_CHARS = 8_000_000
+#: Bytes of n-gram occurrences held in memory (polars' estimate); beyond it they are written to
+#: a temporary folder, so memory stays flat as the corpus grows.
+HELD_BYTES = 64_000_000
+
+
+def _phrase_hash(phrase: pl.Expr) -> pl.Expr:
+    """A 64-bit hash of each phrase: places it in a partition and checks the thresholds first
+    (:func:`_counts`); the results do not depend on it, collisions included."""
+    return phrase.hash(seed=0)
 
 
 def english_frequency(words: Iterable[str]) -> dict[str, float]:
@@ -216,16 +234,21 @@ def shared_phrases(
     min_count: int = 2,
     stopwords: frozenset[str] | set[str] | None = ENGLISH_STOPWORDS,
     limit: int | None = None,
+    per_kind: int | None = None,
     group_col: str = "group",
 ) -> pl.DataFrame:
     """The ``shared_phrases`` table (:data:`SHARED_PHRASES_SCHEMA`) of a corpus.
 
-    Counting is done in polars, one pass per phrase length: the tokens of all units with their
+    Counting is done in polars, in batches of whole documents (:data:`BATCH_CHARS` characters
+    of body text), one pass per phrase length: the tokens of the batch's units with their
     positions, the n-gram as shifted token columns over the same unit, the edge (stopword) and
-    contiguity filters, a group-by on the phrase for its count and numbers of documents and
-    groups; only the phrases that pass ``min_count`` and ``min_groups`` get their lists of groups
-    and documents. Subsumed phrases are then dropped and distinctiveness computed (module
-    docstring).
+    contiguity filters. The occurrences go to partitions by a hash of the phrase (one partition,
+    in memory, per :data:`PART_CHARS` characters of the corpus; more are kept in a temporary
+    folder), and each partition in turn is grouped by phrase for its count and numbers of
+    documents and groups. No frame ever holds every occurrence of a large corpus, so memory stays
+    flat as the corpus grows. Subsumed phrases are then dropped, distinctiveness computed and the
+    table ranked (module docstring); only the phrases kept (``per_kind``, ``limit``) get their
+    lists of groups and documents, read again from the partitions.
 
     Parameters
     ----------
@@ -247,6 +270,11 @@ def shared_phrases(
         Words a phrase may not start or end with (compared lowercased); ``None`` or empty: any.
     limit
         Keep the first ``limit`` rows after sorting (``None``: all; ``>= 0``).
+    per_kind
+        Keep the ``per_kind`` best-ranked names and formulations (:func:`top_by_kind`, before
+        ``limit``; ``None``: all; ``>= 0``). ``rank`` still counts the whole table, and the
+        result equals ``top_by_kind`` of the whole table, built without the lists of the
+        phrases left out.
     group_col
         The group column of ``groups``.
 
@@ -289,6 +317,8 @@ def shared_phrases(
         raise ValueError(f"shared_phrases: min_count must be >= 1, got {min_count}")
     if limit is not None and limit < 0:
         raise ValueError(f"shared_phrases: limit must be None or >= 0, got {limit}")
+    if per_kind is not None and per_kind < 0:
+        raise ValueError(f"shared_phrases: per_kind must be None or >= 0, got {per_kind}")
     rows = _docs_rows(docs, "shared_phrases")
     group_of = _group_map(groups, group_col)
 
@@ -297,95 +327,234 @@ def shared_phrases(
     group_names = sorted({group_of[d] for d in doc_names})
     doc_code = {d: i for i, d in enumerate(doc_names)}
     group_code = {g: i for i, g in enumerate(group_names)}
-    u_text: list[str] = []
-    u_doc: list[int] = []
-    u_group: list[int] = []
+    units: list[tuple[str, int, int]] = []  # the span's text, doc code, group code
     for doc_id, text in rows:
         if doc_id not in doc_code:
             continue
         doc_spans = spans.get(doc_id, ())
         _check_spans(doc_id, text, doc_spans)
-        for start, end in doc_spans:
-            u_text.append(text[start:end])
-            u_doc.append(doc_code[doc_id])
-            u_group.append(group_code[group_of[doc_id]])
-    if not u_text:
-        return _empty()
-    units = pl.DataFrame(
-        {"text": u_text, "doc": u_doc, "group": u_group},
-        schema={"text": pl.String(), "doc": pl.UInt32(), "group": pl.UInt32()},
-    )
-    del u_text
+        code, group = doc_code[doc_id], group_code[group_of[doc_id]]
+        units += [(text[start:end], code, group) for start, end in doc_spans]
+    del rows
     stop = sorted({w.lower() for w in stopwords or ()})
-    # Tokens in unit order; ``pos`` numbers every match (numbers included) over the corpus, so
-    # ``pos`` of the last token minus ``pos`` of the first is n - 1 exactly when no number was
-    # dropped in between; ``unit`` tells spans apart.
-    tokens = (
-        _word_tokens(units.lazy(), "doc", "group")
-        .with_columns(pl.col("tok").is_in(stop).alias("stop"))
-        .collect()
-    )
-    del units
-    total = tokens.height
-    if total == 0:
-        return _empty()
-
-    per_n: list[pl.DataFrame] = []
-    occurrences: list[pl.DataFrame] = []
-    for n in range(min_words, max_words + 1):
-        last = n - 1
-        grams = (
-            tokens.lazy()
-            .select(
-                _gram(n),
-                "doc",
-                "group",
-                pl.all_horizontal(
-                    [(pl.col("cap") | pl.col("stop")).shift(-k) for k in range(n)]
-                ).alias("cap_all"),
-                (_contiguous(n) & ~pl.col("stop") & ~pl.col("stop").shift(-last)).alias("keep"),
-            )
-            .filter(pl.col("keep"))
-            .drop("keep")
-            .collect()
+    chars = sum(len(u[0]) for u in units)
+    n_parts = max(1, math.ceil(chars / PART_CHARS))
+    with _Occurrences(n_parts, HELD_BYTES) as occurrences:
+        total = 0
+        for batch in _batches(units, BATCH_CHARS):
+            total += occurrences.add(batch, stop, min_words, max_words)
+        del units
+        if total == 0:
+            return _empty()
+        counted = [_counts(part, min_count, min_groups) for part in occurrences.parts()]
+        table = pl.concat(counted, how="vertical") if counted else pl.DataFrame()
+        if table.height == 0:  # no phrase passed (or none at all: single words, stopwords)
+            return _empty()
+        table = _drop_subsumed(table, min_words)
+        freq = english_frequency(table["phrase"].str.split(" ").explode().unique().to_list())
+        log_f = {w: math.log2(f) for w, f in freq.items()}
+        table = table.with_columns(
+            (
+                (
+                    (pl.col("count").cast(pl.Float64) / total).log(2)
+                    - pl.col("phrase")
+                    .str.split(" ")
+                    .list.eval(pl.element().replace_strict(log_f, return_dtype=pl.Float64))
+                    .list.sum()
+                )
+                / pl.col("n_words")
+            ).alias("distinctiveness")
         )
-        kept = (
-            grams.lazy()
-            .group_by("phrase")
-            .agg(
-                pl.len().cast(pl.Int64).alias("count"),
-                pl.col("doc").n_unique().cast(pl.Int64).alias("n_docs"),
-                pl.col("group").n_unique().cast(pl.Int64).alias("n_groups"),
-                (pl.col("cap_all").mean() > 0.5).alias("capitalized"),
-            )
-            .filter((pl.col("count") >= min_count) & (pl.col("n_groups") >= min_groups))
-            .with_columns(pl.lit(n, pl.Int64).alias("n_words"))
-            .collect()
+        table = table.sort(
+            ["distinctiveness", "n_groups", "count", "phrase"],
+            descending=[True, True, True, False],
+        ).with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("rank"))
+        if per_kind is not None:
+            table = top_by_kind(table, per_kind)
+        if limit is not None:
+            table = table.head(limit)
+        # Lists of groups, documents and counts per group of the phrases kept, read again from
+        # each partition's occurrences of them alone.
+        wanted = table.select("phrase")
+        lists = pl.concat(
+            [_lists(part.join(wanted, on="phrase", how="semi")) for part in occurrences.parts()],
+            how="vertical",
         )
-        per_n.append(kept)
-        occurrences.append(
-            grams.drop("cap_all").join(kept.select("phrase"), on="phrase", how="semi")
-        )
-        del grams
-    del tokens
-    table = pl.concat(per_n)
-    if table.height == 0:
-        return _empty()
-    table = _drop_subsumed(table, min_words)
-    occ = pl.concat(occurrences).join(table.select("phrase"), on="phrase", how="semi")
-
-    # Lists of groups, documents and counts per group of the kept phrases.
+    table = table.join(lists, on="phrase", how="left", maintain_order="left")
+    # Codes are ranks of the sorted names, so sorted codes give sorted names.
     doc_lut = pl.Series("doc_id", doc_names, pl.String())
     group_lut = pl.Series("group", group_names, pl.String())
+    out = table.with_columns(_decode("groups", group_lut), _decode("doc_ids", doc_lut))
+    return out.select(list(SHARED_PHRASES_SCHEMA)).cast(SHARED_PHRASES_SCHEMA)
+
+
+def _batches(units: list[tuple[str, int, int]], limit: int) -> Iterator[list[tuple[str, int, int]]]:
+    """Consecutive runs of ``units`` of at most ``limit`` characters (a longer document is a
+    run of its own); a document's units stay in one run.
+
+    >>> [[u[1] for u in b] for b in _batches([("ab", 0, 0), ("c", 0, 0), ("de", 1, 0)], 3)]
+    [[0, 0], [1]]
+    """
+    batch: list[tuple[str, int, int]] = []
+    size = 0
+    for i, unit in enumerate(units):
+        new_doc = i == 0 or unit[1] != units[i - 1][1]
+        if new_doc and batch and size + _doc_chars(units, i) > limit:
+            yield batch
+            batch, size = [], 0
+        batch.append(unit)
+        size += len(unit[0])
+    if batch:
+        yield batch
+
+
+def _doc_chars(units: list[tuple[str, int, int]], i: int) -> int:
+    """Characters of the document whose units start at ``units[i]``."""
+    doc, size = units[i][1], 0
+    while i < len(units) and units[i][1] == doc:
+        size += len(units[i][0])
+        i += 1
+    return size
+
+
+class _Occurrences:
+    """The n-gram occurrences of a corpus, in ``n_parts`` partitions by a hash of the phrase,
+    read back one partition at a time. Every occurrence of a phrase is in one partition, so a
+    partition's counts are the corpus's. They are held in memory up to ``held_bytes``; beyond
+    that, every partition goes to Arrow IPC files in a temporary folder (removed on exit)."""
+
+    def __init__(self, n_parts: int, held_bytes: int) -> None:
+        self.n_parts = n_parts
+        self.held_bytes = held_bytes
+        self.held = 0
+        self.frames: list[list[pl.DataFrame]] = [[] for _ in range(n_parts)]
+        self.files: list[list[Path]] = [[] for _ in range(n_parts)]
+        self.folder: tempfile.TemporaryDirectory[str] | None = None
+
+    def __enter__(self) -> _Occurrences:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.frames = []
+        if self.folder is not None:
+            self.folder.cleanup()
+
+    @property
+    def spilled(self) -> bool:
+        """Whether the occurrences went to files (the memory they would take passed the cap)."""
+        return self.folder is not None
+
+    def add(
+        self, units: list[tuple[str, int, int]], stop: list[str], min_words: int, max_words: int
+    ) -> int:
+        """Add the occurrences of the phrases of ``units`` (``phrase``, ``n_words``, ``doc``,
+        ``group``, ``cap_all``: the edge and contiguity filters passed); return how many word
+        tokens they hold (``T``)."""
+        frame = pl.DataFrame(
+            {"text": [u[0] for u in units], "doc": [u[1] for u in units]},
+            schema={"text": pl.String(), "doc": pl.UInt32()},
+        ).with_columns(pl.Series("group", [u[2] for u in units], pl.UInt32()))
+        # Tokens in unit order; ``pos`` numbers every match (numbers included), so ``pos`` of the
+        # last token minus ``pos`` of the first is n - 1 exactly when no number was dropped in
+        # between; ``unit`` tells spans apart.
+        tokens = (
+            _word_tokens(frame.lazy(), "doc", "group")
+            .with_columns(pl.col("tok").is_in(stop).alias("stop"))
+            .collect()
+        )
+        del frame
+        for n in range(min_words, max_words + 1):
+            last = n - 1
+            grams = (
+                tokens.lazy()
+                .select(
+                    _gram(n),
+                    pl.lit(n, pl.UInt8).alias("n_words"),
+                    "doc",
+                    "group",
+                    pl.all_horizontal(
+                        [(pl.col("cap") | pl.col("stop")).shift(-k) for k in range(n)]
+                    ).alias("cap_all"),
+                    (_contiguous(n) & ~pl.col("stop") & ~pl.col("stop").shift(-last)).alias("keep"),
+                )
+                .filter(pl.col("keep"))
+                .drop("keep")
+                .collect()
+            )
+            self._store(grams)
+        return tokens.height
+
+    def _store(self, grams: pl.DataFrame) -> None:
+        if self.n_parts == 1:
+            parts = {0: grams}
+        else:
+            part = (_phrase_hash(pl.col("phrase")) % self.n_parts).alias("part")
+            split = grams.with_columns(part).partition_by("part", as_dict=True)
+            parts = {int(cast(int, key[0])): frame.drop("part") for key, frame in split.items()}
+        for index, frame in parts.items():
+            self.frames[index].append(frame)
+            self.held += int(frame.estimated_size())
+        if self.held > self.held_bytes:
+            self._spill()
+
+    def _spill(self) -> None:
+        """Write the frames held to files, one per partition, and let them go."""
+        if self.folder is None:
+            self.folder = tempfile.TemporaryDirectory(prefix="analysis-phrases-")
+        for index, frames in enumerate(self.frames):
+            if frames:
+                path = Path(self.folder.name) / f"{index}-{len(self.files[index])}.arrow"
+                pl.concat(frames, how="vertical").write_ipc(path, compression="lz4")
+                self.files[index].append(path)
+                frames.clear()
+        self.held = 0
+
+    def parts(self) -> Iterator[pl.DataFrame]:
+        """Each partition's occurrences, one at a time."""
+        for frames, files in zip(self.frames, self.files, strict=True):
+            if files or frames:  # a partition no phrase hashed to is skipped
+                yield pl.concat([*(pl.read_ipc(f) for f in files), *frames], how="vertical")
+
+
+def _counts(occ: pl.DataFrame, min_count: int, min_groups: int) -> pl.DataFrame:
+    """Per phrase of ``occ`` that passes ``min_count`` and ``min_groups``: its ``count``,
+    ``n_docs``, ``n_groups``, ``capitalized`` and ``n_words``.
+
+    The thresholds are checked first on a 64-bit hash of the phrase, which is cheaper to group
+    by than the phrase: phrases that share a hash have counts and numbers of groups at least
+    each phrase's own, so no phrase that passes is lost, and the exact counts are then taken
+    by phrase over the occurrences of the hashes that passed (most phrases occur once)."""
+    hashes = occ.lazy().with_columns(_phrase_hash(pl.col("phrase")).alias("hash"))
+    passed = (
+        hashes.group_by("hash")
+        .agg(pl.len().alias("count"), pl.col("group").n_unique().alias("n_groups"))
+        .filter((pl.col("count") >= min_count) & (pl.col("n_groups") >= min_groups))
+        .select("hash")
+    )
+    return (
+        hashes.join(passed, on="hash", how="semi")
+        .group_by("phrase")
+        .agg(
+            pl.len().cast(pl.Int64).alias("count"),
+            pl.col("doc").n_unique().cast(pl.Int64).alias("n_docs"),
+            pl.col("group").n_unique().cast(pl.Int64).alias("n_groups"),
+            (pl.col("cap_all").mean() > 0.5).alias("capitalized"),
+            pl.col("n_words").first().cast(pl.Int64),
+        )
+        .filter((pl.col("count") >= min_count) & (pl.col("n_groups") >= min_groups))
+        .collect()
+    )
+
+
+def _lists(occ: pl.DataFrame) -> pl.DataFrame:
+    """Per phrase of ``occ``: its ``groups`` and ``doc_ids`` (sorted codes) and ``group_counts``
+    (occurrences per group, aligned with ``groups``)."""
     by_group = (
         occ.group_by("phrase", "group")
         .agg(pl.len().cast(pl.Int64).alias("n"))
         .sort("phrase", "group")
         .group_by("phrase", maintain_order=True)
-        .agg(
-            pl.col("group").alias("groups"),
-            pl.col("n").alias("group_counts"),
-        )
+        .agg(pl.col("group").alias("groups"), pl.col("n").alias("group_counts"))
     )
     by_doc = (
         occ.select("phrase", "doc")
@@ -394,38 +563,7 @@ def shared_phrases(
         .group_by("phrase", maintain_order=True)
         .agg(pl.col("doc").alias("doc_ids"))
     )
-    table = table.join(by_group, on="phrase", how="left").join(by_doc, on="phrase", how="left")
-    # Codes are ranks of the sorted names, so sorted codes give sorted names.
-    table = table.with_columns(
-        _decode("groups", group_lut),
-        _decode("doc_ids", doc_lut),
-    )
-
-    freq = english_frequency(table["phrase"].str.split(" ").explode().unique().to_list())
-    log_f = {w: math.log2(f) for w, f in freq.items()}
-    table = table.with_columns(
-        (
-            (
-                (pl.col("count").cast(pl.Float64) / total).log(2)
-                - pl.col("phrase")
-                .str.split(" ")
-                .list.eval(pl.element().replace_strict(log_f, return_dtype=pl.Float64))
-                .list.sum()
-            )
-            / pl.col("n_words")
-        ).alias("distinctiveness")
-    )
-    out = (
-        table.sort(
-            ["distinctiveness", "n_groups", "count", "phrase"],
-            descending=[True, True, True, False],
-        )
-        .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("rank"))
-        .select(list(SHARED_PHRASES_SCHEMA))
-    )
-    if limit is not None:
-        out = out.head(limit)
-    return out.cast(SHARED_PHRASES_SCHEMA)
+    return by_group.join(by_doc, on="phrase", how="left", maintain_order="left")
 
 
 def _decode(col: str, lut: pl.Series) -> pl.Expr:
