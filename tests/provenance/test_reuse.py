@@ -679,7 +679,7 @@ def test_compiled_matches_equal_the_numpy_reference():
     for trial in range(200):
         size_a, size_b = rng.integers(0, 120, size=2)
         spread = int(rng.choice([3, 20, 1000]))
-        val_a = rng.integers(0, spread, size=size_a).astype(np.uint64)
+        val_a = np.sort(rng.integers(0, spread, size=size_a).astype(np.uint64))  # both sorted
         val_b = np.sort(rng.integers(0, spread, size=size_b).astype(np.uint64))
         if trial % 10 == 0:  # one value repeated past the limit
             val_b = np.sort(np.r_[val_b, np.full(MAX_OCCURRENCES + 1, 7, dtype=np.uint64)])
@@ -692,3 +692,26 @@ def test_compiled_matches_equal_the_numpy_reference():
             expected = _align._matches_numpy(val_a, pos_a, val_b, pos_b, same)
             assert all(np.array_equal(g, e) for g, e in zip(got, expected, strict=True))
     assert len(_align._matches(val_b, pos_b, val_b, pos_b, True)[0])  # the last trial matched
+
+
+def test_compiled_runs_equal_the_numpy_reference():
+    from analysis.provenance.reuse import _align
+
+    rng = np.random.default_rng(12)
+    compared = 0
+    for trial in range(300):
+        n = int(rng.integers(1, 200))
+        size = int(rng.integers(0, 400))
+        i = rng.integers(0, n, size=size).astype(np.int64)
+        if trial % 3 == 0:  # long diagonals, as copied passages give
+            i = np.arange(min(size, n), dtype=np.int64)
+        j = (i + rng.integers(0, 3, size=len(i))) % n if trial % 2 else rng.integers(0, n, len(i))
+        pairs = np.unique(np.stack([i, j.astype(np.int64)]), axis=1)  # each (i, j) once
+        i, j = pairs[0].copy(), pairs[1].copy()
+        if not len(i):  # _align asks for runs only when shingles match
+            continue
+        for shingle in (1, 5):
+            got = _align._runs(i, j, shingle, n)
+            assert got == _align._runs_numpy(i, j, shingle, n)
+            compared += len(got)
+    assert compared > 10_000

@@ -18,10 +18,11 @@ def _matches(
 ) -> tuple[np.ndarray, np.ndarray]:
     """All position pairs ``(i, j)`` of equal shingles; ``val_b`` is sorted, ``pos_b`` aligned.
 
-    Within one document (``same``) only ``i < j``. Values occurring more than
-    :data:`MAX_OCCURRENCES` times in ``b`` are skipped. Pairs come in the order of ``a``, then of
-    ``b``: what :func:`_matches_numpy` (the reference, in numpy) gives, from a compiled binary
-    search per value (a candidate pair costs microseconds, not numpy's per-call overhead).
+    ``val_a`` is sorted too. Within one document (``same``) only ``i < j``. Values occurring
+    more than :data:`MAX_OCCURRENCES` times in ``b`` are skipped. Pairs come in the order of
+    ``a``, then of ``b``: what :func:`_matches_numpy` (the reference, in numpy) gives, from one
+    compiled merge of the two sorted arrays (a candidate pair costs microseconds, not numpy's
+    per-call overhead).
     """
     i, j = _match_kernel()(val_a, pos_a, val_b, pos_b, same, MAX_OCCURRENCES)
     return i, j
@@ -33,31 +34,40 @@ def _match_kernel() -> Callable[..., tuple[np.ndarray, np.ndarray]]:
 
     @numba.njit(cache=True, nogil=True)
     def matches(val_a, pos_a, val_b, pos_b, same, most):
-        n = len(val_a)
+        # One merge of the two sorted arrays: each run of equal values of ``a`` takes the run
+        # of that value in ``b`` (linear time, where a binary search per value was n log m).
+        n, m = len(val_a), len(val_b)
         left = np.empty(n, dtype=np.int64)
         count = np.empty(n, dtype=np.int64)
         total = 0
-        for k in range(n):
-            # np.searchsorted, not a helper function: a kernel that refers to another compiled
-            # function gets a new cache key in every process and is compiled again each time.
-            lo = np.searchsorted(val_b, val_a[k], side="left")
-            c = np.searchsorted(val_b, val_a[k], side="right") - lo
+        lo = 0
+        k = 0
+        while k < n:
+            v = val_a[k]
+            while lo < m and val_b[lo] < v:
+                lo += 1
+            hi = lo
+            while hi < m and val_b[hi] == v:
+                hi += 1
+            c = hi - lo
             if c <= (1 if same else 0) or c > most:
                 c = 0
-            left[k] = lo
-            count[k] = c
-            total += c
+            while k < n and val_a[k] == v:
+                left[k] = lo
+                count[k] = c
+                total += c
+                k += 1
         i = np.empty(total, dtype=np.int64)
         j = np.empty(total, dtype=np.int64)
-        m = 0
+        filled = 0
         for k in range(n):
             for t in range(count[k]):
                 pa, pb = pos_a[k], pos_b[left[k] + t]
                 if not same or pa < pb:
-                    i[m] = pa
-                    j[m] = pb
-                    m += 1
-        return i[:m], j[:m]
+                    i[filled] = pa
+                    j[filled] = pb
+                    filled += 1
+        return i[:filled], j[:filled]
 
     return matches
 
@@ -87,9 +97,44 @@ def _runs(i: np.ndarray, j: np.ndarray, shingle: int, n: int) -> list[tuple[int,
     """Maximal exact runs as word spans ``(a0, a1, b0, b1)``, sorted by ``(a0, b0)``.
 
     ``(i, j)`` are positions of equal shingles, all below ``n``. Matches on one diagonal (one
-    ``j - i``) at consecutive ``i`` form one run.
+    ``j - i``) at consecutive ``i`` form one run. Compiled (a candidate pair costs microseconds,
+    not numpy's per-call overhead); :func:`_runs_numpy` is the reference the tests hold it to.
     """
-    # One sort key for (diagonal, i): consecutive matches of a run differ by exactly 1.
+    a0, a1, b0, b1 = _runs_kernel()(i, j, shingle, n)
+    return list(zip(a0.tolist(), a1.tolist(), b0.tolist(), b1.tolist(), strict=True))
+
+
+@functools.cache
+def _runs_kernel() -> Callable[..., tuple[np.ndarray, ...]]:
+    import numba
+
+    @numba.njit(cache=True, nogil=True)
+    def runs(i, j, shingle, n):
+        # One sort key for (diagonal, i): consecutive matches of a run differ by exactly 1.
+        key = np.sort((j - i + n) * (n + 1) + i)
+        starts = np.empty(len(key), dtype=np.int64)
+        ends = np.empty(len(key), dtype=np.int64)
+        count = 0
+        for k in range(len(key)):
+            if k == 0 or key[k] - key[k - 1] != 1:
+                starts[count] = key[k]
+                count += 1
+            ends[count - 1] = key[k]
+        a0 = starts[:count] % (n + 1)
+        a1 = ends[:count] % (n + 1) + shingle
+        b0 = a0 + starts[:count] // (n + 1) - n
+        # sorted by (a0, b0): b0 is below n + shingle, so one integer key orders both
+        order = np.argsort(a0 * (n + shingle + 1) + b0, kind="mergesort")
+        a0, a1, b0 = a0[order], a1[order], b0[order]
+        return a0, a1, b0, b0 + a1 - a0
+
+    return runs
+
+
+def _runs_numpy(
+    i: np.ndarray, j: np.ndarray, shingle: int, n: int
+) -> list[tuple[int, int, int, int]]:
+    """:func:`_runs` in numpy: the reference the tests hold the compiled version to."""
     key = np.sort((j - i + n) * (n + 1) + i)
     breaks = np.flatnonzero(np.diff(key) != 1) + 1
     first = key[np.concatenate(([0], breaks))]
