@@ -319,31 +319,23 @@ def shared_phrases(
         raise ValueError(f"shared_phrases: limit must be None or >= 0, got {limit}")
     if per_kind is not None and per_kind < 0:
         raise ValueError(f"shared_phrases: per_kind must be None or >= 0, got {per_kind}")
-    rows = _docs_rows(docs, "shared_phrases")
+    require_columns(docs, ("doc_id", "text"), who="shared_phrases", name="docs")
+    require_ids(docs, who="shared_phrases", name="docs")
     group_of = _group_map(groups, group_col)
 
-    # Units: one row per body span of a document with a group; doc and group as integer codes.
-    doc_names = sorted(d for d, _ in rows if d in group_of)
+    # Units: the body spans of the documents with a group; doc and group as integer codes.
+    doc_names = sorted(d for d in docs["doc_id"].cast(pl.String).to_list() if d in group_of)
     group_names = sorted({group_of[d] for d in doc_names})
     doc_code = {d: i for i, d in enumerate(doc_names)}
     group_code = {g: i for i, g in enumerate(group_names)}
-    units: list[tuple[str, int, int]] = []  # the span's text, doc code, group code
-    for doc_id, text in rows:
-        if doc_id not in doc_code:
-            continue
-        doc_spans = spans.get(doc_id, ())
-        _check_spans(doc_id, text, doc_spans)
-        code, group = doc_code[doc_id], group_code[group_of[doc_id]]
-        units += [(text[start:end], code, group) for start, end in doc_spans]
-    del rows
+    codes = {d: (c, group_code[group_of[d]]) for d, c in doc_code.items()}
     stop = sorted({w.lower() for w in stopwords or ()})
-    chars = sum(len(u[0]) for u in units)
+    chars = sum(end - start for d in doc_names for start, end in spans.get(d, ()))
     n_parts = max(1, math.ceil(chars / PART_CHARS))
     with _Occurrences(n_parts, HELD_BYTES) as occurrences:
         total = 0
-        for batch in _batches(units, BATCH_CHARS):
+        for batch in _unit_batches(docs, spans, codes, BATCH_CHARS):
             total += occurrences.add(batch, stop, min_words, max_words)
-        del units
         if total == 0:
             return _empty()
         counted = [_counts(part, min_count, min_groups) for part in occurrences.parts()]
@@ -388,33 +380,40 @@ def shared_phrases(
     return out.select(list(SHARED_PHRASES_SCHEMA)).cast(SHARED_PHRASES_SCHEMA)
 
 
-def _batches(units: list[tuple[str, int, int]], limit: int) -> Iterator[list[tuple[str, int, int]]]:
-    """Consecutive runs of ``units`` of at most ``limit`` characters (a longer document is a
-    run of its own); a document's units stay in one run.
+def _unit_batches(
+    docs: pl.DataFrame,
+    spans: Mapping[str, Sequence[tuple[int, int]]],
+    codes: Mapping[str, tuple[int, int]],
+    limit: int,
+) -> Iterator[list[tuple[str, int, int]]]:
+    """The units ``(span text, doc code, group code)`` of the documents in ``codes``, in
+    batches of whole documents of at most ``limit`` characters (a longer document is a batch of
+    its own). The texts are read a slice of ``docs`` at a time, so no list of every text is
+    made.
 
-    >>> [[u[1] for u in b] for b in _batches([("ab", 0, 0), ("c", 0, 0), ("de", 1, 0)], 3)]
-    [[0, 0], [1]]
+    >>> docs = pl.DataFrame({"doc_id": ["a", "b", "c"], "text": ["ab cd", "ef", "gh"]})
+    >>> spans = {"a": [(0, 2), (3, 5)], "b": [(0, 2)], "c": [(0, 2)]}
+    >>> list(_unit_batches(docs, spans, {"a": (0, 0), "b": (1, 0)}, 4))
+    [[('ab', 0, 0), ('cd', 0, 0)], [('ef', 1, 0)]]
     """
     batch: list[tuple[str, int, int]] = []
     size = 0
-    for i, unit in enumerate(units):
-        new_doc = i == 0 or unit[1] != units[i - 1][1]
-        if new_doc and batch and size + _doc_chars(units, i) > limit:
-            yield batch
-            batch, size = [], 0
-        batch.append(unit)
-        size += len(unit[0])
+    for part in docs.select(pl.col("doc_id").cast(pl.String), "text").iter_slices(1_000):
+        for doc_id, text in part.iter_rows():
+            if doc_id not in codes:
+                continue
+            text = text or ""
+            doc_spans = spans.get(doc_id, ())
+            _check_spans(doc_id, text, doc_spans)
+            chars = sum(end - start for start, end in doc_spans)
+            if batch and size + chars > limit:
+                yield batch
+                batch, size = [], 0
+            code, group = codes[doc_id]
+            batch += [(text[start:end], code, group) for start, end in doc_spans]
+            size += chars
     if batch:
         yield batch
-
-
-def _doc_chars(units: list[tuple[str, int, int]], i: int) -> int:
-    """Characters of the document whose units start at ``units[i]``."""
-    doc, size = units[i][1], 0
-    while i < len(units) and units[i][1] == doc:
-        size += len(units[i][0])
-        i += 1
-    return size
 
 
 class _Occurrences:
