@@ -242,13 +242,14 @@ def shared_phrases(
     Counting is done in polars, in batches of whole documents (:data:`BATCH_CHARS` characters
     of body text), one pass per phrase length: the tokens of the batch's units with their
     positions, the n-gram as shifted token columns over the same unit, the edge (stopword) and
-    contiguity filters. The occurrences go to partitions by a hash of the phrase (one partition,
-    in memory, per :data:`PART_CHARS` characters of the corpus; more are kept in a temporary
-    folder), and each partition in turn is grouped by phrase for its count and numbers of
-    documents and groups. No frame ever holds every occurrence of a large corpus, so memory stays
-    flat as the corpus grows. Subsumed phrases are then dropped, distinctiveness computed and the
-    table ranked (module docstring); only the phrases kept (``per_kind``, ``limit``) get their
-    lists of groups and documents, read again from the partitions.
+    contiguity filters. The occurrences go to partitions by a hash of the phrase (one per
+    :data:`PART_CHARS` characters of the corpus), held in memory up to :data:`HELD_BYTES` and
+    written to a temporary folder beyond that; each partition in turn is grouped by phrase for
+    its count and numbers of documents and groups. No frame ever holds every occurrence of a
+    large corpus, so memory stays flat as the corpus grows. Subsumed phrases are then dropped,
+    distinctiveness computed and the table ranked (module docstring); only the phrases kept
+    (``per_kind``, ``limit``) get their lists of groups and documents, read again from the
+    partitions.
 
     Parameters
     ----------
@@ -437,11 +438,6 @@ class _Occurrences:
         self.frames = []
         if self.folder is not None:
             self.folder.cleanup()
-
-    @property
-    def spilled(self) -> bool:
-        """Whether the occurrences went to files (the memory they would take passed the cap)."""
-        return self.folder is not None
 
     def add(
         self, units: list[tuple[str, int, int]], stop: list[str], min_words: int, max_words: int
