@@ -49,7 +49,9 @@ set to 1.0 and values within ``1e-12`` below 0 to 0.0; nothing else is clipped o
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Literal
 
@@ -390,6 +392,44 @@ def tfidf(
     return ids, x
 
 
+def _dense_product(
+    x: scipy.sparse.csr_matrix, xt: scipy.sparse.csr_matrix, start: int, stop: int
+) -> np.ndarray:
+    """Rows ``start:stop`` of ``x @ xt`` as a dense array: the very floats of scipy's
+    ``(x[start:stop] @ xt).toarray()``, which adds, for each row of ``x``, its entries times
+    the rows of ``xt`` they select, in stored order. The same loop compiled, writing into the
+    dense rows at once (scipy builds a sparse result first, then densifies it): several times
+    faster where most documents share a term, as news articles do.
+
+    >>> from scipy.sparse import csr_matrix
+    >>> x = csr_matrix(np.array([[1.0, 2.0, 0.0], [0.0, 3.0, 1.0]]))
+    >>> _dense_product(x, x.T.tocsr(), 0, 2).tolist()
+    [[5.0, 6.0], [6.0, 10.0]]
+    """
+    return _product_kernel()(
+        x.indptr, x.indices, x.data, start, stop, xt.indptr, xt.indices, xt.data, xt.shape[1]
+    )
+
+
+@functools.cache
+def _product_kernel() -> Callable[..., np.ndarray]:
+    import numba
+
+    @numba.njit(cache=True, nogil=True)
+    def product(a_ptr, a_idx, a_val, start, stop, b_ptr, b_idx, b_val, n):
+        out = np.zeros((stop - start, n))
+        for r in range(start, stop):
+            row = out[r - start]
+            for p in range(a_ptr[r], a_ptr[r + 1]):
+                t = a_idx[p]
+                v = a_val[p]
+                for q in range(b_ptr[t], b_ptr[t + 1]):
+                    row[b_idx[q]] += v * b_val[q]
+        return out
+
+    return product
+
+
 def _doc_pairs(
     ids: list[str],
     x: scipy.sparse.csr_matrix,
@@ -412,7 +452,7 @@ def _doc_pairs(
         stop = min(start + rows, n)
         # Row i of this product adds x_i[t] * x_j[t] over the shared terms t in increasing term
         # order, whichever chunk i is in, so sim[i, j] and sim[j, i] are the same float.
-        sim = (x[start:stop] @ xt).toarray()
+        sim = _dense_product(x, xt, start, stop)
         local = np.arange(stop - start)
         if k is None:
             col = np.arange(n)
