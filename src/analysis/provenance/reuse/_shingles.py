@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
@@ -163,14 +163,6 @@ class _Doc:
     common_pos: np.ndarray
 
 
-def _in_sorted(values: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Element-wise: is each of ``values`` in the sorted array ``table``."""
-    found = np.searchsorted(table, values)
-    inside = found < len(table)
-    inside[inside] = table[found[inside]] == values[inside]
-    return inside
-
-
 def _long_runs(positions: np.ndarray, length: int) -> np.ndarray:
     """Which of the ascending ``positions`` lie in a run of at least ``length`` consecutive ones."""
     starts = np.flatnonzero(np.concatenate(([True], np.diff(positions) != 1)))
@@ -217,26 +209,37 @@ def _prepare(
         distinct.append(len(unique))
         every.append(unique)
     # Distinct shingles of all documents, pooled: how often a value is seen is the number of
-    # documents it occurs in (its document frequency).
+    # documents it occurs in (its document frequency), read back for each document's values
+    # through the sorting permutation (no search of every document's values in a corpus-wide
+    # table: that was most of the time on large corpora).
     pooled = np.concatenate(every)
     del every
-    pooled.sort()
-    firsts = np.flatnonzero(np.concatenate((pooled[:1] == pooled[:1], pooled[1:] != pooled[:-1])))
-    doc_freq = np.diff(np.append(firsts, len(pooled)))
-    values = pooled[firsts]
-    del pooled, firsts
-    in_two = values[doc_freq >= 2]
-    common = values[doc_freq > max_pairs_docs] if max_pairs_docs is not None else _NO_HASHES
-    del values, doc_freq
+    by_value = np.argsort(pooled, kind="stable")
+    ranked = pooled[by_value]
+    del pooled
+    firsts = np.flatnonzero(np.concatenate((ranked[:1] == ranked[:1], ranked[1:] != ranked[:-1])))
+    del ranked
+    doc_freq = np.diff(np.append(firsts, len(by_value))).astype(np.int32)
+    del firsts
+    freq = np.empty(len(by_value), dtype=np.int32)  # per pooled value: its document frequency
+    freq[by_value] = np.repeat(doc_freq, doc_freq)  # a value's run is doc_freq long
+    del by_value
+    any_common = max_pairs_docs is not None and bool((doc_freq > max_pairs_docs).any())
+    del doc_freq
     prepared = []
+    offset = 0
     for doc_id, (starts, ends), hashes, order, n_distinct in zip(
         ids.to_list(), spans, shingles, orders, distinct, strict=True
     ):
         ordered = hashes[order]
-        shared = _in_sorted(ordered, in_two)
+        first = np.ones(len(ordered), dtype=bool)
+        first[1:] = ordered[1:] != ordered[:-1]
+        counts = freq[offset : offset + n_distinct][np.cumsum(first) - 1]  # per ordered value
+        offset += n_distinct
+        shared = counts >= 2
         common_pos = _NO_POSITIONS
-        if len(common) and shared.any():
-            is_common = _in_sorted(ordered, common)
+        if any_common and shared.any():
+            is_common = counts > cast(int, max_pairs_docs)
             if is_common.any():
                 positions = np.sort(order[is_common])
                 common_pos = positions[_long_runs(positions, min_words - shingle + 1)]
