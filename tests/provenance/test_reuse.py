@@ -715,3 +715,23 @@ def test_compiled_runs_equal_the_numpy_reference():
             assert got == _align._runs_numpy(i, j, shingle, n)
             compared += len(got)
     assert compared > 10_000
+
+
+def test_band_buckets_are_exact_for_wide_values_and_odd_rows():
+    """Bands of 3 values (one left unpaired when two are packed into 64 bits) and 64-bit
+    values (a column each): buckets are rows with equal values, nothing else."""
+    rng = np.random.default_rng(8)
+    for dtype, top in ((np.uint32, 2**32), (np.uint64, 2**64)):
+        base = rng.integers(0, top, size=(5, 9), dtype=np.uint64).astype(dtype)
+        signatures = base[rng.integers(0, 5, size=200)]
+        signatures[::7, 4] ^= dtype(1)  # near misses: one bit of one value
+        owners = rng.integers(0, 50, size=200)
+        expected: set[tuple[int, int]] = set()
+        for band in range(3):
+            buckets: dict[bytes, set[int]] = {}
+            for row, owner in zip(signatures[:, band * 3 : band * 3 + 3], owners, strict=True):
+                buckets.setdefault(row.tobytes(), set()).add(int(owner))
+            for members in buckets.values():
+                expected |= set(itertools.combinations(sorted(members), 2))
+        assert _lsh._band_collisions(signatures, owners, 3, 3) == expected
+        assert len(expected) > 100
