@@ -396,21 +396,27 @@ def test_minhash_rows_blocks_and_random_values_match_datasketch(monkeypatch):
         assert np.array_equal(row, sketch.hashvalues)
 
 
+def _pairwise_buckets(signatures, owners, bands, rows, max_docs=None):
+    """The candidate pairs by the rule itself: per band, the documents of rows with equal
+    values pair up, in buckets of at most ``max_docs`` documents."""
+    expected: set[tuple[int, int]] = set()
+    for band in range(bands):
+        buckets: dict[bytes, set[int]] = {}
+        for row, owner in zip(signatures[:, band * rows : (band + 1) * rows], owners, strict=True):
+            buckets.setdefault(row.tobytes(), set()).add(int(owner))
+        for members in buckets.values():
+            if max_docs is None or len(members) <= max_docs:
+                expected |= set(itertools.combinations(sorted(members), 2))
+    return expected
+
+
 def test_band_collisions_skip_crowded_buckets_as_the_pairwise_rule_does():
     rng = np.random.default_rng(5)
     signatures = rng.integers(0, 8, size=(400, 8), dtype=np.uint32)  # many equal bands
     owners = rng.integers(0, 60, size=400)
     sizes = {}
     for max_docs in (None, 3, 10):
-        expected: set[tuple[int, int]] = set()
-        for band in range(4):
-            buckets: dict[bytes, set[int]] = {}
-            for row, owner in zip(signatures[:, band * 2 : band * 2 + 2], owners, strict=True):
-                buckets.setdefault(row.tobytes(), set()).add(int(owner))
-            for members in buckets.values():
-                if len(members) >= 2 and (max_docs is None or len(members) <= max_docs):
-                    ordered = sorted(members)
-                    expected |= set(itertools.combinations(ordered, 2))
+        expected = _pairwise_buckets(signatures, owners, 4, 2, max_docs)
         assert _lsh._band_collisions(signatures, owners, 4, 2, max_docs) == expected
         sizes[max_docs] = len(expected)
     assert 0 < sizes[3] < sizes[10] <= sizes[None]
@@ -718,20 +724,14 @@ def test_compiled_runs_equal_the_numpy_reference():
 
 
 def test_band_buckets_are_exact_for_wide_values_and_odd_rows():
-    """Bands of 3 values (one left unpaired when two are packed into 64 bits) and 64-bit
-    values (a column each): buckets are rows with equal values, nothing else."""
+    """Bands of 3 values and 64-bit values: buckets are rows with equal values, nothing else
+    (a value one bit away is another bucket)."""
     rng = np.random.default_rng(8)
     for dtype, top in ((np.uint32, 2**32), (np.uint64, 2**64)):
         base = rng.integers(0, top, size=(5, 9), dtype=np.uint64).astype(dtype)
         signatures = base[rng.integers(0, 5, size=200)]
         signatures[::7, 4] ^= dtype(1)  # near misses: one bit of one value
         owners = rng.integers(0, 50, size=200)
-        expected: set[tuple[int, int]] = set()
-        for band in range(3):
-            buckets: dict[bytes, set[int]] = {}
-            for row, owner in zip(signatures[:, band * 3 : band * 3 + 3], owners, strict=True):
-                buckets.setdefault(row.tobytes(), set()).add(int(owner))
-            for members in buckets.values():
-                expected |= set(itertools.combinations(sorted(members), 2))
+        expected = _pairwise_buckets(signatures, owners, 3, 3)
         assert _lsh._band_collisions(signatures, owners, 3, 3) == expected
         assert len(expected) > 100
