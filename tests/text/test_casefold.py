@@ -64,3 +64,51 @@ def test_patterns_lowercasing_could_change_are_refused() -> None:
     pattern = re.compile(r"(?P<m>march)\s+(?P=m)–\d", re.IGNORECASE)
     found = [m.span() for m in casefold.finditer(pattern, text, casefold.lowered(text))]
     assert found == [m.span() for m in pattern.finditer(text)] == [(0, 13), (18, 31)]
+
+
+def test_required_literal_is_only_what_every_match_holds() -> None:
+    cases = {
+        r"\bsitting on two chairs\b": "sitting on two chairs",
+        r"(?:abc)?defg": "defg",  # a group may be skipped: its letters are not required
+        r"abc|defg": None,  # an alternation: neither side is
+        r"\d+ years ago": " years ago",
+        r"x*abcd(?=ef)": "abcd",
+        r"ab(?=cd)": None,  # too short to be worth a search
+        r"(?i)astana times": None,  # case folding
+        r"[Aa]stana": "stana",
+        r"^Recall that\b": "Recall that",
+    }
+    for source, expected in cases.items():
+        assert casefold.required_literal(re.compile(source)) == expected, source
+    assert casefold.required_literal(re.compile("astana", re.IGNORECASE)) is None
+
+
+def test_finditer_with_the_literal_shortcut_finds_what_re_finds() -> None:
+    """Every pattern of the project's lexicons that the shortcut applies to, on texts made of
+    pieces of their own literals (so that some match and most nearly do): the same spans as the
+    pattern itself, with and without a lower-cased text, over any range."""
+    from analysis.provenance.outlets import load_fingerprints, load_patterns
+
+    patterns = [fp.pattern for fp in load_fingerprints()[1]]
+    patterns += [e["regex"] for v in load_patterns().values() if isinstance(v, list) for e in v]
+    shortcut = [p for p in patterns if casefold.required_literal(casefold.lower_pattern(p) or p)]
+    assert len(shortcut) >= 10
+    rng = random.Random(4)
+    found = skipped = 0
+    for pattern in shortcut:
+        literal = casefold.required_literal(casefold.lower_pattern(pattern) or pattern) or ""
+        for _ in range(20):
+            pieces = [literal, f" {literal} ", f"\n{literal} ", literal[: rng.randint(0, 9)]]
+            pieces += [literal.upper(), literal.title(), " ", "\n", "."]
+            pieces += ["Astana, 14 March 2024 ", "«", "»", ", In contact with", "the "]
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+            pos = rng.randint(0, len(text))
+            end = rng.randint(pos, len(text))
+            expected = [m.span() for m in pattern.finditer(text, pos, end)]
+            skipped += literal.lower() not in text.lower()[pos:end]  # the shortcut's case
+            for low in (None, casefold.lowered(text)):
+                got = casefold.finditer(pattern, text, low, pos, end)
+                assert [m.span() for m in got] == expected
+            found += len(expected)
+    assert found > 20
+    assert skipped > 100
