@@ -398,8 +398,8 @@ def _dense_product(
     """Rows ``start:stop`` of ``x @ xt`` as a dense array: the very floats of scipy's
     ``(x[start:stop] @ xt).toarray()``, which adds, for each row of ``x``, its entries times
     the rows of ``xt`` they select, in stored order. The same loop compiled, writing into the
-    dense rows at once (scipy builds a sparse result first, then densifies it): several times
-    faster where most documents share a term, as news articles do.
+    dense rows at once (scipy builds a sparse result first, then densifies it): about twice as
+    fast on news articles, most of which share some term (10,000 spliced AllSides articles).
 
     >>> from scipy.sparse import csr_matrix
     >>> x = csr_matrix(np.array([[1.0, 2.0, 0.0], [0.0, 3.0, 1.0]]))

@@ -107,25 +107,21 @@ def required_literal(pattern: re.Pattern[str]) -> str | None:
     >>> required_literal(re.compile("astana", re.IGNORECASE)) is None  # case folding: no
     True
     """
+    if pattern.flags & re.IGNORECASE or not isinstance(pattern.pattern, str):
+        return None
     # re's own parser (a private module of the standard library: what re itself reads)
     _parser = importlib.import_module("re._parser")
     literal = importlib.import_module("re._constants").LITERAL
-
-    if pattern.flags & re.IGNORECASE or not isinstance(pattern.pattern, str):
-        return None
     try:
         parsed = _parser.parse(pattern.pattern, pattern.flags)
     except Exception:  # a pattern re compiled; anything odd: no shortcut
         return None
     if parsed.state.flags & re.IGNORECASE:  # inline (?i) at the start
         return None
-    best = run = ""
+    best = current = ""
     for op, value in parsed:
-        if op is literal:
-            run += chr(value)
-            best = max(best, run, key=len)
-        else:
-            run = ""
+        current = current + chr(value) if op is literal else ""
+        best = max(best, current, key=len)
     return best if len(best) >= 3 else None
 
 
