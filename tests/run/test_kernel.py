@@ -43,3 +43,27 @@ def test_the_command_line_skips_it_in_its_own_process():
     code = "import sys, analysis.__main__; print(sys.modules['rfc3987_syntax'] is None)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "True"
+
+
+def test_the_kernels_shutdown_interrupt_is_not_logged_and_other_errors_are() -> None:
+    import logging
+
+    from ipykernel.kernelapp import IPKernelApp
+
+    from analysis.run.kernel import quiet_shutdown
+
+    quiet_shutdown()
+    quiet_shutdown()  # once is enough: no second filter
+    app = IPKernelApp()
+    assert sum(type(f).__name__ == "ShutdownNoise" for f in app.log.filters) == 1
+    seen: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())  # type: ignore[method-assign]
+    app.log.addHandler(handler)
+    try:
+        app.log.error("KeyboardInterrupt caught in kernel.")
+        app.log.error("KeyboardInterrupt caught in kernel")
+        app.log.error("Exception in message handler:")
+    finally:
+        app.log.removeHandler(handler)
+    assert seen == ["Exception in message handler:"]

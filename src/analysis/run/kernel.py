@@ -9,15 +9,22 @@ notebook processes, the kernels it starts) skip that import: jsonschema then has
 check, which it allows (the dependency is optional). Outputs are the same either way; a kernel
 started by JupyterLab is ipykernel's own and is not touched.
 
+jupyter_client stops a kernel by sending it SIGINT before the shutdown request, always; a kernel
+that is handling a message at that moment logs "KeyboardInterrupt caught in kernel." to the run's
+terminal, an error line that means nothing went wrong. The runner's kernels drop exactly that line
+(:class:`ShutdownNoise`); every other line a kernel logs still shows, and an interrupted run is
+reported by the runner itself.
+
     python -m analysis.run.kernel -f CONNECTION_FILE   (what the runner's kernel manager starts)
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
-__all__ = ["skip_unused_imports"]
+__all__ = ["ShutdownNoise", "quiet_shutdown", "skip_unused_imports"]
 
 #: Modules no process of a run uses that cost time to import (see the module docstring).
 UNUSED = ("rfc3987_syntax",)
@@ -30,6 +37,31 @@ def skip_unused_imports() -> None:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # None: "not importable"
 
 
+class ShutdownNoise(logging.Filter):
+    """Drops ipykernel's "KeyboardInterrupt caught in kernel" record (the SIGINT of a shutdown).
+
+    >>> noise = logging.LogRecord("IPKernelApp", logging.ERROR, "", 0,
+    ...                           "KeyboardInterrupt caught in kernel.", None, None)
+    >>> other = logging.LogRecord("IPKernelApp", logging.ERROR, "", 0,
+    ...                           "Exception in message handler:", None, None)
+    >>> ShutdownNoise().filter(noise), ShutdownNoise().filter(other)
+    (False, True)
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("KeyboardInterrupt caught in kernel")
+
+
+def quiet_shutdown() -> None:
+    """Add :class:`ShutdownNoise` to the logger of ipykernel's kernel application (once)."""
+    from ipykernel.kernelapp import IPKernelApp
+
+    # traitlets names an application's logger after its class; the kernel logs through it
+    log = logging.getLogger(IPKernelApp.__name__)
+    if not any(isinstance(f, ShutdownNoise) for f in log.filters):
+        log.addFilter(ShutdownNoise())
+
+
 def main() -> None:
     """Start an IPython kernel as ``ipykernel_launcher`` does, with :func:`skip_unused_imports`."""
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
@@ -37,6 +69,7 @@ def main() -> None:
     skip_unused_imports()
     from ipykernel import kernelapp
 
+    quiet_shutdown()
     kernelapp.launch_new_instance()
 
 
