@@ -192,3 +192,53 @@ def test_tokens_of_spans_that_cut_words_are_those_of_each_span_read_alone():
         assert got.words == words, spans
         assert got.span.tolist() == span
         assert [text[a:b] for a, b in zip(got.starts, got.ends, strict=True)] == words
+
+
+def _random_tokens(rng: np.random.Generator, vocabulary: list[str]) -> M.Tokens:
+    """Words drawn from ``vocabulary`` in spans of 1 to 9 words (one-word spans included)."""
+    words: list[str] = []
+    span: list[int] = []
+    for s in range(60):
+        n = int(rng.integers(1, 10))
+        words += [vocabulary[int(i)] for i in rng.integers(0, len(vocabulary), n)]
+        span += [s] * n
+    starts = np.arange(len(words), dtype=np.int64) * 10
+    return M.Tokens(words, starts, starts + 5, np.array(span, dtype=np.int64))
+
+
+def test_compiled_margins_equal_the_numpy_sums_bit_for_bit():
+    model = M.load_span_model()
+    rng = np.random.default_rng(7)
+    vocabulary = [*re.findall(r"\w+", " ".join(TEXTS)), "Regime", "EVIL", "2024", "qzxv", "don't"]
+    cases = [_random_tokens(rng, vocabulary) for _ in range(5)]
+    text = " ".join(TEXTS) * 2
+    cases.append(M.document_tokens(text, [(0, 40), (41, 42), (43, len(text))]))
+    for tokens in cases:
+        for doc in (np.zeros(len(tokens.words), dtype=np.int64), tokens.span // 7):
+            fast = M._margins(tokens, doc, model)
+            slow = M._margins_numpy(tokens, doc, model)
+            assert fast.shape == (len(tokens.words), len(model.techniques))
+            assert np.array_equal(fast.view(np.uint64), slow.view(np.uint64))
+    one = M.document_tokens("Evil", [(0, 4)])  # no neighbour at all
+    assert np.array_equal(
+        M._margins(one, np.zeros(1, np.int64), model),
+        M._margins_numpy(one, np.zeros(1, np.int64), model),
+    )
+
+
+def test_zipf_bands_from_the_frequency_table_are_wordfreqs():
+    from wordfreq import zipf_frequency
+
+    def library(word: str) -> str:
+        return str(int(zipf_frequency(word, "en") * 2))
+
+    plain = [w for w in M._frequencies() if w.isascii() and w.isalpha() and w.islower()]
+    assert len(plain) > 200_000
+    rng = np.random.default_rng(3)
+    sample = [plain[int(i)] for i in rng.integers(0, len(plain), 5000)] + plain[:500]
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    unknown = ["".join(rng.choice(list(letters), int(rng.integers(1, 12)))) for _ in range(2000)]
+    other = ["don't", "co-op", "café", "naïve", "2024", "covid19", "x2", "über", "'tis"]
+    for word in [*sample, *unknown, *other]:
+        assert M._zipf_band(word) == library(word), word
+    assert M._zipf_band("the") == "15" and M._zipf_band("qzxv") == "0"

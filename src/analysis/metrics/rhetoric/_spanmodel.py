@@ -38,7 +38,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
@@ -95,9 +95,51 @@ def _shape(word: str) -> str:
 
 @cache
 def _zipf_band(low: str) -> str:
+    """Twice the word's Zipf frequency in English (``wordfreq.zipf_frequency``), cut to a whole
+    number.
+
+    A word of plain ASCII letters is its own single token to wordfreq, so its frequency is its
+    entry in wordfreq's frequency table (or none): the band is read from that table's bucket
+    (:func:`_bucket_bands`) instead of asking ``zipf_frequency``, which tokenizes the word
+    first (most of a new document's scoring time). Other words are asked; tests hold both
+    paths to ``zipf_frequency`` on the whole table and on words outside it.
+
+    >>> _zipf_band("the"), _zipf_band("propaganda"), _zipf_band("qzxv"), _zipf_band("don't")
+    ('15', '8', '0', '12')
+    """
+    if low.isascii() and low.isalpha() and low.islower():
+        freq = _frequencies().get(low)
+        if freq is None:
+            return "0"  # not in the table: wordfreq's minimum, Zipf 0
+        band = _bucket_bands().get(freq)
+        if band is not None:
+            return band
+    return _library_band(low)
+
+
+def _library_band(low: str) -> str:
     from wordfreq import zipf_frequency  # here: 0.3 s to import, and cached hits need none
 
     return str(int(zipf_frequency(low, "en") * 2))
+
+
+@cache
+def _frequencies() -> dict[str, float]:
+    """wordfreq's English frequency table (``get_frequency_dict``: one entry per token)."""
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict("en")
+
+
+@cache
+def _bucket_bands() -> dict[float, str]:
+    """The band of each frequency in :func:`_frequencies`, asked of ``zipf_frequency`` for the
+    first plain-letter word of that frequency (every word of a frequency has the same band)."""
+    out: dict[float, str] = {}
+    for word, freq in _frequencies().items():
+        if freq not in out and word.isascii() and word.isalpha() and word.islower():
+            out[freq] = _library_band(word)
+    return out
 
 
 @cache
@@ -407,6 +449,10 @@ class SpanModel:
             ids = [get(w, 0) for w in words]
         return np.array(ids, dtype=np.int64)
 
+    def offset_tables(self) -> np.ndarray:
+        """``(len(WINDOW), rows, techniques)``: :meth:`offset_table` of every offset (a view)."""
+        return self._table
+
     def offset_table(self, j: int) -> np.ndarray:
         """``(rows, techniques)``: the summed weights each word gives at offset ``WINDOW[j]``;
         row 0 is the pad's (a neighbour beyond the span)."""
@@ -537,15 +583,59 @@ def _repetition_arrays(
 
 
 def _scores(tokens: Tokens, doc: np.ndarray, model: SpanModel) -> np.ndarray:
+    """Every token's rounded score per technique: the margins of :func:`_margins`."""
+    if not tokens.words:
+        return np.zeros((0, len(model.techniques)))
+    return sigmoid_scores(_margins(tokens, doc, model))
+
+
+def _margin_inputs(
+    tokens: Tokens, doc: np.ndarray, model: SpanModel
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What both margin sums read: the tokens' table rows, whether each token's successor is in
+    its span, the repetition band, and the pair-start and pair-end flags."""
+    ids = model.word_ids(tokens.words)
+    span = tokens.span
+    same = span[1:] == span[:-1]  # token i + 1 is in token i's span
+    lower, content = model.lower_ids(ids)
+    band, starts_pair, ends_pair = _repetition_arrays(tokens, doc, lower, content)
+    return ids, same, band, starts_pair, ends_pair
+
+
+def _margins(tokens: Tokens, doc: np.ndarray, model: SpanModel) -> np.ndarray:
+    """``(tokens, techniques)`` margins, summed by one compiled pass over the tokens
+    (:func:`_margin_kernel`); the floats are those of :func:`_margins_numpy`, bit for bit (the
+    same additions in the same order; tests check)."""
+    ids, same, band, starts_pair, ends_pair = _margin_inputs(tokens, doc, model)
+    fixed = model.fixed()
+    base = len(WINDOW)
+    return cast(
+        np.ndarray,
+        _margin_kernel()(
+            model.bias,
+            model.offset_tables(),
+            np.array(WINDOW, dtype=np.int64),
+            ids,
+            same,
+            np.vstack([np.zeros(len(model.techniques)), fixed[base : base + 4]]),
+            band.astype(np.int64),
+            starts_pair,
+            ends_pair,
+            _first(tokens),
+            fixed[base + 4],
+            fixed[base + 5],
+            fixed[base + 6],
+        ),
+    )
+
+
+def _margins_numpy(tokens: Tokens, doc: np.ndarray, model: SpanModel) -> np.ndarray:
+    """:func:`_margins` with numpy array operations (the reference the compiled sum is held to)."""
+    ids, same, band, starts_pair, ends_pair = _margin_inputs(tokens, doc, model)
     n = len(tokens.words)
     n_tech = len(model.techniques)
-    if not n:
-        return np.zeros((0, n_tech))
-    ids = model.word_ids(tokens.words)
     fixed = model.fixed()
-    span = tokens.span
     total = model.bias + model.offset_table(WINDOW.index(0))[ids]
-    same = span[1:] == span[:-1]  # token i + 1 is in token i's span
     for j, k in enumerate(WINDOW):
         if not k:
             continue
@@ -560,14 +650,61 @@ def _scores(tokens: Tokens, doc: np.ndarray, model: SpanModel) -> np.ndarray:
         else:
             neighbour[-k:] = np.where(reach[: n + k], ids[: n + k], 0)
         total += model.offset_table(j)[neighbour]
-    lower, content = model.lower_ids(ids)
-    band, starts_pair, ends_pair = _repetition_arrays(tokens, doc, lower, content)
     base = len(WINDOW)
     bands = np.vstack([np.zeros(n_tech), fixed[base : base + 4]])
     total += bands[band]
     total += starts_pair[:, None] * fixed[base + 4] + ends_pair[:, None] * fixed[base + 5]
     total += _first(tokens)[:, None] * fixed[base + 6]
-    return sigmoid_scores(total)
+    return cast(np.ndarray, total)
+
+
+@cache
+def _margin_kernel() -> Any:
+    """The margins of every token in one loop: its own row, each neighbour's row at its offset
+    (the pad's row 0 when the neighbour is outside the token's span), the repetition band's
+    weights, the pair flags' and the first-word weight. Per token this is a few hundred
+    additions; as whole-array numpy operations it was most of the scoring time, in temporary
+    arrays. Cached on disk by numba like the package's other kernels."""
+    import numba
+
+    @numba.njit(cache=True, nogil=True)
+    def run(
+        bias, tables, window, ids, same, bands, band, starts, ends, first, w_start, w_end, w_first
+    ):
+        n = ids.size
+        n_tech = bias.size
+        centre = 0
+        for j in range(window.size):
+            if window[j] == 0:
+                centre = j
+        out = np.empty((n, n_tech))
+        for i in range(n):
+            for t in range(n_tech):
+                out[i, t] = bias[t] + tables[centre, ids[i], t]
+            for j in range(window.size):
+                k = window[j]
+                if k == 0:
+                    continue
+                lo = i + k if k < 0 else i
+                row = 0
+                if 0 <= i + k < n:
+                    row = ids[i + k]
+                    for m in range(lo, lo + abs(k)):
+                        if not same[m]:
+                            row = 0
+                            break
+                for t in range(n_tech):
+                    out[i, t] += tables[j, row, t]
+            s = 1.0 if starts[i] else 0.0
+            e = 1.0 if ends[i] else 0.0
+            f = 1.0 if first[i] else 0.0
+            for t in range(n_tech):
+                out[i, t] += bands[band[i], t]
+                out[i, t] += s * w_start[t] + e * w_end[t]
+                out[i, t] += f * w_first[t]
+        return out
+
+    return run
 
 
 def token_scores(tokens: Tokens, model: SpanModel) -> np.ndarray:
