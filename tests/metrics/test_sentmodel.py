@@ -103,3 +103,19 @@ def test_the_ptc_check_gives_the_cross_validated_row_and_the_in_sample_one():
     assert cv["positive"] == fitted["positive"] == 3088
     assert cv["all_positive_f1"] == fitted["all_positive_f1"] == 0.4528
     assert fitted["f1"] > cv["f1"]
+
+
+def test_unit_maxima_equal_numpys_maximum_at():
+    from analysis.metrics.rhetoric._sentmodel import unit_maxima
+
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        n = int(rng.integers(0, 200))
+        units = int(rng.integers(1, 40))
+        unit = np.sort(rng.integers(0, units, n))
+        scores = np.round(rng.random((n, 3)), 4)
+        expected = np.zeros((units, 3))
+        np.maximum.at(expected, unit, scores)
+        assert np.array_equal(unit_maxima(scores, unit, units), expected)
+        shuffled = rng.permutation(n)  # out of order: the general path
+        assert np.array_equal(unit_maxima(scores[shuffled], unit[shuffled], units), expected)

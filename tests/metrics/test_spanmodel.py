@@ -242,3 +242,23 @@ def test_zipf_bands_from_the_frequency_table_are_wordfreqs():
     for word in [*sample, *unknown, *other]:
         assert M._zipf_band(word) == library(word), word
     assert M._zipf_band("the") == "15" and M._zipf_band("qzxv") == "0"
+
+
+def test_word_rows_built_by_kind_equal_those_built_from_feature_names():
+    import copy
+
+    fast = copy.deepcopy(M.load_span_model())
+    slow = copy.deepcopy(fast)
+    rng = np.random.default_rng(11)
+    words = list(dict.fromkeys(re.findall(r"\w+", " ".join(TEXTS))))
+    words += ["CNN", "Évian", "don't", "co-op", "2024", "A", "x", "qzxv", "Propaganda", "<pad>"]
+    words += ["".join(rng.choice(list("abcdeéz"), int(rng.integers(1, 9)))) for _ in range(300)]
+    words = list(dict.fromkeys(words))
+    fast._add(words)
+    slow._add_reference(words)
+    n = len(words) + 1
+    assert fast._index == slow._index
+    assert np.array_equal(fast._table[:, :n].view(np.uint64), slow._table[:, :n].view(np.uint64))
+    assert np.array_equal(fast._lower_of[:n], slow._lower_of[:n])
+    assert np.array_equal(fast._content[:n], slow._content[:n])
+    assert np.any(fast._table[2, 1:n] != 0)  # the words have weights, not only zeros

@@ -202,6 +202,29 @@ SHARE_SCHEMA = pl.Schema(
 )
 
 
+def unit_maxima(scores: np.ndarray, unit: np.ndarray, units: int) -> np.ndarray:
+    """``(units, techniques)``: the highest token score of each unit per technique (0 for a unit
+    without tokens); ``unit`` gives each token's unit.
+
+    Tokens come in unit order, so each unit's tokens are one run and its maximum is one
+    ``np.maximum.reduceat``; ``np.maximum.at`` (the same maxima, whatever the order) is used
+    otherwise.
+
+    >>> s = np.array([[0.1, 0.9], [0.4, 0.2], [0.3, 0.3]])
+    >>> unit_maxima(s, np.array([0, 0, 2]), 3).tolist()
+    [[0.4, 0.9], [0.0, 0.0], [0.3, 0.3]]
+    """
+    out = np.zeros((units, scores.shape[1]))
+    if not unit.size:
+        return out
+    if np.all(unit[1:] >= unit[:-1]):
+        starts = np.flatnonzero(np.concatenate([[True], unit[1:] != unit[:-1]]))
+        out[unit[starts]] = np.maximum(0.0, np.maximum.reduceat(scores, starts, axis=0))
+    else:
+        np.maximum.at(out, unit, scores)
+    return out
+
+
 class UnitScores(list[np.ndarray]):
     """Scores of each document's units, and the threshold that flags them."""
 
@@ -229,9 +252,7 @@ def score_units(
         )
         scores = _scores(tokens, doc, span_model)
         offset = np.concatenate([[0], np.cumsum([len(u) for _, u in chunk])]).astype(np.int64)
-        token_max = np.zeros((int(offset[-1]), len(span_model.techniques)))
-        if tokens.span.size:
-            np.maximum.at(token_max, tokens.span, scores)
+        token_max = unit_maxima(scores, tokens.span, int(offset[-1]))
         for i, (text, u) in enumerate(chunk):
             texts_i = [text[s:e] for s, e in u]
             out.append(unit_scores(texts_i, token_max[offset[i] : offset[i + 1]], sm))

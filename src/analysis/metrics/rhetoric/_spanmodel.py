@@ -193,6 +193,15 @@ def _word_features(word: str, k: int) -> tuple[str, ...]:
     )
 
 
+#: The kinds of feature a word gives, in :func:`_word_features`' order, by distance |k| (0, 1,
+#: 2) from the token; a kind is named with its offset (``w-1``) when k is not 0.
+_KINDS = (
+    ("w", "shape", "suf2", "suf3", "suf4", "pre3", "zipf", "val"),
+    ("w", "zipf", "val"),
+    ("zipf",),
+)
+
+
 def _pad_feature(k: int) -> str:
     return f"w{k:+d}=<pad>"
 
@@ -373,6 +382,7 @@ class SpanModel:
     _content: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
     _fixed: np.ndarray | None = field(default=None, repr=False)
     _rows: dict[str, int] | None = field(default=None, repr=False)
+    _kinds: dict[str, dict[str, int]] | None = field(default=None, repr=False)
     _matrix_rows: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
 
     def feature_sum(self, features: Sequence[str]) -> np.ndarray:
@@ -418,9 +428,56 @@ class SpanModel:
             self._matrix_rows = np.vstack([*(self.weights[f] for f in names), zeros])
         return self._rows, self._matrix_rows
 
+    def _by_kind(self) -> dict[str, dict[str, int]]:
+        """Row of each feature in :meth:`_matrix` by its kind (the name before ``=``: ``w-1``,
+        ``suf3``, ``zipf+2``) and its value (the rest)."""
+        if self._kinds is None:
+            kinds: dict[str, dict[str, int]] = {}
+            for name, row in self._matrix()[0].items():
+                kind, _, value = name.partition("=")
+                kinds.setdefault(kind, {})[value] = row
+            self._kinds = kinds
+        return self._kinds
+
     def _add(self, words: Sequence[str]) -> None:
         """Weight-table rows for new ``words`` (distinct, not yet in the table): each row the
-        sum of its features' weights, in feature order (:func:`_word_features`)."""
+        sum of its features' weights, in feature order (:func:`_word_features`).
+
+        Built a kind of feature at a time over all the words, each value looked up in that
+        kind's rows (:meth:`_by_kind`), instead of a name per feature and word; the sums are
+        the same additions in the same order as :meth:`_add_reference` (tests check)."""
+        _, matrix = self._matrix()
+        kinds = self._by_kind()
+        unknown = matrix.shape[0] - 1
+        first = len(self._index) + 1
+        self._grow(first + len(words))
+        lows = [w.lower() for w in words]
+        values = {
+            "w": lows,
+            "shape": [_shape(w) for w in words],
+            "suf2": [low[-2:] for low in lows],
+            "suf3": [low[-3:] for low in lows],
+            "suf4": [low[-4:] for low in lows],
+            "pre3": [low[:3] for low in lows],
+            "zipf": [_zipf_band(low) for low in lows],
+            "val": [_valence_band(low) for low in lows],
+        }
+        for j, k in enumerate(WINDOW):
+            parts = []
+            for base in _KINDS[min(abs(k), 2)]:
+                rows = kinds.get(base if not k else f"{base}{k:+d}", {})
+                parts.append(matrix[[rows.get(v, unknown) for v in values[base]]])
+            # np.add.reduceat's order: the first, plus the rest summed one after another
+            rest = parts[1] if len(parts) > 1 else None
+            for part in parts[2:]:
+                rest = rest + part
+            self._table[j, first : first + len(words)] = (
+                parts[0] if rest is None else parts[0] + rest
+            )
+        self._register(words, first)
+
+    def _add_reference(self, words: Sequence[str]) -> None:
+        """:meth:`_add` from the feature names of :func:`_word_features` (the reference)."""
         rows, matrix = self._matrix()
         unknown = matrix.shape[0] - 1
         first = len(self._index) + 1
@@ -433,6 +490,9 @@ class SpanModel:
                 index.extend(rows.get(f, unknown) for f in _word_features(word, k))
             sums = np.add.reduceat(matrix[index], starts, axis=0)
             self._table[j, first : first + len(words)] = sums
+        self._register(words, first)
+
+    def _register(self, words: Sequence[str], first: int) -> None:
         for n, word in enumerate(words):
             low = word.lower()
             self._lower_of[first + n] = self._lower.setdefault(low, len(self._lower))
