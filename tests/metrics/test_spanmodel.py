@@ -226,24 +226,6 @@ def test_compiled_margins_equal_the_numpy_sums_bit_for_bit():
     )
 
 
-def test_zipf_bands_from_the_frequency_table_are_wordfreqs():
-    from wordfreq import zipf_frequency
-
-    def library(word: str) -> str:
-        return str(int(zipf_frequency(word, "en") * 2))
-
-    plain = [w for w in M._frequencies() if w.isascii() and w.isalpha() and w.islower()]
-    assert len(plain) > 200_000
-    rng = np.random.default_rng(3)
-    sample = [plain[int(i)] for i in rng.integers(0, len(plain), 5000)] + plain[:500]
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    unknown = ["".join(rng.choice(list(letters), int(rng.integers(1, 12)))) for _ in range(2000)]
-    other = ["don't", "co-op", "café", "naïve", "2024", "covid19", "x2", "über", "'tis"]
-    for word in [*sample, *unknown, *other]:
-        assert M._zipf_band(word) == library(word), word
-    assert M._zipf_band("the") == "15" and M._zipf_band("qzxv") == "0"
-
-
 def test_word_rows_built_by_kind_equal_those_built_from_feature_names():
     import copy
 

@@ -147,20 +147,17 @@ def _phrase_hash(phrase: pl.Expr) -> pl.Expr:
 
 
 def english_frequency(words: Iterable[str]) -> dict[str, float]:
-    """General-English frequency of each distinct word, from ``wordfreq`` (one call per word).
-
-    ``wordfreq.word_frequency(w, "en", wordlist="best", minimum=WORDFREQ_MINIMUM)``.
+    """General-English frequency of each distinct word, from ``wordfreq``:
+    ``wordfreq.word_frequency(w, "en", wordlist="best", minimum=WORDFREQ_MINIMUM)``, read through
+    :func:`analysis.text.frequency.word_frequency` (plain words from wordfreq's table).
 
     >>> f = english_frequency(["the", "steppe", "qwzxkj", "the"])
     >>> sorted(f), f["the"] > f["steppe"] > f["qwzxkj"] == WORDFREQ_MINIMUM
     (['qwzxkj', 'steppe', 'the'], True)
     """
-    import wordfreq  # loaded on first use: its word lists take a moment to read
+    from analysis.text.frequency import word_frequency
 
-    return {
-        w: wordfreq.word_frequency(w, "en", wordlist="best", minimum=WORDFREQ_MINIMUM)
-        for w in sorted(set(words))
-    }
+    return {w: word_frequency(w, WORDFREQ_MINIMUM) for w in sorted(set(words))}
 
 
 def _check_spans(doc_id: str, text: str, spans: Sequence[tuple[int, int]]) -> None:

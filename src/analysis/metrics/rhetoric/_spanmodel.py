@@ -44,6 +44,7 @@ import numpy as np
 import polars as pl
 
 from analysis.core.data import read_text
+from analysis.text.frequency import zipf_frequency
 from analysis.text.spans import clean_spans
 from analysis.text.tokens import ENGLISH_STOPWORDS
 
@@ -95,51 +96,13 @@ def _shape(word: str) -> str:
 
 @cache
 def _zipf_band(low: str) -> str:
-    """Twice the word's Zipf frequency in English (``wordfreq.zipf_frequency``), cut to a whole
-    number.
-
-    A word of plain ASCII letters is its own single token to wordfreq, so its frequency is its
-    entry in wordfreq's frequency table (or none): the band is read from that table's bucket
-    (:func:`_bucket_bands`) instead of asking ``zipf_frequency``, which tokenizes the word
-    first (most of a new document's scoring time). Other words are asked; tests hold both
-    paths to ``zipf_frequency`` on the whole table and on words outside it.
+    """Twice the word's Zipf frequency in English (``wordfreq.zipf_frequency``, read through
+    :func:`analysis.text.frequency.zipf_frequency`), cut to a whole number.
 
     >>> _zipf_band("the"), _zipf_band("propaganda"), _zipf_band("qzxv"), _zipf_band("don't")
     ('15', '8', '0', '12')
     """
-    if low.isascii() and low.isalpha() and low.islower():
-        freq = _frequencies().get(low)
-        if freq is None:
-            return "0"  # not in the table: wordfreq's minimum, Zipf 0
-        band = _bucket_bands().get(freq)
-        if band is not None:
-            return band
-    return _library_band(low)
-
-
-def _library_band(low: str) -> str:
-    from wordfreq import zipf_frequency  # here: 0.3 s to import, and cached hits need none
-
-    return str(int(zipf_frequency(low, "en") * 2))
-
-
-@cache
-def _frequencies() -> dict[str, float]:
-    """wordfreq's English frequency table (``get_frequency_dict``: one entry per token)."""
-    from wordfreq import get_frequency_dict
-
-    return get_frequency_dict("en")
-
-
-@cache
-def _bucket_bands() -> dict[float, str]:
-    """The band of each frequency in :func:`_frequencies`, asked of ``zipf_frequency`` for the
-    first plain-letter word of that frequency (every word of a frequency has the same band)."""
-    out: dict[float, str] = {}
-    for word, freq in _frequencies().items():
-        if freq not in out and word.isascii() and word.isalpha() and word.islower():
-            out[freq] = _library_band(word)
-    return out
+    return str(int(zipf_frequency(low) * 2))
 
 
 @cache
