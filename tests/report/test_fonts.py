@@ -59,3 +59,35 @@ def test_subsets_are_kept_in_the_analysis_cache(monkeypatch, tmp_path):
     fonts.subset.cache_clear()
     assert fonts.subset("normal", "Astana 2024") == b"not called"  # no cache: cut each time
     fonts.subset.cache_clear()
+
+
+def test_svgs_of_plain_text_share_one_subset_and_others_add_their_glyphs(monkeypatch):
+    import base64
+    import re
+
+    asked: list[tuple[str, str]] = []
+    real = fonts.cut
+    fonts.subset.cache_clear()
+    monkeypatch.setattr(fonts, "cache_root", lambda: None)  # no analysis cache: cut each time
+
+    def spy(weight: str, text: str = "", unicodes: tuple[int, ...] = ()) -> bytes:
+        asked.append((weight, text))
+        return real(weight, text, unicodes)
+
+    monkeypatch.setattr(fonts, "cut", spy)
+
+    def embedded(label: str) -> set[int]:
+        svg = f'<svg width="9"><text>{label}</text></svg>'
+        data = re.search(r"base64,([^)]+)\)", fonts.embed_in_svg(svg)).group(1)  # type: ignore[union-attr]
+        return set(TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap())
+
+    try:
+        one = embedded("Share of sentences, 2019")
+        two = embedded("Keyness: 12.5 – “loaded”")
+        assert one == two  # both within BASE_GLYPHS: the same subset, cut once
+        assert len(asked) == 1 and asked[0][1] == "".join(sorted(set(fonts.BASE_GLYPHS)))
+        assert {ord(c) for c in "Zz~0’"} <= one and ord("Ж") not in one
+        cyrillic = embedded("Жанаозен")
+        assert {ord(c) for c in "ЖанозZ"} <= cyrillic and len(asked) == 2
+    finally:
+        fonts.subset.cache_clear()

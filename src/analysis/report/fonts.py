@@ -7,12 +7,15 @@ every chart's config (:func:`analysis.report.outputs.RunOutputs.chart`).
 
 An SVG file opened elsewhere (a co-author's viewer, a journal's system) would fall back to a
 local font with other widths, and labels would clip. :func:`embed_in_svg` therefore writes the
-glyphs the chart uses into the SVG itself (an ``@font-face`` with a subset made by fontTools:
-about 10 kB a face), so SVG and PNG look the same everywhere. :func:`page_css` does the same for
+glyphs the chart may use into the SVG itself (an ``@font-face`` with a subset made by fontTools:
+about 25 kB a face), so SVG and PNG look the same everywhere. The subset is every printable
+ASCII character and the common typographic marks (:data:`BASE_GLYPHS`) plus any other character
+the chart's text holds: most charts then share one subset per face, whatever their numbers and
+labels. :func:`page_css` does the same for
 the report page, with the Latin, Greek and Cyrillic glyphs.
 
-Cutting a face takes fontTools 0.06-0.25 s, several times per chart; the same glyphs give the
-same bytes, so each subset is kept in the analysis cache (``fonts/<version>/``, the version a
+Cutting a face takes fontTools 0.06-0.25 s; the same glyphs give the same bytes, so each subset
+is kept in the analysis cache (``fonts/<version>/``, the version a
 digest of the font files and of fontTools' version) and a chart drawn again (a notebook reopened,
 a corpus with a day's articles added) reads its faces from there.
 """
@@ -49,6 +52,10 @@ FAMILY = "Liberation Sans"
 _FACES = {"normal": "LiberationSans-Regular.ttf", "bold": "LiberationSans-Bold.ttf"}
 #: The report page's glyphs: Basic Latin to Latin Extended-B, Greek, Cyrillic, punctuation.
 _PAGE_RANGES = (*range(0x20, 0x250), *range(0x370, 0x530), *range(0x2000, 0x2070), 0x20AC, 0x2116)
+#: Glyphs every chart's subset holds (see the module docstring): printable ASCII and the
+#: quotes, dashes, bullets, ellipsis, guillemets, degree, multiplication, plus-minus and
+#: currency signs that labels and numbers commonly carry.
+BASE_GLYPHS = "".join(map(chr, range(0x20, 0x7F))) + "‘’“”–—…•·«»°×±€£−"
 _TEXT = re.compile(r"<text\b([^>]*)>(.*?)</text>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
@@ -137,7 +144,7 @@ def embed_in_svg(svg: str) -> str:
         weight = "bold" if 'font-weight="bold"' in attributes else "normal"
         texts[weight].append(html.unescape(_TAG.sub("", content)))  # lines are <tspan>s
     faces = [
-        _face(weight, subset(weight, "".join(sorted(set("".join(parts))))))
+        _face(weight, subset(weight, "".join(sorted(set(BASE_GLYPHS).union(*parts)))))
         for weight, parts in texts.items()
         if parts
     ]

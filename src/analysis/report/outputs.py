@@ -277,11 +277,12 @@ CHART_STEP = "charts"
 
 def chart_version() -> str:
     """The version drawn charts are cached under: vl-convert's, the Vega-Lite it compiles the
-    displayed spec with, and the fonts' (:func:`analysis.report.fonts.cache_version`)."""
+    displayed spec with, the fonts' (:func:`analysis.report.fonts.cache_version`) and the glyphs
+    every SVG embeds (:data:`analysis.report.fonts.BASE_GLYPHS`)."""
     import vl_convert
 
     version = vl_convert.__version__  # type: ignore[attr-defined]
-    return digest("chart", version, VEGA5_FROM, fonts.cache_version())[:16]
+    return digest("chart", version, VEGA5_FROM, fonts.cache_version(), fonts.BASE_GLYPHS)[:16]
 
 
 class Drawn(NamedTuple):
