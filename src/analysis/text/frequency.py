@@ -2,12 +2,12 @@
 Zenodo. doi:10.5281/zenodo.7199437), with a table lookup for plain words.
 
 ``wordfreq.word_frequency`` tokenizes its argument before it looks the tokens up, which is most of
-its cost. A word of plain lowercase ASCII letters is one token to wordfreq, so its frequency is
-that word's entry in wordfreq's frequency table (``get_frequency_dict``), or the ``minimum`` when
+its cost. A word of plain ASCII letters is one token to wordfreq, lowercased (it case-folds), so
+its frequency is the lowercased word's entry in wordfreq's frequency table (``get_frequency_dict``), or the ``minimum`` when
 the table lacks it. The table groups words in buckets of one frequency each, and every word of a
 bucket gets the same answer; so the answer for a bucket is asked of wordfreq itself, once, for
 the bucket's first plain word, and a plain word is answered from its bucket. Other words (an
-apostrophe, a digit, an accent, capitals) are asked of wordfreq directly. ``tests/text/
+apostrophe, a digit, an accent) are asked of wordfreq directly. ``tests/text/
 test_frequency.py`` holds both functions to wordfreq's on the whole table's plain words, on words
 it lacks and on the other kinds.
 
@@ -30,12 +30,12 @@ def frequency_table() -> dict[str, float]:
 
 
 def is_plain(word: str) -> bool:
-    """A word of lowercase ASCII letters only, which wordfreq reads as one token as it is.
+    """A word of ASCII letters only, which wordfreq reads as one token, lowercased.
 
-    >>> is_plain("steppe"), is_plain("Steppe"), is_plain("don't"), is_plain("naïve")
-    (True, False, False, False)
+    >>> is_plain("steppe"), is_plain("NATO"), is_plain("don't"), is_plain("naïve")
+    (True, True, False, False)
     """
-    return word.isascii() and word.isalpha() and word.islower()
+    return word.isascii() and word.isalpha()
 
 
 @cache
@@ -43,7 +43,7 @@ def _representatives() -> dict[float, str]:
     """The first plain word of each frequency in :func:`frequency_table`."""
     out: dict[float, str] = {}
     for word, freq in frequency_table().items():
-        if freq not in out and is_plain(word):
+        if freq not in out and is_plain(word) and word.islower():
             out[freq] = word
     return out
 
@@ -79,7 +79,7 @@ def word_frequency(word: str, minimum: float = 0.0) -> float:
     True
     """
     if is_plain(word):
-        freq = frequency_table().get(word)
+        freq = frequency_table().get(word.lower())
         if freq is None:
             return minimum  # wordfreq's answer for a token it lacks
         found = _bucket_frequency(freq, minimum)
@@ -96,7 +96,7 @@ def zipf_frequency(word: str) -> float:
     (7.73, 0.0)
     """
     if is_plain(word):
-        freq = frequency_table().get(word)
+        freq = frequency_table().get(word.lower())
         if freq is None:
             return 0.0  # the default minimum, Zipf 0
         found = _bucket_zipf(freq)
