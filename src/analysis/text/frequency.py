@@ -4,12 +4,13 @@ Zenodo. doi:10.5281/zenodo.7199437), with a table lookup for plain words.
 ``wordfreq.word_frequency`` tokenizes its argument before it looks the tokens up, which is most of
 its cost. A word of plain ASCII letters is one token to wordfreq, lowercased (it case-folds), so
 its frequency is the lowercased word's entry in wordfreq's frequency table
-(``get_frequency_dict``), or the ``minimum`` when the table lacks it. The table groups words in buckets of one frequency each, and every word of a
-bucket gets the same answer; so the answer for a bucket is asked of wordfreq itself, once, for
-the bucket's first plain word, and a plain word is answered from its bucket. Other words (an
-apostrophe, a digit, an accent) are asked of wordfreq directly. ``tests/text/
-test_frequency.py`` holds both functions to wordfreq's on the whole table's plain words, on words
-it lacks and on the other kinds.
+(``get_frequency_dict``), or the ``minimum`` when the table lacks it. The table groups words in
+buckets of one frequency each, and every word of a bucket gets the same answer; so the answer
+for a bucket is asked of wordfreq itself, once, for the bucket's first lowercase plain word, and
+a plain word is answered from its bucket. Other words (an apostrophe, a digit, an accent) are
+asked of wordfreq directly. ``tests/text/test_frequency.py`` holds both functions to wordfreq's
+on a sample of the table's words (lowercase, capitalised, upper case), one word of every
+bucket, words the table lacks and the other kinds.
 
 Importing this module imports nothing of wordfreq; the table is read on first use (about 0.2 s).
 """
