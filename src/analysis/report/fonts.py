@@ -11,13 +11,13 @@ glyphs the chart may use into the SVG itself (an ``@font-face`` with a subset ma
 about 25 kB a face), so SVG and PNG look the same everywhere. The subset is every printable
 ASCII character and the common typographic marks (:data:`BASE_GLYPHS`) plus any other character
 the chart's text holds: most charts then share one subset per face, whatever their numbers and
-labels. :func:`page_css` does the same for
-the report page, with the Latin, Greek and Cyrillic glyphs.
+labels. :func:`page_css` does the same for the report page, with the Latin, Greek and Cyrillic
+glyphs.
 
 Cutting a face takes fontTools 0.06-0.25 s; the same glyphs give the same bytes, so each subset
-is kept in the analysis cache (``fonts/<version>/``, the version a
-digest of the font files and of fontTools' version) and a chart drawn again (a notebook reopened,
-a corpus with a day's articles added) reads its faces from there.
+is kept in the analysis cache (``fonts/<version>/``, the version a digest of the font files and
+of fontTools' version) and a chart drawn again (a notebook reopened, a corpus with a day's
+articles added) reads its faces from there.
 """
 
 from __future__ import annotations
