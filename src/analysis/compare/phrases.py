@@ -84,6 +84,7 @@ import polars as pl
 from analysis.compare.groups import checked
 from analysis.core.validate import require_columns, require_ids
 from analysis.text.evidence import snippet
+from analysis.text.frequency import word_frequency
 from analysis.text.tokens import ENGLISH_STOPWORDS, token_lists, tokenize
 
 __all__ = [
@@ -155,8 +156,6 @@ def english_frequency(words: Iterable[str]) -> dict[str, float]:
     >>> sorted(f), f["the"] > f["steppe"] > f["qwzxkj"] == WORDFREQ_MINIMUM
     (['qwzxkj', 'steppe', 'the'], True)
     """
-    from analysis.text.frequency import word_frequency
-
     return {w: word_frequency(w, WORDFREQ_MINIMUM) for w in sorted(set(words))}
 
 

@@ -38,7 +38,7 @@ from scipy import sparse
 from analysis.core.data import exact_fit, retrain
 from analysis.metrics.rhetoric import _spanmodel as M
 from analysis.metrics.rhetoric._schema import TECHNIQUES
-from analysis.metrics.rhetoric._sentmodel import SentenceModel
+from analysis.metrics.rhetoric._sentmodel import SentenceModel, unit_maxima
 from analysis.metrics.rhetoric._validation import _f1, read_ptc, sentence_figures, span_scores
 
 __all__ = [
@@ -500,9 +500,7 @@ def units(
 def _token_max(d: Design, u: Units, scores: np.ndarray) -> np.ndarray:
     """The highest token score of each unit, per technique (0 for a unit without words)."""
     first = np.searchsorted(u.doc, np.arange(len(d.doc_ids)), side="left")
-    out = np.zeros((len(u.texts), scores.shape[1]))
-    np.maximum.at(out, first[d.doc] + d.span, scores)
-    return out
+    return unit_maxima(scores, first[d.doc] + d.span, len(u.texts))
 
 
 def _fit_stage1(texts: Sequence[str], y: np.ndarray) -> SentenceModel:
