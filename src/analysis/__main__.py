@@ -27,7 +27,8 @@ from pathlib import Path
 from analysis.core import paths
 from analysis.run.kernel import skip_unused_imports
 
-# here, so the notebook processes the runner spawns (which import this module) skip it too
+# here, before the runner imports jsonschema; its notebook processes skip it in
+# analysis.run.kernel.notebook_process (a spawned process does not run a package's __main__)
 skip_unused_imports()
 
 

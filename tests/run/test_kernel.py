@@ -67,3 +67,30 @@ def test_the_kernels_shutdown_interrupt_is_not_logged_and_other_errors_are() -> 
     finally:
         app.log.removeHandler(handler)
     assert seen == ["Exception in message handler:"]
+
+
+_SPAWN = """
+from multiprocessing import get_context
+from analysis.run.kernel import skip_unused_imports
+skip_unused_imports()  # this process never imports it: an import logged is the child's
+from analysis.run import kernel, runner
+ctx = get_context("spawn")
+tasks, results = ctx.Queue(), ctx.Queue()
+child = ctx.Process(target={target}, args=(tasks, results, 0, "."))
+child.start()
+tasks.put(None)
+child.join()
+"""
+
+
+def _spawned_imports(target: str) -> str:
+    code = _SPAWN.format(target=target)
+    command = [sys.executable, "-X", "importtime", "-c", code]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stderr
+
+
+def test_the_runners_notebook_processes_skip_it_before_importing_the_runner():
+    """A spawned process imports its target's module first, and runs no package __main__."""
+    heavy = "rfc3987_syntax.syntax_helpers"  # the parsers (a skipped import is logged too)
+    assert heavy not in _spawned_imports("kernel.notebook_process")
+    assert heavy in _spawned_imports("runner._notebook_process")  # what it was

@@ -7,7 +7,9 @@ python-jsonschema/jsonschema#1428). Nothing in a run checks that format (altair 
 a format checker, nbformat with fastjsonschema), so the processes a run owns (the runner, its
 notebook processes, the kernels it starts) skip that import: jsonschema then has no ``iri``
 check, which it allows (the dependency is optional). Outputs are the same either way; a kernel
-started by JupyterLab is ipykernel's own and is not touched.
+started by JupyterLab is ipykernel's own and is not touched. The runner's notebook processes
+start in :func:`notebook_process`, here: a spawned process imports its target's module before
+anything else, and the runner's module imports jsonschema (through nbformat).
 
 jupyter_client stops a kernel by sending it SIGINT before the shutdown request, always; a kernel
 that is handling a message at that moment logs "KeyboardInterrupt caught in kernel." to the run's
@@ -23,8 +25,9 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
-__all__ = ["ShutdownNoise", "quiet_shutdown", "skip_unused_imports"]
+__all__ = ["ShutdownNoise", "notebook_process", "quiet_shutdown", "skip_unused_imports"]
 
 #: Modules no process of a run uses that cost time to import (see the module docstring).
 UNUSED = ("rfc3987_syntax",)
@@ -60,6 +63,15 @@ def quiet_shutdown() -> None:
     log = logging.getLogger(IPKernelApp.__name__)
     if not any(isinstance(f, ShutdownNoise) for f in log.filters):
         log.addFilter(ShutdownNoise())
+
+
+def notebook_process(*args: Any) -> None:
+    """A notebook process of the runner (:func:`analysis.run.runner._notebook_process`, with
+    ``args``), with :func:`skip_unused_imports` made before the runner is imported."""
+    skip_unused_imports()
+    from analysis.run.runner import _notebook_process
+
+    _notebook_process(*args)
 
 
 def main() -> None:

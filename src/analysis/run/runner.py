@@ -46,6 +46,7 @@ from analysis.corpus.intake import check_corpus, has_ok_document
 from analysis.corpus.records import DEFAULT_MAX_BYTES
 from analysis.run import manifest as mf
 from analysis.run.fingerprint import fingerprint, reusable_run
+from analysis.run.kernel import notebook_process
 from analysis.run.manifest import find_run, latest_run
 from analysis.run.params import (
     SCHEMA,
@@ -744,10 +745,7 @@ def _notebook_process(tasks: Any, results: Any, slot: int, cwd: str) -> None:
     """One of the runner's notebook processes: it runs the notebooks it is sent, one at a time,
     putting ``(slot, position, result)`` on ``results``, until it is sent ``None``. Sent
     :data:`WARM` first (while the runner builds the stages), it starts a kernel at once and
-    runs its next notebook there."""
-    from analysis.run.kernel import skip_unused_imports
-
-    skip_unused_imports()
+    runs its next notebook there. Started by :func:`analysis.run.kernel.notebook_process`."""
     warm: WarmKernel | None = None
     try:
         while (task := tasks.get()) is not None:
@@ -791,7 +789,7 @@ class NotebookProcesses:
         self.tasks = [ctx.Queue() for _ in range(size)]
         self.processes = [
             ctx.Process(
-                target=_notebook_process,
+                target=notebook_process,  # the runner's module imported in it after one skip
                 args=(self.tasks[slot], self.results, slot, str(cwd)),
                 name=f"analysis-notebooks-{slot}",
             )
