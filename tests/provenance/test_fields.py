@@ -639,8 +639,9 @@ def test_compiled_langid_is_py3langid(seeds_study) -> None:
 
 
 def test_the_model_is_unpacked_once_into_the_cache(monkeypatch, tmp_path) -> None:
-    """The identifier reads the model py3langid reads, from an unpacked copy in the cache when
-    there is one; a damaged copy is read from the package's file and unpacked again."""
+    """The identifier reads the model py3langid reads, mapped from unpacked copies of its arrays
+    in the cache when there are some; a damaged copy is read from the package's file, removed,
+    and unpacked again."""
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
     from analysis.provenance.fields import _langid
@@ -648,25 +649,28 @@ def test_the_model_is_unpacked_once_into_the_cache(monkeypatch, tmp_path) -> Non
     model = MODEL_DIR / MODEL_FILE
     theirs = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
 
-    def same(arrays: tuple) -> None:
+    def same(arrays: tuple, mapped: bool) -> None:
         ptc, pc, classes, nextmove, row, output = arrays
         assert np.array_equal(ptc, theirs.nb_ptc) and ptc.dtype == theirs.nb_ptc.dtype
         assert np.array_equal(pc, theirs.nb_pc) and classes == theirs.nb_classes
-        assert nextmove == theirs.tk_nextmove and row == theirs.tk_row
+        assert np.array_equal(nextmove, theirs.tk_nextmove) and row == theirs.tk_row
         assert output == theirs.tk_output
+        assert isinstance(ptc, np.memmap) == isinstance(nextmove, np.memmap) == mapped
 
     monkeypatch.setenv("ANALYSIS_CACHE", "off")
-    same(_langid._arrays(model))  # no cache: unpacked in memory
+    same(_langid._arrays(model), mapped=False)  # no cache: unpacked in memory
     monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path))
-    same(_langid._arrays(model))  # unpacked into the cache ...
-    stored = tmp_path / _langid.CACHE_STEP / _langid.cache_version() / "model.npz"
-    assert stored.stat().st_size > 60_000_000 and not list(stored.parent.glob(".tmp-*"))
-    same(_langid._arrays(model))  # ... and read from there
-    stored.write_bytes(b"damaged")
-    same(_langid._arrays(model))  # the package's file, and the copy removed
-    assert not stored.exists()
-    same(_langid._arrays(model))
-    assert stored.stat().st_size > 60_000_000
+    same(_langid._arrays(model), mapped=True)  # unpacked into the cache ...
+    folder = tmp_path / _langid.CACHE_STEP / _langid.cache_version()
+    stored = sorted(p.name for p in folder.iterdir())
+    assert stored == sorted(f"{name}.npy" for name in _langid._ARRAYS)
+    assert not list(folder.parent.glob(".tmp-*"))
+    assert sum(p.stat().st_size for p in folder.iterdir()) > 60_000_000
+    same(_langid._arrays(model), mapped=True)  # ... and mapped from there
+    (folder / "nextmove.npy").write_bytes(b"damaged")
+    same(_langid._arrays(model), mapped=False)  # the package's file, and the copy removed
+    assert not folder.exists()
+    same(_langid._arrays(model), mapped=True)
 
 
 def test_a_picture_credit_above_the_footer_names_no_publisher():

@@ -9,14 +9,18 @@ bytes in a numba kernel instead: the same features in the same order (first visi
 the same (``tests/provenance/test_fields.py`` compares both on AllSides and on generated text).
 
 py3langid ships its model LZMA-compressed (4.6 MB, 68 MB unpacked): unpacking it took 0.3 s of
-every process that identifies a language. The unpacked file is kept in the analysis cache
-(``py3langid/<version>/model.npz``, the version a digest of py3langid's and of the model file),
-and read from there with py3langid's own steps after the unpacking (:func:`_arrays`).
+every process that identifies a language, and reading the unpacked arrays and widening them
+another 0.4 s. The unpacked arrays are kept in the analysis cache, one ``.npy`` file each
+(``py3langid/<version>/``, the version a digest of py3langid's and of the model file), and mapped
+into memory from there (:func:`_arrays`): a process reads only the pages of the features its
+texts visit, and the processes of a run share one copy.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import lzma
 import os
 import shutil
@@ -56,7 +60,7 @@ def _kernel() -> Callable[..., Any]:
         n = 0
         state = 0
         for letter in data:
-            state = nextmove[rowbase[state] + letter]
+            state = np.int64(nextmove[rowbase[state] + letter])
             feature = output[state]
             if feature >= 0:
                 slot = first[feature]
@@ -113,7 +117,7 @@ def identifier() -> Any:
     ptc, pc, classes, nextmove, row, output = _arrays(MODEL_DIR / MODEL_FILE)
     ident = Compiled(np.asarray(ptc), np.asarray(pc), classes, nextmove, output, False, tk_row=row)
     ident._analysis_tables = (
-        np.asarray(ident.tk_nextmove, dtype=np.int64),
+        np.asarray(ident.tk_nextmove),  # unsigned, as stored: the walk widens each step
         np.asarray(ident._rowbase, dtype=np.int64),
         np.asarray(ident.tk_output, dtype=np.int64),
         int(ident.nb_ptc.shape[0]),
@@ -123,52 +127,64 @@ def identifier() -> Any:
 
 @cache
 def cache_version() -> str:
-    """The version the unpacked model is cached under: py3langid's and the model file's."""
+    """The version the unpacked model is cached under: py3langid's, the model file's and the
+    layout of the unpacked files (:data:`_ARRAYS`)."""
     from py3langid.langid import MODEL_DIR, MODEL_FILE
 
     model = hashlib.sha256((MODEL_DIR / MODEL_FILE).read_bytes()).hexdigest()
-    return digest(CACHE_STEP, PY3LANGID_VERSION, model)[:16]
+    return digest(CACHE_STEP, PY3LANGID_VERSION, model, _ARRAYS)[:16]
+
+
+#: The arrays of py3langid's model file, each kept in the cache as ``<name>.npy``.
+_ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
 
 
 def _unpacked(model: Path) -> Path | None:
-    """The cached unpacked ``model`` (unpacked and stored first if need be, atomically), or
-    ``None`` without a cache or when it cannot be written."""
+    """The cache folder of the unpacked ``model``'s arrays (unpacked and stored first if need
+    be: written to a temporary folder, then renamed), or ``None`` without a cache or when it
+    cannot be written."""
     root = cache_root()
     if root is None:
         return None
     folder = root / CACHE_STEP / cache_version()
-    target = folder / "model.npz"
-    if target.is_file():
-        return target
-    tmp = folder / f".tmp-{uuid.uuid4().hex}"
+    if all((folder / f"{name}.npy").is_file() for name in _ARRAYS):
+        return folder
+    tmp = folder.parent / f".tmp-{uuid.uuid4().hex}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with lzma.open(model) as source, tmp.open("wb") as out:
-            shutil.copyfileobj(source, out, length=1 << 20)
-        os.replace(tmp, target)
+        tmp.mkdir(parents=True)
+        with lzma.open(model) as source, np.load(io.BytesIO(source.read())) as arrays:
+            for name in _ARRAYS:
+                np.save(tmp / f"{name}.npy", arrays[name], allow_pickle=False)
+        with contextlib.suppress(OSError):  # not empty: another process stored it first
+            os.replace(tmp, folder)
     except OSError:  # a full or read-only cache: unpacked in memory instead
-        tmp.unlink(missing_ok=True)
         return None
-    return target
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
 
 
 def _arrays(model: Path) -> tuple[Any, ...]:
-    """What ``py3langid.modelio.load_model(model)`` returns, read from the cached unpacked
-    file when there is one (a damaged one is removed and unpacked again next time)."""
+    """What ``py3langid.modelio.load_model(model)`` returns, the large arrays mapped from the
+    cache when it holds them (the transition table as a NumPy array: the same numbers); a
+    damaged copy is removed, and unpacked again next time."""
     from py3langid import modelio
 
-    unpacked = _unpacked(model)
-    if unpacked is not None:
+    folder = _unpacked(model)
+    if folder is not None:
         try:
-            with np.load(unpacked, allow_pickle=False) as data:
-                return (  # modelio.load_model's steps after unpacking (py3langid 0.4.0)
-                    data["ptc"],
-                    data["pc"],
-                    data["classes"].tolist(),
-                    modelio._to_array(data["nextmove"]),
-                    modelio._to_array(data["nextmove_row"]),
-                    data["out_feat"].tolist(),
-                )
-        except (OSError, ValueError, KeyError):
-            unpacked.unlink(missing_ok=True)
+            read = {
+                name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+                for name in _ARRAYS
+            }
+            return (  # modelio.load_model's steps after unpacking (py3langid 0.4.0)
+                read["ptc"],
+                np.array(read["pc"]),
+                read["classes"].tolist(),
+                read["nextmove"],
+                modelio._to_array(read["nextmove_row"]),
+                read["out_feat"].tolist(),
+            )
+        except (OSError, ValueError):
+            shutil.rmtree(folder, ignore_errors=True)
     return tuple(modelio.load_model(model))
