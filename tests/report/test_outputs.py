@@ -8,7 +8,13 @@ import altair as alt
 import polars as pl
 import pytest
 
-from analysis.report.outputs import VEGA_MIMETYPE, VEGALITE_MIMETYPE, RunOutputs, spec_json
+from analysis.report.outputs import (
+    VEGA_MIMETYPE,
+    VEGALITE_MIMETYPE,
+    RunOutputs,
+    png_size,
+    spec_json,
+)
 
 FRAME = pl.DataFrame({"doc": ["b", "a", "c"], "n": [2, 1, None], "tags": [["x"], [], ["y", "z"]]})
 
@@ -67,7 +73,7 @@ def test_chart_spec_and_svg_are_written_and_displayed(tmp_path):
     assert svg.count('@font-face{font-family:"Liberation Sans";font-weight:') == 2
     png = (tmp_path / "charts" / "counts.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    bundle = shown._repr_mimebundle_()
+    bundle, metadata = shown._repr_mimebundle_()
     assert set(bundle) == {
         VEGA_MIMETYPE,
         VEGALITE_MIMETYPE,
@@ -78,20 +84,20 @@ def test_chart_spec_and_svg_are_written_and_displayed(tmp_path):
     assert bundle["text/plain"] == "<chart counts: Counts>"
     # JupyterLab 4 draws Vega 5: the spec compiled by Vega-Lite 5
     assert bundle[VEGA_MIMETYPE]["$schema"] == "https://vega.github.io/schema/vega/v5.json"
-    assert base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG"
-    # the PNG file is twice the size of the one displayed (for slides and print)
-    width = int.from_bytes(png[16:20], "big")
-    assert width == 2 * int.from_bytes(base64.b64decode(bundle["image/png"])[16:20], "big")
+    # one PNG at twice the size: the file, and the picture displayed at the chart's size
+    assert base64.b64decode(bundle["image/png"]) == png
+    width, height = png_size(png)
+    assert metadata == {"image/png": {"width": width // 2, "height": height // 2}}
+    assert f'width="{width // 2}" height="{height // 2}"' in svg.split(">", 1)[0]  # its size
     # rasterized from the chart's SVG: the very bytes vl-convert's own PNG export gives
     import vl_convert
 
     assert png == vl_convert.vegalite_to_png(shown.spec, scale=2)
-    assert shown.png == vl_convert.vegalite_to_png(shown.spec, scale=1)
     # Determinism: the same chart gives the same bytes again.
     again = RunOutputs(tmp_path / "again").chart(chart, "counts")
     assert (again.svg, spec_json(again.spec)) == (shown.svg, spec_file.read_text())
     assert (tmp_path / "again" / "charts" / "counts.png").read_bytes() == png
-    assert again._repr_mimebundle_() == bundle
+    assert again._repr_mimebundle_() == (bundle, metadata)
 
 
 def test_a_large_table_is_parquet_only_and_exports_to_csv(tmp_path, monkeypatch):
@@ -125,8 +131,8 @@ def test_a_chart_svg_does_not_depend_on_the_charts_drawn_before_it(tmp_path):
 
 
 def test_a_chart_drawn_before_is_read_from_the_cache(tmp_path, monkeypatch):
-    """The same spec gives the same bytes: drawn once, then read (a reopened notebook); a
-    chart displayed only (no run folder) keeps no large PNG, which a run draws when it needs it."""
+    """The same spec gives the same bytes: drawn once (laid out, rasterized once), then read (a
+    reopened notebook, a run)."""
     import vl_convert
 
     from analysis.report import outputs
@@ -141,10 +147,9 @@ def test_a_chart_drawn_before_is_read_from_the_cache(tmp_path, monkeypatch):
             lambda *a, _real=real, _n=name, **k: calls.append(_n) or _real(*a, **k),
         )
     chart = alt.Chart(FRAME.drop("tags"), title="Counts").mark_bar().encode(x="n:Q", y="doc:N")
-    shown = RunOutputs(None).chart(chart, "counts")  # displayed in JupyterLab: no large PNG
+    shown = RunOutputs(None).chart(chart, "counts")  # displayed in JupyterLab
     assert calls == ["vegalite_to_svg", "svg_to_png"]
-    written = RunOutputs(tmp_path / "run").chart(chart, "counts")  # a run: the large PNG too
-    assert calls[2:] == ["vegalite_to_svg", "svg_to_png", "svg_to_png"]
+    written = RunOutputs(tmp_path / "run").chart(chart, "counts")  # a run: read
     calls.clear()
     again = RunOutputs(tmp_path / "again").chart(chart, "counts")
     assert calls == []  # read, not drawn

@@ -69,7 +69,7 @@ def run(tmp_path: Path) -> Path:
         .encode(x="x:Q", y="y:N"),
         "document_lengths",
     )
-    bundle = chart._repr_mimebundle_()
+    bundle, shown = chart._repr_mimebundle_()
     notebooks = run / "notebooks"
     notebooks.mkdir()
     first = nbformat.v4.new_notebook(
@@ -79,7 +79,11 @@ def run(tmp_path: Path) -> Path:
             nbformat.v4.new_markdown_cell("## Intake"),
             nbformat.v4.new_code_cell(
                 'out.table(docs, "documents")',
-                outputs=[nbformat.v4.new_output("execute_result", bundle, execution_count=1)],
+                outputs=[
+                    nbformat.v4.new_output(
+                        "execute_result", bundle, metadata=shown, execution_count=1
+                    )
+                ],
             ),
         ]
     )

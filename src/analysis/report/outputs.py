@@ -14,14 +14,15 @@ run into another folder (:func:`export_csv`), leaving the run as its manifest re
 Charts go to ``charts/<name>.vl.json`` (the Vega-Lite spec, keys sorted),
 ``charts/<name>.svg`` (rendered by vl-convert, with the glyphs of its text embedded:
 :mod:`analysis.report.fonts`) and ``charts/<name>.png`` (the same at twice the size, for
-slides and papers). None holds timestamps or random ids. Every chart's text is set in the
-package's one font (:data:`analysis.report.fonts.FAMILY`).
+slides and sharp screens: the PNG a notebook displays, at the chart's size). None holds
+timestamps or random ids. Every chart's text is set in the package's one font
+(:data:`analysis.report.fonts.FAMILY`).
 
 In a notebook a chart displays as the Vega spec compiled by vl-convert's Vega-Lite 5.21
 (``application/vnd.vega.v5+json``): JupyterLab 4 renders Vega 5 and Vega-Lite up to 5, and no
 extension renders the Vega-Lite 6 that Altair 6 writes, whose spec is kept beside it for the
-report and other front ends. A PNG comes with it, which JupyterLab shows in notebooks it does not
-trust (a committed or executed notebook opened without running it), and the SVG for nbconvert.
+report and other front ends. A PNG comes with it (drawn at twice the size, displayed at the
+chart's), which front ends that draw no Vega show, and the SVG for nbconvert.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from analysis.report import fonts
 
 __all__ = [
     "CSV_MAX_BYTES",
+    "PNG_SCALE",
     "VEGALITE_MIMETYPE",
     "VEGA_MIMETYPE",
     "ChartOutput",
@@ -50,6 +52,7 @@ __all__ = [
     "cell_writes",
     "csv_bytes",
     "export_csv",
+    "png_size",
     "spec_json",
 ]
 
@@ -189,23 +192,40 @@ class ChartOutput:
     def __init__(
         self, name: str, spec: dict[str, Any], svg: str, vega: dict[str, Any], png: bytes
     ) -> None:
+        """``png`` is drawn at twice the chart's size (:data:`PNG_SCALE`) and displayed at it."""
         self.name = name
         self.spec = spec
         self.svg = svg
         self.vega = vega
         self.png = png
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         title = self.spec.get("title")
         if isinstance(title, dict):
             title = title.get("text")
-        return {
+        data = {
             VEGA_MIMETYPE: self.vega,
             VEGALITE_MIMETYPE: self.spec,
             "image/svg+xml": self.svg,
             "image/png": base64.b64encode(self.png).decode("ascii"),
             "text/plain": f"<chart {self.name}: {title or 'untitled'}>",
         }
+        width, height = png_size(self.png)
+        shown = {"width": width // PNG_SCALE, "height": height // PNG_SCALE}
+        return data, {"image/png": shown}
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """The width and height in pixels of a PNG (its IHDR chunk, which comes first).
+
+    >>> import vl_convert
+    >>> blank = '<svg xmlns="http://www.w3.org/2000/svg" width="30" height="20"/>'
+    >>> png_size(vl_convert.svg_to_png(blank))
+    (30, 20)
+    """
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 class RunOutputs:
@@ -263,11 +283,11 @@ class RunOutputs:
         spec = json.loads(spec_json(chart.to_dict()))
         spec.setdefault("config", {})["font"] = fonts.FAMILY
         target = self._target("charts", f"{name}.vl.json")
-        drawn = draw(spec, large=target is not None)
+        drawn = draw(spec)
         if target is not None:
             target.write_text(spec_json(spec), encoding="utf-8")
             target.with_name(f"{name}.svg").write_text(drawn.svg, encoding="utf-8")
-            target.with_name(f"{name}.png").write_bytes(drawn.png2 or b"")
+            target.with_name(f"{name}.png").write_bytes(drawn.png)
         return ChartOutput(name, spec, drawn.svg, drawn.vega, drawn.png)
 
 
@@ -277,37 +297,42 @@ CHART_STEP = "charts"
 
 def chart_version() -> str:
     """The version drawn charts are cached under: vl-convert's, the Vega-Lite it compiles the
-    displayed spec with, the fonts' (:func:`analysis.report.fonts.cache_version`) and the glyphs
-    every SVG embeds (:data:`analysis.report.fonts.BASE_GLYPHS`)."""
+    displayed spec with, the fonts' (:func:`analysis.report.fonts.cache_version`), the glyphs
+    every SVG embeds (:data:`analysis.report.fonts.BASE_GLYPHS`) and the PNG's scale."""
     import vl_convert
 
     version = vl_convert.__version__  # type: ignore[attr-defined]
-    return digest("chart", version, VEGA5_FROM, fonts.cache_version(), fonts.BASE_GLYPHS)[:16]
+    glyphs = fonts.BASE_GLYPHS
+    return digest("chart", version, VEGA5_FROM, fonts.cache_version(), glyphs, PNG_SCALE)[:16]
+
+
+#: The PNG of a chart is drawn at this many pixels per SVG pixel, written to the run and
+#: displayed at the chart's size (sharp on screens with more pixels than points).
+PNG_SCALE = 2
 
 
 class Drawn(NamedTuple):
     """A chart as vl-convert draws it: the SVG with its glyphs embedded, the Vega 5 spec shown
-    in JupyterLab, the PNG displayed, and (when asked) the PNG at twice the size."""
+    in JupyterLab, and the PNG (at :data:`PNG_SCALE`)."""
 
     svg: str
     vega: dict[str, Any]
     png: bytes
-    png2: bytes | None
 
 
 _DRAWN = pl.Schema({"svg": pl.String(), "vega": pl.String(), "png": pl.Binary()})
-_LARGE = pl.Schema({"png2": pl.Binary()})
 
 
-def draw(spec: dict[str, Any], *, large: bool = True) -> Drawn:
-    """Draw the Vega-Lite ``spec`` with vl-convert (``large``: the PNG at twice the size too).
+def draw(spec: dict[str, Any]) -> Drawn:
+    """Draw the Vega-Lite ``spec`` with vl-convert.
 
-    Vega lays the chart out once: both PNGs are rasterized from its SVG, the same bytes
-    ``vegalite_to_png`` gives (it renders that SVG too; tests check), at about half the cost.
-    The same spec always gives the same bytes, so they are kept in the analysis cache
-    (``charts/<version>/``, :func:`chart_version`): a chart whose data did not change (a notebook
-    reopened, a run after a lexicon edit that chart does not read) is read, not drawn again
-    (drawing takes 0.05-1 s a chart, most of a reopened notebook's time).
+    Vega lays the chart out once and the PNG is rasterized from its SVG: the same bytes
+    ``vegalite_to_png`` gives (it renders that SVG too; tests check). Rasterizing costs as much
+    as the layout (vl-convert reads the font file for every glyph), so one PNG serves both the
+    run's folder and the notebook. The same spec always gives the same bytes, so they are kept
+    in the analysis cache (``charts/<version>/``, :func:`chart_version`): a chart whose data did
+    not change (a notebook reopened, a run after a lexicon edit that chart does not read) is
+    read, not drawn again (drawing takes 0.05-1 s a chart, most of a reopened notebook's time).
     """
     import vl_convert
 
@@ -316,22 +341,14 @@ def draw(spec: dict[str, Any], *, large: bool = True) -> Drawn:
     stored = load_result(root, CHART_STEP, version, key)
     if isinstance(stored, pl.DataFrame) and stored.schema == _DRAWN:
         svg, vega, png = stored.row(0)
-        if not large:
-            return Drawn(svg, json.loads(vega), png, None)
-        found = load_result(root, CHART_STEP, version, digest("large", text))
-        if isinstance(found, pl.DataFrame) and found.schema == _LARGE:
-            return Drawn(svg, json.loads(vega), png, found["png2"][0])
+        return Drawn(svg, json.loads(vega), png)
     fonts.register()
     laid_out = stable_ids(vl_convert.vegalite_to_svg(spec))
     drawn = Drawn(
         fonts.embed_in_svg(laid_out),
         vl_convert.vegalite_to_vega(spec, vl_version=VEGA5_FROM),
-        vl_convert.svg_to_png(laid_out, scale=1),
-        vl_convert.svg_to_png(laid_out, scale=2) if large else None,
+        vl_convert.svg_to_png(laid_out, scale=PNG_SCALE),
     )
     row = {"svg": [drawn.svg], "vega": [json.dumps(drawn.vega)], "png": [drawn.png]}
     store_result(root, CHART_STEP, version, key, pl.DataFrame(row, schema=_DRAWN))
-    if large:
-        large_png = pl.DataFrame({"png2": [drawn.png2]}, schema=_LARGE)
-        store_result(root, CHART_STEP, version, digest("large", text), large_png)
     return drawn
