@@ -145,3 +145,29 @@ def test_a_process_reads_module_facts_from_the_memo_unless_the_source_changed(
     new_process()
     parsed.clear()
     assert versions() == edited and len(parsed) > 20
+
+
+def test_distribution_versions_are_importlib_metadatas():
+    """Read from the metadata headers: the same names and versions as importlib.metadata's
+    parser, for every distribution installed here and for headers in any case."""
+    import importlib.metadata
+
+    from analysis.core.versions import distribution_versions
+
+    dists = list(importlib.metadata.distributions())
+    assert len(dists) > 50
+    expected = [((d.metadata["Name"] or "").lower(), d.version) for d in dists]
+    assert distribution_versions(dists) == expected
+
+    class Odd(importlib.metadata.Distribution):
+        def read_text(self, filename):
+            if filename == "METADATA":
+                return "Metadata-Version: 2.1\nname: Odd_Pkg \nVERSION: 1.0\n\nVersion: 9\n"
+            return None
+
+        def locate_file(self, path):
+            raise NotImplementedError
+
+    odd = Odd()
+    assert distribution_versions([odd]) == [("odd_pkg ", "1.0")]
+    assert (odd.metadata["Name"].lower(), odd.version) == ("odd_pkg ", "1.0")

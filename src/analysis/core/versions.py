@@ -35,6 +35,7 @@ __all__ = [
     "PACKAGE_ROOT",
     "clear_caches",
     "data_files_named",
+    "distribution_versions",
     "module_closure",
     "packages_digest",
     "stage_version",
@@ -199,6 +200,32 @@ def data_files_named(modules: Iterable[str], patterns: Iterable[str] = ()) -> tu
     return tuple(sorted(wanted))
 
 
+def distribution_versions(
+    dists: Iterable[importlib.metadata.Distribution],
+) -> list[tuple[str, str | None]]:
+    """The lowercased name and the version of each of ``dists``: ``dist.metadata["Name"]`` and
+    ``dist.version``, read from the headers at the top of its metadata file instead of parsing
+    the whole file as an e-mail (0.15 s -> 0.01 s for the ~180 distributions here, in every
+    process that versions a stage, and in the runner).
+
+    >>> dist = importlib.metadata.distribution("polars")
+    >>> distribution_versions([dist]) == [(dist.metadata["Name"].lower(), dist.version)]
+    True
+    """
+    found = []
+    for dist in dists:
+        text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+        head: dict[str, str] = {}
+        for line in text.splitlines():
+            if not line:  # the headers end at the first blank line
+                break
+            key, colon, value = line.partition(":")
+            if colon and not line[0].isspace():  # as the e-mail parser reads a header
+                head.setdefault(key.lower(), value.lstrip(" \t"))
+        found.append(((head.get("name") or "").lower(), head.get("version")))
+    return found
+
+
 @functools.cache
 def packages_digest() -> str:
     """SHA-256 of the name and version of every distribution installed in this environment's
@@ -209,10 +236,8 @@ def packages_digest() -> str:
     worker and the process sending it work) must agree.
     """
     folders = sorted({sysconfig.get_paths()[k] for k in ("purelib", "platlib")})
-    pairs = sorted(
-        f"{(d.metadata['Name'] or '').lower()}=={d.version}"
-        for d in importlib.metadata.distributions(path=folders)
-    )
+    dists = importlib.metadata.distributions(path=folders)
+    pairs = sorted(f"{name}=={version}" for name, version in distribution_versions(dists))
     return hashlib.sha256("\n".join(pairs).encode("utf-8")).hexdigest()
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.core import paths
+from analysis.core.versions import distribution_versions
 from analysis.corpus.files import read_regular_file, walk_corpus
 
 __all__ = [
@@ -126,10 +127,7 @@ def git_state(root: Path = paths.PROJECT_ROOT) -> dict[str, Any]:
 
 def environment() -> dict[str, Any]:
     """Python version, platform and every installed distribution with its version."""
-    packages = {
-        (dist.metadata["Name"] or "").lower(): dist.version
-        for dist in importlib.metadata.distributions()
-    }
+    packages = dict(distribution_versions(importlib.metadata.distributions()))
     return {
         "python": sys.version.split()[0],
         "implementation": platform.python_implementation(),
