@@ -459,35 +459,32 @@ def test_group_metrics_are_cached_group_by_group(seeds_study, monkeypatch, tmp_p
     assert table.filter(pl.col("group") != group).equals(direct.filter(pl.col("group") != group))
 
 
-def test_a_step_that_reads_named_documents_is_keyed_on_them_alone(
+def test_the_sentence_table_is_cached_per_document_for_the_documents_asked(
     seeds_study, monkeypatch, tmp_path
 ):
+    """``Study.sentences`` is a stage of ON_DEMAND: the runner does not build it, a notebook
+    asks it for the small groups' documents, and each document's rows are cached on their own."""
     from analysis.compare import group_metrics as gm
+    from analysis.registry import ON_DEMAND
 
+    assert not set(ON_DEMAND) & set(STAGES)
     docs, spans = seeds_study.docs, seeds_study.spans
     two = sorted(spans)[:2]
     direct = gm.sentence_table(docs, spans, doc_ids=two)
     assert set(direct["doc_id"]) == set(two)
     monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
-    first = open_study("seeds")
-    assert first.step("sentences", docs, spans, doc_ids=two).equals(direct)
-    # the other documents change (one dropped): the two documents' sentences are reused
-    fewer = docs.filter(pl.col("doc_id") != sorted(spans)[-1])
+    first = open_study("seeds").build()
+    assert "sentences" not in first.stages  # not built
+    assert first.sentences(two).equals(direct)
+    assert (first.stages["sentences"].computed, first.stages["sentences"].cached) == (2, 0)
+    # asked again with a third document: the two are read, the third computed
+    three = sorted(spans)[:3]
     again = open_study("seeds")
-    assert again.step("sentences", fewer, spans, doc_ids=two).equals(direct)
-    assert (again.steps["sentences"].computed, again.steps["sentences"].cached) == (0, 1)
-    # one of the two changes: computed again
-    edited = docs.with_columns(
-        pl.when(pl.col("doc_id") == two[0])
-        .then(pl.col("text").str.replace("the", "a"))
-        .otherwise(pl.col("text"))
-    )
-    third = open_study("seeds")
-    table = third.step("sentences", edited, spans, doc_ids=two)
-    assert third.steps["sentences"].computed == 1
-    assert table.equals(gm.sentence_table(edited, spans, doc_ids=two))
-    # doc_ids=None reads every document, so the key covers them all
-    assert third.step("sentences", docs, spans, doc_ids=None).height > direct.height
+    assert again.sentences(three).equals(gm.sentence_table(docs, spans, doc_ids=three))
+    assert (again.stages["sentences"].computed, again.stages["sentences"].cached) == (1, 2)
+    # all of them (the default), against one computation over the corpus
+    assert again.sentences().equals(gm.sentence_table(docs, spans))
+    assert again.sentences([]).height == 0
 
 
 def test_a_step_keys_the_studys_tables_as_they_are_when_called(seeds_study, monkeypatch, tmp_path):

@@ -211,14 +211,14 @@ def _export(args: argparse.Namespace) -> int:
 def _cache(args: argparse.Namespace) -> int:
     from analysis.core import cache
     from analysis.provenance.fields import _langid
-    from analysis.registry import CORPUS_STEPS, STAGES
+    from analysis.registry import CORPUS_STEPS, ON_DEMAND, STAGES
     from analysis.report import fonts, outputs, site
 
     root = Path(args.dir).resolve() if args.dir else cache.cache_root()
     if root is None:
         print("the cache is off (ANALYSIS_CACHE=off)")
         return 0
-    current = {name: stage.version for name, stage in STAGES.items()}
+    current = {name: stage.version for name, stage in {**STAGES, **ON_DEMAND}.items()}
     current.update({name: step.version for name, step in CORPUS_STEPS.items()})
     current["fonts"] = fonts.cache_version()  # the charts' font subsets
     current[site.BUNDLE_STEP] = site.bundle_version()  # the report's Vega scripts
@@ -234,7 +234,7 @@ def _cache(args: argparse.Namespace) -> int:
     print(f"{paths.display_path(root)}: {len(rows)} stage version(s)")
     for stage, version, entries, size in rows:
         mark = "current" if current.get(stage) == version else "old (cache prune removes it)"
-        what = "documents" if stage in STAGES else "results  "
+        what = "documents" if stage in STAGES or stage in ON_DEMAND else "results  "
         print(f"  {stage:18} {version}  {entries:>9,} {what}  {size / 1e6:9.1f} MB  {mark}")
     return 0
 

@@ -47,7 +47,7 @@ from analysis.core.workers import Progress, Workers, batches, mismatch, resolve
 from analysis.corpus import intake as corpus
 from analysis.provenance import boilerplate
 from analysis.provenance import fields as provenance
-from analysis.registry import CORPUS_STEPS, STAGES
+from analysis.registry import CORPUS_STEPS, ON_DEMAND, STAGES
 
 if TYPE_CHECKING:
     from analysis.metrics.rhetoric import DetectorChoice
@@ -108,18 +108,6 @@ def _by_group(
             call.arguments[arg] = parts.get(name, empty)
         calls.append((name, call))
     return calls
-
-
-def _cut_to(call: inspect.BoundArguments, doc_ids: Iterable[Any], by_doc: Sequence[str]) -> None:
-    """Cut ``call``'s frame arguments with a ``doc_id`` column, and its mapping arguments named
-    in ``by_doc``, to ``doc_ids`` (:attr:`analysis.registry.CorpusStep.only`)."""
-    ids = {str(d) for d in doc_ids}
-    keep = pl.Series(sorted(ids), dtype=pl.String).implode()
-    for arg, value in call.arguments.items():
-        if isinstance(value, pl.DataFrame) and "doc_id" in value.columns:
-            call.arguments[arg] = value.filter(pl.col("doc_id").cast(pl.String).is_in(keep))
-        elif arg in by_doc:
-            call.arguments[arg] = {k: v for k, v in value.items() if str(k) in ids}
 
 
 @dataclass
@@ -205,7 +193,7 @@ def _inputs(stage: str, source: _Source) -> tuple[pl.DataFrame, KeyOf, ContextOf
         return source.bodies, lambda row: (row["doc_id"], row["body"]), lambda ids: {}, "body"
     spans, lexicon, detector = source.spans, source.lexicon, source.detector
     context: ContextOf
-    if stage in ("quotes", "technique_sentences"):
+    if stage in ("quotes", "technique_sentences", "sentences"):
         extra: tuple[object, ...] = ()
         context = lambda ids: {"spans": _only(spans, ids)}  # noqa: E731
     elif stage == "citations":
@@ -565,8 +553,8 @@ class Study:
         """The ``rhetoric`` table: cues per family and document."""
         from analysis.metrics import rhetoric
 
-        counts = rhetoric.rhetoric_counts(
-            self._hits, self.bodies, lexicon=self.lexicon, detector=self.detector
+        counts = rhetoric.rhetoric_counts(  # the words of each body, counted once (words)
+            self._hits, self.words, lexicon=self.lexicon, detector=self.detector
         )
         return counts.sort("doc_id", "family")
 
@@ -590,6 +578,17 @@ class Study:
         (:func:`analysis.compare.similarity.document_terms`), cached per document: the
         ``similarity`` step weighs them without reading the texts again."""
         return self._stage("document_terms", *self._reads("document_terms")).sort("doc_id")
+
+    def sentences(self, doc_ids: Iterable[str] | None = None) -> pl.DataFrame:
+        """The sentence table (:func:`analysis.compare.group_metrics.sentence_table`) of the
+        documents ``doc_ids`` (default: all), cached per document (a stage of
+        :data:`~analysis.registry.ON_DEMAND`: computed for the documents asked, here)."""
+        frame, key, context, text = self._reads("sentences")
+        if doc_ids is not None:
+            wanted = pl.Series(sorted({str(d) for d in doc_ids}), dtype=pl.String).implode()
+            frame = frame.filter(pl.col("doc_id").cast(pl.String).is_in(wanted))
+        rows = self._stage("sentences", frame, key, context, text)
+        return rows.sort("doc_id", "sentence_no")
 
     @functools.cached_property
     def words(self) -> pl.DataFrame:
@@ -620,8 +619,6 @@ class Study:
         if not calls:  # one call (a step cached whole, or no group at all)
             call = inspect.signature(spec.function).bind(*args, **kwargs)
             call.apply_defaults()  # a default written out keys like one left out
-            if spec.only and call.arguments[spec.only] is not None:
-                _cut_to(call, call.arguments[spec.only], spec.by_doc)
             calls = [(None, call)]
         results: list[Any] = []
         for _, call in calls:
@@ -825,7 +822,7 @@ class Study:
         row is read, and the frame returned is empty.
         """
         t0 = time.perf_counter()
-        spec = STAGES[stage]
+        spec = STAGES[stage] if stage in STAGES else ON_DEMAND[stage]
         version = spec.version
         doc_ids = frame["doc_id"].to_list()
         if keys is None:

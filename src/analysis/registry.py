@@ -25,6 +25,7 @@ import polars as pl
 
 __all__ = [
     "CORPUS_STEPS",
+    "ON_DEMAND",
     "STAGES",
     "TABLES",
     "CorpusStep",
@@ -519,6 +520,22 @@ STAGES: dict[str, Stage] = {
 }
 
 
+#: Per-document stages the runner does not build: each is cached like the stages of
+#: :data:`STAGES`, for the documents a notebook asks (``Study.sentences(doc_ids)``).
+ON_DEMAND: dict[str, Stage] = {
+    s.name: s
+    for s in (
+        Stage(
+            "sentences",
+            "group_metrics",
+            "analysis.compare.group_metrics:sentence_table",
+            (),
+            ("doc_id", "text", "spans"),
+        ),
+    )
+}
+
+
 @dataclass(frozen=True)
 class CorpusStep:
     """A corpus-level step: one result from whole tables, cached under a digest of them.
@@ -541,13 +558,6 @@ class CorpusStep:
         depend only on that group's documents: the step is then computed and cached group by
         group (every frame argument with a ``doc_id`` column cut to the group's documents), so
         new documents in one group leave the others' results in the cache.
-    only
-        The parameter naming the only documents the step reads (a list of doc_ids; ``None``
-        passed: all): every frame argument with a ``doc_id`` column, and the mapping arguments
-        named in :attr:`by_doc`, are cut to those documents before the key is taken, so
-        documents outside them, old or new, leave the result in the cache.
-    by_doc
-        The mapping parameters keyed by doc_id (``spans``) that :attr:`only` cuts too.
     """
 
     name: str
@@ -556,8 +566,6 @@ class CorpusStep:
     reads: tuple[str, ...]
     data: tuple[str, ...] = ()
     by_group: str | None = None
-    only: str | None = None
-    by_doc: tuple[str, ...] = ()
 
     @property
     def function(self) -> Callable[..., Any]:
@@ -591,14 +599,6 @@ CORPUS_STEPS: dict[str, CorpusStep] = {
             ("reuse", "reuse_clusters"),
             "analysis.provenance.reuse._find:find_shared_passages",
             ("documents", "min_words", "max_pairs_docs"),
-        ),
-        CorpusStep(
-            "sentences",
-            ("group_metrics",),
-            "analysis.compare.group_metrics:sentence_table",
-            ("documents", "spans", "the small groups' documents"),
-            only="doc_ids",
-            by_doc=("spans",),
         ),
         CorpusStep(
             "group_metrics",

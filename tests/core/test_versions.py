@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis.core import versions as V
-from analysis.registry import CORPUS_STEPS, STAGES
+from analysis.registry import CORPUS_STEPS, ON_DEMAND, STAGES
 
 
 @pytest.fixture
@@ -24,10 +24,10 @@ def package(tmp_path, monkeypatch) -> Path:
 
 
 def versions() -> dict[str, str]:
-    """Per-document stages by name, corpus-level steps as ``step:<name>``."""
+    """Per-document stages (built and on demand) by name, corpus-level steps as ``step:<name>``."""
     out = {
         name: V.stage_version(stage.code, stage.data, packages=False)
-        for name, stage in STAGES.items()
+        for name, stage in {**STAGES, **ON_DEMAND}.items()
     }
     for name, step in CORPUS_STEPS.items():
         out[f"step:{name}"] = V.stage_version(step.code, step.data, packages=False)
@@ -52,7 +52,7 @@ def test_a_helper_change_reaches_exactly_the_stages_that_import_it(package):
         "citations",
         "rhetoric_hits",
         "actor_mentions",
-        "step:sentences",  # group metrics split sentences with the rhetoric package
+        "sentences",  # group metrics split sentences with the rhetoric package
         "step:group_metrics",
         "step:ptc_validation",  # the detectors' hits on the PTC
         "technique_sentences",  # the sentence view splits sentences like the hits
@@ -60,13 +60,13 @@ def test_a_helper_change_reaches_exactly_the_stages_that_import_it(package):
     }
     before = versions()
     append(package / "metrics" / "readability.py", "\nX = 1\n")
-    assert changed(before) == {"readability", "step:sentences", "step:group_metrics"}
+    assert changed(before) == {"readability", "sentences", "step:group_metrics"}
     before = versions()
     append(package / "compare" / "keyness.py", "\nX = 1\n")  # no per-document stage imports it
     assert changed(before) == {"step:keyness"}
     before = versions()
     append(package / "compare" / "intervals.py", "\nX = 1\n")
-    assert changed(before) == {"step:sentences", "step:group_metrics"}
+    assert changed(before) == {"sentences", "step:group_metrics"}
 
 
 def test_a_lexicon_edit_reaches_the_rhetoric_stages_only(package):
@@ -90,7 +90,7 @@ def test_a_lexicon_edit_reaches_the_rhetoric_stages_only(package):
         "citations",
         "rhetoric_hits",
         "actor_mentions",
-        "step:sentences",
+        "sentences",
         "step:group_metrics",
         "step:ptc_validation",
         "technique_sentences",
