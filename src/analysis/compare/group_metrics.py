@@ -402,15 +402,22 @@ def group_metrics(
             sent_docs[str(doc_id)] = SentenceDoc(cs, [*cols, *fams], texts)
 
     rows: list[tuple[object, ...]] = []
-    for (group, metric), part in data.group_by("group", "metric", maintain_order=True):
-        kind = str(part["kind"][0])
-        metric = str(metric)
-        num = part["num"].to_numpy()
-        den = part["den"].to_numpy()
-        n = len(num)
+    # one run of rows per (group, metric) (``data`` is sorted by them): read as slices of whole
+    # columns, not as a frame per run (hundreds of small polars queries per group)
+    runs = (
+        data.with_row_index("_row")
+        .group_by("group", "metric", maintain_order=True)
+        .agg(pl.col("_row").first().alias("start"), pl.len().alias("n"), pl.col("kind").first())
+    )
+    nums, dens = data["num"].to_numpy(), data["den"].to_numpy()
+    doc_words = data["words"].fill_null(0).to_numpy()
+    for group, metric, start, n, kind in runs.iter_rows():
+        metric, kind = str(metric), str(kind)
+        num, den = nums[start : start + n], dens[start : start + n]
         estimate = float(num.sum() / den.sum())
-        n_words = int(part["words"].fill_null(0).sum())
+        n_words = int(doc_words[start : start + n].sum())
         small = n < min_docs
+        part = data.slice(start, n)
         lo: float | None = None
         hi: float | None = None
         what = _recomputed(kind, metric)
