@@ -588,3 +588,19 @@ def test_smog_square_root_is_pythons() -> None:
     pairs = zip(p.tolist(), s.tolist(), strict=True)
     expected = [(1.043 * (30 * (a / b)) ** 0.5) + 3.1291 for a, b in pairs]
     assert got.tolist() == expected
+
+
+def test_linsear_score_is_linsear_formula_to_the_bit():
+    """The scalar path the sentence-block bootstrap takes gives linsear_formula's floats."""
+    import numpy as np
+
+    from analysis.metrics.readability import linsear_formula, linsear_score
+
+    rng = np.random.default_rng(3)
+    easy, hard = rng.integers(0, 120, 5000), rng.integers(0, 60, 5000)
+    sentences = rng.integers(0, 25, 5000)
+    vectorised = linsear_formula(easy, hard, sentences)
+    counts = zip(easy.tolist(), hard.tolist(), sentences.tolist(), strict=True)
+    scalar = [linsear_score(e, h, s) for e, h, s in counts]
+    assert np.array_equal(np.array(scalar), vectorised)
+    assert {linsear_score(40, 0, 2), linsear_score(42, 0, 2)} == {9.0, 10.5}  # both sides of 20
