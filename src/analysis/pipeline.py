@@ -8,7 +8,8 @@ the stage's version and each document's key are read, and only the documents the
 are computed, in batches, here or on Dask workers (:class:`analysis.core.workers.Workers`). So
 no notebook recomputes another's work: the runner builds every stage once before the notebooks
 run (:meth:`Study.build`), and a notebook opened in JupyterLab on a corpus already built reads
-its tables from the cache in seconds.
+its tables from the cache in seconds. The stages of :data:`analysis.registry.ON_DEMAND` are
+cached the same way but computed for the documents a notebook asks (:meth:`Study.sentences`).
 
 Whatever the workers, their number or the cache's state, the tables are the same, row for row:
 each stage gives any subset of the corpus the same rows for its documents, and rows are put back

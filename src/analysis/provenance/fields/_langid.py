@@ -10,7 +10,7 @@ the same (``tests/provenance/test_fields.py`` compares both on AllSides and on g
 
 py3langid ships its model LZMA-compressed (4.6 MB, 68 MB unpacked): unpacking it took 0.3 s of
 every process that identifies a language, and reading the unpacked arrays and widening them
-another 0.4 s. The unpacked arrays are kept in the analysis cache, one ``.npy`` file each
+another 0.15 s. The unpacked arrays are kept in the analysis cache, one ``.npy`` file each
 (``py3langid/<version>/``, the version a digest of py3langid's and of the model file), and mapped
 into memory from there (:func:`_arrays`): a process reads only the pages of the features its
 texts visit, and the processes of a run share one copy.
