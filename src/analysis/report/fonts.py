@@ -1,9 +1,16 @@
-"""The one font of every chart and of the report: Liberation Sans 2.1.5 (SIL OFL 1.1).
+"""The one font of every chart and of the report: Liberation Sans 2.00.1 (SIL OFL 1.1).
 
 Its regular and bold faces are data files of the package (``data/fonts/``, with the licence in
-``OFL.txt``), so a chart is laid out with the same metrics on every machine, whatever fonts the
-system has: :func:`register` hands the folder to vl-convert, and :data:`FAMILY` is the font of
-every chart's config (:func:`analysis.report.outputs.RunOutputs.chart`).
+``OFL.txt``), byte for byte the copy vl-convert compiles into its library (a test checks), so a
+chart is laid out and rasterized with the same glyphs and metrics on every machine, whatever
+fonts the system has, and :data:`FAMILY` is the font of every chart's config
+(:func:`analysis.report.outputs.RunOutputs.chart`). vl-convert's font database (fontdb) also
+loads the system's fonts, first, and a system's own Liberation Sans (Debian's fonts-liberation
+1.07, which Chromium pulls in) would win over the compiled copy: charts would be rasterized with
+the other version's glyphs, and every glyph measured or drawn would reopen and map its file (about
+17,000 times for one chart of keyness bars, most of the drawing time). :func:`register` therefore
+starts the database with only the system folders that hold no Liberation Sans
+(:func:`fallback_dirs`), which serve characters Liberation Sans lacks, as before.
 
 An SVG file opened elsewhere (a co-author's viewer, a journal's system) would fall back to a
 local font with other widths, and labels would clip. :func:`embed_in_svg` therefore writes the
@@ -27,7 +34,10 @@ import functools
 import html
 import io
 import logging
+import os
 import re
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
 
@@ -41,6 +51,7 @@ __all__ = [
     "cache_version",
     "cut",
     "embed_in_svg",
+    "fallback_dirs",
     "font_folder",
     "page_css",
     "register",
@@ -66,12 +77,78 @@ def font_folder() -> Path:
     return Path(str(data_file("fonts")))
 
 
+#: Where a Linux system keeps its fonts (fontconfig's folders on Debian; fontdb, vl-convert's
+#: font database, reads the same ones without fontconfig).
+SYSTEM_FONT_DIRS = (
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.fonts",
+    "~/.local/share/fonts",
+)
+#: A file of the package's family under another version (``LiberationSans-Regular.ttf``).
+_SAME_FAMILY = re.compile(r"liberation[-_ ]?sans(?![-_ ]?narrow)", re.IGNORECASE)
+
+
+def fallback_dirs(roots: Iterable[str | os.PathLike[str]] = SYSTEM_FONT_DIRS) -> list[Path]:
+    """The folders under ``roots`` (``~`` expanded) whose fonts vl-convert may fall back to: all
+    but those holding a Liberation Sans file at any depth.
+
+    fontdb reads a folder with its subfolders, so a folder holding one is replaced by its
+    subfolders, one by one (fonts lying directly in it are left out).
+
+    >>> fallback_dirs(["/no/such/folder"])
+    []
+    """
+    out: list[Path] = []
+
+    def visit(folder: Path) -> None:
+        holds = False
+        below: list[Path] = []
+        for parent, dirs, files in os.walk(folder):
+            dirs.sort()
+            if any(_SAME_FAMILY.match(f) for f in files):
+                holds = True
+            if parent == str(folder):
+                below = [folder / d for d in dirs]
+        if not holds:
+            out.append(folder)
+            return
+        for sub in below:
+            visit(sub)
+
+    for root in roots:
+        folder = Path(os.path.expanduser(root))
+        if folder.is_dir():
+            visit(folder)
+    return out
+
+
+def _fontconfig(dirs: Iterable[str | os.PathLike[str]]) -> str:
+    listed = "".join(f"  <dir>{html.escape(str(d))}</dir>\n" for d in dirs)
+    return f'<?xml version="1.0"?>\n<fontconfig>\n{listed}</fontconfig>\n'
+
+
 @functools.cache
 def register() -> None:
-    """Make the package's font known to vl-convert (once per process)."""
+    """Start vl-convert's font database (once per process, before vl-convert draws anything):
+    its compiled Liberation Sans, the package's faces, and as fallback the system's fonts in
+    :func:`fallback_dirs`, read through a fontconfig file of those folders only
+    (``FONTCONFIG_FILE``, set while the database starts and restored after)."""
     import vl_convert
 
-    vl_convert.register_font_directory(str(font_folder()))
+    with tempfile.TemporaryDirectory(prefix="analysis-fonts-") as tmp:
+        conf = Path(tmp) / "fonts.conf"
+        # the empty folder first: fontdb reads every system folder when the file lists none
+        conf.write_text(_fontconfig([tmp, *fallback_dirs()]), encoding="utf-8")
+        before = os.environ.get("FONTCONFIG_FILE")
+        os.environ["FONTCONFIG_FILE"] = str(conf)
+        try:
+            vl_convert.register_font_directory(tmp)  # the database starts here; tmp has no font
+        finally:
+            if before is None:
+                del os.environ["FONTCONFIG_FILE"]
+            else:
+                os.environ["FONTCONFIG_FILE"] = before
 
 
 @functools.cache

@@ -221,6 +221,7 @@ def png_size(png: bytes) -> tuple[int, int]:
     """The width and height in pixels of a PNG (its IHDR chunk, which comes first).
 
     >>> import vl_convert
+    >>> fonts.register()  # before vl-convert's first drawing in a process
     >>> blank = '<svg xmlns="http://www.w3.org/2000/svg" width="30" height="20"/>'
     >>> png_size(vl_convert.svg_to_png(blank))
     (30, 20)
