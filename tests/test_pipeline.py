@@ -119,12 +119,15 @@ def test_build_fills_the_cache_without_reading_the_tables_back(monkeypatch, tmp_
     assert {n: (r.cached, r.computed) for n, r in built.stages.items()} == {
         name: (0, 5) for name in STAGES
     }
-    read = {"docs", "quotes", "_labels", "spans"}
+    read = {"docs", "quotes", "_labels"}  # every document computed: their segments and quotes
     assert read <= set(vars(built)) and not {"readability", "citations", "terms"} & set(vars(built))
     again = open_study("seeds").build()
     assert {n: (r.cached, r.computed) for n, r in again.stages.items()} == {
         name: (5, 0) for name in STAGES
     }
+    # nothing to compute: the keys come from the stored layouts, no segment or quote is read
+    assert not {"_labels", "_segs", "spans", "quotes"} & set(vars(again)) and not again._seg_memo
+    assert again.layouts == built.layouts and len(set(again.layouts.values())) == 5
     assert again.readability.height == 5 and again.stages["readability"].cached == 10
 
 
@@ -282,11 +285,12 @@ def test_a_killed_build_leaves_a_cache_the_next_build_uses(seeds_study, monkeypa
 
     monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
     killed = subprocess.run(
-        [sys.executable, "-c", _KILLED, str(paths.SEEDS), "7"], env=os.environ, check=False
+        [sys.executable, "-c", _KILLED, str(paths.SEEDS), "8"], env=os.environ, check=False
     )
     assert killed.returncode == -9
     again = open_study("seeds").build()
-    assert again.stages["segments"].cached == 5  # the five parts stored before the kill
+    # stored before the kill: five parts of segments, their layouts, two of provenance fields
+    assert again.stages["segments"].cached == 5
     assert again.stages["provenance_fields"].cached == 2
     assert again.stages["quotes"].computed == 5
     _equal(again, seeds_study)
@@ -502,3 +506,14 @@ def test_a_step_keys_the_studys_tables_as_they_are_when_called(seeds_study, monk
     fewer = study.step("similarity", study.terms, members, top_k=None)  # not the memo's print
     assert study.steps["similarity"].computed == 2
     assert not fewer.equals(first)
+
+
+def test_spans_and_bodies_from_segments_are_the_tables(seeds_study):
+    """What a stage's batch reads (:func:`pipeline.spans_from`, :func:`pipeline.bodies_from`)
+    equals the ``spans`` and ``bodies`` the notebooks read."""
+    from analysis import pipeline
+
+    spans = pipeline.spans_from(seeds_study._segs)
+    assert spans == seeds_study.spans and sum(map(len, spans.values())) > 20
+    bodies = pipeline.bodies_from(seeds_study.docs, spans).sort("doc_id")
+    assert bodies.equals(seeds_study.bodies.select("doc_id", "body"))

@@ -151,7 +151,9 @@ def _rows_of(table: pl.DataFrame, ids: Sequence[str]) -> pl.DataFrame:
 
 class _Source(Protocol):
     """What the stages after ``segments`` read: a :class:`Study` (the whole corpus), or a
-    :class:`_Batch` (a worker's batch, :func:`_chain`)."""
+    :class:`_Batch` (a worker's batch, :func:`_chain`). A document's key needs its
+    :func:`layout` and its text's digest only; the segments, spans, quotes and bodies a stage
+    reads are asked for the documents it computes."""
 
     lexicon: str
     detector: DetectorChoice
@@ -160,71 +162,135 @@ class _Source(Protocol):
     @property
     def docs(self) -> pl.DataFrame: ...
     @property
-    def bodies(self) -> pl.DataFrame: ...
+    def layouts(self) -> Mapping[str, str]: ...
     @property
-    def spans(self) -> dict[str, list[tuple[int, int]]]: ...
-    @property
-    def quotes(self) -> pl.DataFrame: ...
-    @property
-    def _segs(self) -> dict[str, provenance.Segs]: ...
+    def text_digests(self) -> Mapping[str, str]: ...
+    def segs_of(self, ids: Sequence[str]) -> dict[str, provenance.Segs]: ...
+    def quotes_of(self, ids: Sequence[str]) -> pl.DataFrame: ...
 
 
-def _inputs(stage: str, source: _Source) -> tuple[pl.DataFrame, KeyOf, ContextOf, str]:
+#: The cache folder of each document's :func:`layout`, stored under its ``segments`` key
+#: (:func:`layout_version`) by whoever computed its segments.
+LAYOUTS = "layouts"
+_LAYOUT_ROWS = pl.Schema({"doc_id": pl.String(), "layout": pl.String()})
+
+
+def layout(segs: provenance.Segs) -> str:
+    """The digest of a document's segments (range, label and reason of every line, which give
+    its body spans and its body): all the stages after ``segments`` read of them, so their keys
+    hold this digest instead of the segments.
+
+    >>> layout([(0, 5, "body", "classifier")]) == layout([(0, 5, "body", "classifier")])
+    True
+    >>> layout([(0, 5, "body", "classifier")]) == layout([(0, 5, "boilerplate", "classifier")])
+    False
+    """
+    return digest("layout", [tuple(s) for s in segs])
+
+
+def layout_version(segments_version: str) -> str:
+    """The version layouts are stored under: the ``segments`` version they derive from."""
+    return digest(LAYOUTS, segments_version, 1)[:16]
+
+
+def layout_rows(doc_ids: Sequence[str], segs: Mapping[str, provenance.Segs]) -> pl.DataFrame:
+    """``doc_id`` and :func:`layout` of each of ``doc_ids`` (one without segments: none)."""
+    return pl.DataFrame(
+        {"doc_id": list(doc_ids), "layout": [layout(segs.get(d, [])) for d in doc_ids]},
+        schema=_LAYOUT_ROWS,
+    )
+
+
+def spans_from(segs: Mapping[str, provenance.Segs]) -> dict[str, list[tuple[int, int]]]:
+    """The body spans of each document with any, from its segments: what
+    :func:`analysis.provenance.boilerplate.body_spans` gives from the segments table.
+
+    >>> spans_from({"a": [(0, 4, "body", "x"), (5, 9, "boilerplate", "y"), (10, 12, "body", "z")],
+    ...             "b": [(0, 3, "boilerplate", "y")]})
+    {'a': [(0, 4), (10, 12)]}
+    """
+    out = {}
+    for doc_id, rows in segs.items():
+        body = [(start, end) for start, end, label, _ in rows if label == "body"]
+        if body:
+            out[doc_id] = body
+    return out
+
+
+def bodies_from(part: pl.DataFrame, spans: Mapping[str, list[tuple[int, int]]]) -> pl.DataFrame:
+    """``doc_id`` and ``body`` (:func:`analysis.provenance.boilerplate.join_spans`) of the
+    documents of ``part`` (``doc_id``, ``text``), in its order: what the stages reading bodies
+    read of :attr:`Study.bodies`."""
+    ids, texts = part["doc_id"].to_list(), part["text"].to_list()
+    body = [boilerplate.join_spans(t, spans.get(d, [])) for d, t in zip(ids, texts, strict=True)]
+    schema = {"doc_id": pl.String, "body": pl.String}
+    return pl.DataFrame({"doc_id": ids, "body": body}, schema=schema)
+
+
+def _text_digests(docs: pl.DataFrame) -> dict[str, str]:
+    return {d: digest(t) for d, t in docs.select("doc_id", "text").iter_rows()}
+
+
+#: How a stage's batch of documents becomes the frame its function reads (the documents
+#: themselves, or their bodies: :func:`_inputs`).
+Prepare = Callable[[pl.DataFrame], pl.DataFrame]
+
+
+def _same(part: pl.DataFrame) -> pl.DataFrame:
+    return part
+
+
+def _inputs(stage: str, source: _Source) -> tuple[pl.DataFrame, KeyOf, ContextOf, Prepare]:
     """What the per-document stage ``stage`` (after ``segments``) reads, as
-    :meth:`Study._stage` takes it: the documents' frame, each document's key, a batch's context
-    and the text column. One definition for the corpus and for a worker's batch, so both give a
-    document the same key."""
-    if stage == "provenance_fields":
-        segs = source._segs
-        return (
-            source.docs,
-            lambda row: (row["doc_id"], row["text"], segs.get(str(row["doc_id"]), [])),
-            lambda ids: {"seg_by_doc": _only(segs, ids)},
-            "text",
-        )
-    if stage == "readability":
-        min_words = source.min_words
-        return (
-            source.bodies,
-            lambda row: (row["doc_id"], row["body"], min_words),
-            lambda ids: {"min_words": min_words},
-            "body",
-        )
-    if stage == "document_terms":
-        return source.bodies, lambda row: (row["doc_id"], row["body"]), lambda ids: {}, "body"
-    spans, lexicon, detector = source.spans, source.lexicon, source.detector
+    :meth:`Study._stage` takes it: the documents, each document's key, a batch's context and
+    how a batch becomes the frame the stage's function reads. One definition for the corpus and
+    for a worker's batch, so both give a document the same key: the stage, the document, its
+    text's digest, its :func:`layout` (its segments, hence its spans and body) and the
+    parameters that change the stage's rows."""
+    layouts, texts = source.layouts, source.text_digests
+    lexicon, detector, min_words = source.lexicon, source.detector, source.min_words
+    spans_of = lambda ids: spans_from(source.segs_of(ids))  # noqa: E731
+    bodies_of = lambda part: bodies_from(part, spans_of(part["doc_id"].to_list()))  # noqa: E731
+    extra: tuple[object, ...] = ()
+    prepare: Prepare = _same
     context: ContextOf
-    if stage in ("quotes", "technique_sentences", "sentences"):
-        extra: tuple[object, ...] = ()
-        context = lambda ids: {"spans": _only(spans, ids)}  # noqa: E731
+    if stage == "provenance_fields":
+        context = lambda ids: {"seg_by_doc": source.segs_of(ids)}  # noqa: E731
+    elif stage == "readability":
+        extra, prepare = (min_words,), bodies_of
+        context = lambda ids: {"min_words": min_words}  # noqa: E731
+    elif stage == "document_terms":
+        prepare = bodies_of
+        context = lambda ids: {}  # noqa: E731
+    elif stage in ("quotes", "technique_sentences", "sentences"):
+        context = lambda ids: {"spans": spans_of(ids)}  # noqa: E731
     elif stage == "citations":
-        extra = ()
-        context = lambda ids: {"spans": _only(spans, ids), "quotes": _rows_of(source.quotes, ids)}  # noqa: E731
+        context = lambda ids: {"spans": spans_of(ids), "quotes": source.quotes_of(ids)}  # noqa: E731
     elif stage == "rhetoric_hits":
         extra = (lexicon, detector)
         context = lambda ids: {  # noqa: E731
-            "spans": _only(spans, ids),
-            "quotes": _rows_of(source.quotes, ids),
+            "spans": spans_of(ids),
+            "quotes": source.quotes_of(ids),
             "lexicon": lexicon,
             "detector": detector,
         }
     elif stage == "actor_mentions":
         extra = (lexicon,)
-        context = lambda ids: {"spans": _only(spans, ids), "lexicon": lexicon}  # noqa: E731
+        context = lambda ids: {"spans": spans_of(ids), "lexicon": lexicon}  # noqa: E731
     else:
         raise KeyError(f"no per-document stage {stage!r} after segments")
-    return (
-        source.docs,
-        lambda row: (row["doc_id"], row["text"], spans.get(str(row["doc_id"]), []), *extra),
-        context,
-        "text",
-    )
+
+    def key(row: dict[str, Any]) -> tuple[object, ...]:
+        doc_id = str(row["doc_id"])
+        return (row["doc_id"], texts[doc_id], layouts[doc_id], *extra)
+
+    return source.docs, key, context, prepare
 
 
 @dataclass
 class _Batch:
     """A batch of documents on a worker, read by :func:`_inputs` as a :class:`Study` is: its
-    labels give its spans, segments and bodies as the corpus's labels give the corpus's."""
+    labels give its layouts and segments as the corpus's labels give the corpus's."""
 
     docs: pl.DataFrame
     labels: pl.DataFrame
@@ -234,16 +300,22 @@ class _Batch:
     quotes: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @functools.cached_property
-    def bodies(self) -> pl.DataFrame:
-        return boilerplate.bodies(self.docs, self.labels)
-
-    @functools.cached_property
-    def spans(self) -> dict[str, list[tuple[int, int]]]:
-        return boilerplate.body_spans(self.labels)
-
-    @functools.cached_property
     def _segs(self) -> dict[str, provenance.Segs]:
         return provenance.segments_by_doc(self.labels)
+
+    @functools.cached_property
+    def layouts(self) -> dict[str, str]:
+        return dict(layout_rows(self.docs["doc_id"].to_list(), self._segs).iter_rows())
+
+    @functools.cached_property
+    def text_digests(self) -> dict[str, str]:
+        return _text_digests(self.docs)
+
+    def segs_of(self, ids: Sequence[str]) -> dict[str, provenance.Segs]:
+        return _only(self._segs, ids)
+
+    def quotes_of(self, ids: Sequence[str]) -> pl.DataFrame:
+        return _rows_of(self.quotes, ids)
 
 
 #: A stage's version, and the modules and data patterns it derives from.
@@ -265,8 +337,9 @@ def _chain(
     """Every per-document stage of one batch of documents, one after another on a worker, each
     stage's rows stored there in the cache at ``root`` (:meth:`Study.build` on a cluster).
 
-    ``keys`` are the documents' ``segments`` keys; the later stages' keys are derived here as
-    :class:`Study` derives them (:func:`_inputs`). So each text goes to a worker once instead of
+    ``keys`` are the documents' ``segments`` keys; their :func:`layout` is stored under them,
+    and the later stages' keys are derived here as :class:`Study` derives them
+    (:func:`_inputs`). So each text goes to a worker once instead of
     once per stage, and no stage waits for the slowest batch of the stage before it. Returns
     ``{"stored": {stage: keys}, "seconds": {stage: seconds}}`` (each stage's computation), or
     ``{"mismatch": (stage, version)}`` for the first stage whose version differs on this worker
@@ -284,7 +357,7 @@ def _chain(
 
     def compute(stage: str, frame: pl.DataFrame, keys: list[str], **context: Any) -> pl.DataFrame:
         t0 = time.perf_counter()
-        rows: pl.DataFrame = resolve(STAGES[stage].compute)(frame, **context)
+        rows: pl.DataFrame = resolve(STAGES[stage].compute)(prepare(frame), **context)
         seconds[stage] = time.perf_counter() - t0
         doc_key = dict(zip(frame["doc_id"].to_list(), keys, strict=True))
         keyed = rows.with_columns(
@@ -295,10 +368,15 @@ def _chain(
             stored[stage] = keys
         return rows
 
+    prepare: Prepare = _same
     labels = compute("segments", part, keys, outlets=outlets, recurring=recurring)
     batch = _Batch(part, labels, lexicon, detector, min_words)
+    ids = part["doc_id"].to_list()
+    layouts = layout_rows(ids, batch.segs_of(ids)).with_columns(pl.Series(KEY, keys))
+    with contextlib.suppress(OSError):  # not kept: the study reads the segments for them
+        cache.store(LAYOUTS, layout_version(versions["segments"][0]), keys, layouts)
     for stage in _AFTER_SEGMENTS:
-        frame, key, context, _ = _inputs(stage, batch)
+        frame, key, context, prepare = _inputs(stage, batch)
         ids = frame["doc_id"].to_list()
         rows = compute(
             stage,
@@ -395,7 +473,10 @@ class Study:
         self._fingerprints: dict[str, tuple[Any, object]] = {}
         #: keys each stage's rows were stored under by :meth:`_chain_batches` in this study
         self._chained: dict[str, set[str]] = {}
-        self._segment_keys: list[str] | None = None
+        #: segments of documents read one by one (:meth:`segs_of`), and quotes
+        self._seg_memo: dict[str, provenance.Segs] = {}
+        self._quote_memo: pl.DataFrame | None = None
+        self._quoted: set[str] = set()
 
     # -- the corpus -------------------------------------------------------------------------
 
@@ -426,9 +507,96 @@ class Study:
         its key holds them, so a new document of the outlet recomputes exactly the documents
         holding a line it makes recurring.
         """
+        return self._read_labels()
+
+    def _read_labels(self, count: bool = True) -> pl.DataFrame:
         docs, (key, context) = self.docs, self._segment_inputs
-        labels = self._stage("segments", docs, key, context, keys=self._segment_keys)
+        labels = self._stage("segments", docs, key, context, keys=self._segment_keys, count=count)
         return labels.sort("doc_id", "start", "end")
+
+    @functools.cached_property
+    def _segment_keys(self) -> list[str]:
+        """Each document's ``segments`` key, in the order of ``docs``."""
+        key, _ = self._segment_inputs
+        return [digest("segments", *key(row)) for row in self.docs.iter_rows(named=True)]
+
+    def _read_segs(self, ids: Iterable[str]) -> None:
+        """Read the segments of those of ``ids`` not read yet into ``_seg_memo`` (their cached
+        rows, or rows computed for them): one lookup for a build's documents, not one a batch."""
+        memo = self._seg_memo
+        wanted = {str(d) for d in ids} - memo.keys()
+        if not wanted:
+            return
+        if _cache().root is None or len(wanted) + len(memo) >= self.docs.height:
+            if "_labels" not in self.__dict__:  # every document's, counted where they were built
+                self.__dict__["_labels"] = self._read_labels(count=False)
+            memo.update(self._segs)
+            return
+        positions = [i for i, d in enumerate(self.docs["doc_id"].to_list()) if d in wanted]
+        key, context = self._segment_inputs
+        keys = [self._segment_keys[i] for i in positions]
+        labels = self._stage("segments", self.docs[positions], key, context, keys=keys, count=False)
+        found = provenance.segments_by_doc(labels)
+        memo.update({d: found.get(d, []) for d in wanted})
+
+    @functools.cached_property
+    def layouts(self) -> dict[str, str]:
+        """Each document's :func:`layout`: the digest of its segments that the later stages'
+        keys hold. Stored in the cache beside its segments by whoever computed them (this
+        process or a worker), so a corpus already built finds every document's key without
+        reading a single segment; a document whose layout is not stored has its segments read."""
+        docs, keys = self.docs["doc_id"].to_list(), self._segment_keys
+        version = layout_version(STAGES["segments"].version)
+        cache = _cache()
+        try:
+            found, _ = cache.lookup(LAYOUTS, version, keys)
+        except (OSError, pl.exceptions.PolarsError):  # an unreadable cache is an empty one
+            found = None
+        layouts: dict[str, str] = {}
+        if found is not None:
+            doc_of = dict(zip(keys, docs, strict=True))
+            for k, d, value in found.select(KEY, "doc_id", "layout").iter_rows():
+                if doc_of.get(k) == d:
+                    layouts[d] = value
+        missing = [i for i, d in enumerate(docs) if d not in layouts]
+        if missing:
+            ids = [docs[i] for i in missing]
+            rows = layout_rows(ids, self.segs_of(ids))
+            stored = rows.with_columns(pl.Series(KEY, [keys[i] for i in missing]))
+            with contextlib.suppress(OSError):  # full or read-only: computed, not kept
+                cache.store(LAYOUTS, version, [keys[i] for i in missing], stored)
+            layouts.update(rows.iter_rows())
+        return layouts
+
+    @functools.cached_property
+    def text_digests(self) -> dict[str, str]:
+        """The digest of each document's text (in the later stages' keys)."""
+        return _text_digests(self.docs)
+
+    def segs_of(self, ids: Sequence[str]) -> dict[str, provenance.Segs]:
+        """The segments of the documents ``ids`` (:func:`provenance.segments_by_doc`)."""
+        if "_segs" in self.__dict__:
+            return _only(self._segs, ids)
+        self._read_segs(ids)
+        return _only(self._seg_memo, ids)
+
+    def quotes_of(self, ids: Sequence[str]) -> pl.DataFrame:
+        """The ``quotes`` rows of the documents ``ids``, sorted as :attr:`quotes` is."""
+        wanted = {str(d) for d in ids} - self._quoted
+        whole = "quotes" in self.__dict__ or _cache().root is None  # no cache: computed once
+        if whole or len(wanted) + len(self._quoted) >= self.docs.height:
+            if "quotes" not in self.__dict__:  # every document's, counted where they were built
+                self.__dict__["quotes"] = self._read_quotes(count=False)
+            return _rows_of(self.quotes, ids)
+        if wanted or self._quote_memo is None:  # none asked yet: the empty table, once
+            docs = self.docs.filter(pl.col("doc_id").is_in(pl.Series(sorted(wanted)).implode()))
+            _, key, context, prepare = _inputs("quotes", self)
+            rows = self._stage("quotes", docs, key, context, prepare, count=False)
+            memo = self._quote_memo
+            self._quote_memo = rows if memo is None else pl.concat([memo, rows])
+            self._quoted |= wanted
+        assert self._quote_memo is not None
+        return _rows_of(self._quote_memo, ids).sort("doc_id", "start", "end", "kind")
 
     @functools.cached_property
     def _segment_inputs(self) -> tuple[KeyOf, ContextOf]:
@@ -493,7 +661,7 @@ class Study:
         found = self._stage("provenance_fields", *self._reads("provenance_fields"))
         sidecar = provenance.read_sidecar(corpus.check_corpus(self.corpus))
         return provenance.extract_provenance(
-            self.docs, self.segments, sidecar, inputs=self.frame, documents=found
+            self.docs, None, sidecar, inputs=self.frame, documents=found
         )
 
     @property
@@ -511,7 +679,7 @@ class Study:
         """Body spans per doc_id: the ranges later analyses read."""
         return boilerplate.body_spans(self.segments)
 
-    def _reads(self, stage: str) -> tuple[pl.DataFrame, KeyOf, ContextOf, str]:
+    def _reads(self, stage: str) -> tuple[pl.DataFrame, KeyOf, ContextOf, Prepare]:
         """What the per-document stage ``stage`` (after ``segments``) reads (:func:`_inputs`)."""
         return _inputs(stage, self)
 
@@ -523,7 +691,11 @@ class Study:
     @functools.cached_property
     def quotes(self) -> pl.DataFrame:
         """The ``quotes`` table (:func:`analysis.provenance.quotes.quotes_table`)."""
-        return self._stage("quotes", *self._reads("quotes")).sort("doc_id", "start", "end", "kind")
+        return self._read_quotes()
+
+    def _read_quotes(self, count: bool = True) -> pl.DataFrame:
+        rows = self._stage("quotes", *self._reads("quotes"), count=count)
+        return rows.sort("doc_id", "start", "end", "kind")
 
     @functools.cached_property
     def citations(self) -> pl.DataFrame:
@@ -578,17 +750,18 @@ class Study:
         """Each clean body's TF-IDF terms and counts
         (:func:`analysis.compare.similarity.document_terms`), cached per document: the
         ``similarity`` step weighs them without reading the texts again."""
-        return self._stage("document_terms", *self._reads("document_terms")).sort("doc_id")
+        terms = self._stage("document_terms", *self._reads("document_terms"))
+        return terms.sort("doc_id", maintain_order=True)
 
     def sentences(self, doc_ids: Iterable[str] | None = None) -> pl.DataFrame:
         """The sentence table (:func:`analysis.compare.group_metrics.sentence_table`) of the
         documents ``doc_ids`` (default: all), cached per document (a stage of
         :data:`~analysis.registry.ON_DEMAND`: computed for the documents asked, here)."""
-        frame, key, context, text = self._reads("sentences")
+        frame, key, context, prepare = self._reads("sentences")
         if doc_ids is not None:
             wanted = pl.Series(sorted({str(d) for d in doc_ids}), dtype=pl.String).implode()
             frame = frame.filter(pl.col("doc_id").cast(pl.String).is_in(wanted))
-        rows = self._stage("sentences", frame, key, context, text)
+        rows = self._stage("sentences", frame, key, context, prepare)
         return rows.sort("doc_id", "sentence_no")
 
     @functools.cached_property
@@ -660,49 +833,73 @@ class Study:
     def build(self) -> Study:
         """Compute what the cache lacks of every stage of :data:`~analysis.registry.STAGES`.
 
-        ``segments`` and ``quotes`` are read whole (the later stages read them); of the others
-        only the missing documents are computed and stored, and no stored row is read: a table
-        is read when it is asked for. So a built corpus with a day's articles added costs the
-        new documents and the keys, not reading every table back. In this process the stages
-        run one after another. With workers and a corpus large
-        enough for a cluster (by its number of inputs, less the documents the cache holds: a
-        built corpus with a day's articles added needs none), the cluster starts while the corpus
-        is read. On a cluster, with a cache, the documents the cache has no ``segments`` for go
-        through every stage in one task per batch (:func:`_chain`: each text sent once, stored
-        by the worker); what is still missing after that (a stage whose version changed alone)
-        goes stage by stage: the stages that need only the segments are sent together, and
-        those that read quotes as soon as quotes are in, so no worker waits for the slowest
-        batch of one stage while another has work.
+        Only the missing documents are computed and stored, and no stored row is read but the
+        segments and quotes of the documents computed (a table is read when it is asked for):
+        each document's key comes from its text and its :func:`layout`, stored beside its
+        segments. So a built corpus with a day's articles added costs the new documents and
+        the keys, not reading every table back. In this process the stages run one after
+        another. With workers and a corpus large enough for a cluster (by its number of inputs,
+        less the documents the cache holds: a built corpus with a day's articles added needs
+        none), the cluster starts while the corpus is read. On a cluster, with a cache, the
+        documents the cache has no ``segments`` for go through every stage in one task per
+        batch (:func:`_chain`: each text sent once, stored by the worker); what is still
+        missing after that (a stage whose version changed alone) goes stage by stage: the
+        stages that need only the segments are sent together, and those that read quotes as
+        soon as quotes are in, so no worker waits for the slowest batch of one stage while
+        another has work. Without a cache the segments and quotes are read whole.
         """
         if "docs" not in self.__dict__:  # the cluster starts while the corpus is read
             self.workers.start_early(self._inputs_to_compute)
         if self._chain_batches():  # every document through every stage, stored by the workers
             return self
-        self._segs  # noqa: B018 (cached properties: reading one builds it)
-        self.spans  # noqa: B018
+        cache = _cache()
+        if cache.root is None:  # nothing is stored: each table computed once, kept
+            self._segs  # noqa: B018 (cached properties: reading one builds it)
+        else:
+            key, context = self._segment_inputs
+            self._stage("segments", self.docs, key, context, keys=self._segment_keys, fill=True)
+        missing = {stage: self._missing(stage) for stage in _AFTER_SEGMENTS}
+        self._read_segs(set().union(*missing.values()))  # at once, not a lookup a batch
+        after_quotes = ("citations", "rhetoric_hits")
+        quoted = set().union(*(missing[s] for s in after_quotes))
         if not self.workers.started:  # in this process: one stage after another
             for stage in _AFTER_SEGMENTS:
-                if stage == "quotes":  # read whole: citations and hits read a batch's quotes
+                if stage == "quotes" and cache.root is None:
                     self.quotes  # noqa: B018
+                elif stage in after_quotes:
+                    if quoted:
+                        self.quotes_of(sorted(quoted))  # at once, before the batches ask
+                    self._fill(stage)
                 else:
                     self._fill(stage)
             return self
-        _cache()  # made once, before the threads share it
         for spec in STAGES.values():  # parsed once here: CPython 3.11's ast is not thread-safe
             _ = spec.version
-        after_quotes = ("citations", "rhetoric_hits")
         first = [s for s in _AFTER_SEGMENTS if s != "quotes" and s not in after_quotes]
         # a thread per stage: each only waits on the cluster, which shares out the batches
         with ThreadPoolExecutor(
             max_workers=len(_AFTER_SEGMENTS), thread_name_prefix="stage"
         ) as pool:
-            quotes = pool.submit(getattr, self, "quotes")
+            quotes = pool.submit(self._fill, "quotes")
             waiting = [pool.submit(self._fill, stage) for stage in first]
             quotes.result()
+            if quoted:
+                self.quotes_of(sorted(quoted))  # read once, before the threads share them
             waiting += [pool.submit(self._fill, stage) for stage in after_quotes]
             for future in waiting:
                 future.result()
         return self
+
+    def _missing(self, stage: str) -> set[str]:
+        """The documents whose rows of ``stage`` (after ``segments``) the cache lacks (every
+        document without a cache), read from its keys files only."""
+        frame, key, _, _ = self._reads(stage)
+        ids = frame["doc_id"].to_list()
+        if _cache().root is None:
+            return set(ids)
+        keys = [digest(stage, *key(row)) for row in frame.iter_rows(named=True)]
+        covered = _cache().covered(stage, STAGES[stage].version, keys)
+        return {d for d, k in zip(ids, keys, strict=True) if k not in covered}
 
     def _chain_batches(self) -> bool:
         """On a cluster, and with a cache, compute the documents whose ``segments`` the cache
@@ -716,10 +913,8 @@ class Study:
         if cache.root is None:
             return False
         docs = self.docs
-        key, context = self._segment_inputs
-        keys = self._segment_keys = [
-            digest("segments", *key(r)) for r in docs.iter_rows(named=True)
-        ]
+        _, context = self._segment_inputs
+        keys = self._segment_keys
         covered = cache.covered("segments", STAGES["segments"].version, keys)
         missing = [i for i, k in enumerate(keys) if k not in covered]
         if not missing or not self.workers.on_cluster(len(missing)):
@@ -807,20 +1002,23 @@ class Study:
         frame: pl.DataFrame,
         key: KeyOf,
         context: ContextOf,
-        text: str = "text",
+        prepare: Prepare = _same,
         *,
         fill: bool = False,
         keys: list[str] | None = None,
+        count: bool = True,
     ) -> pl.DataFrame:
         """The rows of ``stage`` for the documents of ``frame`` (one row per document).
 
-        ``key(row)`` gives what the document's rows depend on besides the stage's version, and
+        ``key(row)`` gives what the document's rows depend on besides the stage's version,
         ``context(doc_ids)`` what the stage's function needs besides the documents' rows, for
-        those documents only. Rows come back in the order a single computation over ``frame``
-        gives them before its final sort (by the document's position in ``frame``), so the
-        caller's sort yields the same frame whatever came from the cache or which batch.
+        those documents only, and ``prepare(part)`` the frame it reads for a batch of
+        ``frame``. Rows come back in the order a single computation over ``frame`` gives them
+        before its final sort (by the document's position in ``frame``), so the caller's sort
+        yields the same frame whatever came from the cache or which batch.
         With ``fill``, only the documents the cache lacks are computed and stored, no stored
-        row is read, and the frame returned is empty.
+        row is read, and the frame returned is empty. Without ``count``, :attr:`stages` does not
+        count the documents (a few documents' rows read for another stage's batch).
         """
         t0 = time.perf_counter()
         spec = STAGES[stage] if stage in STAGES else ON_DEMAND[stage]
@@ -829,18 +1027,18 @@ class Study:
         if keys is None:
             keys = [digest(stage, *key(row)) for row in frame.iter_rows(named=True)]
         doc_key = dict(zip(doc_ids, keys, strict=True))
-        sizes = frame[text].fill_null("").str.len_bytes().to_list()
+        sizes = frame["text"].fill_null("").str.len_bytes().to_list()
         workers = self.workers
         versioned = (version, spec.code, spec.data)
 
         def compute(missing: list[int]) -> Iterator[tuple[list[int], pl.DataFrame]]:
             if not missing:  # no documents at all: the stage's empty table
-                empty = [(frame, context([]))]
+                empty = [(prepare(frame), context([]))]
                 yield [], next(workers.run(stage, spec.compute, versioned, empty))[1]
                 return
             cut = batches([sizes[i] for i in missing], workers.parallel)
             positions = [[missing[j] for j in b] for b in cut]
-            parts = [(frame[p], context([doc_ids[i] for i in p])) for p in positions]
+            parts = [(prepare(frame[p]), context([doc_ids[i] for i in p])) for p in positions]
             bar = Progress(
                 stage,
                 total=len(keys),
@@ -862,13 +1060,14 @@ class Study:
             cache.fill(stage, version, keys, compute, row_key)
         else:
             rows = cache.apply(stage, version, keys, compute, row_key)
-        count = cache.counts[stage]
-        run = self.stages.setdefault(stage, StageRun(version))
-        # rows the workers computed and stored for this build are found in the cache: computed
-        chained = len(self._chained.pop(stage, set()).intersection(keys))
-        chained = min(chained, count.cached - cached0)
-        run.cached += count.cached - cached0 - chained
-        run.computed += count.computed - computed0 + chained
+        tally = cache.counts[stage]
+        run = self.stages.setdefault(stage, StageRun(version)) if count else StageRun(version)
+        if count:
+            # rows the workers computed and stored for this build are found in the cache
+            chained = len(self._chained.pop(stage, set()).intersection(keys))
+            chained = min(chained, tally.cached - cached0)
+            run.cached += tally.cached - cached0 - chained
+            run.computed += tally.computed - computed0 + chained
         if fill:
             run.seconds += time.perf_counter() - t0
             return pl.DataFrame()
@@ -886,8 +1085,8 @@ def open_study(corpus_path: str | os.PathLike[str] = paths.SEEDS, **options: Any
     >>> study = open_study("seeds")
     >>> study.docs.height, sorted(study.stages)
     (5, [])
-    >>> study.quotes.height > 0, sorted(study.stages)
-    (True, ['quotes', 'segments'])
+    >>> study.quotes.height > 0, "quotes" in study.stages
+    (True, True)
     """
     return Study(corpus_path, **options)
 

@@ -93,7 +93,7 @@ def _documents_from(rows: pl.DataFrame, texts: Mapping[str, str]) -> dict[str, D
 
 def extract_provenance(
     docs: pl.DataFrame,
-    segments: pl.DataFrame,
+    segments: pl.DataFrame | None,
     sidecar: Sidecar | None = None,
     *,
     inputs: pl.DataFrame | None = None,
@@ -107,10 +107,13 @@ def extract_provenance(
     ``sidecar`` is :func:`read_sidecar`'s; ``inputs`` the whole corpus frame (see
     :func:`curated_values`). A curated value that fails its check is not used (the text-derived
     value stands, and a gap for that field says the curated value was refused). ``documents``:
-    :func:`document_rows` of ``docs`` computed earlier (a cache); without it they are computed.
+    :func:`document_rows` of ``docs`` computed earlier (a cache); without it they are computed
+    from ``segments`` (which is not read otherwise: ``None`` will do).
     """
     curated = curated_values(docs, sidecar, inputs)
     if documents is None:
+        if segments is None:
+            raise ValueError("extract_provenance: pass the segments, or the documents' rows")
         documents = document_rows(docs, segments_by_doc(segments))
     texts = dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
     found_by_doc = _documents_from(documents, texts)
