@@ -6,6 +6,7 @@ import polars as pl
 
 from analysis.__main__ import main
 from analysis.core.cache import DocumentCache, load_result, store_result
+from analysis.pipeline import LAYOUTS, layout_version
 from analysis.registry import CORPUS_STEPS, STAGES
 
 
@@ -18,16 +19,20 @@ def test_cache_lists_stage_versions_and_prunes_old_ones(tmp_path, capsys):
     step = CORPUS_STEPS["similarity"].version
     store_result(tmp_path, "similarity", step, "key", rows)
     store_result(tmp_path, "similarity", "0000000000000000", "key", rows)
+    layouts = layout_version(STAGES["segments"].version)
+    cache.store(LAYOUTS, layouts, ["k"], rows)
     assert main(["cache", "--dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "4 stage version(s)" in out
+    assert "5 stage version(s)" in out
     assert f"readability        {current}          1 documents" in out
+    assert f"layouts            {layouts}          1 documents  " in out
     assert f"similarity         {step}          1 results" in out
     assert out.count("old (cache prune removes it)") == 2
     assert main(["cache", "prune", "--dir", str(tmp_path)]) == 0
     assert "removed 2 item(s)" in capsys.readouterr().out
     assert [p.name for p in (tmp_path / "readability").iterdir()] == [current]
     assert [p.name for p in (tmp_path / "similarity").iterdir()] == [step]
+    assert [p.name for p in (tmp_path / LAYOUTS).iterdir()] == [layouts]
     assert load_result(tmp_path, "similarity", step, "key").equals(rows)
 
 

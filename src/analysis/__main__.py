@@ -210,6 +210,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _cache(args: argparse.Namespace) -> int:
     from analysis.core import cache
+    from analysis.pipeline import LAYOUTS, layout_version
     from analysis.provenance.fields import _langid
     from analysis.registry import CORPUS_STEPS, ON_DEMAND, STAGES
     from analysis.report import fonts, outputs, site
@@ -219,6 +220,7 @@ def _cache(args: argparse.Namespace) -> int:
         print("the cache is off (ANALYSIS_CACHE=off)")
         return 0
     current = {name: stage.version for name, stage in {**STAGES, **ON_DEMAND}.items()}
+    current[LAYOUTS] = layout_version(STAGES["segments"].version)  # each document's layout
     current.update({name: step.version for name, step in CORPUS_STEPS.items()})
     current["fonts"] = fonts.cache_version()  # the charts' font subsets
     current[site.BUNDLE_STEP] = site.bundle_version()  # the report's Vega scripts
@@ -234,7 +236,8 @@ def _cache(args: argparse.Namespace) -> int:
     print(f"{paths.display_path(root)}: {len(rows)} stage version(s)")
     for stage, version, entries, size in rows:
         mark = "current" if current.get(stage) == version else "old (cache prune removes it)"
-        what = "documents" if stage in STAGES or stage in ON_DEMAND else "results  "
+        per_document = stage in STAGES or stage in ON_DEMAND or stage == LAYOUTS
+        what = "documents" if per_document else "results  "
         print(f"  {stage:18} {version}  {entries:>9,} {what}  {size / 1e6:9.1f} MB  {mark}")
     return 0
 
