@@ -477,6 +477,8 @@ class Study:
         self._seg_memo: dict[str, provenance.Segs] = {}
         self._quote_memo: pl.DataFrame | None = None
         self._quoted: set[str] = set()
+        #: each stage's keys and the ones the cache holds, found by _missing for _fill
+        self._known: dict[str, tuple[list[str], set[str]]] = {}
 
     # -- the corpus -------------------------------------------------------------------------
 
@@ -685,8 +687,10 @@ class Study:
 
     def _fill(self, stage: str) -> None:
         """Compute and store the documents of ``stage`` the cache lacks, reading no stored
-        rows (:meth:`build`: the rows are read when a notebook asks for the table)."""
-        self._stage(stage, *self._reads(stage), fill=True)
+        rows (:meth:`build`: the rows are read when a notebook asks for the table); the keys
+        and what the cache held of them as :meth:`_missing` found them, if it did."""
+        keys, covered = self._known.pop(stage, (None, None))
+        self._stage(stage, *self._reads(stage), fill=True, keys=keys, covered=covered)
 
     @functools.cached_property
     def quotes(self) -> pl.DataFrame:
@@ -899,6 +903,7 @@ class Study:
             return set(ids)
         keys = [digest(stage, *key(row)) for row in frame.iter_rows(named=True)]
         covered = _cache().covered(stage, STAGES[stage].version, keys)
+        self._known[stage] = (keys, covered)  # for _fill, which would read them again
         return {d for d, k in zip(ids, keys, strict=True) if k not in covered}
 
     def _chain_batches(self) -> bool:
@@ -1007,6 +1012,7 @@ class Study:
         fill: bool = False,
         keys: list[str] | None = None,
         count: bool = True,
+        covered: set[str] | None = None,
     ) -> pl.DataFrame:
         """The rows of ``stage`` for the documents of ``frame`` (one row per document).
 
@@ -1017,8 +1023,9 @@ class Study:
         before its final sort (by the document's position in ``frame``), so the caller's sort
         yields the same frame whatever came from the cache or which batch.
         With ``fill``, only the documents the cache lacks are computed and stored, no stored
-        row is read, and the frame returned is empty. Without ``count``, :attr:`stages` does not
-        count the documents (a few documents' rows read for another stage's batch).
+        row is read, and the frame returned is empty (``covered``: the keys the cache held, if
+        just read). Without ``count``, :attr:`stages` does not count the documents (a few
+        documents' rows read for another stage's batch).
         """
         t0 = time.perf_counter()
         spec = STAGES[stage] if stage in STAGES else ON_DEMAND[stage]
@@ -1057,7 +1064,7 @@ class Study:
         cached0, computed0 = (before.cached, before.computed) if before else (0, 0)
         row_key = lambda out: out["doc_id"].replace_strict(doc_key, return_dtype=pl.String)  # noqa: E731
         if fill:
-            cache.fill(stage, version, keys, compute, row_key)
+            cache.fill(stage, version, keys, compute, row_key, covered)
         else:
             rows = cache.apply(stage, version, keys, compute, row_key)
         tally = cache.counts[stage]

@@ -117,3 +117,12 @@ def test_a_scheduler_and_workers_started_as_separate_processes(tmp_path):
                 process.terminate()
                 process.wait(timeout=30)
         logs.close()
+
+
+def test_batches_for_workers_shrink_as_the_documents_left_do():
+    cut = W.batches([10] * 2000, parallel=2)
+    sizes = [len(b) for b in cut]
+    assert sizes[:4] == [500, 375, 282, 211] and sizes[-4:] == [25, 25, 25, 8]
+    assert sizes == sorted(sizes, reverse=True) and sum(sizes) == 2000
+    assert [i for b in cut for i in b] == list(range(2000))
+    assert [len(b) for b in W.batches([10] * 60, parallel=4)] == [25, 25, 10]

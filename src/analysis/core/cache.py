@@ -264,11 +264,18 @@ class DocumentCache:
             shutil.rmtree(tmp, ignore_errors=True)
 
     def fill(
-        self, stage: str, version: str, keys: Sequence[str], compute: Compute, row_key: RowKey
+        self,
+        stage: str,
+        version: str,
+        keys: Sequence[str],
+        compute: Compute,
+        row_key: RowKey,
+        covered: set[str] | None = None,
     ) -> None:
         """Compute and store the rows of the ``keys`` not stored, as :meth:`apply` does, without
-        reading any stored row (only which keys the parts hold)."""
-        self._run(stage, version, keys, compute, row_key, load=False)
+        reading any stored row (only which keys the parts hold, unless ``covered`` says so:
+        :meth:`covered` of these keys, read just before)."""
+        self._run(stage, version, keys, compute, row_key, load=False, covered=covered)
 
     def apply(
         self, stage: str, version: str, keys: Sequence[str], compute: Compute, row_key: RowKey
@@ -295,6 +302,7 @@ class DocumentCache:
         row_key: RowKey,
         *,
         load: bool,
+        covered: set[str] | None = None,
     ) -> list[pl.DataFrame]:
         """:meth:`apply` (``load``: the stored rows, then the computed ones) or :meth:`fill`
         (the computed rows only; none when nothing is missing)."""
@@ -305,7 +313,7 @@ class DocumentCache:
                 found, covered = self.lookup(stage, version, keys)
             except (OSError, pl.exceptions.PolarsError):  # an unreadable cache is an empty one
                 found, covered = None, set()
-        else:
+        elif covered is None:
             covered = self.covered(stage, version, keys)
         missing = [i for i, k in enumerate(keys) if k not in covered]
         frames = [] if found is None else [found.drop(KEY)]

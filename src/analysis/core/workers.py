@@ -79,34 +79,45 @@ def batches(sizes: Sequence[int], parallel: int = 1) -> list[list[int]]:
     """Positions ``0 .. len(sizes)-1`` cut into consecutive batches.
 
     A batch holds at most :data:`BATCH_DOCS` documents and, beyond its first document, at most
-    :data:`BATCH_CHARS` characters (``sizes``); with ``parallel`` workers there are at least
-    eight batches per worker when there are enough documents (25 or more per batch), so the
-    workers finish together (2,000 articles on two workers: 1 s sooner than with four, of 23).
+    :data:`BATCH_CHARS` characters (``sizes``). With ``parallel`` workers the batches shrink as
+    the documents left do (guided self-scheduling: a batch holds the documents left over twice
+    the workers, at least :data:`MIN_BATCH_DOCS`): large batches first, which cost least per
+    document, and small ones last, so the workers finish together (a worker waits at most for a
+    small batch of another's). 2,000 articles on two workers: 15 batches, from 500 to 8.
 
     >>> batches([10] * 7)
     [[0, 1, 2, 3, 4, 5, 6]]
     >>> [len(b) for b in batches([10] * 1000, parallel=2)]
-    [63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 55]
+    [250, 188, 141, 106, 79, 59, 45, 33, 25, 25, 25, 24]
     >>> batches([3_000_000, 3_000_000, 5])
     [[0], [1, 2]]
     """
     n = len(sizes)
     if n == 0:
         return []
-    per = BATCH_DOCS
-    if parallel > 1:
-        per = min(per, max(25, math.ceil(n / (8 * parallel))))
     out: list[list[int]] = []
     current: list[int] = []
     chars = 0
+    per = _batch_docs(n, parallel)
     for i, size in enumerate(sizes):
         if current and (len(current) >= per or chars + size > BATCH_CHARS):
             out.append(current)
             current, chars = [], 0
+            per = _batch_docs(n - i, parallel)
         current.append(i)
         chars += size
     out.append(current)
     return out
+
+
+#: The fewest documents of a batch on a cluster, but for the last (:func:`batches`).
+MIN_BATCH_DOCS = 25
+
+
+def _batch_docs(left: int, parallel: int) -> int:
+    if parallel <= 1:
+        return BATCH_DOCS
+    return min(BATCH_DOCS, max(MIN_BATCH_DOCS, math.ceil(left / (2 * parallel))))
 
 
 @dataclass
