@@ -1043,6 +1043,8 @@ class Study:
                 empty = [(prepare(frame), context([]))]
                 yield [], next(workers.run(stage, spec.compute, versioned, empty))[1]
                 return
+            if stage != "segments":  # their segments read at once, not a lookup a batch
+                self._read_segs([doc_ids[i] for i in missing])
             cut = batches([sizes[i] for i in missing], workers.parallel)
             positions = [[missing[j] for j in b] for b in cut]
             parts = [(prepare(frame[p]), context([doc_ids[i] for i in p])) for p in positions]
