@@ -76,6 +76,7 @@ _AFTER_SEGMENTS = (
     "actor_mentions",
     "technique_sentences",
     "document_terms",
+    "words",
 )
 
 #: Each document's key (:meth:`Study._stage`): what its rows depend on besides the version.
@@ -259,7 +260,7 @@ def _inputs(stage: str, source: _Source) -> tuple[pl.DataFrame, KeyOf, ContextOf
     elif stage == "readability":
         extra, prepare = (min_words,), bodies_of
         context = lambda ids: {"min_words": min_words}  # noqa: E731
-    elif stage == "document_terms":
+    elif stage in ("document_terms", "words"):
         prepare = bodies_of
         context = lambda ids: {}  # noqa: E731
     elif stage in ("quotes", "technique_sentences", "sentences"):
@@ -415,6 +416,7 @@ def _warm_up(lexicon: str) -> list[tuple[str, pl.DataFrame, dict[str, Any]]]:
         "actor_mentions": (docs, {"spans": spans, "lexicon": lexicon}),
         "technique_sentences": (docs, {"spans": spans}),
         "document_terms": (bodies, {}),
+        "words": (bodies, {}),
     }
     return [(STAGES[name].compute, *contexts[name]) for name in STAGES]
 
@@ -770,10 +772,9 @@ class Study:
 
     @functools.cached_property
     def words(self) -> pl.DataFrame:
-        """Words of each clean body (:func:`analysis.metrics.rhetoric.word_counts`)."""
-        from analysis.metrics import rhetoric
-
-        return rhetoric.word_counts(self.bodies)
+        """Words of each clean body (:func:`analysis.text.words.word_counts`), cached per
+        document: cue rates and group metrics read them without reading the bodies."""
+        return self._stage("words", *self._reads("words")).sort("doc_id")
 
     # -- corpus-level steps ------------------------------------------------------------------
 

@@ -516,6 +516,7 @@ STAGES: dict[str, Stage] = {
             (),
             ("doc_id", "body"),
         ),
+        Stage("words", "rhetoric", "analysis.text.words:word_counts", (), ("doc_id", "body")),
     )
 }
 

@@ -24,7 +24,6 @@ from analysis.metrics.rhetoric._schema import (
     DEFAULT_DETECTOR,
     HITS_SCHEMA,
     RHETORIC_SCHEMA,
-    WORD_PATTERN,
     DetectorChoice,
 )
 from analysis.metrics.rhetoric._spanmodel import SpanModel, load_span_model, model_hits
@@ -33,6 +32,7 @@ from analysis.text.evidence import snippet
 from analysis.text.quotemarks import Pair, pair_quotes
 from analysis.text.sentences import sentences as split_sentences
 from analysis.text.spans import clean_spans
+from analysis.text.words import word_counts
 
 __all__ = [
     "MIN_MODEL_PRECISION",
@@ -360,27 +360,6 @@ def _model_hits(
     for doc_id, technique, start, end, score in hits.iter_rows():
         out[doc_id].append((technique, start, end, score))
     return out
-
-
-def word_counts(bodies: pl.DataFrame) -> pl.DataFrame:
-    """Words of each clean body (``bodies``: ``doc_id``, ``body``): :data:`WORDS_SCHEMA`.
-
-    A word is a run of word characters, with inner apostrophes and hyphens (:data:`WORD_PATTERN`).
-
-    >>> word_counts(pl.DataFrame({"doc_id": ["a"], "body": ["So-called «experts» don’t know."]}))
-    shape: (1, 2)
-    ┌────────┬───────┐
-    │ doc_id ┆ words │
-    │ ---    ┆ ---   │
-    │ str    ┆ i64   │
-    ╞════════╪═══════╡
-    │ a      ┆ 4     │
-    └────────┴───────┘
-    """
-    return bodies.select(
-        pl.col("doc_id").cast(pl.String),
-        pl.col("body").fill_null("").str.count_matches(WORD_PATTERN).cast(pl.Int64).alias("words"),
-    ).sort("doc_id")
 
 
 def rhetoric_counts(

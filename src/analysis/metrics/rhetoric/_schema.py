@@ -7,6 +7,8 @@ from typing import Literal
 
 import polars as pl
 
+from analysis.text.words import WORD_PATTERN, WORDS_SCHEMA
+
 __all__ = [
     "ACTORS_SCHEMA",
     "DEFAULT_DETECTOR",
@@ -123,8 +125,6 @@ KWIC_COLUMNS: dict[str, pl.DataType] = {
     "right": pl.String(),
 }
 
-#: Columns of :func:`word_counts`.
-WORDS_SCHEMA = pl.Schema({"doc_id": pl.String(), "words": pl.Int64()})
 
 _SCORE_STATS: dict[str, pl.DataType] = {
     "hits": pl.Int64(),  # hits of the detectors of this technique (family, term)
@@ -155,6 +155,4 @@ LABELS_SCHEMA = pl.Schema(
     }
 )
 
-#: A word, for counting the words of a body (polars and Python regex alike).
-WORD_PATTERN = r"\w+(?:['’\-]\w+)*"
 _WORD = re.compile(WORD_PATTERN)
