@@ -517,3 +517,16 @@ def test_spans_and_bodies_from_segments_are_the_tables(seeds_study):
     assert spans == seeds_study.spans and sum(map(len, spans.values())) > 20
     bodies = pipeline.bodies_from(seeds_study.docs, spans).sort("doc_id")
     assert bodies.equals(seeds_study.bodies.select("doc_id", "body"))
+
+
+def test_a_built_corpus_gives_its_stage_tables_without_reading_a_segment(monkeypatch, tmp_path):
+    """What notebook 02 reads comes from the cache under keys of layouts and texts alone."""
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    built = open_study("seeds").build()
+    reader = open_study("seeds")
+    tables = (reader.provenance, reader.readability, reader.hits, reader.counts, reader.words)
+    assert all(t.height > 0 for t in tables) and reader.mentions.height > 0
+    assert not {"_labels", "_segs", "segments", "spans", "bodies"} & set(vars(reader))
+    assert not reader._seg_memo and "segments" not in reader.stages
+    assert reader.words.equals(built.words) and reader.counts.equals(built.counts)
+    assert reader.stages["words"].cached == 5 and reader.stages["words"].computed == 0
