@@ -593,7 +593,8 @@ class Study:
                 self.__dict__["quotes"] = self._read_quotes(count=False)
             return _rows_of(self.quotes, ids)
         if wanted or self._quote_memo is None:  # none asked yet: the empty table, once
-            docs = self.docs.filter(pl.col("doc_id").is_in(pl.Series(sorted(wanted)).implode()))
+            asked = pl.Series(sorted(wanted), dtype=pl.String).implode()
+            docs = self.docs.filter(pl.col("doc_id").is_in(asked))
             _, key, context, prepare = _inputs("quotes", self)
             rows = self._stage("quotes", docs, key, context, prepare, count=False)
             memo = self._quote_memo

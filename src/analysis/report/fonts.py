@@ -131,9 +131,10 @@ def _fontconfig(dirs: Iterable[str | os.PathLike[str]]) -> str:
 @functools.cache
 def register() -> None:
     """Start vl-convert's font database (once per process, before vl-convert draws anything):
-    its compiled Liberation Sans, the package's faces, and as fallback the system's fonts in
-    :func:`fallback_dirs`, read through a fontconfig file of those folders only
-    (``FONTCONFIG_FILE``, set while the database starts and restored after)."""
+    its compiled Liberation Sans (the package's faces, byte for byte) and, as fallback, the
+    system's fonts in :func:`fallback_dirs`, read through a fontconfig file of those folders
+    only (``FONTCONFIG_FILE``, set while the database starts and restored after). A process
+    that drew with vl-convert before has its database already: nothing changes there."""
     import vl_convert
 
     with tempfile.TemporaryDirectory(prefix="analysis-fonts-") as tmp:
