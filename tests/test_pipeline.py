@@ -530,3 +530,8 @@ def test_a_built_corpus_gives_its_stage_tables_without_reading_a_segment(monkeyp
     assert not reader._seg_memo and "segments" not in reader.stages
     assert reader.words.equals(built.words) and reader.counts.equals(built.counts)
     assert reader.stages["words"].cached == 5 and reader.stages["words"].computed == 0
+    # the spans and bodies notebook 03 reads come from the stored layouts, equal to the ones
+    # made from the segments table
+    assert built.segments.height > 0 and "spans" not in vars(built)
+    assert reader.spans == built.spans and reader.bodies.equals(built.bodies)
+    assert not {"_labels", "_segs", "segments"} & set(vars(reader)) and not reader._seg_memo

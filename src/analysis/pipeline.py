@@ -171,9 +171,18 @@ class _Source(Protocol):
 
 
 #: The cache folder of each document's :func:`layout`, stored under its ``segments`` key
-#: (:func:`layout_version`) by whoever computed its segments.
+#: (:func:`layout_version`) by whoever computed its segments, with its body spans and its
+#: boilerplate characters (what the ``spans`` and ``bodies`` of a corpus read of its segments).
 LAYOUTS = "layouts"
-_LAYOUT_ROWS = pl.Schema({"doc_id": pl.String(), "layout": pl.String()})
+_LAYOUT_ROWS = pl.Schema(
+    {
+        "doc_id": pl.String(),
+        "layout": pl.String(),
+        "starts": pl.List(pl.Int64()),  # the body spans
+        "ends": pl.List(pl.Int64()),
+        "boilerplate_chars": pl.Int64(),
+    }
+)
 
 
 def layout(segs: provenance.Segs) -> str:
@@ -191,15 +200,20 @@ def layout(segs: provenance.Segs) -> str:
 
 def layout_version(segments_version: str) -> str:
     """The version layouts are stored under: the ``segments`` version they derive from."""
-    return digest(LAYOUTS, segments_version, 1)[:16]
+    return digest(LAYOUTS, segments_version, 2)[:16]
 
 
 def layout_rows(doc_ids: Sequence[str], segs: Mapping[str, provenance.Segs]) -> pl.DataFrame:
-    """``doc_id`` and :func:`layout` of each of ``doc_ids`` (one without segments: none)."""
-    return pl.DataFrame(
-        {"doc_id": list(doc_ids), "layout": [layout(segs.get(d, [])) for d in doc_ids]},
-        schema=_LAYOUT_ROWS,
-    )
+    """``doc_id``, :func:`layout`, body spans (``starts``, ``ends``) and boilerplate characters
+    (:func:`analysis.provenance.boilerplate.boilerplate_chars`) of each of ``doc_ids`` (one
+    without segments has none)."""
+    rows = []
+    for d in doc_ids:
+        mine = segs.get(d, [])
+        body = [(start, end) for start, end, label, _ in mine if label == "body"]
+        starts, ends = [b[0] for b in body], [b[1] for b in body]
+        rows.append((d, layout(mine), starts, ends, boilerplate.boilerplate_chars(mine)))
+    return pl.DataFrame(rows, schema=_LAYOUT_ROWS, orient="row")
 
 
 def spans_from(segs: Mapping[str, provenance.Segs]) -> dict[str, list[tuple[int, int]]]:
@@ -306,7 +320,8 @@ class _Batch:
 
     @functools.cached_property
     def layouts(self) -> dict[str, str]:
-        return dict(layout_rows(self.docs["doc_id"].to_list(), self._segs).iter_rows())
+        rows = layout_rows(self.docs["doc_id"].to_list(), self._segs)
+        return dict(rows.select("doc_id", "layout").iter_rows())
 
     @functools.cached_property
     def text_digests(self) -> dict[str, str]:
@@ -549,6 +564,12 @@ class Study:
         keys hold. Stored in the cache beside its segments by whoever computed them (this
         process or a worker), so a corpus already built finds every document's key without
         reading a single segment; a document whose layout is not stored has its segments read."""
+        return dict(self._layout_table.select("doc_id", "layout").iter_rows())
+
+    @functools.cached_property
+    def _layout_table(self) -> pl.DataFrame:
+        """:func:`layout_rows` of every document, in the order of ``docs``: stored ones read,
+        the others made from the documents' segments and stored."""
         docs, keys = self.docs["doc_id"].to_list(), self._segment_keys
         version = layout_version(STAGES["segments"].version)
         cache = _cache()
@@ -556,21 +577,28 @@ class Study:
             found, _ = cache.lookup(LAYOUTS, version, keys)
         except (OSError, pl.exceptions.PolarsError):  # an unreadable cache is an empty one
             found = None
-        layouts: dict[str, str] = {}
-        if found is not None:
-            doc_of = dict(zip(keys, docs, strict=True))
-            for k, d, value in found.select(KEY, "doc_id", "layout").iter_rows():
-                if doc_of.get(k) == d:
-                    layouts[d] = value
-        missing = [i for i, d in enumerate(docs) if d not in layouts]
+        frames = []
+        if found is not None and found.schema == {**_LAYOUT_ROWS, KEY: pl.String()}:
+            doc_of = pl.DataFrame(
+                {KEY: keys, "_doc": docs}, schema={KEY: pl.String, "_doc": pl.String}
+            )
+            mine = found.join(doc_of, on=KEY, how="inner").filter(
+                pl.col("doc_id") == pl.col("_doc")
+            )
+            frames.append(mine.select(list(_LAYOUT_ROWS)).unique("doc_id", keep="first"))
+        have = set(frames[0]["doc_id"].to_list()) if frames else set()
+        missing = [i for i, d in enumerate(docs) if d not in have]
         if missing:
             ids = [docs[i] for i in missing]
             rows = layout_rows(ids, self.segs_of(ids))
             stored = rows.with_columns(pl.Series(KEY, [keys[i] for i in missing]))
             with contextlib.suppress(OSError):  # full or read-only: computed, not kept
                 cache.store(LAYOUTS, version, [keys[i] for i in missing], stored)
-            layouts.update(rows.iter_rows())
-        return layouts
+            frames.append(rows)
+        table = pl.concat(frames) if frames else layout_rows([], {})
+        position = {d: i for i, d in enumerate(docs)}
+        order = table["doc_id"].replace_strict(position, return_dtype=pl.Int64)
+        return table.with_columns(order.alias("_pos")).sort("_pos").drop("_pos")
 
     @functools.cached_property
     def text_digests(self) -> dict[str, str]:
@@ -676,13 +704,21 @@ class Study:
 
     @functools.cached_property
     def bodies(self) -> pl.DataFrame:
-        """Each document's clean body (:func:`analysis.provenance.boilerplate.bodies`)."""
-        return boilerplate.bodies(self.docs, self.segments)
+        """Each document's clean body (:func:`analysis.provenance.boilerplate.bodies`), from the
+        segments when they are read, else from the stored layouts (the same table)."""
+        if "segments" in self.__dict__:
+            return boilerplate.bodies(self.docs, self.segments)
+        rows = self._layout_table.select("doc_id", "boilerplate_chars").iter_rows()
+        return boilerplate.bodies_from_spans(self.docs, self.spans, dict(rows))
 
     @functools.cached_property
     def spans(self) -> dict[str, list[tuple[int, int]]]:
-        """Body spans per doc_id: the ranges later analyses read."""
-        return boilerplate.body_spans(self.segments)
+        """Body spans per doc_id (documents with any): the ranges later analyses read; from the
+        segments when they are read, else from the stored layouts (the same spans)."""
+        if "segments" in self.__dict__:
+            return boilerplate.body_spans(self.segments)
+        table = self._layout_table.select("doc_id", "starts", "ends")
+        return {d: list(zip(s, e, strict=True)) for d, s, e in table.iter_rows() if s}
 
     def _reads(self, stage: str) -> tuple[pl.DataFrame, KeyOf, ContextOf, Prepare]:
         """What the per-document stage ``stage`` (after ``segments``) reads (:func:`_inputs`)."""

@@ -40,7 +40,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal, NamedTuple
@@ -712,13 +712,37 @@ def join_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 def bodies(docs: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
     """The ``bodies`` table: each document's clean body and its share of boilerplate."""
-    spans = body_spans(segments)
     boiler = (
         segments.filter((pl.col("label") == "boilerplate") & (pl.col("reason") != "blank line"))
         .group_by("doc_id")
         .agg((pl.col("end") - pl.col("start")).sum().alias("chars"))
     )
     boiler_chars = dict(zip(boiler["doc_id"].to_list(), boiler["chars"].to_list(), strict=True))
+    return bodies_from_spans(docs, body_spans(segments), boiler_chars)
+
+
+def boilerplate_chars(segs: Iterable[tuple[int, int, str, str | None]]) -> int:
+    """Characters of a document's segments (``start, end, label, reason``) labelled
+    boilerplate, blank lines left out: the ``boilerplate_chars`` of :func:`bodies`.
+
+    >>> boilerplate_chars([(0, 4, "boilerplate", "menu"), (4, 5, "boilerplate", "blank line"),
+    ...                    (5, 9, "body", "classifier")])
+    4
+    """
+    return sum(
+        end - start
+        for start, end, label, reason in segs
+        if label == "boilerplate" and reason != "blank line"
+    )
+
+
+def bodies_from_spans(
+    docs: pl.DataFrame,
+    spans: Mapping[str, Sequence[tuple[int, int]]],
+    boiler_chars: Mapping[str, int],
+) -> pl.DataFrame:
+    """:func:`bodies` from each document's body spans and boilerplate characters (a document
+    missing from them has none)."""
     rows = []
     for doc_id, text in docs.select("doc_id", "text").iter_rows():
         body = join_spans(text, spans.get(doc_id, []))
