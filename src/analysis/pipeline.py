@@ -922,7 +922,10 @@ class Study:
         with ThreadPoolExecutor(
             max_workers=len(_AFTER_SEGMENTS), thread_name_prefix="stage"
         ) as pool:
-            quotes = pool.submit(self._fill, "quotes")
+            if cache.root is None:  # computed once, kept: citations and hits read them
+                quotes = pool.submit(getattr, self, "quotes")
+            else:
+                quotes = pool.submit(self._fill, "quotes")
             waiting = [pool.submit(self._fill, stage) for stage in first]
             quotes.result()
             if quoted:
