@@ -509,13 +509,14 @@ def test_a_step_keys_the_studys_tables_as_they_are_when_called(seeds_study, monk
 
 
 def test_spans_and_bodies_from_segments_are_the_tables(seeds_study):
-    """What a stage's batch reads (:func:`pipeline.spans_from`, :func:`pipeline.bodies_from`)
+    """What a stage's batch reads (:func:`pipeline.spans_from`, and the bodies of those spans)
     equals the ``spans`` and ``bodies`` the notebooks read."""
     from analysis import pipeline
+    from analysis.provenance import boilerplate
 
     spans = pipeline.spans_from(seeds_study._segs)
     assert spans == seeds_study.spans and sum(map(len, spans.values())) > 20
-    bodies = pipeline.bodies_from(seeds_study.docs, spans).sort("doc_id")
+    bodies = boilerplate.bodies_from_spans(seeds_study.docs, spans, {}).select("doc_id", "body")
     assert bodies.equals(seeds_study.bodies.select("doc_id", "body"))
 
 

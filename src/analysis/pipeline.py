@@ -207,10 +207,10 @@ def layout_rows(doc_ids: Sequence[str], segs: Mapping[str, provenance.Segs]) -> 
     """``doc_id``, :func:`layout`, body spans (``starts``, ``ends``) and boilerplate characters
     (:func:`analysis.provenance.boilerplate.boilerplate_chars`) of each of ``doc_ids`` (one
     without segments has none)."""
+    spans = spans_from(segs)
     rows = []
     for d in doc_ids:
-        mine = segs.get(d, [])
-        body = [(start, end) for start, end, label, _ in mine if label == "body"]
+        mine, body = segs.get(d, []), spans.get(d, [])
         starts, ends = [b[0] for b in body], [b[1] for b in body]
         rows.append((d, layout(mine), starts, ends, boilerplate.boilerplate_chars(mine)))
     return pl.DataFrame(rows, schema=_LAYOUT_ROWS, orient="row")
@@ -230,16 +230,6 @@ def spans_from(segs: Mapping[str, provenance.Segs]) -> dict[str, list[tuple[int,
         if body:
             out[doc_id] = body
     return out
-
-
-def bodies_from(part: pl.DataFrame, spans: Mapping[str, list[tuple[int, int]]]) -> pl.DataFrame:
-    """``doc_id`` and ``body`` (:func:`analysis.provenance.boilerplate.join_spans`) of the
-    documents of ``part`` (``doc_id``, ``text``), in its order: what the stages reading bodies
-    read of :attr:`Study.bodies`."""
-    ids, texts = part["doc_id"].to_list(), part["text"].to_list()
-    body = [boilerplate.join_spans(t, spans.get(d, [])) for d, t in zip(ids, texts, strict=True)]
-    schema = {"doc_id": pl.String, "body": pl.String}
-    return pl.DataFrame({"doc_id": ids, "body": body}, schema=schema)
 
 
 def _text_digests(docs: pl.DataFrame) -> dict[str, str]:
@@ -265,7 +255,9 @@ def _inputs(stage: str, source: _Source) -> tuple[pl.DataFrame, KeyOf, ContextOf
     layouts, texts = source.layouts, source.text_digests
     lexicon, detector, min_words = source.lexicon, source.detector, source.min_words
     spans_of = lambda ids: spans_from(source.segs_of(ids))  # noqa: E731
-    bodies_of = lambda part: bodies_from(part, spans_of(part["doc_id"].to_list()))  # noqa: E731
+    bodies_of = lambda part: boilerplate.bodies_from_spans(  # noqa: E731
+        part, spans_of(part["doc_id"].to_list()), {}
+    ).select("doc_id", "body")
     extra: tuple[object, ...] = ()
     prepare: Prepare = _same
     context: ContextOf

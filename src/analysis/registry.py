@@ -414,7 +414,9 @@ class Stage:
         Where else its code lives; its version covers their import closure and that of
         ``compute``'s module (:func:`analysis.core.versions.stage_version`).
     key
-        What a document's key covers (besides the stage and its version).
+        What a document's key covers (besides the stage and its version): after ``segments``,
+        the digest of its text and its layout (:func:`analysis.pipeline.layout`: its segments,
+        hence its spans and body) with the parameters that change its rows.
     data
         Patterns of data files it reads under names built at run time (``rhetoric*.yaml``);
         files named by a string in its code are found without being listed.
@@ -463,35 +465,35 @@ STAGES: dict[str, Stage] = {
             "provenance",
             "analysis.provenance.fields._tables:document_rows",
             ("analysis.provenance.fields._extract",),
-            ("doc_id", "text", "segments (range, label, reason)"),
+            ("doc_id", "text digest", "layout"),
         ),
         Stage(
             "quotes",
             "quotes",
             "analysis.provenance.quotes._table:quotes_table",
             ("analysis.provenance.quotes",),
-            ("doc_id", "text", "spans"),
+            ("doc_id", "text digest", "layout"),
         ),
         Stage(
             "citations",
             "citations",
             "analysis.provenance.citations:citations_table",
             ("analysis.provenance.citations",),
-            ("doc_id", "text", "spans"),
+            ("doc_id", "text digest", "layout"),
         ),
         Stage(
             "readability",
             "readability",
             "analysis.metrics.readability:textstat_readability",
             ("analysis.metrics.readability",),
-            ("doc_id", "body", "min_words"),
+            ("doc_id", "text digest", "layout", "min_words"),
         ),
         Stage(
             "rhetoric_hits",
             "rhetoric_hits",
             "analysis.metrics.rhetoric._cues:rhetoric_hits",
             ("analysis.metrics.rhetoric",),
-            ("doc_id", "text", "spans", "lexicon", "detector"),
+            ("doc_id", "text digest", "layout", "lexicon", "detector"),
             _RHETORIC,
         ),
         Stage(
@@ -499,7 +501,7 @@ STAGES: dict[str, Stage] = {
             "actor_mentions",
             "analysis.metrics.rhetoric._actors:actor_mentions",
             ("analysis.metrics.rhetoric",),
-            ("doc_id", "text", "spans", "lexicon"),
+            ("doc_id", "text digest", "layout", "lexicon"),
             _RHETORIC,
         ),
         Stage(
@@ -507,16 +509,22 @@ STAGES: dict[str, Stage] = {
             "technique_sentences",
             "analysis.metrics.rhetoric._sentmodel:technique_sentences",
             (),
-            ("doc_id", "text", "spans"),
+            ("doc_id", "text digest", "layout"),
         ),
         Stage(
             "document_terms",
             "similarity",
             "analysis.compare.similarity:document_terms",
             (),
-            ("doc_id", "body"),
+            ("doc_id", "text digest", "layout"),
         ),
-        Stage("words", "rhetoric", "analysis.text.words:word_counts", (), ("doc_id", "body")),
+        Stage(
+            "words",
+            "rhetoric",
+            "analysis.text.words:word_counts",
+            (),
+            ("doc_id", "text digest", "layout"),
+        ),
     )
 }
 
@@ -531,7 +539,7 @@ ON_DEMAND: dict[str, Stage] = {
             "group_metrics",
             "analysis.compare.group_metrics:sentence_table",
             (),
-            ("doc_id", "text", "spans"),
+            ("doc_id", "text digest", "layout"),
         ),
     )
 }

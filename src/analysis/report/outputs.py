@@ -328,12 +328,12 @@ def draw(spec: dict[str, Any]) -> Drawn:
     """Draw the Vega-Lite ``spec`` with vl-convert.
 
     Vega lays the chart out once and the PNG is rasterized from its SVG: the same bytes
-    ``vegalite_to_png`` gives (it renders that SVG too; tests check). Rasterizing costs as much
-    as the layout (vl-convert reads the font file for every glyph), so one PNG serves both the
-    run's folder and the notebook. The same spec always gives the same bytes, so they are kept
-    in the analysis cache (``charts/<version>/``, :func:`chart_version`): a chart whose data did
-    not change (a notebook reopened, a run after a lexicon edit that chart does not read) is
-    read, not drawn again (drawing takes 0.05-1 s a chart, most of a reopened notebook's time).
+    ``vegalite_to_png`` gives (it renders that SVG too; tests check), and one PNG serves both
+    the run's folder and the notebook. The same spec always gives the same bytes, so they are
+    kept in the analysis cache (``charts/<version>/``, :func:`chart_version`): a chart whose
+    data did not change (a notebook reopened, a run after a lexicon edit that chart does not
+    read) is read, not drawn again (drawing takes 0.02-0.2 s a chart with the font in memory,
+    :func:`analysis.report.fonts.register`).
     """
     import vl_convert
 
