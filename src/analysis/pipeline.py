@@ -963,7 +963,7 @@ class Study:
         cut = batches([sizes[i] for i in missing], self.workers.parallel)
         positions = [[missing[j] for j in b] for b in cut]
         options = {"lexicon": self.lexicon, "detector": self.detector, "min_words": self.min_words}
-        tasks = [
+        tasks = (  # made as the batches are sent: only those on their way or running exist
             {
                 "part": docs[p],
                 "keys": [keys[i] for i in p],
@@ -973,7 +973,7 @@ class Study:
                 **context([doc_ids[i] for i in p]),
             }
             for p in positions
-        ]
+        )
         bar = Progress(
             "all stages",
             total=len(keys),
@@ -1080,7 +1080,8 @@ class Study:
                 self._read_segs([doc_ids[i] for i in missing])
             cut = batches([sizes[i] for i in missing], workers.parallel)
             positions = [[missing[j] for j in b] for b in cut]
-            parts = [(prepare(frame[p]), context([doc_ids[i] for i in p])) for p in positions]
+            # made as the batches are sent: only those on their way or running exist at once
+            parts = ((prepare(frame[p]), context([doc_ids[i] for i in p])) for p in positions)
             bar = Progress(
                 stage,
                 total=len(keys),
@@ -1088,7 +1089,7 @@ class Study:
                 show=self.progress and len(missing) >= PROGRESS_FROM,
             )
             try:
-                for i, rows in workers.run(stage, spec.compute, versioned, parts):
+                for i, rows in workers.run(stage, spec.compute, versioned, parts, len(missing)):
                     bar.advance(len(positions[i]))
                     yield positions[i], rows
             finally:

@@ -67,6 +67,38 @@ def test_a_worker_of_another_version_is_refused():
         list(workers.run("readability", _READABILITY.compute, _versioned("0" * 16), _parts(2)))
 
 
+def _batch_tasks(dask_scheduler) -> int:
+    """Tasks of batches (not the warm-up's, kept until the cluster closes) on the scheduler."""
+    return sum(str(key).startswith("_run_task") for key in dask_scheduler.tasks)
+
+
+def test_a_cluster_is_sent_a_few_batches_at_a_time_and_forgets_each_when_read():
+    """Batches are made as they are sent (a generator), at most IN_FLIGHT per worker ahead of
+    the results read, and no finished task is left on the scheduler (with its batch's texts)."""
+    made = 0
+
+    def parts():
+        nonlocal made
+        for part in _parts(20):
+            made += 1
+            yield part
+
+    with W.Workers(2, min_cluster_docs=1) as workers:
+        got, ahead = [], []
+        for i, rows in workers.run("readability", _READABILITY.compute, _versioned(), parts(), 20):
+            ahead.append(made - len(got))
+            got.append((i, rows["doc_id"].to_list()))
+        window = W.IN_FLIGHT * workers.parallel  # sent and not finished; + the one being read
+        assert workers.parallel == 2 and max(ahead) == window + 1 and made == 20
+        assert sorted(got) == [(i, [f"d{i}"]) for i in range(20)]
+        client = workers._client
+        assert client is not None
+        deadline = time.monotonic() + 10
+        while left := client.run_on_scheduler(_batch_tasks):
+            assert time.monotonic() < deadline, f"{left} tasks still held by the scheduler"
+            time.sleep(0.05)
+
+
 def _start(command: list[str], log: Path, stack: contextlib.ExitStack) -> subprocess.Popen:
     out = stack.enter_context(log.open("w"))
     return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)

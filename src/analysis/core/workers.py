@@ -26,7 +26,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,6 +109,10 @@ def batches(sizes: Sequence[int], parallel: int = 1) -> list[list[int]]:
     out.append(current)
     return out
 
+
+#: Tasks sent to a cluster at once, per worker thread: one running, one waiting to start as soon
+#: as it finishes, and a spare for the one in transit (:meth:`Workers._stream`).
+IN_FLIGHT = 3
 
 #: The fewest documents of a batch on a cluster, but for the last (:func:`batches`).
 MIN_BATCH_DOCS = 25
@@ -316,16 +320,20 @@ class Workers:
         stage: str,
         ref: str,
         version: tuple[str, tuple[str, ...], tuple[str, ...]],
-        parts: Sequence[tuple[pl.DataFrame, dict[str, Any]]],
+        parts: Iterable[tuple[pl.DataFrame, dict[str, Any]]],
+        n_docs: int | None = None,
     ) -> Iterator[tuple[int, pl.DataFrame]]:
         """``(i, function(part, **context))`` for each ``(part, context)`` of ``parts``, as each
         finishes; ``ref`` is ``"module:function"``.
 
         ``version`` is the stage's version here and the modules and data patterns it derives
         from (:func:`analysis.core.versions.stage_version`); raises :class:`WorkerMismatch`
-        when a worker derives another.
+        when a worker derives another. ``parts`` may be a generator, read as tasks are sent
+        (:meth:`_stream`); then ``n_docs`` says how many documents it holds.
         """
-        n_docs = sum(p.height for p, _ in parts)
+        if n_docs is None:
+            parts = list(parts)
+            n_docs = sum(p.height for p, _ in parts)
         # a handful of documents: here, without waiting for a cluster still starting
         client = self._cluster_for(n_docs) if self._wants_cluster(n_docs) else None
         if client is None:
@@ -333,39 +341,68 @@ class Workers:
             for i, (part, context) in enumerate(parts):
                 yield i, function(part, **context)
             return
+        expected, modules, data = version
+
+        def submit(item: tuple[pl.DataFrame, dict[str, Any]]) -> Any:
+            part, context = item
+            return client.submit(_run_task, ref, modules, data, part, context, pure=False)
+
+        for i, (got, rows) in self._stream(client, submit, parts):
+            if got != expected:
+                raise mismatch(stage, got, expected)
+            yield i, rows
+
+    def _stream(
+        self, client: Any, submit: Callable[[Any], Any], items: Iterable[Any]
+    ) -> Iterator[tuple[int, Any]]:
+        """``(i, result)`` of ``submit(items[i])`` as each finishes, with at most
+        :data:`IN_FLIGHT` tasks per worker thread on the cluster at once. A task's input (a
+        batch's texts) is made when it is sent and its future dropped when its result is read,
+        so neither this process, the scheduler nor a worker holds more than a few batches of a
+        large corpus. Tasks still running are cancelled when the caller stops early (an
+        error)."""
         from distributed import as_completed
 
-        expected, modules, data = version
-        futures = {
-            client.submit(_run_task, ref, modules, data, part, context, pure=False): i
-            for i, (part, context) in enumerate(parts)
-        }
-        for future in as_completed(futures, loop=client.loop):
-            got, rows = future.result()
-            if got != expected:
-                for f in futures:
-                    f.cancel()
-                raise mismatch(stage, got, expected)
-            yield futures[future], rows
+        window = IN_FLIGHT * max(1, self.parallel)
+        waiting = enumerate(items)
+        index: dict[Any, int] = {}
+        finished = as_completed(loop=client.loop)
+
+        def top_up() -> None:
+            while len(index) < window:
+                nxt = next(waiting, None)
+                if nxt is None:
+                    return
+                future = submit(nxt[1])
+                index[future] = nxt[0]
+                finished.add(future)
+
+        try:
+            top_up()
+            for future in finished:
+                i = index.pop(future)
+                result = future.result()
+                del future
+                top_up()
+                yield i, result
+        finally:
+            for future in index:
+                future.cancel()
 
     def on_cluster(self, n_docs: int) -> bool:
         """Whether ``n_docs`` documents to compute go to a cluster, started (or connected to)
         here if need be: then :meth:`each` runs tasks there."""
         return self._wants_cluster(n_docs) and self._cluster_for(n_docs) is not None
 
-    def each(self, ref: str, tasks: Sequence[dict[str, Any]]) -> Iterator[tuple[int, Any]]:
+    def each(self, ref: str, tasks: Iterable[dict[str, Any]]) -> Iterator[tuple[int, Any]]:
         """``(i, function(**tasks[i]))`` for every task, computed on the cluster
-        (:meth:`on_cluster`), as each finishes; ``ref`` is ``"module:function"``."""
-        from distributed import as_completed
-
+        (:meth:`on_cluster`), as each finishes; ``ref`` is ``"module:function"``. ``tasks`` may
+        be a generator, read as tasks are sent (:meth:`_stream`)."""
         client = self._client
         if client is None:
             raise RuntimeError("no cluster to send tasks to: ask on_cluster first")
-        futures = {
-            client.submit(_run_plain, ref, task, pure=False): i for i, task in enumerate(tasks)
-        }
-        for future in as_completed(futures, loop=client.loop):
-            yield futures[future], future.result()
+        submit = lambda task: client.submit(_run_plain, ref, task, pure=False)  # noqa: E731
+        yield from self._stream(client, submit, tasks)
 
     def close(self) -> None:
         """Close the client and the local cluster, if any were started."""

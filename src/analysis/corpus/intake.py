@@ -43,13 +43,14 @@ line-end style.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 
-from analysis.core import paths
+from analysis.core import memory, paths
 from analysis.core.errors import CorpusError, NotRegularFile
 from analysis.corpus.encoding import decode
 from analysis.corpus.files import entry_kind, read_regular_file, walk_corpus
@@ -118,28 +119,33 @@ def _same_text_reason(row: Row, first: Row) -> str:
     return "same text as an earlier input " + (" and ".join(how) or "in other bytes")
 
 
-def _mark_duplicates(rows: list[Row]) -> dict[str, str]:
-    """Mark later copies (same bytes, or same decoded text) as duplicates; return their originals.
+class _Duplicates:
+    """Marks later copies (same bytes, or same decoded text) as duplicates, one input at a time.
 
     Text is compared as decoded, byte-order mark removed and line ends normalised, so one
-    article saved in UTF-8 and in cp1251 is kept once.
+    article saved in UTF-8 and in cp1251 is kept once. Only digests of the texts seen are kept,
+    not the texts.
     """
-    by_hash: dict[str, Row] = {}
-    by_text: dict[str, Row] = {}
-    duplicate_of: dict[str, str] = {}
-    for row in rows:
+
+    def __init__(self) -> None:
+        self.by_hash: dict[str, Row] = {}
+        self.by_text: dict[bytes, Row] = {}
+
+    def mark(self, row: Row) -> str | None:
+        """Mark ``row`` if it repeats an earlier input; the ``source`` of that input, if so."""
         if row.status != "ok" or row.raw_hash is None or row.text is None:
-            continue
-        if (first := by_hash.get(row.raw_hash)) is not None:
+            return None
+        text_digest = hashlib.sha256(row.text.encode("utf-8", "surrogatepass")).digest()
+        if (first := self.by_hash.get(row.raw_hash)) is not None:
             reason = "identical content to an earlier input"
-        elif (first := by_text.get(row.text)) is not None:
+        elif (first := self.by_text.get(text_digest)) is not None:
             reason = _same_text_reason(row, first)
         else:
-            by_hash[row.raw_hash] = by_text[row.text] = row
-            continue
+            kept = Row(row.source, row.raw_hash, 0, encoding=row.encoding, newline=row.newline)
+            self.by_hash[row.raw_hash] = self.by_text[text_digest] = kept
+            return None
         row.status, row.reason, row.text = "duplicate", reason, None
-        duplicate_of[row.source] = first.source
-    return duplicate_of
+        return first.source
 
 
 def check_corpus(corpus: str | os.PathLike[str]) -> Path:
@@ -222,14 +228,34 @@ def read_corpus(
     └──────────────────────────┴────────┴──────────┘
     """
     path = check_corpus(corpus)
-    rows = list(_folder_rows(path, max_bytes) if path.is_dir() else table_rows(path, max_bytes))
-    duplicate_of = _mark_duplicates(rows)
+    rows = _folder_rows(path, max_bytes) if path.is_dir() else table_rows(path, max_bytes)
+    duplicates = _Duplicates()
+    chunks: list[pl.DataFrame] = []
+    chunk: list[tuple[Row, str | None]] = []
+    for row in rows:
+        chunk.append((row, duplicates.mark(row)))
+        if len(chunk) == _CHUNK_ROWS:  # the texts as Python strings: a chunk's at a time
+            chunks.append(_frame(chunk))
+            chunk = []
+    chunks.append(_frame(chunk))
+    del chunk, duplicates
+    memory.release()  # the strings freed are many small blocks: give their pages back
+    return pl.concat(chunks, rechunk=True) if len(chunks) > 1 else chunks[0]
+
+
+#: Inputs read into one piece of :func:`read_corpus`'s frame at a time.
+_CHUNK_ROWS = 2_000
+
+
+def _frame(chunk: list[tuple[Row, str | None]]) -> pl.DataFrame:
+    """The rows of :data:`CORPUS_SCHEMA` of ``(input, source it duplicates)`` pairs."""
+    rows = [row for row, _ in chunk]
     data = {
         "doc_id": [r.raw_hash for r in rows],
         "source": [r.source for r in rows],
         "status": [r.status for r in rows],
         "reason": [r.reason for r in rows],
-        "duplicate_of": [duplicate_of.get(r.source) for r in rows],
+        "duplicate_of": [first for _, first in chunk],
         "bytes": [r.size for r in rows],
         "encoding": [r.encoding for r in rows],
         "newline": [r.newline for r in rows],

@@ -38,17 +38,34 @@ def _row_width(path: Path) -> int:
     return max(6, len(str(lines + 1)))
 
 
+#: Rows of a Parquet corpus read at a time (:func:`_parquet_records`).
+PARQUET_SLICE = 5_000
+
+
 def _parquet_records(path: Path) -> Iterator[_Record]:
+    """The records of a Parquet table, read :data:`PARQUET_SLICE` rows at a time."""
+
+    def read(query: pl.LazyFrame) -> pl.DataFrame:
+        try:
+            return query.collect()
+        except Exception as exc:  # polars raises many error types for malformed files
+            shown = paths.display_path(path)
+            raise CorpusError(f"cannot read tabular corpus {shown}: {exc}") from exc
+
     try:
-        frame = pl.read_parquet(path)
+        table = pl.scan_parquet(path)
+        schema = table.collect_schema()
     except Exception as exc:  # polars raises many error types for malformed files
         raise CorpusError(f"cannot read tabular corpus {paths.display_path(path)}: {exc}") from exc
-    if "text" not in frame.columns:
+    if "text" not in schema:
         raise CorpusError(f"tabular corpus {paths.display_path(path)} has no 'text' column")
-    width = max(6, len(str(frame.height)))
-    extra = [c for c in ("id", *METADATA_COLUMNS) if c in frame.columns]
-    for n, record in enumerate(frame.select("text", *extra).iter_rows(named=True)):
-        yield f"{path.name}#row={n:0{width}d}", record, None
+    columns = ["text", *(c for c in ("id", *METADATA_COLUMNS) if c in schema)]
+    height = int(read(table.select(pl.len())).item())
+    width = max(6, len(str(height)))
+    for start in range(0, height, PARQUET_SLICE):
+        part = read(table.slice(start, PARQUET_SLICE).select(columns))
+        for n, record in enumerate(part.iter_rows(named=True), start):
+            yield f"{path.name}#row={n:0{width}d}", record, None
 
 
 def _open_csv(path: Path) -> TextIO:

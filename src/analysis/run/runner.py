@@ -39,7 +39,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, cast
 
-from analysis.core import paths
+from analysis.core import memory, paths
 from analysis.core.errors import CorpusError, EmptyCorpusError, OutputError
 from analysis.core.workers import default_workers
 from analysis.corpus.intake import check_corpus, has_ok_document
@@ -559,10 +559,12 @@ def _build(
         log(f"stages FAILED: {_error_text(exc)}")
         return f"stages: {_error_text(exc)}"
 
+    cluster = study.workers
+
     # a local cluster takes about a second to stop: meanwhile the notebooks start
     def close() -> None:
         try:
-            study.close()
+            cluster.close()
         except Exception as exc:  # the stages are stored: a cluster that stops badly loses nothing
             log(f"stages: the Dask cluster did not stop cleanly: {_error_text(exc)}")
 
@@ -578,6 +580,8 @@ def _build(
     log(f"stages: {study.docs.height} documents in {record['build']['duration_s']:.1f} s")
     for name, run in sorted(study.stages.items()):
         log(f"  {name}: {run.cached} cached, {run.computed} computed ({run.seconds:.1f} s)")
+    del study  # the corpus and its keys: the notebooks read the cache, not this process
+    memory.release()
     return None
 
 
