@@ -626,7 +626,7 @@ class Study:
     @functools.cached_property
     def _segment_inputs(self) -> tuple[KeyOf, ContextOf]:
         """Each document's key and a batch's context for the ``segments`` stage."""
-        outlets, recurring = self.outlets, self._recurring
+        outlets = self.outlets
         held = dict(self._recurring_index.held.iter_rows())  # recurring_in of each document
 
         def key(row: dict[str, Any]) -> tuple[object, ...]:
@@ -634,20 +634,16 @@ class Study:
             return (row["doc_id"], row["text"], outlets.get(doc_id), tuple(held.get(doc_id, ())))
 
         def context(ids: Sequence[str]) -> dict[str, Any]:
+            # a document's labels read only which of its own lines recur (its key): a batch is
+            # sent those, not every recurring line of its outlets (megabytes a task)
             mine = _only(outlets, ids)
-            named = {o for o in mine.values() if o is not None}
-            return {
-                "outlets": mine,
-                "recurring": {o: sorted(recurring[o]) for o in named if o in recurring},
-            }
+            lines: dict[str, set[str]] = {}
+            for doc_id, outlet in mine.items():
+                if outlet is not None and held.get(doc_id):
+                    lines.setdefault(outlet, set()).update(held[doc_id])
+            return {"outlets": mine, "recurring": {o: sorted(v) for o, v in lines.items()}}
 
         return key, context
-
-    @functools.cached_property
-    def _texts(self) -> dict[str, str]:
-        """Each document's text, by doc_id."""
-        docs = self.docs
-        return dict(zip(docs["doc_id"].to_list(), docs["text"].to_list(), strict=True))
 
     @functools.cached_property
     def _recurring_index(self) -> boilerplate.RecurringIndex:
@@ -670,7 +666,12 @@ class Study:
         """Boilerplate separation (:func:`analysis.provenance.boilerplate.segment_documents`):
         the cached labels, each recurring line's reason counted over the corpus
         (:func:`~analysis.provenance.boilerplate.count_recurring`)."""
-        return boilerplate.count_recurring(self._labels, self._texts, self.outlets, self._recurring)
+        labels = self._labels
+        recurs = pl.col("reason").str.starts_with(boilerplate.RECURS)
+        holding = labels.filter(recurs)["doc_id"].unique().implode()  # the texts it reads
+        docs = self.docs.filter(pl.col("doc_id").is_in(holding)).select("doc_id", "text")
+        texts = dict(docs.iter_rows())
+        return boilerplate.count_recurring(labels, texts, self.outlets, self._recurring)
 
     @functools.cached_property
     def _segs(self) -> dict[str, provenance.Segs]:
