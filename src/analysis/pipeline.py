@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 import polars as pl
 
 from analysis.compare.groups import checked
-from analysis.core import paths
+from analysis.core import memory, paths
 from analysis.core.cache import (
     KEY,
     DocumentCache,
@@ -822,6 +822,7 @@ class Study:
         version = spec.version
         root = cache_root()
         run = self.steps.setdefault(name, StageRun(version))
+        computed = run.computed
         calls: list[tuple[str | None, inspect.BoundArguments]] = []
         if spec.by_group:
             calls += _by_group(spec.function, spec.by_group, args, kwargs)
@@ -844,6 +845,8 @@ class Study:
             else:
                 run.cached += 1
             results.append(result)
+        if run.computed > computed:  # what the step held while computing goes back to the system
+            memory.release()
         run.seconds += time.perf_counter() - t0
         if len(results) == 1:
             return results[0]
