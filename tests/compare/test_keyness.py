@@ -230,3 +230,32 @@ def test_group_keyness_needs_two_groups_and_keeps_the_schema():
     assert two.schema == KEYNESS_SCHEMA
     x = dict(two.filter(pl.col("group") == "X").select("term", "count_group").rows())
     assert x == {"oil": 2, "gas": 1}  # 'grain' is seen once: below the corpus minimum
+
+
+@pytest.mark.parametrize("ngram", [1, 2])
+def test_counts_are_the_same_whatever_documents_are_tokenised_at_once(monkeypatch, ngram) -> None:
+    """Counted a chunk of documents at a time (memory), summed: the counts of one pass, and a
+    term kept by ``min_count`` on its corpus total even when no chunk alone reaches it."""
+    from analysis.compare import keyness
+
+    texts = pl.DataFrame(
+        {
+            "group": ["a", "b", "a", "c", "b", "a", "c"],
+            "body": [
+                "Oil prices rose in Astana. Oil rose.",
+                "Grain harvest in the steppe; oil prices fell",
+                "The steppe, the steppe! Grain and oil.",
+                "Pipeline talks in Astana and Beijing",
+                "Oil and gas: pipeline talks resumed",
+                "Astana hosted talks on grain",
+                "",
+            ],
+        }
+    )
+    whole = term_counts(texts, ngram=ngram, min_count=2)
+    monkeypatch.setattr(keyness, "TERM_CHUNK_DOCS", 2)
+    chunked = term_counts(texts, ngram=ngram, min_count=2)
+    assert chunked.equals(whole)
+    if ngram == 1:
+        assert ("c", "pipeline", 1) in whole.rows()  # 1 in c, 1 in b: 2 over the corpus
+        assert dict(whole.group_by("term").agg(pl.col("count").sum()).rows())["oil"] == 5

@@ -154,37 +154,19 @@ def term_counts(
             f"term_counts: {texts[group_col].null_count()} null value(s) in {group_col!r}; "
             "fill them first (e.g. fill_null('(unknown outlet)'))"
         )
-    tokens = (
-        texts.lazy()
-        .select(
-            pl.col(group_col).cast(pl.String).alias("group"),
-            token_lists(pl.col(text_col), lowercase).alias("tok"),
-        )
-        .with_row_index("_doc")
-        .explode("tok")
-        .filter(pl.col("tok").is_not_null() & pl.col("tok").str.contains(r"\p{L}"))
-    )
     stop = sorted(stopwords or ())
-    if ngram == 1:
-        terms = tokens.filter(~pl.col("tok").is_in(stop)).select("group", term=pl.col("tok"))
-    else:
-        parts = [pl.col("tok").shift(-k).over("_doc") for k in range(ngram)]
-        is_stop = [pl.col("tok").is_in(stop).shift(-k).over("_doc") for k in range(ngram)]
-        terms = (
-            tokens.with_columns(
-                pl.concat_str(parts, separator=" ").alias("term"),
-                pl.any_horizontal(is_stop).alias("_stop"),
-            )
-            .filter(pl.col("term").is_not_null() & ~pl.col("_stop").fill_null(True))
-            .select("group", "term")
-        )
-    out = (
-        terms.group_by("group", "term")
-        .agg(pl.len().cast(pl.Int64).alias("count"))
-        .filter(pl.col("count").sum().over("term") >= min_count)
-        .sort("group", "term")
-        .collect()
-    )
+    total: pl.DataFrame | None = None
+    # a chunk of documents' tokens at a time, its counts added to the running total: never a
+    # frame of every token of the corpus (37,500 articles: 37 million rows, 2 GB)
+    for start in range(0, max(texts.height, 1), TERM_CHUNK_DOCS):
+        chunk = texts.slice(start, TERM_CHUNK_DOCS).lazy()
+        counts = _chunk_terms(chunk, text_col, group_col, ngram, lowercase, stop)
+        if total is not None:
+            both = pl.concat([total.lazy(), counts])
+            counts = both.group_by("group", "term").agg(pl.col("count").sum())
+        total = counts.collect()
+    assert total is not None
+    out = total.filter(pl.col("count").sum().over("term") >= min_count).sort("group", "term")
     return out.cast(COUNTS_SCHEMA).select(list(COUNTS_SCHEMA))
 
 
@@ -297,6 +279,44 @@ def fightin_words(
     if top is not None:
         out = out.filter(pl.int_range(pl.len()).over("group") < top)
     return out.collect().cast(KEYNESS_SCHEMA)
+
+
+#: Documents tokenised at a time by :func:`term_counts` (the counts do not depend on it).
+TERM_CHUNK_DOCS = 5_000
+
+
+def _chunk_terms(
+    texts: pl.LazyFrame,
+    text_col: str,
+    group_col: str,
+    ngram: int,
+    lowercase: bool,
+    stop: list[str],
+) -> pl.LazyFrame:
+    """``group``, ``term``, ``count`` of the documents of ``texts`` (:func:`term_counts`)."""
+    tokens = (
+        texts.select(
+            pl.col(group_col).cast(pl.String).alias("group"),
+            token_lists(pl.col(text_col), lowercase).alias("tok"),
+        )
+        .with_row_index("_doc")
+        .explode("tok")
+        .filter(pl.col("tok").is_not_null() & pl.col("tok").str.contains(r"\p{L}"))
+    )
+    if ngram == 1:
+        terms = tokens.filter(~pl.col("tok").is_in(stop)).select("group", term=pl.col("tok"))
+    else:
+        parts = [pl.col("tok").shift(-k).over("_doc") for k in range(ngram)]
+        is_stop = [pl.col("tok").is_in(stop).shift(-k).over("_doc") for k in range(ngram)]
+        terms = (
+            tokens.with_columns(
+                pl.concat_str(parts, separator=" ").alias("term"),
+                pl.any_horizontal(is_stop).alias("_stop"),
+            )
+            .filter(pl.col("term").is_not_null() & ~pl.col("_stop").fill_null(True))
+            .select("group", "term")
+        )
+    return terms.group_by("group", "term").agg(pl.len().cast(pl.Int64).alias("count"))
 
 
 def group_keyness(bodies: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
