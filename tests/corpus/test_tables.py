@@ -59,6 +59,24 @@ def test_tabular_corpus(tmp_path, suffix):
     assert frame.row(3, named=True)["duplicate_of"] == f"articles{suffix}#row=000000"
 
 
+def test_table_rows_with_other_line_ends_are_duplicates_across_pieces(tmp_path, monkeypatch):
+    """A row's doc_id hashes its text as stored, its text has line ends normalised: the same
+    article with CRLF and with LF is one document, also when read a row at a time (the pieces
+    of read_corpus and the Parquet slices)."""
+    from analysis.corpus import intake, tables
+
+    monkeypatch.setattr(intake, "_CHUNK_ROWS", 1)
+    monkeypatch.setattr(tables, "PARQUET_SLICE", 1)
+    path = tmp_path / "t.parquet"
+    texts = ["Talks in Astana.\r\nA second line.", "Other.", "Talks in Astana.\nA second line."]
+    pl.DataFrame({"text": texts}).write_parquet(path)
+    frame = read_corpus(path)
+    assert frame["status"].to_list() == ["ok", "ok", "duplicate"]
+    assert frame["doc_id"][2] == hashlib.sha256(texts[2].encode()).hexdigest() != frame["doc_id"][0]
+    assert frame["reason"][2] == "same text as an earlier input with other line ends (LF, not CRLF)"
+    assert frame["duplicate_of"][2] == "t.parquet#row=000000"
+
+
 def test_tabular_list_authors_are_joined(tmp_path):
     path = tmp_path / "t.parquet"
     pl.DataFrame({"text": ["A text."], "authors": [["Ann Lee", "Bo Kim"]]}).write_parquet(path)
